@@ -1,0 +1,115 @@
+package io.dsp.schemas.tenant;
+
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.serde.AvroSerde;
+import io.dsp.schemas.topic.TopicSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The rule that turns a license key into its task topic, {@code dsp.tasks.<tenant>}.
+ *
+ * <p>The tenant part is the license key's UTF-8 bytes with {@code [A-Za-z0-9-]} kept as they are and every other byte
+ * written as {@code _} followed by two upper-case hex digits ({@code "ab.c/d"} becomes {@code ab_2Ec_2Fd}). This is
+ * injective (it can be decoded), never contains {@code .}, so tenant topics cannot collide in Kafka's metric names
+ * (where {@code .} and {@code _} are the same), and is readable for the usual ASCII keys.
+ *
+ * <p>When that encoding is longer than {@value #MAX_ENCODED} characters, the tenant part becomes the first
+ * {@value #LONG_PREFIX} characters of it (cut before an escape), then {@code _H} and the 64 hex digits of the key's
+ * SHA-256. {@code _H} never occurs in the plain encoding ({@code H} is not a hex digit), so the two forms cannot
+ * collide with each other; long keys collide only if SHA-256 does. Names stay well under Kafka's 249 characters.
+ *
+ * <p>The original license key always travels inside every event; the topic name is only an address.
+ */
+public final class TenantTopics {
+
+    /** Prefix of every tenant topic. */
+    public static final String PREFIX = "dsp.tasks.";
+
+    /** Matches every tenant topic and nothing else in the catalogue; the dispatcher subscribes with it. */
+    public static final Pattern PATTERN = Pattern.compile(Pattern.quote(PREFIX) + "[A-Za-z0-9_-]+");
+
+    /** Longest tenant part written in plain encoding. */
+    static final int MAX_ENCODED = 180;
+
+    /** Readable prefix kept in front of the hash of a long key. */
+    static final int LONG_PREFIX = 100;
+
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
+
+    private static final AvroSerde<TaskRequested> VALUE_SERDE = AvroSerde.of(TaskRequested.class);
+
+    private static final Map<String, String> CONFIGS = Map.of(
+            TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()));
+
+    private TenantTopics() {}
+
+    /** The task topic of this license key. */
+    public static String topicName(String licenseKey) {
+        return PREFIX + tenantOf(licenseKey);
+    }
+
+    /** The task topic of this license key, with its types and configs. */
+    public static TopicSpec<String, TaskRequested> forLicense(String licenseKey) {
+        return new TopicSpec<>(topicName(licenseKey), Serdes.String(), VALUE_SERDE, 1, CONFIGS);
+    }
+
+    /** The tenant part of the topic name for this license key. */
+    public static String tenantOf(String licenseKey) {
+        if (licenseKey == null || licenseKey.isEmpty()) {
+            throw new IllegalArgumentException("A license key must not be empty");
+        }
+        String encoded = encode(licenseKey);
+        if (encoded.length() <= MAX_ENCODED) {
+            return encoded;
+        }
+        return cutBeforeEscape(encoded, LONG_PREFIX) + "_H" + sha256Hex(licenseKey);
+    }
+
+    /** Whether the topic name follows the tenant rule. */
+    public static boolean isTenantTopic(String topic) {
+        return PATTERN.matcher(topic).matches();
+    }
+
+    private static String encode(String licenseKey) {
+        byte[] bytes = licenseKey.getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(bytes.length);
+        for (byte b : bytes) {
+            int c = b & 0xFF;
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') {
+                out.append((char) c);
+            } else {
+                out.append('_').append(HEX.toHexDigits((byte) c));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String cutBeforeEscape(String encoded, int max) {
+        int end = max;
+        // An escape is "_XY"; never cut inside one.
+        for (int i = Math.max(0, max - 2); i < max; i++) {
+            if (encoded.charAt(i) == '_') {
+                end = i;
+                break;
+            }
+        }
+        return encoded.substring(0, end);
+    }
+
+    private static String sha256Hex(String licenseKey) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(licenseKey.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.dsp.schemas.topic;
+
+import io.dsp.schemas.tenant.TenantTopics;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the catalogue's topics and group configs. Idempotent: topics that exist are left as they are, so every
+ * service may call it at start-up and the edges call {@link #ensureTenantTopic} on a license's first task.
+ */
+public final class TopicProvisioner {
+
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private final Admin admin;
+    private final short replicationFactor;
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+
+    public TopicProvisioner(Admin admin, short replicationFactor) {
+        this.admin = admin;
+        this.replicationFactor = replicationFactor;
+    }
+
+    /** Creates every shared topic and configures the fleet's share group. */
+    public void ensureSharedTopicsAndGroups() {
+        ensure(Topics.SHARED);
+        configureGroup(Groups.GPU_FLEET, Groups.GPU_FLEET_CONFIGS);
+    }
+
+    /** Creates the task topic of this license unless this provisioner already saw it; returns its name. */
+    public String ensureTenantTopic(String licenseKey) {
+        TopicSpec<?, ?> spec = TenantTopics.forLicense(licenseKey);
+        if (!known.contains(spec.name())) {
+            ensure(List.of(spec));
+        }
+        return spec.name();
+    }
+
+    private void ensure(Collection<TopicSpec<?, ?>> specs) {
+        List<NewTopic> topics = specs.stream()
+                .filter(s -> !known.contains(s.name()))
+                .map(s -> s.newTopic(replicationFactor))
+                .toList();
+        if (topics.isEmpty()) {
+            return;
+        }
+        admin.createTopics(topics).values().forEach((name, future) -> {
+            try {
+                future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new KafkaException(
+                            "Cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("Interrupted while creating topic " + name, e);
+            } catch (TimeoutException e) {
+                throw new KafkaException("Timed out creating topic " + name + " after " + TIMEOUT_SECONDS + " s", e);
+            }
+            known.add(name);
+        });
+    }
+
+    private void configureGroup(String groupId, java.util.Map<String, String> configs) {
+        ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, groupId);
+        List<AlterConfigOp> ops = configs.entrySet().stream()
+                .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
+                .toList();
+        try {
+            admin.incrementalAlterConfigs(java.util.Map.of(group, ops)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new KafkaException(
+                    "Cannot configure group " + groupId + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("Interrupted while configuring group " + groupId, e);
+        } catch (TimeoutException e) {
+            throw new KafkaException("Timed out configuring group " + groupId, e);
+        }
+    }
+}

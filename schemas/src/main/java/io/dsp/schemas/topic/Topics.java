@@ -1,0 +1,78 @@
+package io.dsp.schemas.topic;
+
+import io.dsp.schemas.avro.AssetRecord;
+import io.dsp.schemas.avro.DeadLetter;
+import io.dsp.schemas.avro.License;
+import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.avro.WorkerPresence;
+import io.dsp.schemas.serde.AvroSerde;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The catalogue of the system's shared topics: every name with its key and value types, in one place. Tenant task
+ * topics ({@code dsp.tasks.<tenant>}) are per license and come from {@link io.dsp.schemas.tenant.TenantTopics}.
+ */
+public final class Topics {
+
+    private static final Serde<String> KEY = Serdes.String();
+    private static final Serde<Long> LONG_KEY = Serdes.Long();
+
+    private static final String DAYS_7 = String.valueOf(Duration.ofDays(7).toMillis());
+    private static final String DAYS_30 = String.valueOf(Duration.ofDays(30).toMillis());
+
+    /** What the dispatcher released to the fleet, keyed by request id; read by the fleet's share group. */
+    public static final TopicSpec<String, TaskRequested> DISPATCH = new TopicSpec<>(
+            "dsp.dispatch", KEY, AvroSerde.of(TaskRequested.class), 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, DAYS_7));
+
+    /** The whole life of every task, keyed by request id so that one task's events stay in order. */
+    public static final TopicSpec<String, TaskEvent> TASK_EVENTS = new TopicSpec<>(
+            "dsp.task-events", KEY, AvroSerde.of(TaskEvent.class), 3, Map.of(TopicConfig.RETENTION_MS_CONFIG, DAYS_30));
+
+    /** The asset catalogue's source of truth, keyed by asset id; a tombstone deletes an asset. */
+    public static final TopicSpec<Long, AssetRecord> ASSETS = new TopicSpec<>(
+            "dsp.assets",
+            LONG_KEY,
+            AvroSerde.of(AssetRecord.class),
+            3,
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+
+    /** Fleet presence, keyed by worker id; a tombstone means the worker left. */
+    public static final TopicSpec<String, WorkerPresence> WORKERS = new TopicSpec<>(
+            "dsp.workers",
+            KEY,
+            AvroSerde.of(WorkerPresence.class),
+            1,
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.SEGMENT_MS_CONFIG,
+                    String.valueOf(Duration.ofHours(1).toMillis())));
+
+    /** Tasks the fleet gave up on, keyed by request id, with the original task for re-driving. */
+    public static final TopicSpec<String, DeadLetter> DEAD_LETTERS = new TopicSpec<>(
+            "dsp.dead-letters",
+            KEY,
+            AvroSerde.of(DeadLetter.class),
+            1,
+            Map.of(TopicConfig.RETENTION_MS_CONFIG, DAYS_30));
+
+    /** The license registry, keyed by license key. */
+    public static final TopicSpec<String, License> LICENSES = new TopicSpec<>(
+            "dsp.licenses",
+            KEY,
+            AvroSerde.of(License.class),
+            1,
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+
+    /** Every shared topic, for provisioning. */
+    public static final List<TopicSpec<?, ?>> SHARED =
+            List.of(DISPATCH, TASK_EVENTS, ASSETS, WORKERS, DEAD_LETTERS, LICENSES);
+
+    private Topics() {}
+}
