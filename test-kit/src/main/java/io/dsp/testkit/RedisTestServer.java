@@ -52,6 +52,7 @@ public final class RedisTestServer {
         Awaitility.await("redis-server on port " + port)
                 .atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("redis-server exited; see " + workDir.resolve("redis.log"));

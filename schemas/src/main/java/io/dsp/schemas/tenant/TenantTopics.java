@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -59,6 +60,11 @@ public final class TenantTopics {
     /** The task topic of this license key, with its types and configs. */
     public static TopicSpec<String, TaskRequested> forLicense(String licenseKey) {
         return new TopicSpec<>(topicName(licenseKey), Serdes.String(), VALUE_SERDE, 1, CONFIGS);
+    }
+
+    /** The task in a record read from any tenant topic; {@code null} for a tombstone. */
+    public static TaskRequested decode(ConsumerRecord<byte[], byte[]> record) {
+        return VALUE_SERDE.deserializer().deserialize(record.topic(), record.value());
     }
 
     /** The tenant part of the topic name for this license key. */

@@ -33,6 +33,16 @@ public final class TopicProvisioner {
         this.replicationFactor = replicationFactor;
     }
 
+    /**
+     * Creates every shared topic and configures the fleet's share group with a short-lived admin client; what a
+     * service calls at start-up so that it also works against a fresh broker.
+     */
+    public static void provision(java.util.Map<String, Object> adminConfig) {
+        try (Admin admin = Admin.create(adminConfig)) {
+            new TopicProvisioner(admin, (short) -1).ensureSharedTopicsAndGroups();
+        }
+    }
+
     /** Creates every shared topic and configures the fleet's share group. */
     public void ensureSharedTopicsAndGroups() {
         ensure(Topics.SHARED);

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
-class TestInfrastructureIT {
+class HarnessIT {
 
     @Test
     void brokerStartsWithEveryCatalogueTopicAndTheFleetGroupReadingFromTheStart() throws Exception {

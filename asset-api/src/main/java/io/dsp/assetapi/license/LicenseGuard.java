@@ -1,0 +1,71 @@
+package io.dsp.assetapi.license;
+
+import io.dsp.assetapi.readmodel.ReadModels;
+import io.dsp.assetapi.web.ApiException;
+import io.dsp.schemas.avro.License;
+import io.dsp.schemas.avro.LicenseStatus;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
+import java.time.Instant;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/**
+ * The legacy {@code LicenseCardAuthDspMiddleware}: every {@code /api/...} request carries {@code Authorization: Bearer
+ * <license_key>} and {@code X-Machine-Code}; the license must exist, be active and be inside its validity window. The
+ * checked license is put on the request for controllers; they never take the license from the body.
+ */
+@Component
+class LicenseGuard implements HandlerInterceptor {
+
+    private final ReadModels readModels;
+    private final Clock clock;
+
+    LicenseGuard(ReadModels readModels, Clock clock) {
+        this.readModels = readModels;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null
+                || !authorization.startsWith("Bearer ")
+                || authorization.substring(7).isBlank()) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "缺少 Authorization Bearer");
+        }
+        String machineCode = request.getHeader("X-Machine-Code");
+        if (machineCode == null || machineCode.isBlank()) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "缺少 machine_code（设备指纹）");
+        }
+        String deviceType = request.getHeader("X-Device-Type");
+        if (deviceType == null || deviceType.isBlank()) {
+            deviceType = "pc";
+        }
+        String key = authorization.substring(7).strip();
+        License license = readModels.license(key).orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "卡密不存在"));
+        check(license, clock.instant());
+        AuthenticatedLicense.set(request, new AuthenticatedLicense(key, machineCode.strip(), deviceType.strip()));
+        return true;
+    }
+
+    static void check(License license, Instant now) {
+        if (license.getStatus() == LicenseStatus.DISABLED) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "卡密已禁用");
+        }
+        if (license.getStatus() == LicenseStatus.EXPIRED) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "卡密已过期");
+        }
+        if (license.getStatus() != LicenseStatus.ACTIVE) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "卡密状态异常");
+        }
+        if (license.getValidFrom() != null && now.isBefore(license.getValidFrom())) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "卡密尚未生效");
+        }
+        if (license.getValidUntil() != null && !now.isBefore(license.getValidUntil())) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "卡密已过期");
+        }
+    }
+}

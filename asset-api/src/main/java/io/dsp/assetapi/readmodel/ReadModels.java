@@ -1,0 +1,77 @@
+package io.dsp.assetapi.readmodel;
+
+import io.dsp.assetapi.web.ApiException;
+import io.dsp.schemas.avro.AssetRecord;
+import io.dsp.schemas.avro.License;
+import io.dsp.schemas.avro.TaskLife;
+import io.dsp.schemas.avro.WorkerPresence;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.stereotype.Component;
+
+/** Queries over the Kafka Streams state stores; "service starting" while they are still being restored. */
+@Component
+public class ReadModels {
+
+    private final StreamsBuilderFactoryBean streams;
+
+    ReadModels(StreamsBuilderFactoryBean streams) {
+        this.streams = streams;
+    }
+
+    public Optional<License> license(String licenseKey) {
+        return get(ReadModelTopology.LICENSES_STORE, licenseKey);
+    }
+
+    public Optional<AssetRecord> asset(long assetId) {
+        return get(ReadModelTopology.ASSETS_STORE, assetId);
+    }
+
+    public Optional<TaskLife> taskLife(String requestId) {
+        return get(ReadModelTopology.TASK_LIVES_STORE, requestId);
+    }
+
+    public List<WorkerPresence> workers() {
+        List<WorkerPresence> all = new ArrayList<>();
+        ReadOnlyKeyValueStore<String, WorkerPresence> store = store(ReadModelTopology.WORKERS_STORE);
+        try (KeyValueIterator<String, WorkerPresence> it = store.all()) {
+            it.forEachRemaining(kv -> all.add(kv.value));
+        }
+        return all;
+    }
+
+    private <K, V> Optional<V> get(String storeName, K key) {
+        ReadOnlyKeyValueStore<K, V> store = store(storeName);
+        return Optional.ofNullable(store.get(key));
+    }
+
+    private <K, V> ReadOnlyKeyValueStore<K, V> store(String storeName) {
+        KafkaStreams kafkaStreams = streams.getKafkaStreams();
+        if (kafkaStreams == null || kafkaStreams.state() != KafkaStreams.State.RUNNING) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "服务启动中，请稍后重试");
+        }
+        return kafkaStreams.store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableKafkaStreams
+    static class Topology {
+
+        @Autowired
+        void buildReadModels(StreamsBuilder builder) {
+            ReadModelTopology.build(builder);
+        }
+    }
+}

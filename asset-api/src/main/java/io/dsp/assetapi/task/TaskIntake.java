@@ -1,0 +1,117 @@
+package io.dsp.assetapi.task;
+
+import io.dsp.assetapi.AssetApiSettings;
+import io.dsp.assetapi.license.AuthenticatedLicense;
+import io.dsp.assetapi.web.ApiException;
+import io.dsp.schemas.avro.Priority;
+import io.dsp.schemas.avro.TaskChannel;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskOrigin;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.tenant.TenantTopics;
+import io.dsp.schemas.topic.TopicProvisioner;
+import io.dsp.schemas.topic.Topics;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Accepts a task for a license: writes it to the license's task topic (created on first use) and records its
+ * {@code ACCEPTED} (and, with no GPU online, {@code QUEUED}) step in {@code dsp.task-events}. The caller is answered
+ * only after Kafka has both, so an accepted task is never lost.
+ */
+@Component
+public class TaskIntake {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskIntake.class);
+    private static final String SOURCE = "asset-api";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KafkaTemplate<byte[], byte[]> kafka;
+    private final TopicProvisioner provisioner;
+    private final AssetApiSettings settings;
+    private final Clock clock;
+
+    TaskIntake(
+            KafkaTemplate<byte[], byte[]> kafka, TopicProvisioner provisioner, AssetApiSettings settings, Clock clock) {
+        this.kafka = kafka;
+        this.provisioner = provisioner;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * Accepts one task.
+     *
+     * @param requestIdPrefix the legacy prefix of generated request ids, e.g. {@code del_asset_}
+     * @param gpuOnline whether a worker is online, which decides whether a {@code QUEUED} step is recorded
+     */
+    public TaskRequested submit(
+            AuthenticatedLicense license, String taskType, Object payload, String requestIdPrefix, boolean gpuOnline) {
+        Instant now = clock.instant();
+        TaskRequested task = TaskRequested.newBuilder()
+                .setRequestId(requestIdPrefix + uniqueSuffix(now))
+                .setLicenseKey(license.licenseKey())
+                .setTaskType(taskType)
+                .setPayload(payload)
+                .setPriority(Priority.NORMAL)
+                .setRequestedAt(now)
+                .setOrigin(new TaskOrigin(TaskChannel.HTTP, settings.nodeId(), null, license.deviceType()))
+                .build();
+        String topic = provisioner.ensureTenantTopic(license.licenseKey());
+        CompletableFuture<?> queued =
+                kafka.send(TenantTopics.forLicense(license.licenseKey()).record(task.getRequestId(), task));
+        CompletableFuture<?> accepted = kafka.send(Topics.TASK_EVENTS.record(
+                task.getRequestId(),
+                TaskEvents.about(task, TaskEventType.ACCEPTED, SOURCE, now).build()));
+        CompletableFuture<?> waiting = gpuOnline
+                ? CompletableFuture.completedFuture(null)
+                : kafka.send(Topics.TASK_EVENTS.record(
+                        task.getRequestId(),
+                        TaskEvents.about(task, TaskEventType.QUEUED, SOURCE, now)
+                                .build()));
+        await(CompletableFuture.allOf(queued, accepted, waiting), task);
+        log.info(
+                "accepted task requestId={} taskType={} license={} topic={}",
+                task.getRequestId(),
+                taskType,
+                license.masked(),
+                topic);
+        return task;
+    }
+
+    private void await(CompletableFuture<?> sends, TaskRequested task) {
+        try {
+            sends.get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(task, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw unavailable(task, e);
+        }
+    }
+
+    private static ApiException unavailable(TaskRequested task, Exception cause) {
+        log.error("could not queue task requestId={}: {}", task.getRequestId(), cause.toString());
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "任务提交失败，请稍后重试");
+    }
+
+    /** Like PHP's uniqid (time in hex) plus randomness, so ids from several instances never meet. */
+    private static String uniqueSuffix(Instant now) {
+        byte[] random = new byte[4];
+        RANDOM.nextBytes(random);
+        long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        return Long.toHexString(micros) + HexFormat.of().formatHex(random);
+    }
+}

@@ -1,0 +1,62 @@
+package io.dsp.assetapi.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * The one place that turns failures into the edge's envelope. Legacy paths answer HTTP 200 with a failure body, as the
+ * PHP API did; {@code /api/v1} paths carry the matching HTTP status as well.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ApiResponse> refused(ApiException e, HttpServletRequest request) {
+        return respond(request, e.status(), e.getMessage());
+    }
+
+    @ExceptionHandler({HttpMessageNotReadableException.class, MissingServletRequestParameterException.class})
+    ResponseEntity<ApiResponse> unreadable(Exception e, HttpServletRequest request) {
+        return respond(request, HttpStatus.BAD_REQUEST, "请求格式错误: 需要 JSON 对象");
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ApiResponse> mediaType(Exception e, HttpServletRequest request) {
+        return respond(request, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "请求格式错误: Content-Type 应为 application/json");
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<ApiResponse> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+        return respond(request, HttpStatus.METHOD_NOT_ALLOWED, "不支持的请求方法: " + e.getMethod());
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<ApiResponse> notFound(Exception e, HttpServletRequest request) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(ApiResponse.fail(404, "接口不存在"));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ApiResponse> unexpected(Exception e, HttpServletRequest request) {
+        log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
+        return respond(request, HttpStatus.INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试");
+    }
+
+    private static ResponseEntity<ApiResponse> respond(HttpServletRequest request, HttpStatus status, String message) {
+        if (request.getRequestURI().startsWith("/api/v1/")) {
+            return ResponseEntity.status(status).body(ApiResponse.fail(status.value(), message));
+        }
+        return ResponseEntity.ok(ApiResponse.fail(ApiResponse.FAIL, message));
+    }
+}

@@ -1,0 +1,22 @@
+package io.dsp.dispatcher;
+
+/** Names of the dispatcher's meters, in one place. */
+public final class DispatcherMetrics {
+
+    /** Gauge: tasks the dispatcher may release now. */
+    public static final String WINDOW = "dsp.dispatcher.window";
+
+    /** Gauge: released tasks without a terminal event. */
+    public static final String IN_FLIGHT = "dsp.dispatcher.in.flight";
+
+    /** Gauge: slots of live workers. */
+    public static final String FLEET_SLOTS = "dsp.dispatcher.fleet.slots";
+
+    /** Counter: tasks released into dsp.dispatch. */
+    public static final String RELEASED = "dsp.dispatcher.released";
+
+    /** Counter: records in tenant topics that could not be decoded and were skipped. */
+    public static final String UNDECODABLE = "dsp.dispatcher.undecodable";
+
+    private DispatcherMetrics() {}
+}

@@ -1,0 +1,76 @@
+package io.dsp.dispatcher.fleet;
+
+import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.WorkerPresence;
+import io.dsp.schemas.event.Presence;
+import io.dsp.schemas.event.TaskEvents;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the dispatcher knows of the fleet: who is online with how many slots, and which released tasks have not
+ * finished. The release window is the free slots plus a small prefetch, and zero while no worker is online.
+ */
+public final class FleetView {
+
+    private final Map<String, WorkerPresence> workers = new HashMap<>();
+    private final Map<String, Instant> inFlight = new HashMap<>();
+    private final Duration inFlightExpiry;
+    private final int prefetch;
+
+    public FleetView(int prefetch, Duration inFlightExpiry) {
+        this.prefetch = prefetch;
+        this.inFlightExpiry = inFlightExpiry;
+    }
+
+    public synchronized void presence(String workerId, WorkerPresence presence) {
+        if (presence == null) {
+            workers.remove(workerId);
+        } else {
+            workers.put(workerId, presence);
+        }
+    }
+
+    /** Applies a task event: DISPATCHED counts a task in flight, a terminal step ends it. */
+    public synchronized void event(TaskEvent event) {
+        if (event.getType() == TaskEventType.DISPATCHED) {
+            inFlight.putIfAbsent(event.getRequestId(), event.getAt());
+        } else if (TaskEvents.isTerminal(event.getType())) {
+            inFlight.remove(event.getRequestId());
+        }
+    }
+
+    /** Counts a task in flight the moment it is released, before its DISPATCHED event comes back. */
+    public synchronized void released(String requestId, Instant at) {
+        inFlight.putIfAbsent(requestId, at);
+    }
+
+    /** Forgets a release that did not reach Kafka. */
+    public synchronized void unreleased(String requestId) {
+        inFlight.remove(requestId);
+    }
+
+    public synchronized int liveSlots(Instant now) {
+        return workers.values().stream()
+                .filter(w -> Presence.isLive(w, now) && !w.getDraining())
+                .mapToInt(WorkerPresence::getSlots)
+                .sum();
+    }
+
+    public synchronized int inFlight(Instant now) {
+        inFlight.values().removeIf(releasedAt -> releasedAt.plus(inFlightExpiry).isBefore(now));
+        return inFlight.size();
+    }
+
+    /** How many more tasks may be released now. */
+    public synchronized int window(Instant now) {
+        int slots = liveSlots(now);
+        if (slots == 0) {
+            return 0;
+        }
+        return Math.max(0, slots + prefetch - inFlight(now));
+    }
+}

@@ -1,0 +1,70 @@
+package io.dsp.dispatcher.release;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Records read from tenant topics but not yet released, one queue per tenant partition, taken round-robin so that a
+ * tenant with a long backlog cannot starve the others. Order within a tenant is kept.
+ */
+final class TenantBuffers {
+
+    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> queues = new LinkedHashMap<>();
+    private final List<TopicPartition> turns = new ArrayList<>();
+    private int next;
+
+    void add(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        queues.computeIfAbsent(tp, k -> {
+                    turns.add(k);
+                    return new ArrayDeque<>();
+                })
+                .add(record);
+    }
+
+    /** The next record in round-robin order over tenants with waiting records. */
+    Optional<ConsumerRecord<byte[], byte[]>> poll() {
+        for (int tried = 0; tried < turns.size(); tried++) {
+            TopicPartition tp = turns.get(next % turns.size());
+            next = (next + 1) % turns.size();
+            ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
+            if (!queue.isEmpty()) {
+                return Optional.of(queue.poll());
+            }
+        }
+        return Optional.empty();
+    }
+
+    int size(TopicPartition tp) {
+        ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
+        return queue == null ? 0 : queue.size();
+    }
+
+    boolean isEmpty() {
+        return queues.values().stream().allMatch(ArrayDeque::isEmpty);
+    }
+
+    /** Forgets partitions: revoked ones, or ones rewound after a failed release. */
+    void drop(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            queues.remove(tp);
+            turns.remove(tp);
+        }
+        next = turns.isEmpty() ? 0 : next % turns.size();
+    }
+
+    Iterable<TopicPartition> partitions() {
+        return () -> {
+            Iterator<TopicPartition> it = List.copyOf(turns).iterator();
+            return it;
+        };
+    }
+}

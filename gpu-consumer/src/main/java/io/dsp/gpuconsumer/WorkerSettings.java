@@ -1,0 +1,30 @@
+package io.dsp.gpuconsumer;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of one gpu-consumer instance.
+ *
+ * @param workerId id in presence, events and logs; blank (default) means {@code gpu-<host>-<random>}, new per start
+ * @param maxConcurrent slots, i.e. tasks run at once, each a share-group member; default 3 as the legacy GPU server
+ * @param deliveryCountLimit the broker's {@code group.share.delivery.count.limit} (2-10, default 5): a task failing on
+ *     this delivery is dead-lettered by the worker, because the broker would archive it silently
+ * @param heartbeatInterval how often presence is published to {@code dsp.workers}; default 5 s
+ * @param shutdownTimeout how long a stopping worker lets running tasks finish before releasing them; default 30 s
+ * @param pollTimeout longest wait in one share poll; default 500 ms
+ */
+@Validated
+@ConfigurationProperties("dsp.gpu-consumer")
+public record WorkerSettings(
+        @DefaultValue("") String workerId,
+        @Min(1) @Max(64) @DefaultValue("3") int maxConcurrent,
+        @Min(2) @Max(10) @DefaultValue("5") int deliveryCountLimit,
+        @NotNull @DefaultValue("5s") Duration heartbeatInterval,
+        @NotNull @DefaultValue("30s") Duration shutdownTimeout,
+        @NotNull @DefaultValue("500ms") Duration pollTimeout) {}

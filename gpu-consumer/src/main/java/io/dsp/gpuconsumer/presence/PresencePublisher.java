@@ -1,0 +1,100 @@
+package io.dsp.gpuconsumer.presence;
+
+import io.dsp.gpuconsumer.WorkerIdentity;
+import io.dsp.gpuconsumer.WorkerSettings;
+import io.dsp.gpuconsumer.slot.SlotPool;
+import io.dsp.schemas.avro.WorkerKind;
+import io.dsp.schemas.avro.WorkerPresence;
+import io.dsp.schemas.topic.Topics;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tells the fleet this worker exists: a {@link WorkerPresence} beat every heartbeat interval with its slots and
+ * in-flight count, and a tombstone when it stops. The dispatcher sizes its release window from these.
+ */
+@Component
+class PresencePublisher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(PresencePublisher.class);
+
+    private final KafkaTemplate<byte[], byte[]> kafka;
+    private final WorkerIdentity identity;
+    private final WorkerSettings settings;
+    private final SlotPool slots;
+    private final Clock clock;
+    private final Instant startedAt;
+    private ScheduledExecutorService timer;
+
+    PresencePublisher(
+            KafkaTemplate<byte[], byte[]> kafka,
+            WorkerIdentity identity,
+            WorkerSettings settings,
+            SlotPool slots,
+            Clock clock) {
+        this.kafka = kafka;
+        this.identity = identity;
+        this.settings = settings;
+        this.slots = slots;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+    }
+
+    @Override
+    public void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "presence-heartbeat"));
+        long period = settings.heartbeatInterval().toMillis();
+        timer.scheduleAtFixedRate(this::beat, 0, period, TimeUnit.MILLISECONDS);
+        log.info("presence started: workerId={} slots={}", identity.id(), settings.maxConcurrent());
+    }
+
+    void beat() {
+        try {
+            WorkerPresence presence = WorkerPresence.newBuilder()
+                    .setWorkerId(identity.id())
+                    .setKind(WorkerKind.NATIVE)
+                    .setLane("gpu")
+                    .setHost(identity.host())
+                    .setSlots(settings.maxConcurrent())
+                    .setInFlight(slots.inFlight())
+                    .setDraining(false)
+                    .setStartedAt(startedAt)
+                    .setHeartbeatAt(clock.instant())
+                    .setHeartbeatIntervalMs(settings.heartbeatInterval().toMillis())
+                    .build();
+            kafka.send(Topics.WORKERS.record(identity.id(), presence));
+        } catch (RuntimeException e) {
+            log.warn("presence beat failed: {}", e.toString());
+        }
+    }
+
+    /** Stops after the slots (higher phases stop first), so "gone" is said once no task runs here. */
+    @Override
+    public void stop() {
+        timer.shutdownNow();
+        try {
+            kafka.send(Topics.WORKERS.record(identity.id(), null)).get(5, TimeUnit.SECONDS);
+            log.info("presence withdrawn: workerId={}", identity.id());
+        } catch (Exception e) {
+            log.warn("could not withdraw presence; readers expire it after missed beats: {}", e.toString());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null && !timer.isShutdown();
+    }
+
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+}

@@ -1,0 +1,114 @@
+package io.dsp.gpuconsumer.slot;
+
+import io.dsp.gpuconsumer.WorkerIdentity;
+import io.dsp.gpuconsumer.WorkerMetrics;
+import io.dsp.gpuconsumer.WorkerSettings;
+import io.dsp.gpuconsumer.execution.TaskHandlers;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.ShareConsumerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * This worker's {@code max-concurrent} slots, each one share-group member running one task at a time. Stopping lets
+ * running tasks finish until the shutdown timeout; closing a slot's consumer hands anything unfinished back to the
+ * group at once.
+ */
+@Component
+public class SlotPool implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SlotPool.class);
+
+    private final ShareConsumerFactory<byte[], byte[]> consumers;
+    private final TaskHandlers handlers;
+    private final TaskReporter reporter;
+    private final WorkerIdentity identity;
+    private final WorkerSettings settings;
+    private final MeterRegistry meters;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final List<Slot> slots = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    SlotPool(
+            ShareConsumerFactory<byte[], byte[]> consumers,
+            TaskHandlers handlers,
+            TaskReporter reporter,
+            WorkerIdentity identity,
+            WorkerSettings settings,
+            MeterRegistry meters) {
+        this.consumers = consumers;
+        this.handlers = handlers;
+        this.reporter = reporter;
+        this.identity = identity;
+        this.settings = settings;
+        this.meters = meters;
+        Gauge.builder(WorkerMetrics.IN_FLIGHT, inFlight, AtomicInteger::get).register(meters);
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        for (int i = 0; i < settings.maxConcurrent(); i++) {
+            String clientId = identity.id() + "-slot-" + i;
+            Slot slot = new Slot(
+                    clientId,
+                    () -> consumers.createShareConsumer(null, clientId),
+                    handlers,
+                    reporter,
+                    settings,
+                    inFlight,
+                    meters);
+            Thread thread = new Thread(slot, clientId);
+            slots.add(slot);
+            threads.add(thread);
+            thread.start();
+        }
+        log.info("started {} slots for workerId={}", slots.size(), identity.id());
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        slots.forEach(Slot::stopTakingWork);
+        long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+        for (Thread thread : threads) {
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            try {
+                thread.join(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                log.warn(
+                        "{} still running after the shutdown timeout; interrupting it, its task goes back to the fleet",
+                        thread.getName());
+                thread.interrupt();
+            }
+        }
+        slots.clear();
+        threads.clear();
+        log.info("slots stopped for workerId={}", identity.id());
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops before presence is withdrawn. */
+    @Override
+    public int getPhase() {
+        return 1;
+    }
+}

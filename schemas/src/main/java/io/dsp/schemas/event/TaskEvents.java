@@ -1,0 +1,35 @@
+package io.dsp.schemas.event;
+
+import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskRequested;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.UUID;
+
+/** Builds the events of a task's life the same way in every module. */
+public final class TaskEvents {
+
+    /** Steps after which nothing more happens to a task. */
+    public static final Set<TaskEventType> TERMINAL = EnumSet.of(
+            TaskEventType.SUCCEEDED, TaskEventType.FAILED, TaskEventType.DEAD_LETTERED, TaskEventType.CANCELLED);
+
+    private TaskEvents() {}
+
+    /** An event of this task with a fresh event id; callers add worker, progress, result or error as the step needs. */
+    public static TaskEvent.Builder about(TaskRequested task, TaskEventType type, String source, Instant at) {
+        return TaskEvent.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setRequestId(task.getRequestId())
+                .setLicenseKey(task.getLicenseKey())
+                .setTaskType(task.getTaskType())
+                .setType(type)
+                .setAt(at)
+                .setSource(source);
+    }
+
+    public static boolean isTerminal(TaskEventType type) {
+        return TERMINAL.contains(type);
+    }
+}
