@@ -6,24 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.dsp.assetapi.AssetApiApplication;
 import io.dsp.dispatcher.DispatcherApplication;
 import io.dsp.gpuconsumer.GpuConsumerApplication;
-import io.dsp.schemas.avro.License;
-import io.dsp.schemas.avro.LicenseStatus;
-import io.dsp.schemas.topic.Topics;
+import io.dsp.testkit.ApiClient;
 import io.dsp.testkit.DspInfrastructureInitializer;
-import io.dsp.testkit.KafkaTestBroker;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.dsp.testkit.Licenses;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,7 +24,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The first end-to-end slice through real HTTP and a real broker: {@code POST /api/asset/delete} becomes a task in
@@ -44,27 +33,26 @@ import tools.jackson.databind.json.JsonMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeleteAssetSliceIT {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String LICENSE = "slice-" + UUID.randomUUID();
 
     private static ConfigurableApplicationContext assetApi;
     private static ConfigurableApplicationContext dispatcher;
     private static ConfigurableApplicationContext worker;
     private static String baseUrl;
+    private static ApiClient app;
 
     @BeforeAll
-    static void startEdgeAndDispatcherAndProvisionALicense() throws Exception {
+    static void startEdgeAndDispatcherAndProvisionALicense() {
         assetApi = start(AssetApiApplication.builder(), Map.of());
         dispatcher = start(DispatcherApplication.builder(), Map.of());
         baseUrl = "http://127.0.0.1:"
                 + ((WebServerApplicationContext) assetApi).getWebServer().getPort();
-        provisionLicense(LICENSE);
+        app = ApiClient.forLicense(baseUrl, LICENSE, "machine-1");
+        Licenses.provisionActive(LICENSE);
         // The license read model has it once a guarded endpoint answers "no such task" instead of "no such license".
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
-                        () -> assertThat(get("/api/v1/tasks/none").path("msg").asString())
-                                .isEqualTo("任务不存在或已过期"));
+                        () -> assertThat(app.get("/api/v1/tasks/none").msg()).isEqualTo("任务不存在或已过期"));
     }
 
     @AfterAll
@@ -79,13 +67,13 @@ class DeleteAssetSliceIT {
 
     @Test
     @Order(1) // before any worker has joined
-    void taskWaitsInItsTenantTopicWhileNoWorkerIsOnlineAndRunsWhenOneJoins() throws Exception {
+    void taskWaitsInItsTenantTopicWhileNoWorkerIsOnlineAndRunsWhenOneJoins() {
         // given no worker online
-        JsonNode answer = deleteAsset(41);
-        assertThat(answer.path("code").asInt()).isZero();
-        assertThat(answer.path("msg").asString()).isEqualTo("已排队");
-        assertThat(answer.path("data").path("queued").asBoolean()).isTrue();
-        String requestId = answer.path("data").path("request_id").asString();
+        ApiClient.Answer answer = app.postJson("/api/asset/delete", "{\"id\":41}");
+        assertThat(answer.code()).isZero();
+        assertThat(answer.msg()).isEqualTo("已排队");
+        assertThat(answer.data().path("queued").asBoolean()).isTrue();
+        String requestId = answer.data().path("request_id").asString();
         assertThat(requestId).startsWith("del_asset_");
 
         // then it is accepted and queued, and stays undispatched while the fleet is empty
@@ -103,12 +91,13 @@ class DeleteAssetSliceIT {
     }
 
     @Test
-    void deleteAssetTravelsFromHttpThroughTheFleetToSucceededWithItsWholeLife() throws Exception {
+    @Order(2)
+    void deleteAssetTravelsFromHttpThroughTheFleetToSucceededWithItsWholeLife() {
         ensureWorker();
 
-        JsonNode answer = deleteAsset(123);
-        assertThat(answer.path("code").asInt()).isZero();
-        String requestId = answer.path("data").path("request_id").asString();
+        ApiClient.Answer answer = app.postJson("/api/asset/delete", "{\"id\":123}");
+        assertThat(answer.code()).isZero();
+        String requestId = answer.data().path("request_id").asString();
 
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() ->
@@ -123,20 +112,22 @@ class DeleteAssetSliceIT {
     }
 
     @Test
-    void anotherLicenseCannotSeeTheTask() throws Exception {
-        JsonNode answer = deleteAsset(7);
-        String requestId = answer.path("data").path("request_id").asString();
+    @Order(3)
+    void anotherLicenseCannotSeeTheTask() {
+        String requestId = app.postJson("/api/asset/delete", "{\"id\":7}")
+                .data()
+                .path("request_id")
+                .asString();
         String other = "other-" + UUID.randomUUID();
-        provisionLicense(other);
+        Licenses.provisionActive(other);
+        ApiClient stranger = ApiClient.forLicense(baseUrl, other, "machine-2");
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(eventTypes(requestId)).contains("accepted"));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode seen = send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/tasks/" + requestId))
-                    .header("Authorization", "Bearer " + other)
-                    .header("X-Machine-Code", "m2")
-                    .GET());
-            assertThat(seen.path("msg").asString()).isEqualTo("任务不存在或已过期");
+            ApiClient.Answer seen = stranger.get("/api/v1/tasks/" + requestId);
+            assertThat(seen.status()).isEqualTo(404);
+            assertThat(seen.msg()).isEqualTo("任务不存在或已过期");
         });
     }
 
@@ -151,64 +142,28 @@ class DeleteAssetSliceIT {
         Map<String, Object> properties = new HashMap<>(DspInfrastructureInitializer.properties());
         properties.put("server.port", 0);
         properties.putAll(extra);
-        // Command-line arguments, because builder properties are defaults that each service's application.yml
-        // overrides.
+        // Command-line arguments, because builder properties are defaults that each service's own yml overrides.
         String[] args = properties.entrySet().stream()
                 .map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
         return application.run(args);
     }
 
-    private static void provisionLicense(String key) throws Exception {
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.get().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
-            License license = License.newBuilder()
-                    .setLicenseKey(key)
-                    .setStatus(LicenseStatus.ACTIVE)
-                    .setUpdatedAt(Instant.now())
-                    .build();
-            producer.send(Topics.LICENSES.record(key, license)).get();
-        }
+    private static JsonNode task(String requestId) {
+        ApiClient.Answer answer = app.get("/api/v1/tasks/" + requestId);
+        assertThat(answer.code()).as("status answer %s", answer.body()).isZero();
+        return answer.data();
     }
 
-    private static JsonNode deleteAsset(long id) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/asset/delete"))
-                .header("Authorization", "Bearer " + LICENSE)
-                .header("X-Machine-Code", "machine-1")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":" + id + "}")));
-    }
-
-    private static JsonNode task(String requestId) throws Exception {
-        JsonNode answer = get("/api/v1/tasks/" + requestId);
-        assertThat(answer.path("code").asInt()).as("status answer %s", answer).isZero();
-        return answer.path("data");
-    }
-
-    private static List<String> eventTypes(String requestId) throws Exception {
-        JsonNode answer = get("/api/v1/tasks/" + requestId);
-        if (answer.path("code").asInt() != 0) {
+    private static List<String> eventTypes(String requestId) {
+        ApiClient.Answer answer = app.get("/api/v1/tasks/" + requestId);
+        if (answer.code() != 0) {
             return List.of();
         }
-        return answer.path("data")
+        return answer.data()
                 .path("events")
                 .valueStream()
                 .map(e -> e.path("type").asString())
                 .toList();
-    }
-
-    private static JsonNode get(String path) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .header("Authorization", "Bearer " + LICENSE)
-                .header("X-Machine-Code", "machine-1")
-                .GET());
-    }
-
-    private static JsonNode send(HttpRequest.Builder request) throws Exception {
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body());
     }
 }

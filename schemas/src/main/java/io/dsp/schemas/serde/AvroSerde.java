@@ -21,10 +21,6 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
 
-    static {
-        TrustedAvroPackages.register();
-    }
-
     private final Class<T> type;
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;

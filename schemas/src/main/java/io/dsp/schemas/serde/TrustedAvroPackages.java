@@ -4,9 +4,10 @@ import org.apache.avro.util.ClassSecurityValidator;
 
 /**
  * Avro 1.12 refuses to instantiate generated classes it has not been told to trust. The project's generated classes
- * live in one package; trusting it here, once, keeps that rule out of every service's start-up code.
+ * live in one package and trust it themselves, from their static initialiser, so no service, test or tool needs a
+ * system property or start-up code for it.
  */
-final class TrustedAvroPackages {
+public final class TrustedAvroPackages {
 
     static final String GENERATED_PACKAGE = "io.dsp.schemas.avro";
 
@@ -14,7 +15,8 @@ final class TrustedAvroPackages {
 
     private TrustedAvroPackages() {}
 
-    static synchronized void register() {
+    /** Called from every generated record's static initialiser (see src/main/avro-templates/record.vm). */
+    public static synchronized void register() {
         if (registered) {
             return;
         }
