@@ -40,6 +40,7 @@ public class FleetFeed implements SmartLifecycle {
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running;
+    private volatile RuntimeException failure;
 
     FleetFeed(ConsumerFactory<byte[], byte[]> consumers, FleetView view, DispatcherSettings settings, Clock clock) {
         this.consumers = consumers;
@@ -80,6 +81,7 @@ public class FleetFeed implements SmartLifecycle {
         } catch (WakeupException e) {
             // stop() woke us up
         } catch (RuntimeException e) {
+            failure = e;
             log.error("fleet feed stopped unexpectedly", e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
@@ -155,6 +157,16 @@ public class FleetFeed implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /** Whether the view holds what was in the topics at start-up. */
+    public boolean caughtUp() {
+        return caughtUp.getCount() == 0;
+    }
+
+    /** Why the feed died, if it did; reported by the health endpoint. */
+    public java.util.Optional<RuntimeException> failure() {
+        return java.util.Optional.ofNullable(failure);
     }
 
     /** Starts before the release loop and stops after it. */

@@ -65,6 +65,7 @@ class ReleaseLoop implements SmartLifecycle {
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running;
+    private volatile RuntimeException failure;
 
     ReleaseLoop(
             ConsumerFactory<byte[], byte[]> consumers,
@@ -112,6 +113,7 @@ class ReleaseLoop implements SmartLifecycle {
         } catch (WakeupException | InterruptedException e) {
             // stop() woke us up
         } catch (RuntimeException e) {
+            failure = e;
             log.error("release loop stopped unexpectedly", e);
         } finally {
             if (consumer != null) {
@@ -248,6 +250,11 @@ class ReleaseLoop implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /** Why the loop died, if it did; reported by the health endpoint. */
+    Optional<RuntimeException> failure() {
+        return Optional.ofNullable(failure);
     }
 
     @Override

@@ -37,6 +37,7 @@ final class Slot implements Runnable {
     private final AtomicInteger inFlight;
     private final MeterRegistry meters;
     private volatile boolean taking = true;
+    private volatile RuntimeException failure;
 
     Slot(
             String name,
@@ -55,6 +56,15 @@ final class Slot implements Runnable {
         this.meters = meters;
     }
 
+    /** Why the slot died, if it did. */
+    RuntimeException failure() {
+        return failure;
+    }
+
+    String name() {
+        return name;
+    }
+
     void stopTakingWork() {
         taking = false;
     }
@@ -71,6 +81,7 @@ final class Slot implements Runnable {
         } catch (WakeupException e) {
             // shutting down
         } catch (RuntimeException e) {
+            failure = e;
             log.error("slot {} stopped unexpectedly; its task, if any, goes back to the fleet", name, e);
         }
     }

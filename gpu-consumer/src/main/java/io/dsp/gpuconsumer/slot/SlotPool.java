@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,17 @@ public class SlotPool implements SmartLifecycle {
 
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /** Slots that died of an unexpected error, by name, with the error. */
+    synchronized Map<String, String> failedSlots() {
+        Map<String, String> failed = new TreeMap<>();
+        for (Slot slot : slots) {
+            if (slot.failure() != null) {
+                failed.put(slot.name(), slot.failure().toString());
+            }
+        }
+        return failed;
     }
 
     @Override
