@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -59,10 +60,20 @@ public class ReadModels {
 
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String storeName) {
         KafkaStreams kafkaStreams = streams.getKafkaStreams();
-        if (kafkaStreams == null || kafkaStreams.state() != KafkaStreams.State.RUNNING) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "服务启动中，请稍后重试");
+        if (kafkaStreams == null || !kafkaStreams.state().isRunningOrRebalancing()) {
+            throw starting();
         }
-        return kafkaStreams.store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
+        try {
+            return kafkaStreams.store(
+                    StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
+        } catch (InvalidStateStoreException e) {
+            // A partition's store is moving or restoring (start-up, rebalance): a moment later it answers.
+            throw starting();
+        }
+    }
+
+    private static ApiException starting() {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "服务启动中，请稍后重试");
     }
 
     @Configuration(proxyBeanMethods = false)
