@@ -16,10 +16,12 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.stereotype.Component;
 
 /** Queries over the Kafka Streams state stores; "service starting" while they are still being restored. */
@@ -49,13 +51,19 @@ public class ReadModels {
         ReadOnlyKeyValueStore<String, WorkerPresence> store = store(ReadModelTopology.WORKERS_STORE);
         try (KeyValueIterator<String, WorkerPresence> it = store.all()) {
             it.forEachRemaining(kv -> all.add(kv.value));
+        } catch (InvalidStateStoreException e) {
+            throw starting();
         }
         return all;
     }
 
     private <K, V> Optional<V> get(String storeName, K key) {
         ReadOnlyKeyValueStore<K, V> store = store(storeName);
-        return Optional.ofNullable(store.get(key));
+        try {
+            return Optional.ofNullable(store.get(key));
+        } catch (InvalidStateStoreException e) {
+            throw starting();
+        }
     }
 
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String storeName) {
@@ -83,6 +91,18 @@ public class ReadModels {
         @Autowired
         void buildReadModels(StreamsBuilder builder) {
             ReadModelTopology.build(builder);
+        }
+
+        /**
+         * Leave the group on close: otherwise a restarted instance waits a whole session timeout (45 s) for its own
+         * previous member to expire before its stores serve anything.
+         */
+        @Bean
+        static StreamsBuilderFactoryBeanConfigurer leaveGroupOnClose() {
+            return factory -> {
+                factory.setLeaveGroupOnClose(true);
+                factory.setCloseTimeout(5);
+            };
         }
     }
 }

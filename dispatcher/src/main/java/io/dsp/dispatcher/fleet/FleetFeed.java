@@ -63,29 +63,43 @@ public class FleetFeed implements SmartLifecycle {
     }
 
     private void run() {
-        try {
-            Map<TopicPartition, Long> ends = assignAndSeek();
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    apply(record);
+        long pauseMillis = 1000;
+        while (running) {
+            try {
+                Map<TopicPartition, Long> ends = assignAndSeek();
+                while (running) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        apply(record);
+                    }
+                    if (caughtUp.getCount() > 0
+                            && ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                        caughtUp.countDown();
+                        log.info(
+                                "fleet view caught up: liveSlots={} inFlight={}",
+                                view.liveSlots(clock.instant()),
+                                view.inFlight(clock.instant()));
+                    }
+                    failure = null;
+                    pauseMillis = 1000;
                 }
-                if (caughtUp.getCount() > 0
-                        && ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    caughtUp.countDown();
-                    log.info(
-                            "fleet view caught up: liveSlots={} inFlight={}",
-                            view.liveSlots(clock.instant()),
-                            view.inFlight(clock.instant()));
-                }
+            } catch (WakeupException e) {
+                // stop() woke us up
+            } catch (RuntimeException e) {
+                // Re-reading is harmless: presence is last-writer-wins and task events are applied idempotently.
+                failure = e;
+                log.error("fleet feed failed; reading the topics again in {} ms", pauseMillis, e);
             }
-        } catch (WakeupException e) {
-            // stop() woke us up
-        } catch (RuntimeException e) {
-            failure = e;
-            log.error("fleet feed stopped unexpectedly", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+            if (running && failure != null) {
+                try {
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                pauseMillis = Math.min(pauseMillis * 2, 30_000);
+            }
         }
+        consumer.close(Duration.ofSeconds(5));
     }
 
     private Map<TopicPartition, Long> assignAndSeek() {

@@ -16,8 +16,14 @@ import java.util.Map;
  */
 public final class FleetView {
 
+    /** The lane this dispatcher feeds; workers of other lanes take other work and add no room here. */
+    static final String LANE = "gpu";
+
     private final Map<String, WorkerPresence> workers = new HashMap<>();
     private final Map<String, Instant> inFlight = new HashMap<>();
+    /** Recently finished tasks, so a DISPATCHED event that arrives after the task's end does not revive it. */
+    private final Map<String, Instant> finished = new HashMap<>();
+
     private final Duration inFlightExpiry;
     private final int prefetch;
 
@@ -37,14 +43,19 @@ public final class FleetView {
     /** Applies a task event: DISPATCHED counts a task in flight, a terminal step ends it. */
     public synchronized void event(TaskEvent event) {
         if (event.getType() == TaskEventType.DISPATCHED) {
-            inFlight.putIfAbsent(event.getRequestId(), event.getAt());
+            if (!finished.containsKey(event.getRequestId())) {
+                inFlight.putIfAbsent(event.getRequestId(), event.getAt());
+            }
         } else if (TaskEvents.isTerminal(event.getType())) {
             inFlight.remove(event.getRequestId());
+            finished.put(event.getRequestId(), event.getAt());
         }
     }
 
     /** Counts a task in flight the moment it is released, before its DISPATCHED event comes back. */
     public synchronized void released(String requestId, Instant at) {
+        // A replayed task that finished before is in flight again: this release starts a new run.
+        finished.remove(requestId);
         inFlight.putIfAbsent(requestId, at);
     }
 
@@ -55,13 +66,14 @@ public final class FleetView {
 
     public synchronized int liveSlots(Instant now) {
         return workers.values().stream()
-                .filter(w -> Presence.isLive(w, now) && !w.getDraining())
+                .filter(w -> LANE.equals(w.getLane()) && Presence.isLive(w, now) && !w.getDraining())
                 .mapToInt(WorkerPresence::getSlots)
                 .sum();
     }
 
     public synchronized int inFlight(Instant now) {
         inFlight.values().removeIf(releasedAt -> releasedAt.plus(inFlightExpiry).isBefore(now));
+        finished.values().removeIf(endedAt -> endedAt.plus(inFlightExpiry).isBefore(now));
         return inFlight.size();
     }
 

@@ -44,7 +44,8 @@ import org.springframework.stereotype.Component;
  * The dispatcher's one loop: read every tenant topic as the {@link Groups#DISPATCHER} group, and forward tasks to
  * {@code dsp.dispatch} round-robin across tenants while the fleet has room. A tenant's offset is committed only past
  * what was released (after the forward is acknowledged), so waiting work stays in its tenant topic as the group's lag
- * and survives any restart. Forwarding is at-least-once; workers drop duplicates by request id.
+ * and survives any restart. Forwarding is at-least-once: after a failed or interrupted forward a task can reach
+ * {@code dsp.dispatch} twice (fleet-wide dedupe by request id is issue 6; exactly-once across this hop is issue 3).
  */
 @Component
 class ReleaseLoop implements SmartLifecycle {
@@ -62,7 +63,7 @@ class ReleaseLoop implements SmartLifecycle {
     private final Counter undecodable;
     private final TenantBuffers buffers = new TenantBuffers();
     private final Set<TopicPartition> paused = new HashSet<>();
-    private volatile Consumer<byte[], byte[]> consumer;
+    private Consumer<byte[], byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running;
     private volatile RuntimeException failure;
@@ -99,26 +100,43 @@ class ReleaseLoop implements SmartLifecycle {
     }
 
     private void run() {
-        try {
-            // Releasing before the in-flight count is rebuilt would overfill the fleet after a restart.
-            while (running && !feed.awaitCaughtUp(Duration.ofSeconds(1))) {
-                log.info("waiting for the fleet view to catch up before releasing");
+        Restarts restarts = new Restarts();
+        while (running) {
+            try {
+                // Releasing before the in-flight count is rebuilt would overfill the fleet after a restart.
+                while (running && !feed.awaitCaughtUp(Duration.ofSeconds(1))) {
+                    log.info("waiting for the fleet view to catch up before releasing");
+                }
+                consumer = consumers.createConsumer(Groups.DISPATCHER, "release", null, null);
+                consumer.subscribe(TenantTopics.PATTERN, new Rebalance());
+                log.info("release loop started: group={} pattern={}", Groups.DISPATCHER, TenantTopics.PATTERN);
+                while (running) {
+                    turn();
+                    failure = null;
+                    restarts.succeeded();
+                }
+            } catch (WakeupException | InterruptedException e) {
+                // stop() woke us up
+            } catch (RuntimeException e) {
+                failure = e;
+                log.error("release loop failed; restarting it from the committed offsets", e);
+            } finally {
+                closeConsumer();
             }
-            consumer = consumers.createConsumer(Groups.DISPATCHER, "release", null, null);
-            consumer.subscribe(TenantTopics.PATTERN, new Rebalance());
-            log.info("release loop started: group={} pattern={}", Groups.DISPATCHER, TenantTopics.PATTERN);
-            while (running) {
-                turn();
+            if (running && failure != null && !restarts.pause()) {
+                return;
             }
-        } catch (WakeupException | InterruptedException e) {
-            // stop() woke us up
-        } catch (RuntimeException e) {
-            failure = e;
-            log.error("release loop stopped unexpectedly", e);
-        } finally {
-            if (consumer != null) {
-                consumer.close(Duration.ofSeconds(5));
-            }
+        }
+    }
+
+    /** Unreleased read-ahead is forgotten: a new consumer reads it again from the committed offsets. */
+    private void closeConsumer() {
+        Consumer<byte[], byte[]> c = consumer;
+        consumer = null;
+        buffers.drop(buffers.partitions());
+        paused.clear();
+        if (c != null) {
+            c.close(Duration.ofSeconds(5));
         }
     }
 
@@ -212,6 +230,10 @@ class ReleaseLoop implements SmartLifecycle {
         }
         buffers.drop(first.keySet());
         first.forEach(consumer::seek);
+        // Dropped tenants are no longer seen by the back-pressure check, so they must not stay paused.
+        List<TopicPartition> wasPaused =
+                first.keySet().stream().filter(paused::remove).toList();
+        consumer.resume(wasPaused);
     }
 
     /** Pauses tenants whose read-ahead is full, so a long backlog stays in Kafka rather than in memory. */
@@ -236,6 +258,11 @@ class ReleaseLoop implements SmartLifecycle {
         Consumer<byte[], byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
+        }
+        Thread t0 = thread;
+        if (t0 != null) {
+            // Wakes a restart pause; a Kafka call in progress is woken by wakeup() above.
+            t0.interrupt();
         }
         Thread t = thread;
         if (t != null) {

@@ -3,7 +3,6 @@ package io.dsp.dispatcher.release;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,16 +54,21 @@ final class TenantBuffers {
     /** Forgets partitions: revoked ones, or ones rewound after a failed release. */
     void drop(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
+            int index = turns.indexOf(tp);
+            if (index < 0) {
+                continue;
+            }
             queues.remove(tp);
-            turns.remove(tp);
+            turns.remove(index);
+            if (index < next) {
+                next--; // keep the turn on the tenant that was due next
+            }
         }
         next = turns.isEmpty() ? 0 : next % turns.size();
     }
 
-    Iterable<TopicPartition> partitions() {
-        return () -> {
-            Iterator<TopicPartition> it = List.copyOf(turns).iterator();
-            return it;
-        };
+    /** A snapshot of the partitions with a queue, in turn order. */
+    List<TopicPartition> partitions() {
+        return List.copyOf(turns);
     }
 }

@@ -1,0 +1,23 @@
+package io.dsp.dispatcher;
+
+import io.dsp.testkit.DspIntegrationTest;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The dispatcher application against the JVM's real broker, configured from its own {@code dispatcher.yml}. Every
+ * dispatcher integration test uses this one annotation, so they all share one application context (one dispatcher in
+ * the group).
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@DspIntegrationTest
+@TestPropertySource(properties = "spring.config.name=dispatcher")
+public @interface DispatcherIntegrationTest {}

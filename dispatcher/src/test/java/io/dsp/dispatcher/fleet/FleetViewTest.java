@@ -1,0 +1,242 @@
+package io.dsp.dispatcher.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dsp.dispatcher.support.TestTasks;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.WorkerPresence;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FleetViewTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
+    private static final Duration BEAT = Duration.ofSeconds(5);
+    private static final Duration EXPIRY = Duration.ofHours(2);
+
+    private final FleetView view = new FleetView(1, EXPIRY);
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 5, 100})
+    void windowIsZeroWhileNoWorkerIsOnlineWhateverThePrefetch(int prefetch) {
+        FleetView fleet = new FleetView(prefetch, EXPIRY);
+
+        assertThat(fleet.liveSlots(NOW)).isZero();
+        assertThat(fleet.window(NOW)).isZero();
+    }
+
+    @Test
+    void windowIsZeroWhileTheOnlyLiveWorkerHasNoSlots() {
+        view.presence("w1", live("w1", 0));
+
+        assertThat(view.window(NOW)).isZero();
+    }
+
+    @Test
+    void windowIsTheLiveSlotsPlusPrefetchMinusTasksInFlight() {
+        // given
+        FleetView fleet = new FleetView(2, EXPIRY);
+        fleet.presence("w1", live("w1", 2));
+        fleet.presence("w2", live("w2", 3));
+
+        // when
+        fleet.released("r1", NOW);
+        fleet.released("r2", NOW);
+
+        // then
+        assertThat(fleet.liveSlots(NOW)).isEqualTo(5);
+        assertThat(fleet.inFlight(NOW)).isEqualTo(2);
+        assertThat(fleet.window(NOW)).isEqualTo(5 + 2 - 2);
+    }
+
+    @Test
+    void zeroPrefetchReleasesOnlyIntoFreeSlots() {
+        FleetView fleet = new FleetView(0, EXPIRY);
+        fleet.presence("w1", live("w1", 3));
+        fleet.released("r1", NOW);
+
+        assertThat(fleet.window(NOW)).isEqualTo(2);
+    }
+
+    @Test
+    void windowNeverGoesBelowZeroWhenMoreIsInFlightThanTheFleetHolds() {
+        view.presence("w1", live("w1", 1));
+        for (int i = 0; i < 5; i++) {
+            view.released("r" + i, NOW);
+        }
+
+        assertThat(view.inFlight(NOW)).isEqualTo(5);
+        assertThat(view.window(NOW)).isZero();
+    }
+
+    @ParameterizedTest(name = "heartbeat {0} ms old, live: {1}")
+    @CsvSource({"0, true", "14999, true", "15000, false", "15001, false", "600000, false"})
+    void presenceCountsUntilThreeHeartbeatIntervalsHavePassed(long ageMillis, boolean live) {
+        // given a worker beating every 5 s, last seen ageMillis ago
+        view.presence("w1", presence("w1", 4, false, NOW.minusMillis(ageMillis)));
+
+        // then
+        assertThat(view.liveSlots(NOW)).isEqualTo(live ? 4 : 0);
+        assertThat(view.window(NOW)).isEqualTo(live ? 5 : 0);
+    }
+
+    @Test
+    void stalePresenceIsIgnoredWhileFreshPresenceCounts() {
+        view.presence("crashed", presence("crashed", 8, false, NOW.minus(BEAT.multipliedBy(4))));
+        view.presence("alive", live("alive", 2));
+
+        assertThat(view.liveSlots(NOW)).isEqualTo(2);
+        assertThat(view.window(NOW)).isEqualTo(3);
+    }
+
+    @Test
+    void drainingWorkersAreIgnored() {
+        view.presence("draining", presence("draining", 4, true, NOW));
+        assertThat(view.window(NOW)).isZero();
+
+        view.presence("serving", live("serving", 1));
+        assertThat(view.liveSlots(NOW)).isEqualTo(1);
+        assertThat(view.window(NOW)).isEqualTo(2);
+    }
+
+    @Test
+    void latestPresenceOfAWorkerReplacesItsEarlierOne() {
+        view.presence("w1", live("w1", 2));
+        view.presence("w1", live("w1", 5));
+        assertThat(view.liveSlots(NOW)).isEqualTo(5);
+
+        view.presence("w1", presence("w1", 5, true, NOW));
+        assertThat(view.liveSlots(NOW)).isZero();
+    }
+
+    @Test
+    void tombstoneTakesTheWorkerOutOfTheFleet() {
+        view.presence("w1", live("w1", 2));
+        view.presence("w2", live("w2", 3));
+
+        view.presence("w1", null);
+
+        assertThat(view.liveSlots(NOW)).isEqualTo(3);
+        view.presence("w2", null);
+        assertThat(view.window(NOW)).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TaskEventType.class,
+            names = {"SUCCEEDED", "FAILED", "DEAD_LETTERED", "CANCELLED"})
+    void terminalEventFreesTheSlotOfAReleasedTask(TaskEventType terminal) {
+        // given a full fleet
+        view.presence("w1", live("w1", 1));
+        view.released("r1", NOW);
+        view.released("r2", NOW);
+        assertThat(view.window(NOW)).isZero();
+
+        // when
+        view.event(TestTasks.event("r1", terminal, NOW.plusSeconds(1)));
+
+        // then
+        assertThat(view.inFlight(NOW)).isEqualTo(1);
+        assertThat(view.window(NOW)).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TaskEventType.class,
+            names = {"ACCEPTED", "QUEUED", "STARTED", "PROGRESS", "UNKNOWN"})
+    void nonTerminalEventLeavesTheTaskInFlight(TaskEventType step) {
+        view.presence("w1", live("w1", 1));
+        view.released("r1", NOW);
+
+        view.event(TestTasks.event("r1", step, NOW.plusSeconds(1)));
+
+        assertThat(view.inFlight(NOW)).isEqualTo(1);
+        assertThat(view.window(NOW)).isEqualTo(1);
+    }
+
+    @Test
+    void dispatchedEventCountsATaskInFlightOnceAlsoWhenThisInstanceReleasedIt() {
+        view.released("r1", NOW);
+
+        // its own DISPATCHED event read back, and one written before a restart
+        view.event(TestTasks.event("r1", TaskEventType.DISPATCHED, NOW));
+        view.event(TestTasks.event("r2", TaskEventType.DISPATCHED, NOW.minusSeconds(60)));
+
+        assertThat(view.inFlight(NOW)).isEqualTo(2);
+    }
+
+    @Test
+    void terminalEventOfATaskNotInFlightChangesNothing() {
+        view.released("r1", NOW);
+
+        view.event(TestTasks.event("other", TaskEventType.SUCCEEDED, NOW));
+
+        assertThat(view.inFlight(NOW)).isEqualTo(1);
+    }
+
+    @Test
+    void unreleasedTaskNoLongerCountsInFlight() {
+        view.presence("w1", live("w1", 1));
+        view.released("r1", NOW);
+        view.released("r2", NOW);
+
+        view.unreleased("r2");
+
+        assertThat(view.inFlight(NOW)).isEqualTo(1);
+        assertThat(view.window(NOW)).isEqualTo(1);
+    }
+
+    @Test
+    void taskWithoutATerminalEventStopsCountingAfterTheInFlightExpiry() {
+        // given a one-slot worker beating at every instant we look, and a task released at NOW
+        view.released("lost", NOW);
+        Instant atExpiry = NOW.plus(EXPIRY);
+        Instant justAfter = atExpiry.plusMillis(1);
+
+        // then it counts up to the expiry itself, and not a millisecond longer
+        view.presence("w1", presence("w1", 1, false, atExpiry));
+        assertThat(view.inFlight(atExpiry)).isEqualTo(1);
+        assertThat(view.window(atExpiry)).isEqualTo(1);
+        view.presence("w1", presence("w1", 1, false, justAfter));
+        assertThat(view.inFlight(justAfter)).isZero();
+        assertThat(view.window(justAfter)).isEqualTo(2);
+    }
+
+    @Test
+    void dispatchedEventOlderThanTheExpiryDoesNotCountInFlight() {
+        view.event(TestTasks.event(
+                "old", TaskEventType.DISPATCHED, NOW.minus(EXPIRY).minusSeconds(1)));
+        view.event(TestTasks.event(
+                "recent", TaskEventType.DISPATCHED, NOW.minus(EXPIRY).plusSeconds(1)));
+
+        assertThat(view.inFlight(NOW)).isEqualTo(1);
+    }
+
+    @Test
+    void terminalEventThatOvertakesItsDispatchedEventStillEndsTheTask() {
+        // given a released task that a fast worker finished before the dispatcher's DISPATCHED event landed
+        view.presence("w1", live("w1", 1));
+        view.released("r1", NOW);
+        view.event(TestTasks.event("r1", TaskEventType.SUCCEEDED, NOW.plusMillis(5)));
+
+        // when the late DISPATCHED event is read
+        view.event(TestTasks.event("r1", TaskEventType.DISPATCHED, NOW));
+
+        // then the task stays finished
+        assertThat(view.inFlight(NOW.plusSeconds(1))).isZero();
+        assertThat(view.window(NOW.plusSeconds(1))).isEqualTo(2);
+    }
+
+    private static WorkerPresence live(String workerId, int slots) {
+        return presence(workerId, slots, false, NOW);
+    }
+
+    private static WorkerPresence presence(String workerId, int slots, boolean draining, Instant heartbeatAt) {
+        return TestTasks.presence(workerId, slots, draining, heartbeatAt, BEAT);
+    }
+}

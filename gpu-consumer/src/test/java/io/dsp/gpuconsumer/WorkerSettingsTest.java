@@ -1,0 +1,75 @@
+package io.dsp.gpuconsumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+class WorkerSettingsTest {
+
+    private final ApplicationContextRunner runner =
+            new ApplicationContextRunner().withUserConfiguration(BindSettings.class);
+
+    @Test
+    void defaultsApplyWhenNothingIsSet() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            WorkerSettings settings = context.getBean(WorkerSettings.class);
+            assertThat(settings.workerId()).isEmpty();
+            assertThat(settings.maxConcurrent()).isEqualTo(3);
+            assertThat(settings.deliveryCountLimit()).isEqualTo(5);
+            assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(settings.pollTimeout()).isEqualTo(Duration.ofMillis(500));
+        });
+    }
+
+    @Test
+    void bindsEveryFieldFromKebabCaseProperties() {
+        runner.withPropertyValues(
+                        "dsp.gpu-consumer.worker-id=gpu-7",
+                        "dsp.gpu-consumer.max-concurrent=8",
+                        "dsp.gpu-consumer.delivery-count-limit=10",
+                        "dsp.gpu-consumer.heartbeat-interval=2s",
+                        "dsp.gpu-consumer.shutdown-timeout=1m",
+                        "dsp.gpu-consumer.poll-timeout=50ms")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(WorkerSettings.class))
+                            .isEqualTo(new WorkerSettings(
+                                    "gpu-7",
+                                    8,
+                                    10,
+                                    Duration.ofSeconds(2),
+                                    Duration.ofMinutes(1),
+                                    Duration.ofMillis(50)));
+                });
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+        "max-concurrent, 0, must be greater than or equal to 1",
+        "max-concurrent, 65, must be less than or equal to 64",
+        "delivery-count-limit, 1, must be greater than or equal to 2",
+        "delivery-count-limit, 11, must be less than or equal to 10"
+    })
+    void refusesToStartWithAnOutOfRangeValue(String field, String value, String message) {
+        runner.withPropertyValues("dsp.gpu-consumer." + field + "=" + value).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .isInstanceOf(BindValidationException.class)
+                    .hasMessageContaining("\"dsp.gpu-consumer." + field + "\"")
+                    .hasMessageContaining(message);
+        });
+    }
+
+    /** Not a {@code @Configuration}: the application's component scan must not pick it up. */
+    @EnableConfigurationProperties(WorkerSettings.class)
+    static class BindSettings {}
+}

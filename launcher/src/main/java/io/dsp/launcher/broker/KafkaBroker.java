@@ -1,0 +1,157 @@
+package io.dsp.launcher.broker;
+
+import io.dsp.launcher.DataDir;
+import io.dsp.launcher.StartupException;
+import io.dsp.launcher.process.ChildProcess;
+import io.dsp.launcher.process.ClassDataSharing;
+import io.dsp.launcher.process.Ports;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+/**
+ * The real single-node KRaft broker ({@code kafka.Kafka}) as a child process: formats its storage on first use,
+ * starts it, tells when it serves clients, and stops it cleanly so that its logs need no recovery next time.
+ */
+public final class KafkaBroker {
+
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final String ARCHIVE_PREFIX = "broker-";
+
+    private final BrokerSettings settings;
+    private final ChildProcess process;
+    private final boolean formatted;
+    private final List<String> jvmOptions;
+
+    private KafkaBroker(BrokerSettings settings, ChildProcess process, boolean formatted, List<String> jvmOptions) {
+        this.settings = settings;
+        this.process = process;
+        this.formatted = formatted;
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** Formats the storage if it never was, writes the config and starts the broker; see {@link #awaitReady}. */
+    public static KafkaBroker start(
+            DataDir dataDir, int kafkaPort, int controllerPort, List<Path> classpath, String heap, boolean cds) {
+        BrokerSettings settings = new BrokerSettings(kafkaPort, controllerPort, dataDir.kafka());
+        BrokerProcessFactory processes = new BrokerProcessFactory(dataDir, classpath);
+        Path config = dataDir.brokerConfig();
+        try {
+            Files.createDirectories(config.getParent());
+            Files.writeString(config, ServerProperties.render(settings));
+        } catch (IOException e) {
+            throw new StartupException("Cannot write the broker config " + config + ": " + e.getMessage());
+        }
+        boolean formatNeeded = !StorageFormat.isFormatted(settings);
+        if (formatNeeded) {
+            StorageFormat.format(settings, config, processes);
+        }
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+        if (cds) {
+            jvm.addAll(classArchive(dataDir.classArchives(), classpath));
+        }
+        try {
+            ChildProcess process =
+                    processes.start(BrokerProcessFactory.COMPONENT, jvm, List.of("kafka.Kafka", config.toString()));
+            return new KafkaBroker(settings, process, formatNeeded, jvm);
+        } catch (IOException e) {
+            throw new StartupException("Cannot start the Kafka broker: " + e.getMessage(), dataDir.log("kafka"));
+        }
+    }
+
+    private static List<String> classArchive(Path dir, List<Path> classpath) {
+        Path archive = dir.resolve(ARCHIVE_PREFIX + ClassDataSharing.fingerprint(classpath) + ".jsa");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            return List.of();
+        }
+        ClassDataSharing.removeOutdated(dir, ARCHIVE_PREFIX, archive);
+        return ClassDataSharing.options(archive);
+    }
+
+    /**
+     * Blocks until the broker answers a cluster description with itself in it, i.e. it can create topics and serve
+     * clients; fails at once, naming the log, if the broker exits meanwhile.
+     */
+    public void awaitReady(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!Ports.isListening(settings.kafkaPort())) {
+            checkAliveBefore(deadline);
+            process.awaitExit(POLL);
+        }
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200))) {
+            while (!hasBroker(admin)) {
+                checkAliveBefore(deadline);
+                process.awaitExit(POLL);
+            }
+        }
+    }
+
+    private static boolean hasBroker(Admin admin) {
+        try {
+            return !admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000))
+                    .nodes()
+                    .get(3, TimeUnit.SECONDS)
+                    .isEmpty();
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("Interrupted while waiting for the Kafka broker");
+        }
+    }
+
+    private void checkAliveBefore(Instant deadline) {
+        if (!process.isAlive()) {
+            throw new StartupException(
+                    "The Kafka broker exited during start-up (exit code "
+                            + process.exitCode().orElse(-1) + ")",
+                    process.log());
+        }
+        if (Instant.now().isAfter(deadline)) {
+            throw new StartupException(
+                    "The Kafka broker did not answer on " + settings.bootstrapServers() + " in time", process.log());
+        }
+    }
+
+    /**
+     * Stops the broker with SIGTERM and waits up to {@code grace} for its controlled shutdown (logs flushed,
+     * clean-shutdown marker written), killing it only after that; returns whether it stopped cleanly.
+     */
+    public boolean stop(Duration grace) {
+        boolean clean = process.stop(grace);
+        if (!clean) {
+            ClassDataSharing.discardUnfinishedDump(jvmOptions);
+        }
+        return clean;
+    }
+
+    public ChildProcess process() {
+        return process;
+    }
+
+    public String bootstrapServers() {
+        return settings.bootstrapServers();
+    }
+
+    /** Whether this start formatted new storage (the first start on this data dir). */
+    public boolean formattedNewStorage() {
+        return formatted;
+    }
+}

@@ -1,0 +1,330 @@
+package io.dsp.launcher.stack;
+
+import io.dsp.launcher.DataDir;
+import io.dsp.launcher.StartupException;
+import io.dsp.launcher.broker.BrokerClasspath;
+import io.dsp.launcher.broker.KafkaBroker;
+import io.dsp.launcher.process.ChildProcess;
+import io.dsp.launcher.process.ClassDataSharing;
+import io.dsp.launcher.process.ProcessMemory;
+import io.dsp.launcher.provision.DemoLicenseKey;
+import io.dsp.launcher.provision.Provisioning;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * The embedded stack in one terminal: the broker, then provisioning, then the services in parallel; stopped in the
+ * reverse order, services before the broker so that they can still flush and leave their groups.
+ */
+public final class Stack {
+
+    static final Duration SERVICE_GRACE = Duration.ofSeconds(20);
+    static final Duration BROKER_GRACE = Duration.ofSeconds(30);
+    private static final Duration BROKER_START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    private final DataDir dataDir;
+    private final Path repoRoot;
+    private final PrintStream out;
+    private final Instant startedAt;
+    private final HealthProbe health = new HealthProbe();
+    private final boolean classSharing;
+
+    private KafkaBroker broker;
+    private CompletableFuture<Map<Service, Path>> runJars = CompletableFuture.completedFuture(Map.of());
+    private final Map<Service, ChildProcess> services = new LinkedHashMap<>();
+    private final Map<Service, List<String>> classSharingOptions = new LinkedHashMap<>();
+    private boolean stopping;
+
+    /**
+     * @param classSharing whether the child JVMs use class-data sharing archives (see {@link ServiceJars})
+     */
+    public Stack(DataDir dataDir, Path repoRoot, PrintStream out, Instant startedAt, boolean classSharing) {
+        this.dataDir = dataDir;
+        this.repoRoot = repoRoot;
+        this.out = out;
+        this.startedAt = startedAt;
+        this.classSharing = classSharing;
+    }
+
+    /**
+     * Extracts the services' jars for class-data sharing in the background, while the broker starts; only the first
+     * run after a build has anything to do. One thread, so that the broker keeps a core to itself.
+     */
+    public void prepareServices(List<Service> selected, List<Path> fatJars) {
+        Map<Service, Path> jars = new LinkedHashMap<>();
+        for (int i = 0; i < selected.size(); i++) {
+            jars.put(selected.get(i), fatJars.get(i));
+        }
+        if (!classSharing || selected.isEmpty()) {
+            runJars = CompletableFuture.completedFuture(jars);
+            return;
+        }
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "dsp-prepare-services");
+            t.setDaemon(true);
+            return t;
+        });
+        runJars = CompletableFuture.supplyAsync(
+                () -> {
+                    Map<Service, Path> run = new LinkedHashMap<>();
+                    jars.forEach((service, jar) -> run.put(service, ServiceJars.prepare(service, jar, dataDir)));
+                    return run;
+                },
+                thread);
+        runJars.whenComplete((r, e) -> thread.shutdown());
+    }
+
+    public void startBroker(int kafkaPort, int controllerPort, String heap) {
+        synchronized (this) {
+            refuseWhileStopping();
+            out.printf(
+                    "dsp: starting Kafka on 127.0.0.1:%d (data %s, log %s)%n",
+                    kafkaPort, show(dataDir.kafka()), show(dataDir.log("kafka")));
+            broker = KafkaBroker.start(
+                    dataDir, kafkaPort, controllerPort, BrokerClasspath.current(), heap, classSharing);
+        }
+        if (broker.formattedNewStorage()) {
+            out.println("dsp: formatted new Kafka storage (first run on this data dir)");
+        }
+        broker.awaitReady(BROKER_START_TIMEOUT);
+        out.printf("dsp: Kafka ready after %s%n", elapsed());
+    }
+
+    /** Topics, group configs and the demo license; returns the demo license key. */
+    public String provision() {
+        String key = DemoLicenseKey.loadOrCreate(dataDir.demoLicenseKey(), new SecureRandom());
+        String tenantTopic;
+        try {
+            tenantTopic = Provisioning.run(broker.bootstrapServers(), key);
+        } catch (KafkaException e) {
+            throw new StartupException("Provisioning Kafka failed: " + e.getMessage(), dataDir.log("kafka"), e);
+        }
+        out.printf("dsp: topics, share group and demo license provisioned (tenant topic %s)%n", tenantTopic);
+        return key;
+    }
+
+    /** Starts the services together and waits until each reports UP; fails naming the first that cannot. */
+    public void startServices(List<Service> selected, List<Path> fatJars, Duration timeout) {
+        if (selected.isEmpty()) {
+            return;
+        }
+        Map<Service, Path> jars = runJars.join();
+        String envOptions = System.getenv(ServiceCommand.JVM_OPTIONS_ENV);
+        synchronized (this) {
+            refuseWhileStopping();
+            out.printf(
+                    "dsp: starting %s (logs in %s)%n",
+                    String.join(", ", selected.stream().map(Service::id).toList()), show(dataDir.logs()));
+            for (int i = 0; i < selected.size(); i++) {
+                Service service = selected.get(i);
+                Path fatJar = fatJars.get(i);
+                Path jar = jars.getOrDefault(service, fatJar);
+                List<String> sharing = ServiceJars.classSharingOptions(jar, fatJar);
+                classSharingOptions.put(service, sharing);
+                List<String> command = ServiceCommand.of(
+                                service,
+                                jar,
+                                broker.bootstrapServers(),
+                                dataDir.service(service.id()),
+                                envOptions,
+                                sharing)
+                        .toList(dataDir.root());
+                try {
+                    // Created here so that a service may take its data dir for granted.
+                    Files.createDirectories(dataDir.service(service.id()));
+                    services.put(
+                            service,
+                            ChildProcess.start(
+                                    service.id(),
+                                    command,
+                                    repoRoot,
+                                    dataDir.log(service.id()),
+                                    dataDir.pidFile(service.id())));
+                } catch (IOException e) {
+                    throw new StartupException(
+                            "Cannot start " + service.id() + ": " + e.getMessage(), dataDir.log(service.id()));
+                }
+            }
+        }
+        awaitHealthy(new ArrayList<>(selected), Instant.now().plus(timeout), timeout);
+    }
+
+    private void awaitHealthy(List<Service> pending, Instant deadline, Duration timeout) {
+        while (!pending.isEmpty()) {
+            for (Service service : List.copyOf(pending)) {
+                ChildProcess process = services.get(service);
+                if (!process.isAlive()) {
+                    throw new StartupException(
+                            service.id() + " exited during start-up (exit code "
+                                    + process.exitCode().orElse(-1) + ")",
+                            process.log());
+                }
+                if (health.isUp(service)) {
+                    pending.remove(service);
+                    out.printf("dsp: %s up after %s%n", service.id(), elapsed());
+                }
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                Service late = pending.get(0);
+                throw new StartupException(
+                        late.id() + " did not report UP at " + late.healthUrl() + " within " + timeout.toSeconds()
+                                + " s (still waiting for "
+                                + String.join(
+                                        ", ", pending.stream().map(Service::id).toList())
+                                + ")",
+                        dataDir.log(late.id()));
+            }
+            awaitAnyExit(pending);
+        }
+    }
+
+    // The poll interval, cut short if a service dies meanwhile.
+    private void awaitAnyExit(List<Service> pending) {
+        CompletableFuture<?>[] exits =
+                pending.stream().map(s -> services.get(s).onExit()).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.anyOf(exits).get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Nothing exited: poll again.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("Interrupted while waiting for the services");
+        }
+    }
+
+    /** From now on, a child that exits on its own is reported; the others keep running. */
+    public void watch() {
+        for (ChildProcess child : children()) {
+            child.onUnexpectedExit(c -> out.printf(
+                    "dsp: %s exited unexpectedly (exit code %d); the rest keeps running. Log: %s%n",
+                    c.name(), c.exitCode().orElse(-1), show(c.log())));
+        }
+    }
+
+    public void printReady(String demoLicenseKey) {
+        out.printf("dsp: ready in %s%n", elapsed());
+        out.printf("  %-13s %s%n", "kafka", broker.bootstrapServers());
+        services.keySet().forEach(s -> out.printf("  %-13s %s%n", s.id(), s.url()));
+        out.printf("  %-13s %s%n", "demo license", demoLicenseKey);
+        out.printf("  %-13s %s%n", "memory", memory());
+        out.printf("  %-13s %s%n", "logs", show(dataDir.logs()));
+        if (services.containsKey(Service.ASSET_API)) {
+            out.println("Try:");
+            exampleCommands(demoLicenseKey).forEach(line -> out.println("  " + line));
+        }
+        out.println("Ctrl-C stops everything.");
+    }
+
+    static List<String> exampleCommands(String key) {
+        String auth = "-H 'Authorization: Bearer " + key + "' -H 'X-Machine-Code: demo-machine'";
+        return List.of(
+                "curl -s http://127.0.0.1:8080/actuator/health",
+                "curl -s -X POST http://127.0.0.1:8080/api/asset/delete " + auth
+                        + " -H 'Content-Type: application/json' -d '{\"id\":123}'",
+                "curl -s http://127.0.0.1:8080/api/v1/tasks/<request_id> " + auth);
+    }
+
+    /** Total resident memory of the broker and the services, then each one's. */
+    String memory() {
+        long total = 0;
+        List<String> each = new ArrayList<>();
+        for (ChildProcess child : children()) {
+            OptionalLong rss = child.rssBytes();
+            if (rss.isPresent()) {
+                total += rss.getAsLong();
+                each.add(child.name() + " " + ProcessMemory.megabytes(rss.getAsLong()));
+            }
+        }
+        return ProcessMemory.megabytes(total) + " RSS in total (" + String.join(", ", each) + ")";
+    }
+
+    /**
+     * Stops the services (SIGTERM, up to {@link #SERVICE_GRACE}, then SIGKILL), then the broker (up to
+     * {@link #BROKER_GRACE}); safe to call more than once and from a shutdown hook while start-up is under way.
+     */
+    public void stop() {
+        Map<Service, ChildProcess> toStop;
+        KafkaBroker brokerToStop;
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+            toStop = new LinkedHashMap<>(services);
+            brokerToStop = broker;
+        }
+        if (toStop.isEmpty() && brokerToStop == null) {
+            return;
+        }
+        if (!toStop.isEmpty()) {
+            out.println("dsp: stopping services");
+            toStop.values().forEach(ChildProcess::requestStop);
+            toStop.forEach((service, process) -> {
+                if (!process.awaitStopped(SERVICE_GRACE)) {
+                    out.printf(
+                            "dsp: %s did not stop within %d s and was killed%n",
+                            service.id(), SERVICE_GRACE.toSeconds());
+                    ClassDataSharing.discardUnfinishedDump(classSharingOptions.getOrDefault(service, List.of()));
+                }
+            });
+        }
+        if (brokerToStop != null) {
+            out.println("dsp: stopping Kafka");
+            if (!brokerToStop.stop(BROKER_GRACE)) {
+                out.printf("dsp: Kafka did not stop within %d s and was killed%n", BROKER_GRACE.toSeconds());
+            }
+        }
+        out.println("dsp: stopped");
+    }
+
+    public synchronized boolean isStopping() {
+        return stopping;
+    }
+
+    private synchronized List<ChildProcess> children() {
+        List<ChildProcess> all = new ArrayList<>();
+        if (broker != null) {
+            all.add(broker.process());
+        }
+        all.addAll(services.values());
+        return all;
+    }
+
+    private void refuseWhileStopping() {
+        if (stopping) {
+            throw new StartupException("Stopping: start-up abandoned");
+        }
+    }
+
+    private String elapsed() {
+        long millis = Duration.between(startedAt, Instant.now()).toMillis();
+        return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    private String show(Path path) {
+        Path absolute = path.toAbsolutePath();
+        return absolute.startsWith(repoRoot) ? repoRoot.relativize(absolute).toString() : absolute.toString();
+    }
+}

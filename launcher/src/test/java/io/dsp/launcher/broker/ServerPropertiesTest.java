@@ -1,0 +1,71 @@
+package io.dsp.launcher.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerPropertiesTest {
+
+    private final BrokerSettings settings = new BrokerSettings(19092, 19093, Path.of("/data/kafka"));
+
+    @Test
+    void runsBrokerAndControllerInOneNodeOnLoopbackPorts() {
+        Map<String, String> p = ServerProperties.of(settings);
+
+        assertThat(p)
+                .containsEntry("process.roles", "broker,controller")
+                .containsEntry("node.id", "1")
+                .containsEntry("controller.quorum.voters", "1@127.0.0.1:19093")
+                .containsEntry("listeners", "PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093")
+                .containsEntry("advertised.listeners", "PLAINTEXT://127.0.0.1:19092")
+                .containsEntry("controller.listener.names", "CONTROLLER")
+                .containsEntry("log.dirs", "/data/kafka");
+    }
+
+    @Test
+    void letsInternalTopicsLiveOnASingleBroker() {
+        assertThat(ServerProperties.of(settings))
+                .containsEntry("offsets.topic.replication.factor", "1")
+                .containsEntry("transaction.state.log.replication.factor", "1")
+                .containsEntry("transaction.state.log.min.isr", "1")
+                .containsEntry("share.coordinator.state.topic.replication.factor", "1")
+                .containsEntry("share.coordinator.state.topic.min.isr", "1");
+    }
+
+    @Test
+    void configuresShareGroupsForAGpuFleet() {
+        assertThat(ServerProperties.of(settings))
+                .containsEntry("group.share.max.size", "1000")
+                .containsEntry("group.share.delivery.count.limit", "5")
+                .containsEntry("group.share.max.record.lock.duration.ms", "3600000")
+                .containsEntry("group.initial.rebalance.delay.ms", "0")
+                .doesNotContainKey("group.share.record.lock.duration.ms");
+    }
+
+    @Test
+    void createsNoTopicOnTheFly() {
+        assertThat(ServerProperties.of(settings))
+                .containsEntry("auto.create.topics.enable", "false")
+                .containsEntry("num.partitions", "1");
+    }
+
+    @Test
+    void rendersOneKeyValueLinePerSettingAfterAComment() {
+        String text = ServerProperties.render(settings);
+
+        assertThat(text.lines().findFirst())
+                .hasValueSatisfying(line -> assertThat(line).startsWith("#"));
+        assertThat(text.lines().skip(1)).allSatisfy(line -> assertThat(line).matches("[a-z.]+=.+"));
+        assertThat(text).contains("\nlistener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\n");
+    }
+
+    @Test
+    void refusesOnePortForBothListeners() {
+        assertThatThrownBy(() -> new BrokerSettings(9092, 9092, Path.of("x")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must differ");
+    }
+}

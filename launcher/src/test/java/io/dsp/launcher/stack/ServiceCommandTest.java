@@ -1,0 +1,49 @@
+package io.dsp.launcher.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dsp.launcher.process.JavaCommand;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ServiceCommandTest {
+
+    private final Path jar = Path.of("/repo/gateway/target/gateway-0.1.0-SNAPSHOT-exec.jar");
+    private final Path data = Path.of("/repo/.dsp-data/gateway");
+
+    @Test
+    void passesTheBrokerAndTheServiceDataDirAsArguments() {
+        JavaCommand command = ServiceCommand.of(Service.GATEWAY, jar, "127.0.0.1:19092", data, null, List.of());
+
+        assertThat(command.component()).isEqualTo("gateway");
+        assertThat(command.mainAndArgs())
+                .containsExactly(
+                        "-jar",
+                        jar.toString(),
+                        "--spring.kafka.bootstrap-servers=127.0.0.1:19092",
+                        "--dsp.data-dir=/repo/.dsp-data/gateway");
+    }
+
+    @Test
+    void runsWithSmallQuickStartingJvmsByDefault() {
+        JavaCommand command = ServiceCommand.of(Service.GATEWAY, jar, "b", data, " ", List.of());
+
+        assertThat(command.jvmOptions()).contains("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    }
+
+    @Test
+    void takesOtherJvmOptionsFromTheEnvironment() {
+        JavaCommand command = ServiceCommand.of(Service.GATEWAY, jar, "b", data, " -Xmx512m  -XX:+UseG1GC ", List.of());
+
+        assertThat(command.jvmOptions()).containsExactly("-Xmx512m", "-XX:+UseG1GC");
+    }
+
+    @Test
+    void addsTheClassSharingOptionsAfterTheOthers() {
+        JavaCommand command =
+                ServiceCommand.of(Service.GATEWAY, jar, "b", data, "-Xmx512m", List.of("-XX:SharedArchiveFile=a"));
+
+        assertThat(command.jvmOptions()).containsExactly("-Xmx512m", "-XX:SharedArchiveFile=a");
+    }
+}
