@@ -26,6 +26,7 @@ class HarnessIT {
                 .get(30, TimeUnit.SECONDS)
                 .get(group);
         assertThat(config.get("share.auto.offset.reset").value()).isEqualTo("earliest");
+        assertThat(config.get("share.isolation.level").value()).isEqualTo("read_committed");
     }
 
     @Test

@@ -13,9 +13,11 @@ public final class Groups {
 
     /**
      * Group configs the fleet's share group needs before first use. A new share group starts at {@code latest}, which
-     * would skip every task released before the first worker joined.
+     * would skip every task released before the first worker joined; and the dispatcher forwards in transactions, so
+     * slots must never see a task from an aborted forward.
      */
-    public static final Map<String, String> GPU_FLEET_CONFIGS = Map.of("share.auto.offset.reset", "earliest");
+    public static final Map<String, String> GPU_FLEET_CONFIGS =
+            Map.of("share.auto.offset.reset", "earliest", "share.isolation.level", "read_committed");
 
     private Groups() {}
 }
