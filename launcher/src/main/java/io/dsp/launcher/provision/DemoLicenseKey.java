@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -19,6 +20,14 @@ public final class DemoLicenseKey {
 
     /** The key stored in {@code file}, or a new one, stored there first. */
     public static String loadOrCreate(Path file, RandomGenerator random) {
+        return loadOrCreate(file, () -> generate(random), "the demo license key");
+    }
+
+    /**
+     * The value stored in {@code file}, or a new one from {@code fresh}, stored there first: how the embedded stack
+     * keeps what it makes up once (the demo key, the fleet token) the same across restarts.
+     */
+    public static String loadOrCreate(Path file, Supplier<String> fresh, String what) {
         try {
             if (Files.isRegularFile(file)) {
                 String stored = Files.readString(file).trim();
@@ -26,13 +35,18 @@ public final class DemoLicenseKey {
                     return stored;
                 }
             }
-            String key = generate(random);
+            String value = fresh.get();
             Files.createDirectories(file.getParent());
-            Files.writeString(file, key + "\n");
-            return key;
+            Files.writeString(file, value + "\n");
+            return value;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot keep the demo license key in " + file, e);
+            throw new UncheckedIOException("Cannot keep " + what + " in " + file, e);
         }
+    }
+
+    /** A random token for service-to-service calls of the fleet (workers fetching blobs from asset-api). */
+    public static String fleetToken(RandomGenerator random) {
+        return HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextLong());
     }
 
     /** {@code demo-} and 16 lowercase hex digits. */

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** The command line of a service: JVM flags for a laptop, then the two arguments every service understands. */
+/** The command line of a service: JVM flags for a laptop, then the arguments every service understands. */
 final class ServiceCommand {
 
     /**
@@ -33,7 +33,8 @@ final class ServiceCommand {
             String bootstrapServers,
             Path serviceDataDir,
             String envOptions,
-            List<String> classSharingOptions) {
+            List<String> classSharingOptions,
+            String fleetToken) {
         List<String> jvm = new ArrayList<>(
                 envOptions == null || envOptions.isBlank()
                         ? DEFAULT_JVM_OPTIONS
@@ -42,6 +43,8 @@ final class ServiceCommand {
         List<String> main = new ArrayList<>(List.of("-jar", jar.toString()));
         main.add("--spring.kafka.bootstrap-servers=" + bootstrapServers);
         main.add("--dsp.data-dir=" + serviceDataDir);
+        // Shared by the services so that workers may fetch blobs from asset-api; never printed.
+        main.add("--dsp.fleet.token=" + fleetToken);
         return new JavaCommand(service.id(), jvm, main);
     }
 }

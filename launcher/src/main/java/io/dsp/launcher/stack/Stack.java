@@ -129,6 +129,9 @@ public final class Stack {
         }
         Map<Service, Path> jars = runJars.join();
         String envOptions = System.getenv(ServiceCommand.JVM_OPTIONS_ENV);
+        SecureRandom random = new SecureRandom();
+        String fleetToken = DemoLicenseKey.loadOrCreate(
+                dataDir.root().resolve("fleet-token"), () -> DemoLicenseKey.fleetToken(random), "the fleet token");
         synchronized (this) {
             refuseWhileStopping();
             out.printf(
@@ -146,7 +149,8 @@ public final class Stack {
                                 broker.bootstrapServers(),
                                 dataDir.service(service.id()),
                                 envOptions,
-                                sharing)
+                                sharing,
+                                fleetToken)
                         .toList(dataDir.root());
                 try {
                     // Created here so that a service may take its data dir for granted.

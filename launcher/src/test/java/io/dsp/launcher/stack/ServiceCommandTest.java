@@ -13,8 +13,8 @@ class ServiceCommandTest {
     private final Path data = Path.of("/repo/.dsp-data/gateway");
 
     @Test
-    void passesTheBrokerAndTheServiceDataDirAsArguments() {
-        JavaCommand command = ServiceCommand.of(Service.GATEWAY, jar, "127.0.0.1:19092", data, null, List.of());
+    void passesTheBrokerTheServiceDataDirAndTheFleetTokenAsArguments() {
+        JavaCommand command = ServiceCommand.of(Service.GATEWAY, jar, "127.0.0.1:19092", data, null, List.of(), "tok");
 
         assertThat(command.component()).isEqualTo("gateway");
         assertThat(command.mainAndArgs())
@@ -22,19 +22,21 @@ class ServiceCommandTest {
                         "-jar",
                         jar.toString(),
                         "--spring.kafka.bootstrap-servers=127.0.0.1:19092",
-                        "--dsp.data-dir=/repo/.dsp-data/gateway");
+                        "--dsp.data-dir=/repo/.dsp-data/gateway",
+                        "--dsp.fleet.token=tok");
     }
 
     @Test
     void runsWithSmallQuickStartingJvmsByDefault() {
-        JavaCommand command = ServiceCommand.of(Service.GATEWAY, jar, "b", data, " ", List.of());
+        JavaCommand command = ServiceCommand.of(Service.GATEWAY, jar, "b", data, " ", List.of(), "tok");
 
         assertThat(command.jvmOptions()).contains("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     }
 
     @Test
     void takesOtherJvmOptionsFromTheEnvironment() {
-        JavaCommand command = ServiceCommand.of(Service.GATEWAY, jar, "b", data, " -Xmx512m  -XX:+UseG1GC ", List.of());
+        JavaCommand command =
+                ServiceCommand.of(Service.GATEWAY, jar, "b", data, " -Xmx512m  -XX:+UseG1GC ", List.of(), "tok");
 
         assertThat(command.jvmOptions()).containsExactly("-Xmx512m", "-XX:+UseG1GC");
     }
