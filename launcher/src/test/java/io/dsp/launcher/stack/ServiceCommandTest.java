@@ -43,8 +43,8 @@ class ServiceCommandTest {
 
     @Test
     void addsTheClassSharingOptionsAfterTheOthers() {
-        JavaCommand command =
-                ServiceCommand.of(Service.GATEWAY, jar, "b", data, "-Xmx512m", List.of("-XX:SharedArchiveFile=a"));
+        JavaCommand command = ServiceCommand.of(
+                Service.GATEWAY, jar, "b", data, "-Xmx512m", List.of("-XX:SharedArchiveFile=a"), "tok");
 
         assertThat(command.jvmOptions()).containsExactly("-Xmx512m", "-XX:SharedArchiveFile=a");
     }
