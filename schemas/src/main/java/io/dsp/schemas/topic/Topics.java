@@ -3,6 +3,7 @@ package io.dsp.schemas.topic;
 import io.dsp.schemas.avro.AssetRecord;
 import io.dsp.schemas.avro.DeadLetter;
 import io.dsp.schemas.avro.License;
+import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.avro.WorkerPresence;
@@ -70,9 +71,17 @@ public final class Topics {
             1,
             Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
 
+    /** What waits per license, published by the dispatcher, keyed by license key. */
+    public static final TopicSpec<String, QueueFacts> QUEUE_FACTS = new TopicSpec<>(
+            "dsp.queue-facts",
+            KEY,
+            AvroSerde.of(QueueFacts.class),
+            1,
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+
     /** Every shared topic, for provisioning. */
     public static final List<TopicSpec<?, ?>> SHARED =
-            List.of(DISPATCH, TASK_EVENTS, ASSETS, WORKERS, DEAD_LETTERS, LICENSES);
+            List.of(DISPATCH, TASK_EVENTS, ASSETS, WORKERS, DEAD_LETTERS, LICENSES, QUEUE_FACTS);
 
     private Topics() {}
 }

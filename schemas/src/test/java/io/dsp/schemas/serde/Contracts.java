@@ -3,6 +3,7 @@ package io.dsp.schemas.serde;
 import io.dsp.schemas.avro.AssetRecord;
 import io.dsp.schemas.avro.DeadLetter;
 import io.dsp.schemas.avro.License;
+import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskLife;
 import io.dsp.schemas.avro.TaskRequested;
@@ -20,6 +21,7 @@ final class Contracts {
             WorkerPresence.class,
             DeadLetter.class,
             License.class,
+            QueueFacts.class,
             TaskLife.class);
 
     private Contracts() {}
