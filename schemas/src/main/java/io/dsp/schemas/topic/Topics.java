@@ -2,6 +2,7 @@ package io.dsp.schemas.topic;
 
 import io.dsp.schemas.avro.AssetRecord;
 import io.dsp.schemas.avro.DeadLetter;
+import io.dsp.schemas.avro.DeviceBinding;
 import io.dsp.schemas.avro.License;
 import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.avro.TaskEvent;
@@ -79,9 +80,24 @@ public final class Topics {
             1,
             Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
 
+    /** Device binding per (license, device type), keyed by {@code licenseKey|deviceType}; a tombstone unbinds. */
+    public static final TopicSpec<String, DeviceBinding> DEVICE_BINDINGS = new TopicSpec<>(
+            "dsp.device-bindings",
+            KEY,
+            AvroSerde.of(DeviceBinding.class),
+            1,
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+
+    /**
+     * A sequence: the offset of each record is a fleet-wide unique asset id (offset + 1), so ids stay small integers
+     * that JavaScript holds exactly. One partition, so offsets are one sequence; values only name the issuing node.
+     */
+    public static final TopicSpec<String, String> ASSET_IDS =
+            new TopicSpec<>("dsp.asset-ids", KEY, Serdes.String(), 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, DAYS_7));
+
     /** Every shared topic, for provisioning. */
-    public static final List<TopicSpec<?, ?>> SHARED =
-            List.of(DISPATCH, TASK_EVENTS, ASSETS, WORKERS, DEAD_LETTERS, LICENSES, QUEUE_FACTS);
+    public static final List<TopicSpec<?, ?>> SHARED = List.of(
+            DISPATCH, TASK_EVENTS, ASSETS, WORKERS, DEAD_LETTERS, LICENSES, QUEUE_FACTS, DEVICE_BINDINGS, ASSET_IDS);
 
     private Topics() {}
 }

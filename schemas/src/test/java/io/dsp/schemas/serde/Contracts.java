@@ -2,6 +2,7 @@ package io.dsp.schemas.serde;
 
 import io.dsp.schemas.avro.AssetRecord;
 import io.dsp.schemas.avro.DeadLetter;
+import io.dsp.schemas.avro.DeviceBinding;
 import io.dsp.schemas.avro.License;
 import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.avro.TaskEvent;
@@ -22,7 +23,8 @@ final class Contracts {
             DeadLetter.class,
             License.class,
             QueueFacts.class,
-            TaskLife.class);
+            TaskLife.class,
+            DeviceBinding.class);
 
     private Contracts() {}
 }
