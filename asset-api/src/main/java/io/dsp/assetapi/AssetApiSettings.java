@@ -12,9 +12,12 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param nodeId name of this instance in task origins and logs; default {@code asset-api}
  * @param sendTimeout how long an HTTP request waits for Kafka to acknowledge a task before it fails; default 10 s
+ * @param adminToken bearer token of the license admin endpoints ({@code /admin/v1/**}); no default: while it is unset
+ *     those endpoints refuse every request
  */
 @Validated
 @ConfigurationProperties("dsp.asset-api")
 public record AssetApiSettings(
         @NotBlank @DefaultValue("asset-api") String nodeId,
-        @NotNull @DefaultValue("10s") Duration sendTimeout) {}
+        @NotNull @DefaultValue("10s") Duration sendTimeout,
+        String adminToken) {}

@@ -7,9 +7,23 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.test.context.TestPropertySource;
 
-/** asset-api on a random port against the real test broker; its configuration comes from asset-api.yml. */
+/**
+ * asset-api on a random port against the real test broker; its configuration comes from asset-api.yml. Every
+ * integration test shares this one context (one Kafka Streams instance per JVM), so the test settings live here.
+ */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @DspIntegrationTest
-@TestPropertySource(properties = "spring.config.name=asset-api")
-@interface AssetApiIntegrationTest {}
+@TestPropertySource(
+        properties = {
+            "spring.config.name=asset-api",
+            "dsp.asset-api.admin-token=" + AssetApiIntegrationTest.ADMIN_TOKEN,
+            "dsp.fleet.token=" + AssetApiIntegrationTest.FLEET_TOKEN,
+            "dsp.asset-api.blobs.max-file-size=" + AssetApiIntegrationTest.MAX_FILE_KB + "KB"
+        })
+public @interface AssetApiIntegrationTest {
+
+    String ADMIN_TOKEN = "test-admin-token";
+    String FLEET_TOKEN = "test-fleet-token";
+    int MAX_FILE_KB = 64;
+}

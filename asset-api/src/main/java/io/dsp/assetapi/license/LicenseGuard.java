@@ -8,23 +8,27 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * The legacy {@code LicenseCardAuthDspMiddleware}: every {@code /api/...} request carries {@code Authorization: Bearer
- * <license_key>} and {@code X-Machine-Code}; the license must exist, be active and be inside its validity window. The
+ * <license_key>} and {@code X-Machine-Code}; the license must exist, be active, be inside its validity window and be
+ * bound to this machine for its device type (bound on first use, see {@link DeviceBindings}). The
  * checked license is put on the request for controllers; they never take the license from the body.
  */
 @Component
 class LicenseGuard implements HandlerInterceptor {
 
     private final ReadModels readModels;
+    private final DeviceBindings bindings;
     private final Clock clock;
 
-    LicenseGuard(ReadModels readModels, Clock clock) {
+    LicenseGuard(ReadModels readModels, DeviceBindings bindings, Clock clock) {
         this.readModels = readModels;
+        this.bindings = bindings;
         this.clock = clock;
     }
 
@@ -41,13 +45,17 @@ class LicenseGuard implements HandlerInterceptor {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "缺少 machine_code（设备指纹）");
         }
         String deviceType = request.getHeader("X-Device-Type");
-        if (deviceType == null || deviceType.isBlank()) {
-            deviceType = "pc";
+        deviceType = deviceType == null || deviceType.isBlank()
+                ? "pc"
+                : deviceType.strip().toLowerCase(Locale.ROOT);
+        if (!deviceType.equals("pc") && !deviceType.equals("mobile")) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "X-Device-Type 必须为 pc 或 mobile");
         }
         String key = authorization.substring(7).strip();
         License license = readModels.license(key).orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "卡密不存在"));
         check(license, clock.instant());
-        AuthenticatedLicense.set(request, new AuthenticatedLicense(key, machineCode.strip(), deviceType.strip()));
+        bindings.check(key, deviceType, machineCode.strip());
+        AuthenticatedLicense.set(request, new AuthenticatedLicense(key, machineCode.strip(), deviceType));
         return true;
     }
 

@@ -1,5 +1,6 @@
 package io.dsp.assetapi.license;
 
+import io.dsp.assetapi.web.BlobPaths;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -11,14 +12,18 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 class LicenseWebConfiguration implements WebMvcConfigurer {
 
     private final LicenseGuard guard;
+    private final AdminGuard admin;
 
-    LicenseWebConfiguration(LicenseGuard guard) {
+    LicenseWebConfiguration(LicenseGuard guard, AdminGuard admin) {
         this.guard = guard;
+        this.admin = admin;
     }
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(guard).addPathPatterns("/api/**");
+        // Blobs are fetched by GPU workers with the fleet token, never with a license.
+        registry.addInterceptor(guard).addPathPatterns("/api/**").excludePathPatterns(BlobPaths.BLOBS + "/**");
+        registry.addInterceptor(admin).addPathPatterns("/admin/**");
     }
 
     @Bean

@@ -17,8 +17,8 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The read models asset-api answers from, all rebuilt from Kafka alone: licenses, fleet presence and the asset
- * catalogue as global tables, and every task's life aggregated from {@code dsp.task-events}.
+ * The read models asset-api answers from, all rebuilt from Kafka alone: licenses, device bindings, fleet presence and
+ * the asset catalogue as global tables, and every task's life aggregated from {@code dsp.task-events}.
  */
 public final class ReadModelTopology {
 
@@ -26,6 +26,7 @@ public final class ReadModelTopology {
     public static final String WORKERS_STORE = "workers";
     public static final String ASSETS_STORE = "assets";
     public static final String TASK_LIVES_STORE = "task-lives";
+    public static final String DEVICE_BINDINGS_STORE = "device-bindings";
 
     /** Progress events kept per task; older ones are dropped first, every other step is always kept. */
     static final int MAX_PROGRESS_EVENTS = 20;
@@ -36,6 +37,7 @@ public final class ReadModelTopology {
         globalTable(builder, Topics.LICENSES, LICENSES_STORE);
         globalTable(builder, Topics.WORKERS, WORKERS_STORE);
         globalTable(builder, Topics.ASSETS, ASSETS_STORE);
+        globalTable(builder, Topics.DEVICE_BINDINGS, DEVICE_BINDINGS_STORE);
 
         TopicSpec<String, TaskEvent> events = Topics.TASK_EVENTS;
         builder.stream(events.name(), Consumed.with(events.keySerde(), events.valueSerde()))

@@ -2,6 +2,7 @@ package io.dsp.assetapi.readmodel;
 
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.schemas.avro.AssetRecord;
+import io.dsp.schemas.avro.DeviceBinding;
 import io.dsp.schemas.avro.License;
 import io.dsp.schemas.avro.TaskLife;
 import io.dsp.schemas.avro.WorkerPresence;
@@ -40,6 +41,29 @@ public class ReadModels {
 
     public Optional<AssetRecord> asset(long assetId) {
         return get(ReadModelTopology.ASSETS_STORE, assetId);
+    }
+
+    public Optional<DeviceBinding> deviceBinding(String bindingKey) {
+        return get(ReadModelTopology.DEVICE_BINDINGS_STORE, bindingKey);
+    }
+
+    /**
+     * Every asset of one license. A scan of the whole catalogue: fine for thousands of assets per instance; a
+     * per-license index (a re-keyed table) is the step when it grows past that.
+     */
+    public List<AssetRecord> assetsOf(String licenseKey) {
+        List<AssetRecord> mine = new ArrayList<>();
+        ReadOnlyKeyValueStore<Long, AssetRecord> store = store(ReadModelTopology.ASSETS_STORE);
+        try (KeyValueIterator<Long, AssetRecord> it = store.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value != null && kv.value.getLicenseKey().equals(licenseKey)) {
+                    mine.add(kv.value);
+                }
+            });
+        } catch (InvalidStateStoreException e) {
+            throw starting();
+        }
+        return mine;
     }
 
     public Optional<TaskLife> taskLife(String requestId) {

@@ -15,7 +15,7 @@ import java.util.Locale;
  * What clients see of a task: its current status (the latest step that is not progress), whether it is done, the
  * latest progress, the result or error, and every step with its time. Field names follow the legacy snake_case.
  */
-record TaskView(
+public record TaskView(
         @JsonProperty("request_id") String requestId,
         @JsonProperty("task_type") String taskType,
         String status,
@@ -27,14 +27,14 @@ record TaskView(
         @JsonProperty("error_msg") String errorMessage,
         List<Step> events) {
 
-    record Step(
+    public record Step(
             String type,
             Instant at,
             String source,
             @JsonProperty("worker_id") String workerId,
             @JsonProperty("delivery_count") Integer deliveryCount) {}
 
-    static TaskView of(TaskLife life) {
+    public static TaskView of(TaskLife life) {
         List<TaskEvent> events = life.getEvents().stream()
                 .sorted(Comparator.comparing(TaskEvent::getAt)
                         .thenComparing(e -> e.getType().ordinal()))

@@ -11,11 +11,14 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * The one place that turns failures into the edge's envelope. Legacy paths answer HTTP 200 with a failure body, as the
- * PHP API did; {@code /api/v1} paths carry the matching HTTP status as well.
+ * PHP API did; {@code /api/v1} and {@code /admin} paths carry the matching HTTP status as well.
  */
 @RestControllerAdvice
 class ApiExceptionHandler {
@@ -42,6 +45,16 @@ class ApiExceptionHandler {
         return respond(request, HttpStatus.METHOD_NOT_ALLOWED, "不支持的请求方法: " + e.getMethod());
     }
 
+    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    ResponseEntity<ApiResponse> tooLarge(MaxUploadSizeExceededException e, HttpServletRequest request) {
+        return respond(request, HttpStatus.PAYLOAD_TOO_LARGE, "文件过大");
+    }
+
+    @ExceptionHandler({MultipartException.class, MissingServletRequestPartException.class})
+    ResponseEntity<ApiResponse> notMultipart(Exception e, HttpServletRequest request) {
+        return respond(request, HttpStatus.BAD_REQUEST, "请求格式错误: 需要 multipart/form-data");
+    }
+
     @ExceptionHandler(NoResourceFoundException.class)
     ResponseEntity<ApiResponse> notFound(Exception e, HttpServletRequest request) {
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(ApiResponse.fail(404, "接口不存在"));
@@ -54,7 +67,8 @@ class ApiExceptionHandler {
     }
 
     private static ResponseEntity<ApiResponse> respond(HttpServletRequest request, HttpStatus status, String message) {
-        if (request.getRequestURI().startsWith("/api/v1/")) {
+        if (request.getRequestURI().startsWith("/api/v1/")
+                || request.getRequestURI().startsWith("/admin/")) {
             return ResponseEntity.status(status).body(ApiResponse.fail(status.value(), message));
         }
         return ResponseEntity.ok(ApiResponse.fail(ApiResponse.FAIL, message));

@@ -1,0 +1,175 @@
+package io.dsp.assetapi.heygem;
+
+import io.dsp.assetapi.blob.BlobStore;
+import io.dsp.assetapi.blob.Extensions;
+import io.dsp.assetapi.fleet.FleetStatus;
+import io.dsp.assetapi.license.AuthenticatedLicense;
+import io.dsp.assetapi.readmodel.ReadModels;
+import io.dsp.assetapi.task.TaskIntake;
+import io.dsp.assetapi.task.TaskView;
+import io.dsp.assetapi.web.ApiException;
+import io.dsp.assetapi.web.ApiResponse;
+import io.dsp.schemas.avro.HeyGemSubmitPayload;
+import io.dsp.schemas.avro.TaskLife;
+import io.dsp.schemas.avro.TaskRequested;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The legacy HeyGem calls of the API server (section 5.2): submit a synthesis by staged file hashes, poll its status
+ * (now with real progress, {@code done}, the result and the error), and ask whether the fleet is online.
+ */
+@RestController
+class HeyGemController {
+
+    static final String TASK_TYPE = "heygem_submit";
+    static final String QUEUED_MESSAGE = "GPU 服务器未上线，任务已排队，服务器启动后自动执行（约2分钟）";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final TaskIntake intake;
+    private final FleetStatus fleet;
+    private final BlobStore blobs;
+    private final ReadModels readModels;
+
+    HeyGemController(TaskIntake intake, FleetStatus fleet, BlobStore blobs, ReadModels readModels) {
+        this.intake = intake;
+        this.fleet = fleet;
+        this.blobs = blobs;
+        this.readModels = readModels;
+    }
+
+    @PostMapping("/api/heygem/task/submit")
+    ApiResponse submit(@RequestBody Map<String, Object> body, HttpServletRequest request) {
+        AuthenticatedLicense license = AuthenticatedLicense.of(request);
+        String audioHash = text(body.get("audio_hash"));
+        String videoHash = text(body.get("video_hash"));
+        if (audioHash == null || videoHash == null) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "audio_hash 和 video_hash 不能为空");
+        }
+        String audioExt = extension(body.get("audio_ext"), ".wav");
+        String videoExt = extension(body.get("video_ext"), ".mp4");
+        // Inputs are checked here, while the client can still upload them, not when a GPU finally runs the task.
+        if (!blobs.has(audioHash)) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "音频文件不存在: " + audioHash + audioExt + "，请先上传");
+        }
+        if (!blobs.has(videoHash)) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "视频文件不存在: " + videoHash + videoExt + "，请先上传");
+        }
+        boolean online = fleet.anyWorkerOnline();
+        TaskRequested task = intake.submit(
+                license,
+                TASK_TYPE,
+                new HeyGemSubmitPayload(audioHash, audioExt, videoHash, videoExt),
+                "heygem_",
+                online);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("task_id", task.getRequestId());
+        data.put("request_id", task.getRequestId());
+        if (online) {
+            data.put("status", "submitted");
+            data.put("msg", "任务已提交到 GPU 服务器");
+            return ApiResponse.ok("已提交", data);
+        }
+        data.put("status", "queued");
+        data.put("msg", QUEUED_MESSAGE);
+        return ApiResponse.ok("已排队", data);
+    }
+
+    /**
+     * Legacy {@code {task_id, status, request_id, created_at}} plus {@code done}, {@code progress}, {@code message},
+     * {@code result} / {@code result_url} and {@code error_msg}. Status uses the GPU server's words ({@code queued},
+     * {@code processing}, {@code done}, {@code error}), which clients polling the GPU directly already understand.
+     */
+    @GetMapping("/api/heygem/task/status")
+    ApiResponse status(@RequestParam(value = "task_id", required = false) String taskId, HttpServletRequest request) {
+        AuthenticatedLicense license = AuthenticatedLicense.of(request);
+        if (taskId == null || taskId.isBlank()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "缺少 task_id");
+        }
+        TaskLife life = readModels
+                .taskLife(taskId.strip())
+                .filter(l -> l.getLicenseKey().equals(license.licenseKey()))
+                .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "任务不存在或已过期"));
+        TaskView view = TaskView.of(life);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("task_id", view.requestId());
+        data.put("request_id", view.requestId());
+        data.put("task_type", view.taskType());
+        data.put("status", legacyStatus(view.status()));
+        data.put("done", view.done());
+        data.put("progress", "succeeded".equals(view.status()) ? Integer.valueOf(100) : view.progress());
+        data.put("message", view.progressMessage());
+        data.put("created_at", view.events().get(0).at().getEpochSecond());
+        if (view.result() != null) {
+            JsonNode result = JSON.readTree(view.result());
+            data.put("result", result);
+            data.put("result_url", resultUrl(result));
+        }
+        data.put("error_msg", view.errorMessage());
+        return ApiResponse.ok("ok", data);
+    }
+
+    /** Flat legacy shape: {@code {code, msg, initialized, gpu_status}}; {@code code} -1 while the fleet is offline. */
+    @PostMapping("/api/heygem/health/proxy")
+    Map<String, Object> health() {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (fleet.anyWorkerOnline()) {
+            answer.put("code", 0);
+            answer.put("msg", "GPU 服务器在线");
+            answer.put("initialized", true);
+            answer.put("gpu_status", "online");
+        } else {
+            // No boot trigger exists in this system yet (the legacy monitor notify); queued work waits in Kafka.
+            answer.put("code", -1);
+            answer.put("msg", "GPU 服务器离线，正在启动...");
+            answer.put("initialized", false);
+            answer.put("gpu_status", "offline");
+        }
+        return answer;
+    }
+
+    static String legacyStatus(String status) {
+        return switch (status) {
+            case "accepted", "queued", "dispatched" -> "queued";
+            case "started", "progress" -> "processing";
+            case "succeeded" -> "done";
+            case "failed", "dead_lettered", "cancelled" -> "error";
+            default -> status;
+        };
+    }
+
+    private static String resultUrl(JsonNode result) {
+        for (String field : new String[] {"result_url", "video_url", "download_url", "url"}) {
+            if (result.path(field).isString()) {
+                return result.path(field).asString();
+            }
+        }
+        return null;
+    }
+
+    private static String text(Object value) {
+        if (!(value instanceof String text) || text.isBlank()) {
+            return null;
+        }
+        return text.strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String extension(Object value, String fallback) {
+        if (value == null || (value instanceof String s && s.isBlank())) {
+            return fallback;
+        }
+        if (!(value instanceof String ext) || !Extensions.isValid(ext.strip().toLowerCase(java.util.Locale.ROOT))) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "文件扩展名格式错误");
+        }
+        return ext.strip().toLowerCase(java.util.Locale.ROOT);
+    }
+}
