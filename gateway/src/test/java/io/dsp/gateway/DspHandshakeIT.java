@@ -3,6 +3,7 @@ package io.dsp.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dsp.testkit.LegacySocket;
+import io.dsp.testkit.Licenses;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,14 +59,41 @@ class DspHandshakeIT {
         assertThat(worker.path("type").asString()).isEqualTo("registered");
         assertThat(worker.path("role").asString()).isEqualTo("worker");
 
-        JsonNode monitor =
+        JsonNode roleChange =
                 socket.send("{\"type\":\"register\",\"role\":\"gpu_monitor\"}").next();
-        assertThat(monitor.path("role").asString()).isEqualTo("gpu_monitor");
+        assertThat(roleChange.path("type").asString()).isEqualTo("error");
+        try (LegacySocket monitorSocket = LegacySocket.connect("ws://127.0.0.1:" + port + "/dsp")) {
+            monitorSocket.next();
+            JsonNode monitor = monitorSocket
+                    .send("{\"type\":\"register\",\"role\":\"gpu_monitor\"}")
+                    .next();
+            assertThat(monitor.path("role").asString()).isEqualTo("gpu_monitor");
+        }
 
-        JsonNode client =
-                socket.send("{\"type\":\"register\",\"key\":\"LIC-1\"}").next();
-        assertThat(client.path("key").asString()).isEqualTo("LIC-1");
-        assertThat(client.path("device_type").asString()).isEqualTo("pc");
+        String license = "LIC-" + java.util.UUID.randomUUID();
+        Licenses.provisionActive(license);
+        try (LegacySocket app = LegacySocket.connect("ws://127.0.0.1:" + port + "/dsp")) {
+            app.next();
+            JsonNode client = app.send("{\"type\":\"register\",\"key\":\"" + license + "\"}")
+                    .next();
+            assertThat(client.path("type").asString()).isEqualTo("registered");
+            assertThat(client.path("key").asString()).isEqualTo(license);
+            assertThat(client.path("device_type").asString()).isEqualTo("pc");
+        }
+    }
+
+    @Test
+    void aClientWithAnUnknownLicenseIsRefusedAndStaysUnregistered() {
+        socket.next();
+        JsonNode refused = socket.send("{\"type\":\"register\",\"key\":\"NO-SUCH-LICENSE\"}")
+                .next();
+        assertThat(refused.path("type").asString()).isEqualTo("error");
+        assertThat(refused.path("message").asString()).isEqualTo("授权码无效或已过期");
+
+        JsonNode submit = socket.send(
+                        "{\"type\":\"gpu.job.submit\",\"task_type\":\"delete_asset\",\"payload\":{\"id\":1}}")
+                .next();
+        assertThat(submit.path("type").asString()).isEqualTo("error");
     }
 
     @Test

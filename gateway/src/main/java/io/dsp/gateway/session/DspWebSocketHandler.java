@@ -1,15 +1,30 @@
 package io.dsp.gateway.session;
 
+import io.dsp.gateway.GatewaySettings;
+import io.dsp.gateway.client.ClientIntake;
+import io.dsp.gateway.connection.Connection;
+import io.dsp.gateway.connection.Connections;
+import io.dsp.gateway.connection.Role;
+import io.dsp.gateway.fleet.FleetWatch;
+import io.dsp.gateway.license.LicenseRegistry;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.protocol.MessageType;
+import io.dsp.gateway.worker.WorkerBridge;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
@@ -18,93 +33,476 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The {@code /dsp} endpoint: connection open ({@code connected} with a connection number), registration of every
- * role, and heartbeats. Task traffic is answered with a clear error until the Kafka bridge lands.
+ * The {@code /dsp} endpoint: every frame of the legacy protocol (spec section 2), checked against the sender's role.
+ * A bad frame gets an error frame (with {@code msg} and {@code message}) and changes nothing.
  */
 @Component
 class DspWebSocketHandler extends TextWebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DspWebSocketHandler.class);
-    private static final String FD = "fd";
+    private static final String CONNECTION = "dsp.connection";
+    private static final Duration LICENSE_LOOKUP_WAIT = Duration.ofSeconds(3);
 
-    private final AtomicLong connections = new AtomicLong();
+    private final Connections connections;
+    private final WorkerBridge workers;
+    private final ClientIntake intake;
+    private final FleetWatch fleet;
+    private final LicenseRegistry licenses;
+    private final GatewaySettings settings;
     private final JsonMapper json;
+    private final Clock clock;
 
-    DspWebSocketHandler(JsonMapper json) {
+    DspWebSocketHandler(
+            Connections connections,
+            WorkerBridge workers,
+            ClientIntake intake,
+            FleetWatch fleet,
+            LicenseRegistry licenses,
+            GatewaySettings settings,
+            JsonMapper json,
+            Clock clock) {
+        this.connections = connections;
+        this.workers = workers;
+        this.intake = intake;
+        this.fleet = fleet;
+        this.licenses = licenses;
+        this.settings = settings;
         this.json = json;
+        this.clock = clock;
     }
 
     @Override
     public void afterConnectionEstablished(WebSocketSession session) throws IOException {
-        long fd = connections.incrementAndGet();
-        session.getAttributes().put(FD, fd);
-        Map<String, Object> connected = Frames.of(MessageType.CONNECTED);
-        connected.put("fd", fd);
-        send(session, connected);
+        Optional<Connection> opened = connections.open(session, clock.instant(), settings.maxConnections());
+        if (opened.isEmpty()) {
+            session.close(CloseStatus.SERVICE_OVERLOAD.withReason("too many connections"));
+            return;
+        }
+        session.getAttributes().put(CONNECTION, opened.get());
+        opened.get().send(Frames.connected(opened.get().fd()));
     }
 
     @Override
-    protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
+    protected void handlePongMessage(WebSocketSession session, PongMessage message) {
+        Connection connection = connection(session);
+        if (connection != null) {
+            connection.heardAt(clock.instant());
+        }
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+        Connection connection = connection(session);
+        if (connection == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        connection.heardAt(now);
+        // Workers are exempt: a busy worker's results must never be dropped, and a result is an answer, not a request.
+        if (connection.role() != Role.WORKER && !connection.withinRate(now, settings.maxMessagesPerSecond())) {
+            connection.send(Frames.error("消息过于频繁，请稍后再试", null));
+            return;
+        }
         String text = message.getPayload();
+        if (text.length() > settings.maxFrameBytes()
+                || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > settings.maxFrameBytes()) {
+            connection.send(Frames.error("消息过大（上限 " + settings.maxFrameBytes() + " 字节）", null));
+            return;
+        }
         JsonNode frame;
         try {
             frame = json.readTree(text);
         } catch (JacksonException e) {
-            if (text.startsWith("http://") || text.startsWith("https://")) {
-                send(session, Frames.error("暂不支持的消息类型: url", null));
+            String trimmed = text.strip();
+            if (trimmed.startsWith("http://") || trimmed.startsWith("https://")) {
+                Map<String, Object> url = Frames.of(MessageType.URL);
+                url.put("url", trimmed);
+                frame = json.valueToTree(url);
+            } else {
+                return; // the legacy gateway drops other non-JSON frames silently
             }
-            return; // the legacy gateway drops other non-JSON frames silently
         }
         if (frame == null || !frame.isObject() || !frame.path("type").isString()) {
-            send(session, Frames.error("消息缺少 type 字段", null));
+            connection.send(Frames.error("消息缺少 type 字段", null));
             return;
         }
         String type = frame.path("type").asString();
         Optional<MessageType> known = MessageType.fromWire(type);
         if (known.isEmpty()) {
-            send(session, Frames.error("未知的消息类型: " + type, null));
+            connection.send(Frames.error("未知的消息类型: " + type, text(frame, "request_id")));
             return;
         }
-        switch (known.get()) {
-            case PING -> send(session, Frames.of(MessageType.PONG));
-            case REGISTER -> register(session, frame);
-            default -> send(session, Frames.error("暂不支持的消息类型: " + type, text(frame, "request_id")));
+        try {
+            handle(connection, known.get(), frame);
+        } catch (Exception e) {
+            log.error("frame {} from {} failed", type, connection, e);
+            connection.send(Frames.error("处理消息失败: " + type, text(frame, "request_id")));
         }
     }
 
-    private void register(WebSocketSession session, JsonNode frame) throws IOException {
+    private void handle(Connection from, MessageType type, JsonNode frame) throws Exception {
+        switch (type) {
+            case PING -> from.send(Frames.of(MessageType.PONG));
+            case PONG -> {
+                // a worker's answer to our ping; being heard is all it does
+            }
+            case REGISTER -> register(from, frame);
+            case GPU_JOB_SUBMIT, GPU_TASK -> {
+                if (requireRole(from, Role.CLIENT, "仅已注册的客户端可提交任务（请先 register 并提供 key）", frame)) {
+                    from.send(intake.submit(from, frame));
+                }
+            }
+            case GPU_JOB_RESULT, GPU_TASK_RESULT -> {
+                if (requireRole(from, Role.WORKER, "仅 worker 可发送任务结果", frame)) {
+                    workers.result(from, frame)
+                            .ifPresent(error -> from.send(Frames.error(error, text(frame, "request_id"))));
+                }
+            }
+            case GPU_TASK_PROGRESS -> {
+                if (requireRole(from, Role.WORKER, "仅 worker 可发送任务进度", frame)
+                        && workers.progress(from, frame).isEmpty()) {
+                    relayUnknownProgress(frame);
+                }
+            }
+            case GPU_TASK_ACTIVE -> {
+                if (requireRole(from, Role.WORKER, "仅 worker 可发送 gpu.task.active", frame)) {
+                    connections.sendToRole(
+                            Role.MONITOR,
+                            Frames.taskActive(
+                                    orDefault(text(frame, "task_id"), ""),
+                                    orDefault(text(frame, "task_type"), "unknown"),
+                                    clock.instant()));
+                }
+            }
+            case GPU_POWER_ONLINE, GPU_ONLINE -> powerOnline(from, frame);
+            case GPU_POWER_BOOT -> {
+                Map<String, Object> boot = Frames.of(MessageType.GPU_POWER_BOOT);
+                boot.put("source", "client");
+                boot.put("fd", from.fd());
+                boot.put("request_id", orDefault(text(frame, "request_id"), Frames.uniqueId("boot_", clock.instant())));
+                boot.put("msg", orDefault(text(frame, "msg"), "请求启动GPU"));
+                connections.sendToRole(Role.MONITOR, boot);
+            }
+            case GPU_STATUS_QUERY -> {
+                Map<String, Object> query = Frames.of(MessageType.GPU_STATUS_QUERY);
+                query.put("source", "client");
+                query.put("sender_fd", from.fd());
+                query.put("request_id", orDefault(text(frame, "request_id"), Frames.uniqueId("sq_", clock.instant())));
+                connections.sendToRole(Role.MONITOR, query);
+            }
+            case GPU_STATUS_RESPONSE -> {
+                if (requireRole(from, Role.MONITOR, "仅 gpu_monitor 可发送 gpu.status.response", frame)) {
+                    connections.sendToRole(Role.CLIENT, statusResponse(frame));
+                }
+            }
+            case GPU_POWER_BOOT_RESULT -> {
+                if (requireRole(from, Role.MONITOR, "仅 gpu_monitor 可发送 gpu.power.boot.result", frame)) {
+                    connections.sendToRole(Role.CLIENT, copy(frame, "type", "request_id", "success", "status", "msg"));
+                }
+            }
+            case MOBILE_TASK -> mobileTask(from, frame);
+            case MOBILE_TASK_RESULT -> mobileTaskResult(from, frame);
+            case SYNC -> sync(from, frame);
+            case URL, CHATGLM_VIDEO -> legacyWorkerTask(from, type, frame);
+            case RESULT, CHATGLM_VIDEO_RESULT -> legacyWorkerResult(from, type, frame);
+            default -> from.send(Frames.error("该消息类型只由网关发送: " + type.wireName(), text(frame, "request_id")));
+        }
+    }
+
+    private void register(Connection from, JsonNode frame) {
         String role = text(frame, "role");
         String key = text(frame, "key");
         Map<String, Object> registered = Frames.of(MessageType.REGISTERED);
-        if ("worker".equals(role) || "gpu_monitor".equals(role)) {
-            registered.put("role", role);
-        } else if (key != null && !key.isBlank()) {
+        if ("worker".equals(role)) {
+            if (!settings.workerToken().isBlank() && !settings.workerToken().equals(text(frame, "token"))) {
+                from.send(Frames.error("worker 令牌无效", null));
+                return;
+            }
+            int slots = settings.workerSlots();
+            if (frame.has("slots")) {
+                JsonNode declared = frame.get("slots");
+                if (!declared.isInt() || declared.asInt() < 1 || declared.asInt() > settings.maxWorkerSlots()) {
+                    from.send(Frames.error("slots 必须是 1-" + settings.maxWorkerSlots() + " 的整数", null));
+                    return;
+                }
+                slots = declared.asInt();
+            }
+            Set<String> types = new LinkedHashSet<>(settings.workerTaskTypes());
+            if (frame.has("task_types")) {
+                JsonNode declared = frame.get("task_types");
+                if (!declared.isArray()
+                        || declared.isEmpty()
+                        || !declared.valueStream().allMatch(JsonNode::isString)) {
+                    from.send(Frames.error("task_types 必须是非空字符串数组", null));
+                    return;
+                }
+                types.clear();
+                declared.valueStream().forEach(t -> types.add(t.asString()));
+            }
+            if (!sameRoleOrNone(from, Role.WORKER)) {
+                return;
+            }
+            connections.registerWorker(from);
+            registered.put("role", "worker");
+            from.send(registered);
+            workers.attach(from, slots, types);
+        } else if ("gpu_monitor".equals(role)) {
+            if (!sameRoleOrNone(from, Role.MONITOR)) {
+                return;
+            }
+            connections.registerMonitor(from);
+            registered.put("role", "gpu_monitor");
+            from.send(registered);
+        } else if (key != null) {
+            if (key.length() > 256) {
+                from.send(Frames.error("key 过长", null));
+                return;
+            }
+            if (!sameRoleOrNone(from, Role.CLIENT)) {
+                return;
+            }
+            if (from.role() == Role.CLIENT && !key.equals(from.key())) {
+                from.send(Frames.error("连接已用另一个 key 注册", null));
+                return;
+            }
+            if (settings.validateLicenses() && !licenses.isActive(key, clock.instant(), LICENSE_LOOKUP_WAIT)) {
+                from.send(Frames.error("授权码无效或已过期", null));
+                return;
+            }
             String deviceType = "mobile".equals(text(frame, "device_type")) ? "mobile" : "pc";
+            connections.registerClient(from, key, deviceType);
             registered.put("key", key);
             registered.put("device_type", deviceType);
+            from.send(registered);
         } else {
-            send(session, Frames.error("注册需要 role (worker / gpu_monitor) 或 key", null));
+            from.send(Frames.error("注册需要 role (worker / gpu_monitor) 或 key", null));
+        }
+    }
+
+    private boolean sameRoleOrNone(Connection from, Role role) {
+        if (from.role() == Role.NONE || from.role() == role) {
+            return true;
+        }
+        from.send(Frames.error("连接已注册为 " + from.role().name().toLowerCase(java.util.Locale.ROOT) + "，不能更改角色", null));
+        return false;
+    }
+
+    private boolean requireRole(Connection from, Role role, String error, JsonNode frame) {
+        if (from.role() == role) {
+            return true;
+        }
+        from.send(Frames.error(error, text(frame, "request_id")));
+        return false;
+    }
+
+    /**
+     * A worker's duplicate {@code gpu.power.online} after {@code register} is not broadcast again (legacy defect 4); a
+     * monitor's is relayed only while a worker is online: "VM running" alone is not a GPU that takes work, and clients
+     * get the broadcast when the worker registers.
+     */
+    private void powerOnline(Connection from, JsonNode frame) {
+        if (from.role() != Role.MONITOR || !fleet.isOnline()) {
             return;
         }
-        log.info("registered fd={} as {}", session.getAttributes().get(FD), registered.getOrDefault("role", "client"));
-        send(session, registered);
+        Instant now = clock.instant();
+        Map<String, Object> online = Frames.powerOnline(0, now);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = (Map<String, Object>) online.get("data");
+        data.remove("source");
+        data.remove("worker_fd");
+        data.put("from", "gpu_monitor");
+        putIfSet(data, "request_id", text(frame, "request_id"));
+        connections.sendToRole(Role.CLIENT, Frames.gpuOnline());
+        connections.sendToRole(Role.CLIENT, online);
+    }
+
+    private Map<String, Object> statusResponse(JsonNode frame) {
+        String state = orDefault(text(frame, "State"), text(frame, "state"));
+        String status = orDefault(text(frame, "status"), "unknown");
+        if ("Initializing".equalsIgnoreCase(state)) {
+            status = "starting";
+        }
+        Map<String, Object> out = Frames.of(MessageType.GPU_STATUS_RESPONSE);
+        out.put("status", status);
+        putIfSet(out, "State", state);
+        putIfSet(out, "request_id", text(frame, "request_id"));
+        out.put("fresh", frame.path("fresh").asBoolean(false));
+        return out;
+    }
+
+    /** A task progress the fleet does not know (the GPU got it over HTTP directly): relayed by key, as guessed before. */
+    private void relayUnknownProgress(JsonNode frame) {
+        String key = text(frame, "key");
+        if (key == null) {
+            return;
+        }
+        Map<String, Object> out = copy(
+                frame,
+                "type",
+                "task_id",
+                "status",
+                "progress",
+                "message",
+                "error",
+                "total_frames",
+                "current_frame",
+                "ts");
+        targetsFor(key, frame.path("sender_fd").asLong(0)).forEach(c -> c.send(out));
+    }
+
+    private void mobileTask(Connection from, JsonNode frame) {
+        String requestId = orDefault(text(frame, "request_id"), Frames.uniqueId("mt_", clock.instant()));
+        if (from.role() != Role.CLIENT || !"mobile".equals(from.deviceType())) {
+            from.send(Frames.error("仅手机端可发送 mobile_task", requestId));
+            return;
+        }
+        String taskType = text(frame, "task_type");
+        Optional<Connection> pc = connections.device(from.key(), "pc");
+        if (pc.isEmpty()) {
+            from.send(Frames.error("电脑端不在线，请先打开电脑端软件", requestId));
+            return;
+        }
+        Map<String, Object> out = Frames.of(MessageType.MOBILE_TASK);
+        out.put("task_type", taskType);
+        out.put("request_id", requestId);
+        out.put("key", from.key());
+        out.put("sender_fd", from.fd());
+        out.put("payload", frame.has("payload") ? frame.get("payload") : Map.of());
+        pc.get().send(out);
+        from.send(Frames.ack(requestId, null, "已转发到电脑端 (task_type=" + taskType + ")"));
+    }
+
+    private void mobileTaskResult(Connection from, JsonNode frame) {
+        if (from.role() != Role.CLIENT || !"pc".equals(from.deviceType())) {
+            from.send(Frames.error("仅电脑端可发送 mobile_task_result", text(frame, "request_id")));
+            return;
+        }
+        Map<String, Object> out =
+                copy(frame, "type", "request_id", "sender_fd", "task_type", "error", "error_msg", "result");
+        // sender_fd is only honoured for a connection of the same license: a forged one falls back to the mobile.
+        Optional<Connection> target = connections
+                .byFd(frame.path("sender_fd").asLong(0))
+                .filter(c -> c.role() == Role.CLIENT && from.key().equals(c.key()))
+                .or(() -> connections.device(from.key(), "mobile"));
+        if (target.isEmpty()) {
+            from.send(Frames.error("手机端不在线", text(frame, "request_id")));
+            return;
+        }
+        target.get().send(out);
+    }
+
+    private void sync(Connection from, JsonNode frame) {
+        if (!requireRole(from, Role.CLIENT, "仅已注册的客户端可发送 sync", frame)) {
+            return;
+        }
+        String target = text(frame, "target_device");
+        Optional<Connection> device = target == null ? Optional.empty() : connections.device(from.key(), target);
+        if (device.isEmpty()) {
+            from.send(Frames.error("目标设备不在线: " + target, text(frame, "request_id")));
+            return;
+        }
+        device.get().send(json.convertValue(frame, LINKED_MAP));
+    }
+
+    /**
+     * Legacy {@code url} / {@code chatglm_video} frames go to one connected worker that declared that type (a
+     * {@code ws_worker}), never to every worker; the GPU worker no longer receives them to answer "未知任务类型".
+     */
+    private void legacyWorkerTask(Connection from, MessageType type, JsonNode frame) {
+        String requestId = text(frame, "request_id");
+        if (!requireRole(from, Role.CLIENT, "仅已注册的客户端可发送 " + type.wireName(), frame)) {
+            return;
+        }
+        Map<String, Object> out = Frames.of(type);
+        if (type == MessageType.URL) {
+            String url = text(frame, "url");
+            if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+                from.send(Frames.error("url 必须以 http:// 或 https:// 开头", requestId));
+                return;
+            }
+            out.put("url", url);
+            out.put("key", from.key());
+        } else {
+            out.put("content", orDefault(text(frame, "content"), ""));
+            out.put("key", from.key());
+            putIfSet(out, "request_id", requestId);
+            out.put("sender_fd", from.fd());
+        }
+        connections.sendToRole(Role.MONITOR, Map.of("type", type.wireName(), "key", from.key()));
+        Optional<Connection> worker = workers.runnerOf(type.wireName());
+        if (worker.isEmpty()) {
+            Instant now = clock.instant();
+            from.send(Frames.powerOffline(
+                    orDefault(requestId, Frames.uniqueId("gpu_offline_", now)), null, "处理服务器未上线，请稍后重试", now));
+            return;
+        }
+        worker.get().send(out);
+        from.send(Frames.ack(requestId, null, "已提交"));
+    }
+
+    private void legacyWorkerResult(Connection from, MessageType type, JsonNode frame) {
+        if (!requireRole(from, Role.WORKER, "仅 worker 可发送 " + type.wireName(), frame)) {
+            return;
+        }
+        String key = text(frame, "key");
+        if (key == null) {
+            from.send(Frames.error("结果缺少 key", null));
+            return;
+        }
+        Map<String, Object> out =
+                copy(frame, "type", "request_id", "content", "video_url", "cover_url", "error", "error_msg");
+        targetsFor(key, frame.path("sender_fd").asLong(0)).forEach(c -> c.send(out));
+    }
+
+    /** The sender if it is a client of this license on this instance, else every connection of the license. */
+    private List<Connection> targetsFor(String key, long senderFd) {
+        return connections
+                .byFd(senderFd)
+                .filter(c -> c.role() == Role.CLIENT && key.equals(c.key()))
+                .map(List::of)
+                .orElseGet(() -> connections.clientsOf(key));
+    }
+
+    private static final tools.jackson.core.type.TypeReference<LinkedHashMap<String, Object>> LINKED_MAP =
+            new tools.jackson.core.type.TypeReference<>() {};
+
+    private Map<String, Object> copy(JsonNode frame, String... fields) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String field : fields) {
+            if (frame.has(field)) {
+                out.put(field, json.convertValue(frame.get(field), Object.class));
+            }
+        }
+        return out;
     }
 
     private static String text(JsonNode frame, String field) {
         JsonNode node = frame.get(field);
-        return node != null && node.isString() ? node.asString() : null;
+        return node != null && node.isString() && !node.asString().isBlank() ? node.asString() : null;
     }
 
-    private void send(WebSocketSession session, Map<String, Object> frame) throws IOException {
-        synchronized (session) {
-            if (session.isOpen()) {
-                session.sendMessage(new TextMessage(json.writeValueAsString(frame)));
-            }
+    private static String orDefault(String value, String fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static void putIfSet(Map<String, Object> frame, String field, Object value) {
+        if (value != null) {
+            frame.put(field, value);
         }
+    }
+
+    private static Connection connection(WebSocketSession session) {
+        return (Connection) session.getAttributes().get(CONNECTION);
     }
 
     @Override
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-        log.debug("closed fd={} status={}", session.getAttributes().get(FD), status);
+        Connection connection = connection(session);
+        if (connection == null) {
+            return;
+        }
+        connections.closed(connection);
+        workers.detach(connection);
+        log.debug("closed {} status={}", connection, status);
     }
 }

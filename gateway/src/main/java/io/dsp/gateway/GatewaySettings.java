@@ -1,0 +1,70 @@
+package io.dsp.gateway;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of one gateway instance.
+ *
+ * @param nodeId instance name in task origins, presence and logs; blank (default) means {@code gateway-<random>}, new
+ *     per start
+ * @param nodeNumber 1-9999, the prefix of every connection number ({@code fd = nodeNumber * 10^7 + n}) so that
+ *     {@code sender_fd} values are unique across instances; 0 (default) picks a random one per start
+ * @param maxFrameBytes largest text frame accepted, in bytes; default 65536 (64 KiB); larger frames get an error
+ * @param maxConnections open connections allowed at once; default 20000; further connections are refused
+ * @param maxMessagesPerSecond frames one connection may send per second; default 50; the excess gets an error frame
+ * @param heartbeatInterval how often the gateway pings every connection (JSON {@code ping} to workers, WebSocket pings
+ *     to others); default 25 s
+ * @param idleTimeout a connection that sent nothing (not even a pong) for this long is closed; default 90 s
+ * @param workerSlots tasks a legacy worker runs at once unless its register frame declares {@code slots}; default 3,
+ *     as the legacy GPU server's {@code max_concurrent}
+ * @param maxWorkerSlots most slots a worker may declare; default 16
+ * @param workerTaskTypes task types a legacy worker runs unless its register frame declares {@code task_types};
+ *     default delete_asset, upload_asset, heygem_submit
+ * @param workerToken when not blank, a worker must register with {@code "token": <this>}; default blank (legacy
+ *     workers send no secret)
+ * @param validateLicenses whether a client's {@code register} key must be an active license of {@code dsp.licenses};
+ *     default true (set false for the legacy behaviour of accepting any key)
+ * @param taskTimeout longest wait for a legacy worker's result before the task is failed; default 1 h
+ * @param lockRenewInterval how often a running task's share-group lock is renewed; default 10 s (well inside the
+ *     broker's default 30 s lock)
+ * @param presenceInterval how often a connected legacy worker's presence is published; default 5 s
+ * @param activeNoticeInterval how often monitors get {@code gpu.task.active} while tasks run; default 25 s (the power
+ *     manager's idle timer must be reset at least every 30 s)
+ * @param deliveryCountLimit the broker's {@code group.share.delivery.count.limit} (2-10, default 5): a task whose
+ *     worker vanishes on this delivery is dead-lettered by the gateway, because the broker would archive it silently
+ * @param pollTimeout longest wait in one share poll of a slot; default 500 ms
+ * @param sendTimeout how long a client's submit waits for Kafka; default 10 s
+ */
+@Validated
+@ConfigurationProperties("dsp.gateway")
+public record GatewaySettings(
+        @DefaultValue("") String nodeId,
+        @Min(0) @Max(9999) @DefaultValue("0") int nodeNumber,
+        @Min(1024) @DefaultValue("65536") int maxFrameBytes,
+        @Min(1) @DefaultValue("20000") int maxConnections,
+        @Min(1) @DefaultValue("50") int maxMessagesPerSecond,
+        @NotNull @DefaultValue("25s") Duration heartbeatInterval,
+        @NotNull @DefaultValue("90s") Duration idleTimeout,
+        @Min(1) @Max(64) @DefaultValue("3") int workerSlots,
+        @Min(1) @Max(64) @DefaultValue("16") int maxWorkerSlots,
+
+        @NotEmpty @DefaultValue({"delete_asset", "upload_asset", "heygem_submit"})
+        List<String> workerTaskTypes,
+
+        @DefaultValue("") String workerToken,
+        @DefaultValue("true") boolean validateLicenses,
+        @NotNull @DefaultValue("1h") Duration taskTimeout,
+        @NotNull @DefaultValue("10s") Duration lockRenewInterval,
+        @NotNull @DefaultValue("5s") Duration presenceInterval,
+        @NotNull @DefaultValue("25s") Duration activeNoticeInterval,
+        @Min(2) @Max(10) @DefaultValue("5") int deliveryCountLimit,
+        @NotNull @DefaultValue("500ms") Duration pollTimeout,
+        @NotNull @DefaultValue("10s") Duration sendTimeout) {}

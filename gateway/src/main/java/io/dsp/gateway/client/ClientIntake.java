@@ -1,0 +1,144 @@
+package io.dsp.gateway.client;
+
+import io.dsp.gateway.GatewayNode;
+import io.dsp.gateway.GatewaySettings;
+import io.dsp.gateway.connection.Connection;
+import io.dsp.gateway.fleet.FleetWatch;
+import io.dsp.gateway.protocol.Frames;
+import io.dsp.gateway.protocol.LegacyPayloads;
+import io.dsp.gateway.routing.Origins;
+import io.dsp.schemas.avro.Priority;
+import io.dsp.schemas.avro.TaskChannel;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskOrigin;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.tenant.TenantTopics;
+import io.dsp.schemas.topic.TopicProvisioner;
+import io.dsp.schemas.topic.Topics;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A client's {@code gpu.job.submit} / {@code gpu_task}: the task goes to its license's task topic (created on first
+ * use) with an {@code ACCEPTED} step (and {@code QUEUED} while no GPU is online), and only once Kafka has both is the
+ * client answered: {@code ack} with a worker online, {@code gpu.power.offline} without. Nothing is capped or dropped:
+ * the dispatcher releases queued tasks as soon as workers have room.
+ */
+@Component
+public class ClientIntake {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientIntake.class);
+    private static final String SOURCE = "gateway";
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern TASK_TYPE = Pattern.compile("[a-z0-9_.]{1,64}");
+
+    private final KafkaTemplate<byte[], byte[]> kafka;
+    private final TopicProvisioner provisioner;
+    private final GatewaySettings settings;
+    private final GatewayNode node;
+    private final FleetWatch fleet;
+    private final Origins origins;
+    private final LegacyPayloads payloads;
+    private final Clock clock;
+
+    ClientIntake(
+            KafkaTemplate<byte[], byte[]> kafka,
+            TopicProvisioner provisioner,
+            GatewaySettings settings,
+            GatewayNode node,
+            FleetWatch fleet,
+            Origins origins,
+            JsonMapper json,
+            Clock clock) {
+        this.kafka = kafka;
+        this.provisioner = provisioner;
+        this.settings = settings;
+        this.node = node;
+        this.fleet = fleet;
+        this.origins = origins;
+        this.payloads = new LegacyPayloads(json);
+        this.clock = clock;
+    }
+
+    /** Accepts one task from a registered client and returns the frame to answer with. */
+    public Map<String, Object> submit(Connection client, JsonNode frame) {
+        String requestId = text(frame, "request_id");
+        if (requestId != null && !REQUEST_ID.matcher(requestId).matches()) {
+            return Frames.error("request_id 只能包含字母、数字和 ._:-，最长128个字符", null);
+        }
+        String taskType = text(frame, "task_type");
+        if (taskType == null || !TASK_TYPE.matcher(taskType).matches()) {
+            return Frames.error("缺少或无效的 task_type", requestId);
+        }
+        JsonNode payloadNode = frame.get("payload");
+        if (payloadNode != null && !payloadNode.isNull() && !payloadNode.isObject()) {
+            return Frames.error("payload 必须是 JSON 对象", requestId);
+        }
+        Object payload;
+        try {
+            payload = payloads.fromLegacy(taskType, payloadNode);
+        } catch (IllegalArgumentException e) {
+            return Frames.error(e.getMessage(), requestId);
+        }
+        Instant now = clock.instant();
+        TaskRequested task = TaskRequested.newBuilder()
+                .setRequestId(requestId != null ? requestId : Frames.uniqueId("gt_", now))
+                .setLicenseKey(client.key())
+                .setTaskType(taskType)
+                .setPayload(payload)
+                .setPriority(Priority.NORMAL)
+                .setRequestedAt(now)
+                .setOrigin(new TaskOrigin(
+                        TaskChannel.WEBSOCKET, node.id(), String.valueOf(client.fd()), client.deviceType()))
+                .build();
+        boolean online = fleet.isOnline();
+        origins.remember(task);
+        try {
+            provisioner.ensureTenantTopic(client.key());
+            CompletableFuture<?> queued =
+                    kafka.send(TenantTopics.forLicense(client.key()).record(task.getRequestId(), task));
+            CompletableFuture<?> accepted = kafka.send(Topics.TASK_EVENTS.record(
+                    task.getRequestId(),
+                    TaskEvents.about(task, TaskEventType.ACCEPTED, SOURCE, now).build()));
+            CompletableFuture<?> waiting = online
+                    ? CompletableFuture.completedFuture(null)
+                    : kafka.send(Topics.TASK_EVENTS.record(
+                            task.getRequestId(),
+                            TaskEvents.about(task, TaskEventType.QUEUED, SOURCE, now)
+                                    .build()));
+            CompletableFuture.allOf(queued, accepted, waiting)
+                    .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Frames.error("任务提交失败，请稍后重试", task.getRequestId());
+        } catch (Exception e) {
+            log.error("could not queue requestId={}: {}", task.getRequestId(), e.toString());
+            return Frames.error("任务提交失败，请稍后重试", task.getRequestId());
+        }
+        log.info(
+                "accepted requestId={} taskType={} from fd={} online={}",
+                task.getRequestId(),
+                taskType,
+                client.fd(),
+                online);
+        return online
+                ? Frames.ack(task.getRequestId(), taskType, Frames.SUBMITTED_TEXT)
+                : Frames.powerOffline(task.getRequestId(), taskType, Frames.OFFLINE_QUEUED_TEXT, now);
+    }
+
+    private static String text(JsonNode frame, String field) {
+        JsonNode node = frame.get(field);
+        return node != null && node.isString() && !node.asString().isBlank() ? node.asString() : null;
+    }
+}

@@ -1,0 +1,95 @@
+package io.dsp.gateway.connection;
+
+import java.time.Instant;
+import java.util.Map;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * One open {@code /dsp} connection: its number ({@code fd}), what it registered as, and when it was last heard from.
+ * Registration fields are written only by the connection's own message thread and read by any thread.
+ */
+public final class Connection {
+
+    private final long fd;
+    private final WebSocketSession session;
+    private final FrameSender sender;
+    private volatile Role role = Role.NONE;
+    private volatile String key;
+    private volatile String deviceType;
+    private volatile Instant lastSeen;
+    private long rateWindowSecond = -1;
+    private int rateWindowCount;
+
+    Connection(long fd, WebSocketSession session, FrameSender sender, Instant openedAt) {
+        this.fd = fd;
+        this.session = session;
+        this.sender = sender;
+        this.lastSeen = openedAt;
+    }
+
+    public long fd() {
+        return fd;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** The license key of a client; {@code null} for other roles. */
+    public String key() {
+        return key;
+    }
+
+    /** {@code pc} or {@code mobile} for a client; {@code null} for other roles. */
+    public String deviceType() {
+        return deviceType;
+    }
+
+    public boolean isOpen() {
+        return session.isOpen();
+    }
+
+    public String remoteAddress() {
+        return session.getRemoteAddress() == null
+                ? null
+                : session.getRemoteAddress().getHostString();
+    }
+
+    void registerAs(Role role, String key, String deviceType) {
+        this.role = role;
+        this.key = key;
+        this.deviceType = deviceType;
+    }
+
+    /** Sends one frame; a connection that cannot take it is closed rather than blocking the sender. */
+    public void send(Map<String, Object> frame) {
+        sender.send(session, frame);
+    }
+
+    public Instant lastSeen() {
+        return lastSeen;
+    }
+
+    public void heardAt(Instant now) {
+        lastSeen = now;
+    }
+
+    /** Counts a frame against the per-second budget; false when the budget of the current second is spent. */
+    public synchronized boolean withinRate(Instant now, int perSecond) {
+        long second = now.getEpochSecond();
+        if (second != rateWindowSecond) {
+            rateWindowSecond = second;
+            rateWindowCount = 0;
+        }
+        return ++rateWindowCount <= perSecond;
+    }
+
+    WebSocketSession session() {
+        return session;
+    }
+
+    @Override
+    public String toString() {
+        return "fd=" + fd + " role=" + role;
+    }
+}

@@ -1,0 +1,129 @@
+package io.dsp.gateway.connection;
+
+import io.dsp.gateway.GatewayNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every open connection of this instance, by number, with the legacy lookups: all connections of a license, the last
+ * connection of each device type of a license, all monitors, all clients. Replaces the legacy Redis fd sets, which
+ * outlived their gateway; this state dies with the process, so it can never be stale.
+ */
+@Component
+public class Connections {
+
+    /** How long a send may block before the connection is treated as dead; keeps slow peers from stalling routing. */
+    private static final int SEND_TIME_LIMIT_MS = 10_000;
+
+    /** Frames buffered for one slow peer before it is dropped. */
+    private static final int BUFFER_LIMIT_BYTES = 1 << 20;
+
+    private final GatewayNode node;
+    private final FrameSender sender;
+    private final AtomicLong opened = new AtomicLong();
+    private final Map<Long, Connection> byFd = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Long>> deviceFds = new ConcurrentHashMap<>();
+
+    Connections(GatewayNode node, JsonMapper json) {
+        this.node = node;
+        this.sender = new FrameSender(json);
+    }
+
+    /** Opens a connection, or returns empty when {@code maxConnections} are already open. */
+    public Optional<Connection> open(WebSocketSession raw, Instant now, int maxConnections) {
+        if (byFd.size() >= maxConnections) {
+            return Optional.empty();
+        }
+        WebSocketSession session = new ConcurrentWebSocketSessionDecorator(raw, SEND_TIME_LIMIT_MS, BUFFER_LIMIT_BYTES);
+        Connection connection = new Connection(node.fd(opened.incrementAndGet()), session, sender, now);
+        byFd.put(connection.fd(), connection);
+        return Optional.of(connection);
+    }
+
+    /** Forgets a closed connection; the device routing entry is removed only if it still points to it. */
+    public void closed(Connection connection) {
+        byFd.remove(connection.fd());
+        if (connection.key() != null) {
+            deviceFds.computeIfPresent(connection.key(), (key, devices) -> {
+                devices.remove(connection.deviceType(), connection.fd());
+                return devices.isEmpty() ? null : devices;
+            });
+        }
+    }
+
+    public void registerWorker(Connection connection) {
+        connection.registerAs(Role.WORKER, null, null);
+    }
+
+    public void registerMonitor(Connection connection) {
+        connection.registerAs(Role.MONITOR, null, null);
+    }
+
+    /** Files a client under its license; the last connection of each device type wins for device-to-device routing. */
+    public void registerClient(Connection connection, String key, String deviceType) {
+        connection.registerAs(Role.CLIENT, key, deviceType);
+        deviceFds.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(deviceType, connection.fd());
+    }
+
+    public Optional<Connection> byFd(long fd) {
+        return Optional.ofNullable(byFd.get(fd)).filter(Connection::isOpen);
+    }
+
+    /** The last registered open connection of this device type of the license. */
+    public Optional<Connection> device(String key, String deviceType) {
+        Map<String, Long> devices = deviceFds.get(key);
+        Long fd = devices == null ? null : devices.get(deviceType);
+        return fd == null ? Optional.empty() : byFd(fd);
+    }
+
+    public List<Connection> clientsOf(String key) {
+        return byFd.values().stream()
+                .filter(c -> c.role() == Role.CLIENT && key.equals(c.key()) && c.isOpen())
+                .toList();
+    }
+
+    public List<Connection> withRole(Role role) {
+        return byFd.values().stream()
+                .filter(c -> c.role() == role && c.isOpen())
+                .toList();
+    }
+
+    public void sendToRole(Role role, Map<String, Object> frame) {
+        withRole(role).forEach(c -> c.send(frame));
+    }
+
+    public Collection<Connection> all() {
+        return List.copyOf(byFd.values());
+    }
+
+    public int count() {
+        return byFd.size();
+    }
+
+    /**
+     * One heartbeat round: closes connections silent for longer than {@code idleTimeout} and pings the others (legacy
+     * workers answer only a JSON {@code ping}; other peers' libraries answer WebSocket pings).
+     */
+    public void heartbeat(Instant now, Duration idleTimeout, Map<String, Object> jsonPing) {
+        for (Connection connection : all()) {
+            if (connection.lastSeen().plus(idleTimeout).isBefore(now)) {
+                FrameSender.close(connection.session(), CloseStatus.SESSION_NOT_RELIABLE.withReason("idle timeout"));
+            } else if (connection.role() == Role.WORKER) {
+                connection.send(jsonPing);
+            } else {
+                sender.ping(connection.session());
+            }
+        }
+    }
+}

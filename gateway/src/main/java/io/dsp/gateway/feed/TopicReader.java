@@ -1,0 +1,209 @@
+package io.dsp.gateway.feed;
+
+import io.dsp.gateway.fleet.FleetWatch;
+import io.dsp.gateway.license.LicenseRegistry;
+import io.dsp.gateway.routing.EventRouter;
+import io.dsp.gateway.routing.Origins;
+import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.topic.TopicProvisioner;
+import io.dsp.schemas.topic.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.stereotype.Component;
+
+/**
+ * One plain consumer (no group: every instance reads everything) feeding this instance's views: the license registry
+ * and fleet presence from the start of their compacted topics, task origins from the last hour of {@code dsp.dispatch},
+ * and task events from now on, routed to connections. Started before the WebSocket endpoint takes connections.
+ */
+@Component
+class TopicReader implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicReader.class);
+    private static final Duration ORIGIN_LOOKBACK = Duration.ofHours(1);
+
+    private final Map<String, Object> config = new HashMap<>();
+    private final Map<String, Object> adminConfig;
+    private final LicenseRegistry licenses;
+    private final FleetWatch fleet;
+    private final Origins origins;
+    private final EventRouter router;
+    private final Clock clock;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile boolean running;
+    private Thread thread;
+
+    TopicReader(
+            KafkaProperties kafka,
+            KafkaAdmin admin,
+            LicenseRegistry licenses,
+            FleetWatch fleet,
+            Origins origins,
+            EventRouter router,
+            Clock clock) {
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.getBootstrapServers()));
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.adminConfig = admin.getConfigurationProperties();
+        this.licenses = licenses;
+        this.fleet = fleet;
+        this.origins = origins;
+        this.router = router;
+        this.clock = clock;
+    }
+
+    @Override
+    public void start() {
+        TopicProvisioner.provision(adminConfig);
+        running = true;
+        thread = new Thread(this::run, "gateway-topic-reader");
+        thread.start();
+        try {
+            // Licenses and presence are read up to their end before the endpoint opens, so the first answers are right.
+            if (!caughtUp.await(30, TimeUnit.SECONDS)) {
+                log.warn("topic reader did not catch up within 30 s; starting anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config)) {
+            consumer = c;
+            TopicPartition licensesPartition = new TopicPartition(Topics.LICENSES.name(), 0);
+            TopicPartition workersPartition = new TopicPartition(Topics.WORKERS.name(), 0);
+            TopicPartition dispatchPartition = new TopicPartition(Topics.DISPATCH.name(), 0);
+            List<TopicPartition> events = new ArrayList<>();
+            c.partitionsFor(Topics.TASK_EVENTS.name())
+                    .forEach(p -> events.add(new TopicPartition(p.topic(), p.partition())));
+            List<TopicPartition> all = new ArrayList<>(events);
+            all.addAll(List.of(licensesPartition, workersPartition, dispatchPartition));
+            c.assign(all);
+            c.seekToBeginning(List.of(licensesPartition, workersPartition));
+            c.seekToEnd(events);
+            OffsetAndTimestamp since = c.offsetsForTimes(Map.of(
+                            dispatchPartition,
+                            clock.instant().minus(ORIGIN_LOOKBACK).toEpochMilli()))
+                    .get(dispatchPartition);
+            if (since == null) {
+                c.seekToEnd(List.of(dispatchPartition));
+            } else {
+                c.seek(dispatchPartition, since.offset());
+            }
+            Map<TopicPartition, Long> startEnds = c.endOffsets(List.of(licensesPartition, workersPartition));
+            List<CompletableFuture<Void>> waiting = new ArrayList<>();
+            long waitingFor = -1;
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : c.poll(Duration.ofMillis(100))) {
+                    apply(record);
+                }
+                if (caughtUp.getCount() > 0
+                        && startEnds.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+                    caughtUp.countDown();
+                }
+                List<CompletableFuture<Void>> requests = licenses.takeSyncRequests();
+                if (!requests.isEmpty()) {
+                    waiting.addAll(requests);
+                    waitingFor = c.endOffsets(List.of(licensesPartition)).get(licensesPartition);
+                }
+                if (!waiting.isEmpty() && c.position(licensesPartition) >= waitingFor) {
+                    waiting.forEach(f -> f.complete(null));
+                    waiting.clear();
+                }
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            log.error("topic reader stopped; licenses, presence and results are no longer updated", e);
+        } finally {
+            caughtUp.countDown();
+        }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            String topic = record.topic();
+            if (topic.equals(Topics.TASK_EVENTS.name())) {
+                TaskEvent event = Topics.TASK_EVENTS.value(record);
+                if (event != null) {
+                    router.route(event);
+                }
+            } else if (topic.equals(Topics.DISPATCH.name())) {
+                TaskRequested task = Topics.DISPATCH.value(record);
+                if (task != null) {
+                    origins.remember(task);
+                }
+            } else if (topic.equals(Topics.WORKERS.name())) {
+                fleet.presence(Topics.WORKERS.key(record), Topics.WORKERS.value(record));
+            } else if (topic.equals(Topics.LICENSES.name())) {
+                licenses.apply(Topics.LICENSES.key(record), Topics.LICENSES.value(record));
+            }
+        } catch (SerializationException e) {
+            log.warn(
+                    "skipping undecodable record {}-{}@{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn(
+                    "could not apply record {}-{}@{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.toString());
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            if (thread != null) {
+                thread.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Before the web server opens (it starts in a later phase), after nothing else. */
+    @Override
+    public int getPhase() {
+        return Integer.MIN_VALUE + 1000;
+    }
+}

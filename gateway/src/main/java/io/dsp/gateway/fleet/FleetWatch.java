@@ -1,0 +1,174 @@
+package io.dsp.gateway.fleet;
+
+import io.dsp.gateway.GatewayNode;
+import io.dsp.gateway.GatewaySettings;
+import io.dsp.gateway.connection.Connections;
+import io.dsp.gateway.connection.Role;
+import io.dsp.gateway.protocol.Frames;
+import io.dsp.schemas.avro.WorkerPresence;
+import io.dsp.schemas.event.Presence;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Whether any GPU worker is online (a legacy worker on this instance, or any live {@code gpu}-lane presence in
+ * {@code dsp.workers}: native workers and other instances' legacy workers), and the broadcasts that follow from it:
+ * clients get one {@code gpu_online} + {@code gpu.power.online} when the fleet goes from none to some workers, and
+ * {@code gpu.power.offline} + {@code gpu_offline} when the last one leaves; monitors get {@code gpu.task.active} while
+ * any worker runs tasks, so a busy GPU is never shut down as idle.
+ */
+@Component
+public class FleetWatch implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetWatch.class);
+    private static final String LANE = "gpu";
+
+    private final Connections connections;
+    private final GatewaySettings settings;
+    private final Clock clock;
+    private final String ownPrefix;
+    private final Map<String, WorkerPresence> remote = new ConcurrentHashMap<>();
+    private int localWorkers;
+    private int localInFlight;
+    private long lastWorkerFd;
+    private boolean online;
+    private ScheduledExecutorService timer;
+
+    FleetWatch(Connections connections, GatewaySettings settings, GatewayNode node, Clock clock) {
+        this.connections = connections;
+        this.settings = settings;
+        this.clock = clock;
+        this.ownPrefix = workerIdPrefix(node);
+    }
+
+    /** Legacy workers of this instance are published under ids with this prefix; they are counted locally instead. */
+    public static String workerIdPrefix(GatewayNode node) {
+        return node.id() + "-fd";
+    }
+
+    /** Applies one record of {@code dsp.workers}. */
+    public void presence(String workerId, WorkerPresence presence) {
+        if (workerId.startsWith(ownPrefix)) {
+            return;
+        }
+        if (presence == null) {
+            remote.remove(workerId);
+        } else {
+            remote.put(workerId, presence);
+        }
+        evaluate();
+    }
+
+    /** This instance's legacy workers changed. */
+    public void local(int workers, int inFlight, long workerFd) {
+        synchronized (this) {
+            localWorkers = workers;
+            localInFlight = inFlight;
+            if (workerFd > 0) {
+                lastWorkerFd = workerFd;
+            }
+        }
+        evaluate();
+    }
+
+    public boolean isOnline() {
+        return localWorkers() > 0 || liveRemote(clock.instant()) > 0;
+    }
+
+    private synchronized int localWorkers() {
+        return localWorkers;
+    }
+
+    private long liveRemote(Instant now) {
+        return remote.values().stream()
+                .filter(p -> LANE.equals(p.getLane()) && !p.getDraining() && Presence.isLive(p, now))
+                .count();
+    }
+
+    private boolean busy(Instant now) {
+        synchronized (this) {
+            if (localInFlight > 0) {
+                return true;
+            }
+        }
+        return remote.values().stream()
+                .anyMatch(p -> LANE.equals(p.getLane()) && Presence.isLive(p, now) && p.getInFlight() > 0);
+    }
+
+    /** Broadcasts a change of online state, once per change. */
+    synchronized void evaluate() {
+        Instant now = clock.instant();
+        boolean nowOnline = isOnline();
+        if (nowOnline == online) {
+            return;
+        }
+        online = nowOnline;
+        if (nowOnline) {
+            log.info(
+                    "GPU fleet online; telling {} clients",
+                    connections.withRole(Role.CLIENT).size());
+            connections.sendToRole(Role.CLIENT, Frames.gpuOnline());
+            connections.sendToRole(Role.CLIENT, Frames.powerOnline(lastWorkerFd, now));
+        } else {
+            log.info(
+                    "GPU fleet offline; telling {} clients",
+                    connections.withRole(Role.CLIENT).size());
+            connections.sendToRole(
+                    Role.CLIENT,
+                    Frames.powerOffline(Frames.uniqueId("gpu_offline_", now), null, Frames.OFFLINE_TEXT, now));
+            connections.sendToRole(Role.CLIENT, Frames.gpuOffline());
+        }
+    }
+
+    /** Tells monitors the GPU is busy while any worker runs a task. */
+    void activeNotice() {
+        Instant now = clock.instant();
+        if (busy(now)) {
+            connections.sendToRole(Role.MONITOR, Frames.taskActive("", "fleet_busy", now));
+        }
+    }
+
+    @Override
+    public void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "fleet-watch"));
+        // Presence expiry (a crashed worker leaves no tombstone) is noticed by re-evaluating every second.
+        timer.scheduleWithFixedDelay(this::safeEvaluate, 1, 1, TimeUnit.SECONDS);
+        long active = settings.activeNoticeInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::safeActiveNotice, active, active, TimeUnit.MILLISECONDS);
+    }
+
+    private void safeEvaluate() {
+        try {
+            evaluate();
+        } catch (RuntimeException e) {
+            log.warn("fleet evaluation failed: {}", e.toString());
+        }
+    }
+
+    private void safeActiveNotice() {
+        try {
+            activeNotice();
+        } catch (RuntimeException e) {
+            log.warn("gpu.task.active notice failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void stop() {
+        timer.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null && !timer.isShutdown();
+    }
+}

@@ -1,0 +1,78 @@
+package io.dsp.gateway.worker;
+
+import io.dsp.gateway.connection.Connection;
+import io.dsp.schemas.avro.TaskRequested;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A connected legacy worker: its connection, the task types it runs, and its slots with the tasks they hold. */
+final class LegacyWorker {
+
+    private final String id;
+    private final Connection connection;
+    private final Set<String> taskTypes;
+    private final Instant startedAt;
+    private final List<WorkerSlot> slots = new CopyOnWriteArrayList<>();
+    private final Map<String, WorkerSlot> running = new ConcurrentHashMap<>();
+    private volatile boolean connected = true;
+
+    LegacyWorker(String id, Connection connection, Set<String> taskTypes, Instant startedAt) {
+        this.id = id;
+        this.connection = connection;
+        this.taskTypes = Set.copyOf(taskTypes);
+        this.startedAt = startedAt;
+    }
+
+    String id() {
+        return id;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    boolean runs(String taskType) {
+        return taskTypes.contains(taskType);
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    List<WorkerSlot> slots() {
+        return slots;
+    }
+
+    boolean connected() {
+        return connected && connection.isOpen();
+    }
+
+    void disconnected() {
+        connected = false;
+    }
+
+    void running(String requestId, WorkerSlot slot) {
+        running.put(requestId, slot);
+    }
+
+    void done(String requestId) {
+        running.remove(requestId);
+    }
+
+    Optional<WorkerSlot> slotRunning(String requestId) {
+        return Optional.ofNullable(running.get(requestId));
+    }
+
+    Optional<TaskRequested> task(String requestId) {
+        return slotRunning(requestId).map(WorkerSlot::task);
+    }
+
+    int inFlight() {
+        return running.size();
+    }
+}

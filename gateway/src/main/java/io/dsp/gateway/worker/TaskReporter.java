@@ -1,0 +1,82 @@
+package io.dsp.gateway.worker;
+
+import io.dsp.schemas.avro.DeadLetter;
+import io.dsp.schemas.avro.DeadLetterReason;
+import io.dsp.schemas.avro.TaskError;
+import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskProgress;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.topic.Topics;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes what a legacy worker does with a task, and waits for Kafka to have it before the share-group delivery is
+ * acknowledged: the dispatcher counts the task in flight until a terminal step arrives.
+ */
+@Component
+class TaskReporter {
+
+    static final String SOURCE = "gateway";
+    private static final long SEND_TIMEOUT_SECONDS = 30;
+
+    private final KafkaTemplate<byte[], byte[]> kafka;
+    private final Clock clock;
+
+    TaskReporter(KafkaTemplate<byte[], byte[]> kafka, Clock clock) {
+        this.kafka = kafka;
+        this.clock = clock;
+    }
+
+    void started(TaskRequested task, String workerId, int delivery) throws Exception {
+        send(event(task, TaskEventType.STARTED, workerId, delivery).build());
+    }
+
+    void succeeded(TaskRequested task, String workerId, int delivery, String resultJson) throws Exception {
+        send(event(task, TaskEventType.SUCCEEDED, workerId, delivery)
+                .setResultJson(resultJson)
+                .build());
+    }
+
+    void failed(TaskRequested task, String workerId, int delivery, String code, String message) throws Exception {
+        send(event(task, TaskEventType.FAILED, workerId, delivery)
+                .setError(new TaskError(code, message))
+                .build());
+    }
+
+    void progress(TaskRequested task, String workerId, TaskProgress progress) throws Exception {
+        send(event(task, TaskEventType.PROGRESS, workerId, null)
+                .setProgress(progress)
+                .build());
+    }
+
+    void deadLettered(TaskRequested task, String workerId, int delivery, String lastError) throws Exception {
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setTask(task)
+                .setReason(DeadLetterReason.DELIVERY_LIMIT)
+                .setDeliveryCount(delivery)
+                .setLastError(lastError)
+                .setWorkerId(workerId)
+                .setSourceTopic(Topics.DISPATCH.name())
+                .setDeadLetteredAt(clock.instant())
+                .build();
+        kafka.send(Topics.DEAD_LETTERS.record(task.getRequestId(), letter)).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        send(event(task, TaskEventType.DEAD_LETTERED, workerId, delivery)
+                .setError(new TaskError("DELIVERY_LIMIT", lastError))
+                .build());
+    }
+
+    private TaskEvent.Builder event(TaskRequested task, TaskEventType type, String workerId, Integer delivery) {
+        return TaskEvents.about(task, type, SOURCE, clock.instant())
+                .setWorkerId(workerId)
+                .setDeliveryCount(delivery);
+    }
+
+    private void send(TaskEvent event) throws Exception {
+        kafka.send(Topics.TASK_EVENTS.record(event.getRequestId(), event)).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+}

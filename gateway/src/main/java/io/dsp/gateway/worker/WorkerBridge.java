@@ -1,0 +1,282 @@
+package io.dsp.gateway.worker;
+
+import io.dsp.gateway.GatewayNode;
+import io.dsp.gateway.GatewaySettings;
+import io.dsp.gateway.connection.Connection;
+import io.dsp.gateway.fleet.FleetWatch;
+import io.dsp.gateway.protocol.LegacyPayloads;
+import io.dsp.gateway.routing.Origins;
+import io.dsp.schemas.avro.TaskProgress;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.avro.WorkerKind;
+import io.dsp.schemas.avro.WorkerPresence;
+import io.dsp.schemas.topic.Groups;
+import io.dsp.schemas.topic.Topics;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The bridge for legacy workers: each registered worker gets its slots (share consumers of the GPU fleet's group on
+ * {@code dsp.dispatch}, driven by this gateway on its behalf) and a {@code LEGACY} presence in {@code dsp.workers},
+ * beaten while it is connected and withdrawn (tombstone) when it leaves. Results and progress from the worker are
+ * matched to the task its slot holds.
+ */
+@Component
+public class WorkerBridge implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerBridge.class);
+
+    /**
+     * One task per poll and nothing more: {@code record_limit} with {@code max.poll.records=1}, explicit
+     * acknowledgement so a task is acknowledged only after the worker's outcome is recorded.
+     */
+    static final Map<String, Object> SLOT_SETTINGS = Map.of(
+            ConsumerConfig.GROUP_ID_CONFIG,
+            Groups.GPU_FLEET,
+            ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG,
+            "explicit",
+            ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG,
+            "record_limit",
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            1,
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class);
+
+    private final Map<String, Object> consumerConfig = new HashMap<>();
+    private final GatewaySettings settings;
+    private final GatewayNode node;
+    private final TaskReporter reporter;
+    private final LegacyPayloads payloads;
+    private final Origins origins;
+    private final FleetWatch fleet;
+    private final KafkaTemplate<byte[], byte[]> kafka;
+    private final Clock clock;
+    private final Map<Long, LegacyWorker> workers = new ConcurrentHashMap<>();
+    private ScheduledExecutorService timer;
+
+    WorkerBridge(
+            KafkaProperties kafkaProperties,
+            GatewaySettings settings,
+            GatewayNode node,
+            TaskReporter reporter,
+            JsonMapper json,
+            Origins origins,
+            FleetWatch fleet,
+            KafkaTemplate<byte[], byte[]> kafka,
+            Clock clock) {
+        consumerConfig.put(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafkaProperties.getBootstrapServers()));
+        consumerConfig.putAll(SLOT_SETTINGS);
+        this.settings = settings;
+        this.node = node;
+        this.reporter = reporter;
+        this.payloads = new LegacyPayloads(json);
+        this.origins = origins;
+        this.fleet = fleet;
+        this.kafka = kafka;
+        this.clock = clock;
+    }
+
+    /** Starts a registered worker's slots and announces it. */
+    public void attach(Connection connection, int slots, Set<String> taskTypes) {
+        String id = FleetWatch.workerIdPrefix(node) + connection.fd();
+        LegacyWorker worker = new LegacyWorker(id, connection, taskTypes, clock.instant());
+        if (workers.putIfAbsent(connection.fd(), worker) != null) {
+            return; // a repeated register changes nothing
+        }
+        WorkerSlot.SlotTiming timing = new WorkerSlot.SlotTiming(
+                settings.pollTimeout(),
+                settings.lockRenewInterval(),
+                settings.taskTimeout(),
+                settings.deliveryCountLimit());
+        for (int i = 0; i < slots; i++) {
+            String clientId = id + "-slot-" + i;
+            WorkerSlot slot = new WorkerSlot(
+                    clientId,
+                    worker,
+                    () -> new KafkaShareConsumer<>(withClientId(clientId)),
+                    reporter,
+                    payloads,
+                    origins,
+                    timing,
+                    () -> changed(worker));
+            worker.slots().add(slot);
+            Thread thread = new Thread(slot, clientId);
+            thread.setDaemon(true);
+            thread.start();
+        }
+        beat(worker);
+        changed(worker);
+        log.info("legacy worker {} connected with {} slots for {}", id, slots, taskTypes);
+    }
+
+    /** The worker's connection closed: its slots close their consumers (tasks go back at once) and it is withdrawn. */
+    public void detach(Connection connection) {
+        LegacyWorker worker = workers.remove(connection.fd());
+        if (worker == null) {
+            return;
+        }
+        worker.disconnected();
+        worker.slots().forEach(WorkerSlot::workerGone);
+        kafka.send(Topics.WORKERS.record(worker.id(), null));
+        fleet.local(workers.size(), inFlight(), 0);
+        log.info("legacy worker {} disconnected", worker.id());
+    }
+
+    public boolean isWorker(Connection connection) {
+        return workers.containsKey(connection.fd());
+    }
+
+    /**
+     * A {@code gpu.job.result} from the worker: handed to the slot holding that task.
+     *
+     * @return the error to answer with, if the worker holds no such task
+     */
+    public Optional<String> result(Connection connection, JsonNode frame) {
+        LegacyWorker worker = workers.get(connection.fd());
+        String requestId =
+                frame.path("request_id").isString() ? frame.path("request_id").asString() : null;
+        if (worker == null || requestId == null) {
+            return Optional.of("结果缺少 request_id");
+        }
+        Optional<WorkerSlot> slot = worker.slotRunning(requestId);
+        if (slot.isEmpty()) {
+            return Optional.of("没有分配给本连接的任务: " + requestId);
+        }
+        slot.get().offer(new WorkerSlot.Result(frame));
+        return Optional.empty();
+    }
+
+    /**
+     * A {@code gpu.task.progress} from the worker, recorded as a PROGRESS step of the task it names.
+     *
+     * @return empty when recorded; otherwise the frame is not about a task the fleet knows (a task the GPU got over
+     *     HTTP directly) and the caller relays it by key as the legacy gateway did
+     */
+    public Optional<TaskRequested> progress(Connection connection, JsonNode frame) throws Exception {
+        LegacyWorker worker = workers.get(connection.fd());
+        String taskId = frame.path("task_id").isString() ? frame.path("task_id").asString() : null;
+        if (worker == null || taskId == null) {
+            return Optional.empty();
+        }
+        Optional<TaskRequested> task = worker.task(taskId).or(() -> origins.find(taskId));
+        if (task.isEmpty()) {
+            return Optional.empty();
+        }
+        String message = frame.path("message").isString()
+                ? frame.path("message").asString()
+                : frame.path("error").isString() ? frame.path("error").asString() : null;
+        reporter.progress(
+                task.get(),
+                worker.id(),
+                TaskProgress.newBuilder()
+                        .setStatus(
+                                frame.path("status").isString()
+                                        ? frame.path("status").asString()
+                                        : "processing")
+                        .setPercent(
+                                Math.max(0, Math.min(100, frame.path("progress").asInt(0))))
+                        .setMessage(message)
+                        .setTotalFrames(frame.path("total_frames").asInt(0))
+                        .setCurrentFrame(frame.path("current_frame").asInt(0))
+                        .build());
+        return task;
+    }
+
+    /** A connected worker that declared this task type (legacy url / chatglm_video go to such a worker only). */
+    public Optional<Connection> runnerOf(String taskType) {
+        return workers.values().stream()
+                .filter(w -> w.connected() && w.runs(taskType))
+                .map(LegacyWorker::connection)
+                .findFirst();
+    }
+
+    public int connectedWorkers() {
+        return workers.size();
+    }
+
+    int inFlight() {
+        return workers.values().stream().mapToInt(LegacyWorker::inFlight).sum();
+    }
+
+    private void changed(LegacyWorker worker) {
+        fleet.local(
+                workers.size(),
+                inFlight(),
+                worker.connected() ? worker.connection().fd() : 0);
+    }
+
+    private void beat(LegacyWorker worker) {
+        if (!worker.connected()) {
+            return;
+        }
+        WorkerPresence presence = WorkerPresence.newBuilder()
+                .setWorkerId(worker.id())
+                .setKind(WorkerKind.LEGACY)
+                .setLane("gpu")
+                .setHost(worker.connection().remoteAddress())
+                .setSlots(worker.slots().size())
+                .setInFlight(worker.inFlight())
+                .setDraining(false)
+                .setStartedAt(worker.startedAt())
+                .setHeartbeatAt(clock.instant())
+                .setHeartbeatIntervalMs(settings.presenceInterval().toMillis())
+                .build();
+        kafka.send(Topics.WORKERS.record(worker.id(), presence));
+    }
+
+    private Map<String, Object> withClientId(String clientId) {
+        Map<String, Object> config = new HashMap<>(consumerConfig);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        return config;
+    }
+
+    @Override
+    public void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "legacy-worker-presence"));
+        long period = settings.presenceInterval().toMillis();
+        timer.scheduleAtFixedRate(
+                () -> workers.values().forEach(w -> {
+                    try {
+                        beat(w);
+                    } catch (RuntimeException e) {
+                        log.warn("presence beat of {} failed: {}", w.id(), e.toString());
+                    }
+                }),
+                period,
+                period,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** On shutdown every worker is withdrawn and its slots closed, so held tasks go straight back to the fleet. */
+    @Override
+    public void stop() {
+        timer.shutdownNow();
+        workers.values().forEach(w -> detach(w.connection()));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null && !timer.isShutdown();
+    }
+}

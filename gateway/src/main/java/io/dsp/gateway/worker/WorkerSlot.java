@@ -1,0 +1,294 @@
+package io.dsp.gateway.worker;
+
+import io.dsp.gateway.protocol.Frames;
+import io.dsp.gateway.protocol.LegacyPayloads;
+import io.dsp.gateway.routing.Origins;
+import io.dsp.schemas.avro.TaskChannel;
+import io.dsp.schemas.avro.TaskOrigin;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.topic.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.ShareConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One slot of a legacy worker: a share consumer of the GPU fleet's group that acquires one task per poll, hands it to
+ * the worker as a legacy {@code gpu.job.submit} frame, keeps the task's lock while the worker runs it (the renewal
+ * sequence {@code RENEW}, {@code commitSync}, {@code poll(100 ms)} measured in the share-groups probe), and ACCEPTs it
+ * once the worker's result is recorded. When the worker's connection drops, the consumer is closed, which hands the
+ * task back to the group at once.
+ */
+final class WorkerSlot implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerSlot.class);
+    private static final Duration RENEW_POLL = Duration.ofMillis(100);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
+    private static final int RENEW_POLL_ATTEMPTS = 20;
+
+    /** What the connection's thread hands to the slot. */
+    sealed interface Signal {}
+
+    record Result(JsonNode frame) implements Signal {}
+
+    record Gone() implements Signal {}
+
+    private final String name;
+    private final LegacyWorker worker;
+    private final Supplier<ShareConsumer<byte[], byte[]>> consumers;
+    private final TaskReporter reporter;
+    private final LegacyPayloads payloads;
+    private final Origins origins;
+    private final SlotTiming timing;
+    private final Runnable changed;
+    private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
+    private volatile ShareConsumer<byte[], byte[]> consumer;
+    private volatile TaskRequested task;
+
+    /**
+     * Timing of a slot.
+     *
+     * @param pollTimeout longest wait in one poll
+     * @param renewInterval how often a running task's lock is renewed
+     * @param taskTimeout longest wait for the worker's result
+     * @param deliveryCountLimit the broker's delivery limit; the last delivery of a vanished worker is dead-lettered
+     */
+    record SlotTiming(Duration pollTimeout, Duration renewInterval, Duration taskTimeout, int deliveryCountLimit) {}
+
+    WorkerSlot(
+            String name,
+            LegacyWorker worker,
+            Supplier<ShareConsumer<byte[], byte[]>> consumers,
+            TaskReporter reporter,
+            LegacyPayloads payloads,
+            Origins origins,
+            SlotTiming timing,
+            Runnable changed) {
+        this.name = name;
+        this.worker = worker;
+        this.consumers = consumers;
+        this.reporter = reporter;
+        this.payloads = payloads;
+        this.origins = origins;
+        this.timing = timing;
+        this.changed = changed;
+    }
+
+    TaskRequested task() {
+        return task;
+    }
+
+    void offer(Signal signal) {
+        signals.add(signal);
+    }
+
+    /** The worker left: stop waiting, close the consumer, hand back whatever is held. */
+    void workerGone() {
+        signals.add(new Gone());
+        ShareConsumer<byte[], byte[]> c = consumer;
+        if (c != null && task == null) {
+            c.wakeup(); // only an idle poll is interrupted; a held task is handled by the slot's own thread
+        }
+    }
+
+    @Override
+    public void run() {
+        try (ShareConsumer<byte[], byte[]> c = consumers.get()) {
+            consumer = c;
+            c.subscribe(List.of(Topics.DISPATCH.name()));
+            while (worker.connected()) {
+                for (ConsumerRecord<byte[], byte[]> record : c.poll(timing.pollTimeout())) {
+                    handle(c, record);
+                }
+            }
+        } catch (WakeupException e) {
+            // the worker left while the slot was idle
+        } catch (RuntimeException e) {
+            log.error("slot {} stopped; its task, if any, goes back to the fleet", name, e);
+        } finally {
+            log.debug("slot {} closed", name);
+        }
+    }
+
+    private void handle(ShareConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> record) {
+        int delivery = record.deliveryCount().map(Short::intValue).orElse(1);
+        TaskRequested decoded;
+        try {
+            decoded = Topics.DISPATCH.value(record);
+        } catch (SerializationException e) {
+            log.error("rejecting undecodable record {}@{}: {}", record.topic(), record.offset(), e.getMessage());
+            acknowledge(c, record, AcknowledgeType.REJECT);
+            return;
+        }
+        if (decoded == null) {
+            acknowledge(c, record, AcknowledgeType.REJECT);
+            return;
+        }
+        if (!worker.connected() || !worker.runs(decoded.getTaskType())) {
+            // Released, not run: another member takes it. Every release counts as a delivery, which is why the
+            // fleet should keep lanes of task types apart rather than rely on this.
+            acknowledge(c, record, AcknowledgeType.RELEASE);
+            return;
+        }
+        run(c, record, decoded, delivery);
+    }
+
+    private void run(
+            ShareConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> record, TaskRequested t, int delivery) {
+        String requestId = t.getRequestId();
+        task = t;
+        origins.remember(t);
+        signals.removeIf(Result.class::isInstance);
+        worker.running(requestId, this);
+        changed.run();
+        try {
+            reporter.started(t, worker.id(), delivery);
+            worker.connection()
+                    .send(Frames.workerJob(
+                            t.getTaskType(), requestId, t.getLicenseKey(), senderFd(t), payloads.toLegacy(t)));
+            log.info(
+                    "task requestId={} taskType={} handed to worker {} (delivery {})",
+                    requestId,
+                    t.getTaskType(),
+                    worker.id(),
+                    delivery);
+            awaitOutcome(c, record, t, delivery);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.error("slot {} could not record requestId={}; releasing it: {}", name, requestId, e.toString());
+            acknowledge(c, record, AcknowledgeType.RELEASE);
+        } finally {
+            worker.done(requestId);
+            task = null;
+            changed.run();
+        }
+    }
+
+    private void awaitOutcome(
+            ShareConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> record, TaskRequested t, int delivery)
+            throws Exception {
+        long deadline = System.nanoTime() + timing.taskTimeout().toNanos();
+        long nextRenew = System.nanoTime() + timing.renewInterval().toNanos();
+        ConsumerRecord<byte[], byte[]> held = record;
+        while (true) {
+            long wait = Math.max(1, Math.min(deadline, nextRenew) - System.nanoTime());
+            Signal signal = signals.poll(wait, TimeUnit.NANOSECONDS);
+            if (signal instanceof Result result) {
+                report(t, delivery, result.frame());
+                acknowledge(c, held, AcknowledgeType.ACCEPT);
+                return;
+            }
+            if (signal instanceof Gone || !worker.connected()) {
+                if (delivery >= timing.deliveryCountLimit()) {
+                    // The broker would archive it silently after this delivery: dead-letter it ourselves.
+                    reporter.deadLettered(t, worker.id(), delivery, "legacy worker disconnected on the last delivery");
+                    acknowledge(c, held, AcknowledgeType.ACCEPT);
+                }
+                // Otherwise the consumer is closed on the way out, which returns the task to the group at once.
+                log.info(
+                        "worker {} left while running requestId={}; the task goes back to the fleet",
+                        worker.id(),
+                        t.getRequestId());
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                reporter.failed(t, worker.id(), delivery, "TIMEOUT", "任务超时：GPU服务器未返回结果");
+                acknowledge(c, held, AcknowledgeType.ACCEPT);
+                return;
+            }
+            if (System.nanoTime() >= nextRenew) {
+                Optional<ConsumerRecord<byte[], byte[]>> renewed = renew(c, held);
+                if (renewed.isEmpty()) {
+                    log.warn("lost the lock of requestId={}; another worker may run it", t.getRequestId());
+                    return;
+                }
+                held = renewed.get();
+                nextRenew = System.nanoTime() + timing.renewInterval().toNanos();
+            }
+        }
+    }
+
+    /** The measured sequence: RENEW, commitSync (an error means the lock is lost), then poll, which returns the record. */
+    private Optional<ConsumerRecord<byte[], byte[]>> renew(
+            ShareConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> held) {
+        try {
+            c.acknowledge(held, AcknowledgeType.RENEW);
+            var results = c.commitSync(COMMIT_TIMEOUT);
+            if (results.values().stream().anyMatch(Optional::isPresent)) {
+                return Optional.empty();
+            }
+            for (int i = 0; i < RENEW_POLL_ATTEMPTS; i++) {
+                ConsumerRecords<byte[], byte[]> records = c.poll(RENEW_POLL);
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    if (r.offset() == held.offset() && r.partition() == held.partition()) {
+                        return Optional.of(r);
+                    }
+                    c.acknowledge(r, AcknowledgeType.RELEASE); // not expected with record_limit; never keep extras
+                }
+            }
+            return Optional.empty();
+        } catch (KafkaException | IllegalStateException e) {
+            log.warn("renewal of offset {} failed: {}", held.offset(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private void report(TaskRequested t, int delivery, JsonNode frame) throws Exception {
+        if (frame.path("error").asBoolean(false)) {
+            String message =
+                    frame.path("error_msg").isString() ? frame.path("error_msg").asString() : "未知错误";
+            reporter.failed(t, worker.id(), delivery, "WORKER_ERROR", message);
+        } else {
+            JsonNode result = frame.get("result");
+            reporter.succeeded(t, worker.id(), delivery, result == null || result.isNull() ? "{}" : result.toString());
+        }
+    }
+
+    private void acknowledge(
+            ShareConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> record, AcknowledgeType type) {
+        try {
+            c.acknowledge(record, type);
+            c.commitSync(COMMIT_TIMEOUT)
+                    .forEach((partition, error) -> error.ifPresent(e -> log.warn(
+                            "{} of offset {} failed ({}); another worker may run it",
+                            type,
+                            record.offset(),
+                            e.toString())));
+        } catch (KafkaException | IllegalStateException e) {
+            log.warn("{} of offset {} failed: {}", type, record.offset(), e.toString());
+        }
+    }
+
+    /** The legacy {@code sender_fd}: the submitting connection for socket tasks, 0 for HTTP ones (as before). */
+    private static long senderFd(TaskRequested t) {
+        TaskOrigin origin = t.getOrigin();
+        if (origin != null && origin.getChannel() == TaskChannel.WEBSOCKET && origin.getConnectionId() != null) {
+            try {
+                return Long.parseLong(origin.getConnectionId());
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    Map<String, Object> describe() {
+        TaskRequested t = task;
+        return t == null ? Map.of("slot", name) : Map.of("slot", name, "requestId", t.getRequestId());
+    }
+}

@@ -1,0 +1,120 @@
+package io.dsp.gateway.support;
+
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.topic.TopicSpec;
+import io.dsp.schemas.topic.Topics;
+import io.dsp.testkit.KafkaTestBroker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Reads and writes the test broker's topics for assertions, standing in for the dispatcher where a test needs it. */
+public final class KafkaProbe {
+
+    private KafkaProbe() {}
+
+    /** Releases tasks into {@code dsp.dispatch}, as the dispatcher does. */
+    public static void dispatch(List<TaskRequested> tasks) {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (TaskRequested task : tasks) {
+                producer.send(Topics.DISPATCH.record(task.getRequestId(), task));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Copies every task of a tenant topic into {@code dsp.dispatch}: the dispatcher's job, for end-to-end tests. */
+    public static List<TaskRequested> forward(String tenantTopic, TopicSpec<String, TaskRequested> spec, int expected) {
+        List<TaskRequested> tasks = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : read(tenantTopic, expected, Duration.ofSeconds(20), r -> true)) {
+            tasks.add(spec.value(record));
+        }
+        dispatch(tasks);
+        return tasks;
+    }
+
+    /** Reads a topic from the beginning until {@code expected} matching records were seen or the time is up. */
+    public static <V> List<V> values(TopicSpec<String, V> spec, int expected, Duration within, Predicate<V> matching) {
+        List<V> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            consumer.subscribe(List.of(spec.name()));
+            long deadline = System.nanoTime() + within.toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    V value = spec.value(record);
+                    if (value != null && matching.test(value)) {
+                        out.add(value);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(
+            String topic, int expected, Duration within, Predicate<ConsumerRecord<byte[], byte[]>> matching) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + within.toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (matching.test(record)) {
+                        out.add(record);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Records of {@code dsp.workers} with their keys (tombstones included as null values). */
+    public static <V> List<Map.Entry<String, V>> entries(
+            TopicSpec<String, V> spec, Duration within, Predicate<String> keys, int expected) {
+        List<Map.Entry<String, V>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            consumer.subscribe(List.of(spec.name()));
+            long deadline = System.nanoTime() + within.toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    String key = spec.key(record);
+                    if (keys.test(key)) {
+                        out.add(new java.util.AbstractMap.SimpleEntry<>(key, spec.value(record)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.get().bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaTestBroker.get().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "probe-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class));
+    }
+}

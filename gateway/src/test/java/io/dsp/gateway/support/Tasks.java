@@ -1,0 +1,27 @@
+package io.dsp.gateway.support;
+
+import io.dsp.schemas.avro.DeleteAssetPayload;
+import io.dsp.schemas.avro.Priority;
+import io.dsp.schemas.avro.TaskChannel;
+import io.dsp.schemas.avro.TaskOrigin;
+import io.dsp.schemas.avro.TaskRequested;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Tasks as the HTTP edge writes them, with unique ids (the broker is shared by every test in the JVM). */
+public final class Tasks {
+
+    private Tasks() {}
+
+    public static TaskRequested deleteAsset(String licenseKey, long assetId) {
+        return TaskRequested.newBuilder()
+                .setRequestId("del_asset_" + UUID.randomUUID())
+                .setLicenseKey(licenseKey)
+                .setTaskType("delete_asset")
+                .setPayload(DeleteAssetPayload.newBuilder().setAssetId(assetId).build())
+                .setPriority(Priority.NORMAL)
+                .setRequestedAt(Instant.now())
+                .setOrigin(new TaskOrigin(TaskChannel.HTTP, "asset-api", null, "pc"))
+                .build();
+    }
+}
