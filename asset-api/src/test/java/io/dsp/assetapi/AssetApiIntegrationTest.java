@@ -19,11 +19,16 @@ import org.springframework.test.context.TestPropertySource;
             "spring.config.name=asset-api",
             "dsp.asset-api.admin-token=" + AssetApiIntegrationTest.ADMIN_TOKEN,
             "dsp.fleet.token=" + AssetApiIntegrationTest.FLEET_TOKEN,
-            "dsp.asset-api.blobs.max-file-size=" + AssetApiIntegrationTest.MAX_FILE_KB + "KB"
+            "dsp.asset-api.blobs.max-file-size=" + AssetApiIntegrationTest.MAX_FILE_KB + "KB",
+            "dsp.asset-api.limits.requests-per-window=" + AssetApiIntegrationTest.RATE_LIMIT,
+            "dsp.asset-api.limits.window=1h",
+            "dsp.asset-api.tasks.generic-types=echo_test"
         })
 public @interface AssetApiIntegrationTest {
 
     String ADMIN_TOKEN = "test-admin-token";
     String FLEET_TOKEN = "test-fleet-token";
     int MAX_FILE_KB = 64;
+    /** Per license per hour: far above what one test sends, so only the rate-limit tests reach it. */
+    int RATE_LIMIT = 100;
 }

@@ -2,21 +2,13 @@ package io.dsp.assetapi.asset;
 
 import io.dsp.assetapi.fleet.FleetStatus;
 import io.dsp.assetapi.license.AuthenticatedLicense;
-import io.dsp.assetapi.readmodel.ReadModels;
 import io.dsp.assetapi.task.TaskIntake;
-import io.dsp.assetapi.web.ApiException;
 import io.dsp.assetapi.web.ApiResponse;
-import io.dsp.schemas.avro.AssetRecord;
 import io.dsp.schemas.avro.DeleteAssetPayload;
 import io.dsp.schemas.avro.TaskRequested;
-import io.dsp.schemas.topic.Topics;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import org.springframework.http.HttpStatus;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -32,35 +24,21 @@ class AssetDeleteController {
 
     private final TaskIntake intake;
     private final FleetStatus fleet;
-    private final ReadModels readModels;
-    private final KafkaTemplate<byte[], byte[]> kafka;
+    private final AssetDeletion deletion;
 
-    AssetDeleteController(
-            TaskIntake intake, FleetStatus fleet, ReadModels readModels, KafkaTemplate<byte[], byte[]> kafka) {
+    AssetDeleteController(TaskIntake intake, FleetStatus fleet, AssetDeletion deletion) {
         this.intake = intake;
         this.fleet = fleet;
-        this.readModels = readModels;
-        this.kafka = kafka;
+        this.deletion = deletion;
     }
 
     @PostMapping({"/api/asset/delete", "/api/dsp/asset/delete"})
     ApiResponse delete(@RequestBody Map<String, Object> body, HttpServletRequest request) throws Exception {
         AuthenticatedLicense license = AuthenticatedLicense.of(request);
-        long id = AssetIds.parse(body.get("id")).orElseThrow(() -> new ApiException(HttpStatus.BAD_REQUEST, "缺少 id"));
-        Optional<AssetRecord> asset = readModels.asset(id);
-        if (asset.isPresent() && !asset.get().getLicenseKey().equals(license.licenseKey())) {
-            // Another license's asset: refuse exactly as for an unknown one, and touch nothing.
-            throw new ApiException(HttpStatus.NOT_FOUND, "资产不存在");
-        }
+        DeleteAssetPayload payload = deletion.payload(license, body.get("id"));
         boolean online = fleet.anyWorkerOnline();
-        DeleteAssetPayload payload = new DeleteAssetPayload(
-                id,
-                asset.map(AssetRecord::getFileHash).orElse(null),
-                asset.map(AssetRecord::getFileExt).orElse(null));
         TaskRequested task = intake.submit(license, "delete_asset", payload, "del_asset_", online);
-        if (asset.isPresent()) {
-            kafka.send(Topics.ASSETS.record(id, null)).get(10, TimeUnit.SECONDS);
-        }
+        deletion.removeFromCatalogue(payload);
         Map<String, Object> data = new LinkedHashMap<>();
         if (online) {
             data.put("request_id", task.getRequestId());

@@ -1,7 +1,5 @@
 package io.dsp.assetapi.heygem;
 
-import io.dsp.assetapi.blob.BlobStore;
-import io.dsp.assetapi.blob.Extensions;
 import io.dsp.assetapi.fleet.FleetStatus;
 import io.dsp.assetapi.license.AuthenticatedLicense;
 import io.dsp.assetapi.readmodel.ReadModels;
@@ -37,40 +35,22 @@ class HeyGemController {
 
     private final TaskIntake intake;
     private final FleetStatus fleet;
-    private final BlobStore blobs;
+    private final HeyGemInputs inputs;
     private final ReadModels readModels;
 
-    HeyGemController(TaskIntake intake, FleetStatus fleet, BlobStore blobs, ReadModels readModels) {
+    HeyGemController(TaskIntake intake, FleetStatus fleet, HeyGemInputs inputs, ReadModels readModels) {
         this.intake = intake;
         this.fleet = fleet;
-        this.blobs = blobs;
+        this.inputs = inputs;
         this.readModels = readModels;
     }
 
     @PostMapping("/api/heygem/task/submit")
     ApiResponse submit(@RequestBody Map<String, Object> body, HttpServletRequest request) {
         AuthenticatedLicense license = AuthenticatedLicense.of(request);
-        String audioHash = text(body.get("audio_hash"));
-        String videoHash = text(body.get("video_hash"));
-        if (audioHash == null || videoHash == null) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "audio_hash 和 video_hash 不能为空");
-        }
-        String audioExt = extension(body.get("audio_ext"), ".wav");
-        String videoExt = extension(body.get("video_ext"), ".mp4");
-        // Inputs are checked here, while the client can still upload them, not when a GPU finally runs the task.
-        if (!blobs.has(audioHash)) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "音频文件不存在: " + audioHash + audioExt + "，请先上传");
-        }
-        if (!blobs.has(videoHash)) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "视频文件不存在: " + videoHash + videoExt + "，请先上传");
-        }
+        HeyGemSubmitPayload payload = inputs.payload(body);
         boolean online = fleet.anyWorkerOnline();
-        TaskRequested task = intake.submit(
-                license,
-                TASK_TYPE,
-                new HeyGemSubmitPayload(audioHash, audioExt, videoHash, videoExt),
-                "heygem_",
-                online);
+        TaskRequested task = intake.submit(license, TASK_TYPE, payload, "heygem_", online);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("task_id", task.getRequestId());
         data.put("request_id", task.getRequestId());
@@ -154,22 +134,5 @@ class HeyGemController {
             }
         }
         return null;
-    }
-
-    private static String text(Object value) {
-        if (!(value instanceof String text) || text.isBlank()) {
-            return null;
-        }
-        return text.strip().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static String extension(Object value, String fallback) {
-        if (value == null || (value instanceof String s && s.isBlank())) {
-            return fallback;
-        }
-        if (!(value instanceof String ext) || !Extensions.isValid(ext.strip().toLowerCase(java.util.Locale.ROOT))) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "文件扩展名格式错误");
-        }
-        return ext.strip().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -59,9 +59,15 @@ public class TaskIntake {
      */
     public TaskRequested submit(
             AuthenticatedLicense license, String taskType, Object payload, String requestIdPrefix, boolean gpuOnline) {
+        return submitAs(license, taskType, payload, requestIdPrefix + uniqueSuffix(clock.instant()), gpuOnline);
+    }
+
+    /** Accepts one task under a request id the caller chose (an idempotency key's id). */
+    public TaskRequested submitAs(
+            AuthenticatedLicense license, String taskType, Object payload, String requestId, boolean gpuOnline) {
         Instant now = clock.instant();
         TaskRequested task = TaskRequested.newBuilder()
-                .setRequestId(requestIdPrefix + uniqueSuffix(now))
+                .setRequestId(requestId)
                 .setLicenseKey(license.licenseKey())
                 .setTaskType(taskType)
                 .setPayload(payload)

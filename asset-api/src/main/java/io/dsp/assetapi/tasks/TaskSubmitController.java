@@ -1,0 +1,234 @@
+package io.dsp.assetapi.tasks;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dsp.assetapi.asset.AssetDeletion;
+import io.dsp.assetapi.fleet.FleetStatus;
+import io.dsp.assetapi.heygem.HeyGemInputs;
+import io.dsp.assetapi.license.AuthenticatedLicense;
+import io.dsp.assetapi.readmodel.ReadModels;
+import io.dsp.assetapi.task.TaskIntake;
+import io.dsp.assetapi.web.ApiException;
+import io.dsp.assetapi.web.ApiResponse;
+import io.dsp.schemas.avro.DeleteAssetPayload;
+import io.dsp.schemas.avro.GenericPayload;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskLife;
+import io.dsp.schemas.avro.TaskRequested;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code POST /api/v1/tasks} {@code {"task_type":"heygem_submit","payload":{...},"request_id":"..."}}: any registered
+ * task type with its typed, validated payload, answered {@code 202} once Kafka holds the task.
+ *
+ * <p>Idempotency: a client key ({@code Idempotency-Key} header or {@code request_id}) names the task: its request id
+ * is derived from the license and the key, so the same key from the same license always means the same task and two
+ * licenses never collide. A repeat is answered with the first answer (header {@code Idempotent-Replayed: true}) and
+ * writes nothing. The check reads the task-lives store (Kafka-backed, so it holds across restarts and instances, for
+ * the 30-day retention of {@code dsp.task-events}); within an instance, repeats are serialised per key and a task
+ * this instance just accepted counts before the store shows it. Left open: the same key sent to two instances within
+ * the store's propagation delay (about 100 ms) can be accepted twice.
+ */
+@RestController
+class TaskSubmitController {
+
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration RECENT = Duration.ofMinutes(1);
+
+    private final TaskIntake intake;
+    private final FleetStatus fleet;
+    private final ReadModels readModels;
+    private final HeyGemInputs heygem;
+    private final AssetDeletion deletion;
+    private final TaskApiSettings settings;
+    private final Clock clock;
+    /** Tasks this instance accepted under a key that the store may not show yet, with when. */
+    private final Map<String, Accepted> recent = new ConcurrentHashMap<>();
+
+    private record Accepted(Map<String, Object> answer, Instant at) {}
+
+    TaskSubmitController(
+            TaskIntake intake,
+            FleetStatus fleet,
+            ReadModels readModels,
+            HeyGemInputs heygem,
+            AssetDeletion deletion,
+            TaskApiSettings settings,
+            Clock clock) {
+        this.intake = intake;
+        this.fleet = fleet;
+        this.readModels = readModels;
+        this.heygem = heygem;
+        this.deletion = deletion;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    record Submission(
+            @JsonProperty("task_type") String taskType,
+            Map<String, Object> payload,
+            @JsonProperty("request_id") String requestId) {}
+
+    @PostMapping("/api/v1/tasks")
+    ResponseEntity<ApiResponse> submit(
+            @RequestBody Submission submission,
+            @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey,
+            HttpServletRequest request)
+            throws Exception {
+        AuthenticatedLicense license = AuthenticatedLicense.of(request);
+        if (request.getContentLengthLong() > settings.maxBodySize().toBytes()) {
+            throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "请求体过大");
+        }
+        if (submission.taskType() == null || submission.taskType().isBlank()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "缺少 task_type");
+        }
+        Map<String, Object> payload = submission.payload() == null ? Map.of() : submission.payload();
+        String key = key(idempotencyKey, submission.requestId());
+        String type = submission.taskType().strip();
+        if (key == null) {
+            return accepted(accept(license, type, payload, null), false);
+        }
+        String requestId = "v1_" + derive(license.licenseKey(), key);
+        Optional<Map<String, Object>> earlier = earlierAnswer(license, requestId);
+        if (earlier.isPresent()) {
+            return accepted(earlier.get(), true);
+        }
+        synchronized (lockFor(requestId)) {
+            earlier = earlierAnswer(license, requestId);
+            if (earlier.isPresent()) {
+                return accepted(earlier.get(), true);
+            }
+            forgetOld();
+            Map<String, Object> answer = accept(license, type, payload, requestId);
+            recent.put(requestId, new Accepted(answer, clock.instant()));
+            return accepted(answer, false);
+        }
+    }
+
+    private Map<String, Object> accept(
+            AuthenticatedLicense license, String type, Map<String, Object> payload, String requestId) throws Exception {
+        Object typed = payload(license, type, payload);
+        boolean online = fleet.anyWorkerOnline();
+        TaskRequested task = requestId == null
+                ? intake.submit(license, type, typed, prefix(type), online)
+                : intake.submitAs(license, type, typed, requestId, online);
+        if (typed instanceof DeleteAssetPayload delete) {
+            deletion.removeFromCatalogue(delete);
+        }
+        return answer(task.getRequestId(), type, !online);
+    }
+
+    /** The typed payload of a registered type; a generic one only for configured types. */
+    private Object payload(AuthenticatedLicense license, String type, Map<String, Object> payload) {
+        return switch (type) {
+            case "heygem_submit" -> heygem.payload(payload);
+            case "delete_asset" -> deletion.payload(license, payload.get("id"));
+            case "upload_asset" ->
+                throw new ApiException(HttpStatus.BAD_REQUEST, "upload_asset 请使用 POST /api/asset/upload 上传文件");
+            default -> {
+                if (!settings.genericTypes().contains(type)) {
+                    throw new ApiException(HttpStatus.BAD_REQUEST, "未知任务类型: " + type);
+                }
+                yield new GenericPayload(JSON.writeValueAsString(payload));
+            }
+        };
+    }
+
+    private Optional<Map<String, Object>> earlierAnswer(AuthenticatedLicense license, String requestId) {
+        Accepted mine = recent.get(requestId);
+        if (mine != null) {
+            return Optional.of(mine.answer());
+        }
+        return readModels
+                .taskLife(requestId)
+                // Derived from the license, so another license's task under this id cannot exist.
+                .filter(life -> life.getLicenseKey().equals(license.licenseKey()))
+                .map(TaskSubmitController::answerOf);
+    }
+
+    /** The first answer again, rebuilt from the task's recorded steps: QUEUED was recorded iff no GPU was online. */
+    private static Map<String, Object> answerOf(TaskLife life) {
+        boolean queued = life.getEvents().stream().anyMatch(e -> e.getType() == TaskEventType.QUEUED);
+        return answer(life.getRequestId(), life.getTaskType(), queued);
+    }
+
+    private static Map<String, Object> answer(String requestId, String type, boolean queued) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("request_id", requestId);
+        data.put("task_type", type);
+        data.put("queued", queued);
+        data.put("status_url", "/api/v1/tasks/" + requestId);
+        return data;
+    }
+
+    private static ResponseEntity<ApiResponse> accepted(Map<String, Object> data, boolean replayed) {
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.ACCEPTED);
+        if (replayed) {
+            answer.header("Idempotent-Replayed", "true");
+        }
+        return answer.body(ApiResponse.ok((Boolean) data.get("queued") ? "已排队" : "已提交", data));
+    }
+
+    private static String key(String header, String bodyRequestId) {
+        String h = header == null || header.isBlank() ? null : header.strip();
+        String b = bodyRequestId == null || bodyRequestId.isBlank() ? null : bodyRequestId.strip();
+        if (h != null && b != null && !h.equals(b)) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "Idempotency-Key 与 request_id 不一致");
+        }
+        String key = h != null ? h : b;
+        if (key != null && !KEY.matcher(key).matches()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "request_id 须为 1-128 位字母、数字或 _.:-");
+        }
+        return key;
+    }
+
+    static String derive(String licenseKey, String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((licenseKey + "\n" + key).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String prefix(String type) {
+        return switch (type) {
+            case "heygem_submit" -> "heygem_";
+            case "delete_asset" -> "del_asset_";
+            default -> "task_";
+        };
+    }
+
+    /** Striped locks: repeats of one key queue behind each other; unrelated keys rarely share a stripe. */
+    private final Object[] stripes =
+            java.util.stream.Stream.generate(Object::new).limit(64).toArray();
+
+    private Object lockFor(String requestId) {
+        return stripes[Math.floorMod(requestId.hashCode(), stripes.length)];
+    }
+
+    private void forgetOld() {
+        Instant cutoff = clock.instant().minus(RECENT);
+        recent.entrySet().removeIf(e -> e.getValue().at().isBefore(cutoff));
+    }
+}
