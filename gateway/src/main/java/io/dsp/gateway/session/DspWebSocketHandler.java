@@ -118,6 +118,9 @@ class DspWebSocketHandler extends TextWebSocketHandler {
                 Map<String, Object> url = Frames.of(MessageType.URL);
                 url.put("url", trimmed);
                 frame = json.valueToTree(url);
+            } else if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+                connection.send(Frames.error("消息不是合法的 JSON", null));
+                return;
             } else {
                 return; // the legacy gateway drops other non-JSON frames silently
             }
