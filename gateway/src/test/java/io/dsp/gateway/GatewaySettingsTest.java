@@ -1,0 +1,45 @@
+package io.dsp.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+class GatewaySettingsTest {
+
+    private final ApplicationContextRunner runner =
+            new ApplicationContextRunner().withUserConfiguration(BindSettings.class);
+
+    @Test
+    void defaultsAreTheDocumentedLegacyCompatibleOnes() {
+        runner.run(context -> {
+            GatewaySettings settings = context.getBean(GatewaySettings.class);
+            assertThat(settings.workerSlots()).isEqualTo(3);
+            assertThat(settings.workerTaskTypes()).containsExactly("delete_asset", "upload_asset", "heygem_submit");
+            assertThat(settings.maxFrameBytes()).isEqualTo(65536);
+            assertThat(settings.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+            assertThat(settings.activeNoticeInterval()).isLessThan(Duration.ofSeconds(30));
+            assertThat(settings.validateLicenses()).isTrue();
+            assertThat(settings.workerToken()).isEmpty();
+        });
+    }
+
+    @Test
+    void bindsKebabCasePropertiesAndRejectsOutOfRangeValues() {
+        runner.withPropertyValues("dsp.gateway.worker-slots=5", "dsp.gateway.worker-task-types=url,chatglm_video")
+                .run(context -> {
+                    GatewaySettings settings = context.getBean(GatewaySettings.class);
+                    assertThat(settings.workerSlots()).isEqualTo(5);
+                    assertThat(settings.workerTaskTypes()).containsExactly("url", "chatglm_video");
+                });
+        runner.withPropertyValues("dsp.gateway.worker-slots=0")
+                .run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("dsp.gateway.node-number=10000")
+                .run(context -> assertThat(context).hasFailed());
+    }
+
+    @EnableConfigurationProperties(GatewaySettings.class)
+    static class BindSettings {}
+}
