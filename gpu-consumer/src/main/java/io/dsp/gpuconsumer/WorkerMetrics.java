@@ -3,11 +3,32 @@ package io.dsp.gpuconsumer;
 /** Names of the worker's meters, in one place. */
 public final class WorkerMetrics {
 
-    /** Counter, tag {@code decision}: how deliveries ended (succeed, fail, retry, dead_letter, reject). */
+    /**
+     * Counter, tag {@code decision}: how deliveries ended (succeed, fail, retry, dead_letter, reject, skip,
+     * quarantine).
+     */
     public static final String TASK_DECISIONS = "dsp.worker.task.decisions";
 
     /** Gauge: tasks running now. */
     public static final String IN_FLIGHT = "dsp.worker.in.flight";
+
+    /**
+     * Counter: deliveries whose previous attempt started and never ended, i.e. its worker died (or hung past its lock)
+     * mid-task. Kept apart from failures: a failing task is the task's fault, a dying worker is the host's.
+     */
+    public static final String WORKER_DIED = "dsp.worker.task.worker.died";
+
+    /** Counter: tasks abandoned because the lock on them was lost while they ran (another worker may run them). */
+    public static final String LOCK_LOST = "dsp.worker.task.lock.lost";
+
+    /**
+     * Counter: acknowledgements the broker refused after the outcome was published. The outcome stands; whoever gets
+     * the task next finds it finished in the ledger and skips it.
+     */
+    public static final String ACK_ERRORS = "dsp.worker.task.ack.errors";
+
+    /** Counter: lock renewals of long tasks. */
+    public static final String LOCK_RENEWALS = "dsp.worker.task.lock.renewals";
 
     private WorkerMetrics() {}
 }

@@ -18,6 +18,12 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeatInterval how often presence is published to {@code dsp.workers}; default 5 s
  * @param shutdownTimeout how long a stopping worker lets running tasks finish before releasing them; default 30 s
  * @param pollTimeout longest wait in one share poll; default 500 ms
+ * @param retryBackoff how long a slot holds a transiently failed task before releasing it for its next delivery, on
+ *     the first failure; doubled on every further delivery; default 1 s
+ * @param retryBackoffMax the longest such hold; default 30 s (the slot is busy meanwhile, so keep it short)
+ * @param quarantineAfter how many earlier attempts of one task may have ended with their worker dying (no outcome,
+ *     no release) before the task is dead-lettered with reason {@code KILLS_WORKERS} instead of run again (1-9,
+ *     default 2)
  */
 @Validated
 @ConfigurationProperties("dsp.gpu-consumer")
@@ -27,4 +33,7 @@ public record WorkerSettings(
         @Min(2) @Max(10) @DefaultValue("5") int deliveryCountLimit,
         @NotNull @DefaultValue("5s") Duration heartbeatInterval,
         @NotNull @DefaultValue("30s") Duration shutdownTimeout,
-        @NotNull @DefaultValue("500ms") Duration pollTimeout) {}
+        @NotNull @DefaultValue("500ms") Duration pollTimeout,
+        @NotNull @DefaultValue("1s") Duration retryBackoff,
+        @NotNull @DefaultValue("30s") Duration retryBackoffMax,
+        @Min(1) @Max(9) @DefaultValue("2") int quarantineAfter) {}

@@ -29,7 +29,10 @@ import org.springframework.test.context.TestPropertySource;
             "dsp.gpu-consumer.worker-id=" + GpuConsumerIntegrationTest.WORKER_ID,
             "dsp.gpu-consumer.heartbeat-interval=1s",
             // the test broker's group.share.delivery.count.limit
-            "dsp.gpu-consumer.delivery-count-limit=5"
+            "dsp.gpu-consumer.delivery-count-limit=5",
+            // short holds before a retry, so that retries and dead letters take seconds
+            "dsp.gpu-consumer.retry-backoff=100ms",
+            "dsp.gpu-consumer.retry-backoff-max=500ms"
         })
 public @interface GpuConsumerIntegrationTest {
 

@@ -27,6 +27,14 @@ class WorkerIdentityTest {
 
     private static WorkerSettings settings(String workerId) {
         return new WorkerSettings(
-                workerId, 3, 5, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(500));
+                workerId,
+                3,
+                5,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30),
+                2);
     }
 }

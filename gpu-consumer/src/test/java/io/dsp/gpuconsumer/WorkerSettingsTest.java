@@ -26,6 +26,9 @@ class WorkerSettingsTest {
             assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
             assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
             assertThat(settings.pollTimeout()).isEqualTo(Duration.ofMillis(500));
+            assertThat(settings.retryBackoff()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(settings.retryBackoffMax()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(settings.quarantineAfter()).isEqualTo(2);
         });
     }
 
@@ -37,7 +40,10 @@ class WorkerSettingsTest {
                         "dsp.gpu-consumer.delivery-count-limit=10",
                         "dsp.gpu-consumer.heartbeat-interval=2s",
                         "dsp.gpu-consumer.shutdown-timeout=1m",
-                        "dsp.gpu-consumer.poll-timeout=50ms")
+                        "dsp.gpu-consumer.poll-timeout=50ms",
+                        "dsp.gpu-consumer.retry-backoff=250ms",
+                        "dsp.gpu-consumer.retry-backoff-max=4s",
+                        "dsp.gpu-consumer.quarantine-after=3")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(WorkerSettings.class))
@@ -47,7 +53,10 @@ class WorkerSettingsTest {
                                     10,
                                     Duration.ofSeconds(2),
                                     Duration.ofMinutes(1),
-                                    Duration.ofMillis(50)));
+                                    Duration.ofMillis(50),
+                                    Duration.ofMillis(250),
+                                    Duration.ofSeconds(4),
+                                    3));
                 });
     }
 
@@ -56,7 +65,9 @@ class WorkerSettingsTest {
         "max-concurrent, 0, must be greater than or equal to 1",
         "max-concurrent, 65, must be less than or equal to 64",
         "delivery-count-limit, 1, must be greater than or equal to 2",
-        "delivery-count-limit, 11, must be less than or equal to 10"
+        "delivery-count-limit, 11, must be less than or equal to 10",
+        "quarantine-after, 0, must be greater than or equal to 1",
+        "quarantine-after, 10, must be less than or equal to 9"
     })
     void refusesToStartWithAnOutOfRangeValue(String field, String value, String message) {
         runner.withPropertyValues("dsp.gpu-consumer." + field + "=" + value).run(context -> {

@@ -3,8 +3,9 @@ package io.dsp.gpuconsumer.execution;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 
 /**
- * The closed set of ways a delivery ends, with the share-group acknowledgement each one sends. Mapping outcomes to
- * decisions happens only in {@link #of}.
+ * The closed set of ways a delivery ends, with the share-group acknowledgement each one sends. Mapping a handler's
+ * outcome to a decision happens only in {@link #of}; {@link #SKIP} and {@link #QUARANTINE} are decided from the task's
+ * history before it runs.
  */
 public enum Decision {
     SUCCEED(AcknowledgeType.ACCEPT),
@@ -13,7 +14,11 @@ public enum Decision {
     /** Last allowed delivery failed transiently: the worker dead-letters it, the broker would archive it silently. */
     DEAD_LETTER(AcknowledgeType.ACCEPT),
     /** Not a task at all (undecodable): nothing to record against a request id. */
-    REJECT(AcknowledgeType.REJECT);
+    REJECT(AcknowledgeType.REJECT),
+    /** Finished before (a redelivery after a lost acknowledgement, a duplicate forward, a replay): not run again. */
+    SKIP(AcknowledgeType.ACCEPT),
+    /** Its earlier attempts killed their workers too often: dead-lettered without running it again. */
+    QUARANTINE(AcknowledgeType.ACCEPT);
 
     private final AcknowledgeType acknowledgement;
 

@@ -65,7 +65,7 @@ class PresencePublisher implements SmartLifecycle {
                     .setHost(identity.host())
                     .setSlots(settings.maxConcurrent())
                     .setInFlight(slots.inFlight())
-                    .setDraining(false)
+                    .setDraining(slots.draining())
                     .setStartedAt(startedAt)
                     .setHeartbeatAt(clock.instant())
                     .setHeartbeatIntervalMs(settings.heartbeatInterval().toMillis())

@@ -3,18 +3,29 @@ package io.dsp.gpuconsumer.slot;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.WorkerSettings;
 import io.dsp.gpuconsumer.execution.Decision;
+import io.dsp.gpuconsumer.execution.RetryBackoff;
 import io.dsp.gpuconsumer.execution.TaskHandlers;
 import io.dsp.gpuconsumer.execution.TaskOutcome;
+import io.dsp.gpuconsumer.ledger.PriorAttempts;
+import io.dsp.gpuconsumer.ledger.TaskLedger;
+import io.dsp.schemas.avro.DeadLetterReason;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ShareConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -22,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One slot: a share consumer that acquires exactly one task per poll (explicit acknowledgement, {@code record_limit},
- * {@code max.poll.records=1}), runs it, reports it, and only then acknowledges it. A crash anywhere before the
- * acknowledgement hands the task back to the fleet.
+ * {@code max.poll.records=1}), looks it up in the ledger, runs it on its own thread while keeping the lock on it,
+ * reports it, and only then acknowledges it. A crash anywhere before the acknowledgement hands the task back to the
+ * fleet; the ledger makes sure a task that was reported finished is never run again.
  */
 final class Slot implements Runnable {
 
@@ -33,6 +45,8 @@ final class Slot implements Runnable {
     private final Supplier<ShareConsumer<byte[], byte[]>> consumerFactory;
     private final TaskHandlers handlers;
     private final TaskReporter reporter;
+    private final TaskLedger ledger;
+    private final RunningTasks running;
     private final WorkerSettings settings;
     private final AtomicInteger inFlight;
     private final MeterRegistry meters;
@@ -44,6 +58,8 @@ final class Slot implements Runnable {
             Supplier<ShareConsumer<byte[], byte[]>> consumerFactory,
             TaskHandlers handlers,
             TaskReporter reporter,
+            TaskLedger ledger,
+            RunningTasks running,
             WorkerSettings settings,
             AtomicInteger inFlight,
             MeterRegistry meters) {
@@ -51,6 +67,8 @@ final class Slot implements Runnable {
         this.consumerFactory = consumerFactory;
         this.handlers = handlers;
         this.reporter = reporter;
+        this.ledger = ledger;
+        this.running = running;
         this.settings = settings;
         this.inFlight = inFlight;
         this.meters = meters;
@@ -71,88 +89,170 @@ final class Slot implements Runnable {
 
     @Override
     public void run() {
+        ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-task"));
         try (ShareConsumer<byte[], byte[]> consumer = consumerFactory.get()) {
             consumer.subscribe(List.of(Topics.DISPATCH.name()));
             while (taking && !Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
-                    handle(consumer, record);
+                    handle(consumer, record, runner);
                 }
             }
-        } catch (WakeupException e) {
-            // shutting down
+        } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+            // shutting down; closing the consumer hands back anything unacknowledged
         } catch (RuntimeException e) {
             failure = e;
             log.error("slot {} stopped unexpectedly; its task, if any, goes back to the fleet", name, e);
+        } finally {
+            runner.shutdownNow();
         }
     }
 
-    private void handle(ShareConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> record) {
+    private void handle(
+            ShareConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> record, ExecutorService runner) {
+        Lease lease = new Lease(consumer, record);
         int delivery = record.deliveryCount().map(Short::intValue).orElse(1);
         TaskRequested task;
         try {
             task = Topics.DISPATCH.value(record);
         } catch (SerializationException e) {
             log.error("rejecting undecodable record {}@{}: {}", record.topic(), record.offset(), e.getMessage());
-            acknowledge(consumer, record, Decision.REJECT, null);
+            finish(lease, Decision.REJECT, null);
             return;
         }
         if (task == null) {
-            acknowledge(consumer, record, Decision.REJECT, null);
+            finish(lease, Decision.REJECT, null);
+            return;
+        }
+        if (!taking) {
+            // acquired by the last poll of a stopping slot: hand it straight back, untouched
+            lease.acknowledge(AcknowledgeType.RELEASE);
             return;
         }
         inFlight.incrementAndGet();
-        try {
-            reporter.started(task, delivery);
-            TaskOutcome outcome = handlers.run(task);
-            Decision decision = Decision.of(outcome, delivery, settings.deliveryCountLimit());
-            report(task, delivery, outcome, decision);
-            acknowledge(consumer, record, decision, task);
+        try (RunningTasks.Claim claim = running.claim(task.getRequestId(), lease)) {
+            execute(lease, task, delivery, runner);
+        } catch (Lease.LockLost e) {
+            meters.counter(WorkerMetrics.LOCK_LOST).increment();
+            log.warn(
+                    "slot {} lost requestId={} while holding it; leaving it to the fleet: {}",
+                    name,
+                    task.getRequestId(),
+                    e.getMessage());
         } catch (InterruptedException e) {
+            // stopping past the shutdown deadline: give the task back now, saying so
+            Thread.interrupted();
+            requeue(lease, task, delivery, "STOPPING", "worker stopping");
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            // Could not report: do not acknowledge; the lock expires or close() hands the task to another slot.
+            // Could not report: give it back; the ledger keeps a reported outcome from being repeated.
             log.error(
                     "slot {} could not report requestId={}; leaving it to be redelivered: {}",
                     name,
                     task.getRequestId(),
                     e.toString());
-            consumer.acknowledge(record, Decision.RETRY.acknowledgement());
-            commit(consumer, task);
+            lease.acknowledge(AcknowledgeType.RELEASE);
         } finally {
             inFlight.decrementAndGet();
         }
     }
 
-    private void report(TaskRequested task, int delivery, TaskOutcome outcome, Decision decision) throws Exception {
+    private void execute(Lease lease, TaskRequested task, int delivery, ExecutorService runner) throws Exception {
+        String requestId = task.getRequestId();
+        PriorAttempts prior;
+        try {
+            prior = ledger.priorAttempts(requestId);
+        } catch (TimeoutException e) {
+            // Not knowing whether it finished, the slot must not run it; it comes back after a pause.
+            log.warn(
+                    "slot {} cannot check requestId={} in the ledger; releasing it: {}",
+                    name,
+                    requestId,
+                    e.getMessage());
+            lease.hold(RetryBackoff.after(delivery, settings.retryBackoff(), settings.retryBackoffMax()));
+            finish(lease, Decision.RETRY, task);
+            return;
+        }
+        if (prior.finished()) {
+            log.info(
+                    "requestId={} already {} in the fleet; skipping delivery {}", requestId, prior.outcome(), delivery);
+            finish(lease, Decision.SKIP, task);
+            return;
+        }
+        if (prior.abandoned() > 0) {
+            meters.counter(WorkerMetrics.WORKER_DIED).increment();
+            log.warn(
+                    "requestId={} was started {} time(s) without an end, last by {}: the worker died mid-task",
+                    requestId,
+                    prior.abandoned(),
+                    prior.lastWorkerId());
+        }
+        if (prior.abandoned() >= settings.quarantineAfter()) {
+            reporter.deadLettered(
+                    task,
+                    delivery,
+                    DeadLetterReason.KILLS_WORKERS,
+                    prior.abandoned() + " attempts ended with their worker dying, last on " + prior.lastWorkerId());
+            finish(lease, Decision.QUARANTINE, task);
+            return;
+        }
+        reporter.started(task, delivery);
+        TaskOutcome outcome = run(lease, task, runner);
+        Decision decision = Decision.of(outcome, delivery, settings.deliveryCountLimit());
         switch (decision) {
             case SUCCEED -> reporter.succeeded(task, delivery, ((TaskOutcome.Succeeded) outcome).resultJson());
             case FAIL -> {
                 TaskOutcome.Failed failed = (TaskOutcome.Failed) outcome;
                 reporter.failed(task, delivery, failed.code(), failed.message());
             }
-            case DEAD_LETTER -> reporter.deadLettered(task, delivery, ((TaskOutcome.Retry) outcome).reason());
-            case RETRY, REJECT -> {
-                // nothing to record: the task is not finished
+            case DEAD_LETTER ->
+                reporter.deadLettered(
+                        task, delivery, DeadLetterReason.DELIVERY_LIMIT, ((TaskOutcome.Retry) outcome).reason());
+            case RETRY -> {
+                reporter.requeued(task, delivery, "RETRY", ((TaskOutcome.Retry) outcome).reason());
+                lease.hold(RetryBackoff.after(delivery, settings.retryBackoff(), settings.retryBackoffMax()));
+            }
+            default -> throw new IllegalStateException("not an outcome decision: " + decision);
+        }
+        finish(lease, decision, task);
+    }
+
+    /** Runs the handler on the slot's task thread; this thread keeps the lock meanwhile. */
+    private TaskOutcome run(Lease lease, TaskRequested task, ExecutorService runner)
+            throws InterruptedException, Lease.LockLost {
+        Future<TaskOutcome> work = runner.submit(() -> handlers.run(task));
+        try {
+            return lease.await(work);
+        } catch (ExecutionException e) {
+            return new TaskOutcome.Retry(e.getCause().toString());
+        } finally {
+            work.cancel(true);
+            int renewals = lease.renewals();
+            if (renewals > 0) {
+                meters.counter(WorkerMetrics.LOCK_RENEWALS).increment(renewals);
             }
         }
     }
 
-    private void acknowledge(
-            ShareConsumer<byte[], byte[]> consumer,
-            ConsumerRecord<byte[], byte[]> record,
-            Decision decision,
-            TaskRequested task) {
-        consumer.acknowledge(record, decision.acknowledgement());
-        meters.counter(WorkerMetrics.TASK_DECISIONS, "decision", decision.name().toLowerCase(Locale.ROOT))
-                .increment();
-        commit(consumer, task);
+    private void requeue(Lease lease, TaskRequested task, int delivery, String code, String reason) {
+        try {
+            reporter.requeued(task, delivery, code, reason);
+        } catch (Exception e) {
+            log.warn("could not say that requestId={} goes back to the queue: {}", task.getRequestId(), e.toString());
+        }
+        finish(lease, Decision.RETRY, task);
     }
 
-    private void commit(ShareConsumer<byte[], byte[]> consumer, TaskRequested task) {
-        var results = consumer.commitSync(Duration.ofSeconds(30));
-        results.forEach((partition, error) -> error.ifPresent(e -> log.warn(
-                "acknowledgement of requestId={} failed ({}); another worker may run it",
-                task == null ? "?" : task.getRequestId(),
-                e.toString())));
+    private void finish(Lease lease, Decision decision, TaskRequested task) {
+        meters.counter(WorkerMetrics.TASK_DECISIONS, "decision", decision.name().toLowerCase(Locale.ROOT))
+                .increment();
+        Optional<KafkaException> error = lease.acknowledge(decision.acknowledgement());
+        if (error.isPresent()) {
+            meters.counter(WorkerMetrics.ACK_ERRORS).increment();
+            log.warn(
+                    "acknowledgement ({}) of requestId={} failed: {}; its outcome stands, another worker will skip it",
+                    decision,
+                    task == null ? "?" : task.getRequestId(),
+                    error.get().toString());
+        }
     }
 }

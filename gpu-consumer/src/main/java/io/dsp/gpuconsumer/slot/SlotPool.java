@@ -4,8 +4,10 @@ import io.dsp.gpuconsumer.WorkerIdentity;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.WorkerSettings;
 import io.dsp.gpuconsumer.execution.TaskHandlers;
+import io.dsp.gpuconsumer.ledger.TaskLedger;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,28 +28,34 @@ import org.springframework.stereotype.Component;
 public class SlotPool implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SlotPool.class);
+    private static final Duration RELEASE_GRACE = Duration.ofSeconds(5);
 
     private final ShareConsumerFactory<byte[], byte[]> consumers;
     private final TaskHandlers handlers;
     private final TaskReporter reporter;
+    private final TaskLedger ledger;
+    private final RunningTasks running = new RunningTasks();
     private final WorkerIdentity identity;
     private final WorkerSettings settings;
     private final MeterRegistry meters;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<Slot> slots = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean running;
+    private volatile boolean started;
+    private volatile boolean draining;
 
     SlotPool(
             ShareConsumerFactory<byte[], byte[]> consumers,
             TaskHandlers handlers,
             TaskReporter reporter,
+            TaskLedger ledger,
             WorkerIdentity identity,
             WorkerSettings settings,
             MeterRegistry meters) {
         this.consumers = consumers;
         this.handlers = handlers;
         this.reporter = reporter;
+        this.ledger = ledger;
         this.identity = identity;
         this.settings = settings;
         this.meters = meters;
@@ -56,6 +64,21 @@ public class SlotPool implements SmartLifecycle {
 
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /** Slots this worker runs. */
+    public int slots() {
+        return settings.maxConcurrent();
+    }
+
+    /** Whether the slots are up and taking work (false before start, while stopping and after). */
+    public boolean taking() {
+        return started && !draining && failedSlots().isEmpty();
+    }
+
+    /** Stopping: no new task is taken, running ones finish or go back. */
+    public boolean draining() {
+        return draining;
     }
 
     /** Slots that died of an unexpected error, by name, with the error. */
@@ -71,7 +94,8 @@ public class SlotPool implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        running = true;
+        started = true;
+        draining = false;
         for (int i = 0; i < settings.maxConcurrent(); i++) {
             String clientId = identity.id() + "-slot-" + i;
             Slot slot = new Slot(
@@ -79,6 +103,8 @@ public class SlotPool implements SmartLifecycle {
                     () -> consumers.createShareConsumer(null, clientId),
                     handlers,
                     reporter,
+                    ledger,
+                    running,
                     settings,
                     inFlight,
                     meters);
@@ -92,7 +118,7 @@ public class SlotPool implements SmartLifecycle {
 
     @Override
     public synchronized void stop() {
-        running = false;
+        draining = true;
         slots.forEach(Slot::stopTakingWork);
         long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
         for (Thread thread : threads) {
@@ -109,6 +135,15 @@ public class SlotPool implements SmartLifecycle {
                 thread.interrupt();
             }
         }
+        // An interrupted slot says its task goes back to the queue and releases it; let it, briefly.
+        for (Thread thread : threads) {
+            try {
+                thread.join(RELEASE_GRACE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        started = false;
         slots.clear();
         threads.clear();
         log.info("slots stopped for workerId={}", identity.id());
@@ -116,7 +151,7 @@ public class SlotPool implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return running;
+        return started;
     }
 
     /** Stops before presence is withdrawn. */

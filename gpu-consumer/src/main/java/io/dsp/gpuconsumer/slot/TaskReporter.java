@@ -6,6 +6,7 @@ import io.dsp.schemas.avro.DeadLetterReason;
 import io.dsp.schemas.avro.TaskError;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskProgress;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.topic.Topics;
@@ -35,6 +36,29 @@ class TaskReporter {
         send(event(task, TaskEventType.STARTED, deliveryCount).build());
     }
 
+    /** Progress of a running task, as the legacy {@code gpu.task.progress} frame; sent without waiting. */
+    void progress(TaskRequested task, int deliveryCount, TaskProgress progress) {
+        TaskEvent event = event(task, TaskEventType.PROGRESS, deliveryCount)
+                .setProgress(progress)
+                .build();
+        kafka.send(Topics.TASK_EVENTS.record(event.getRequestId(), event));
+    }
+
+    /**
+     * This attempt ended without an outcome and the task goes back to the queue: a retry, or a stopping worker. The
+     * step back to {@code queued} with an error tells the next attempt that this worker did not die mid-task.
+     */
+    void requeued(TaskRequested task, int deliveryCount, String code, String reason) throws Exception {
+        send(event(task, TaskEventType.PROGRESS, deliveryCount)
+                .setProgress(TaskProgress.newBuilder()
+                        .setStatus("queued")
+                        .setPercent(0)
+                        .setMessage("重新排队: " + reason)
+                        .build())
+                .setError(new TaskError(code, reason))
+                .build());
+    }
+
     void succeeded(TaskRequested task, int deliveryCount, String resultJson) throws Exception {
         send(event(task, TaskEventType.SUCCEEDED, deliveryCount)
                 .setResultJson(resultJson)
@@ -47,10 +71,11 @@ class TaskReporter {
                 .build());
     }
 
-    void deadLettered(TaskRequested task, int deliveryCount, String lastError) throws Exception {
+    void deadLettered(TaskRequested task, int deliveryCount, DeadLetterReason reason, String lastError)
+            throws Exception {
         DeadLetter letter = DeadLetter.newBuilder()
                 .setTask(task)
-                .setReason(DeadLetterReason.DELIVERY_LIMIT)
+                .setReason(reason)
                 .setDeliveryCount(deliveryCount)
                 .setLastError(lastError)
                 .setWorkerId(identity.id())
@@ -59,7 +84,7 @@ class TaskReporter {
                 .build();
         kafka.send(Topics.DEAD_LETTERS.record(task.getRequestId(), letter)).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         send(event(task, TaskEventType.DEAD_LETTERED, deliveryCount)
-                .setError(new TaskError("DELIVERY_LIMIT", lastError))
+                .setError(new TaskError(reason.name(), lastError))
                 .build());
     }
 

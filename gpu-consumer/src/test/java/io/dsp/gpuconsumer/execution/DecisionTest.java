@@ -66,10 +66,22 @@ class DecisionTest {
     }
 
     @Test
+    void aSkippedOrQuarantinedTaskIsAcceptedSoThatNoWorkerGetsItAgain() {
+        assertThat(Decision.SKIP.acknowledgement()).isEqualTo(AcknowledgeType.ACCEPT);
+        assertThat(Decision.QUARANTINE.acknowledgement()).isEqualTo(AcknowledgeType.ACCEPT);
+    }
+
+    @Test
     void theOutcomeSetIsClosed() {
         assertThat(Decision.values())
                 .containsExactly(
-                        Decision.SUCCEED, Decision.FAIL, Decision.RETRY, Decision.DEAD_LETTER, Decision.REJECT);
+                        Decision.SUCCEED,
+                        Decision.FAIL,
+                        Decision.RETRY,
+                        Decision.DEAD_LETTER,
+                        Decision.REJECT,
+                        Decision.SKIP,
+                        Decision.QUARANTINE);
         assertThat(TaskOutcome.class.getPermittedSubclasses())
                 .containsExactlyInAnyOrder(
                         TaskOutcome.Succeeded.class, TaskOutcome.Failed.class, TaskOutcome.Retry.class);

@@ -1,6 +1,7 @@
 package io.dsp.gpuconsumer.slot;
 
 import static io.dsp.schemas.avro.TaskEventType.DEAD_LETTERED;
+import static io.dsp.schemas.avro.TaskEventType.PROGRESS;
 import static io.dsp.schemas.avro.TaskEventType.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,7 +27,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * The worker's own dead letters against a real broker whose {@code group.share.delivery.count.limit} is 5: a task
  * that keeps failing transiently is released for redelivery, and on its fifth delivery dead-lettered by the worker
- * rather than archived silently by the broker.
+ * rather than archived silently by the broker. Each failed attempt says so (a step back to {@code queued}) before the
+ * task is released after a short back-off.
  */
 @GpuConsumerIntegrationTest
 class DeadLetterIT {
@@ -55,18 +57,34 @@ class DeadLetterIT {
                 dispatch.release(TestTasks.generic("license-" + UUID.randomUUID(), TestHandlers.ALWAYS_THROWS));
         String requestId = task.getRequestId();
 
-        // then five deliveries, each STARTED, the last one dead-lettered
+        // then five deliveries, each STARTED, the first four put back in the queue, the last one dead-lettered
         await().atMost(Duration.ofSeconds(45))
                 .untilAsserted(() -> assertThat(dispatch.eventTypes(requestId)).contains(DEAD_LETTERED));
         assertThat(dispatch.eventTypes(requestId))
-                .containsExactly(STARTED, STARTED, STARTED, STARTED, STARTED, DEAD_LETTERED);
+                .containsExactly(
+                        STARTED,
+                        PROGRESS,
+                        STARTED,
+                        PROGRESS,
+                        STARTED,
+                        PROGRESS,
+                        STARTED,
+                        PROGRESS,
+                        STARTED,
+                        DEAD_LETTERED);
         assertThat(dispatch.events(requestId))
                 .extracting(TaskEvent::getDeliveryCount)
-                .containsExactly(1, 2, 3, 4, 5, 5);
+                .containsExactly(1, 1, 2, 2, 3, 3, 4, 4, 5, 5);
         assertThat(dispatch.events(requestId))
                 .extracting(TaskEvent::getWorkerId)
                 .containsOnly(identity.id());
-        TaskEvent deadLettered = dispatch.events(requestId).get(5);
+        assertThat(dispatch.events(requestId))
+                .filteredOn(e -> e.getType() == PROGRESS)
+                .allSatisfy(requeue -> {
+                    assertThat(requeue.getProgress().getStatus()).isEqualTo("queued");
+                    assertThat(requeue.getError()).isEqualTo(new TaskError("RETRY", LAST_ERROR));
+                });
+        TaskEvent deadLettered = dispatch.events(requestId).get(9);
         assertThat(deadLettered.getError()).isEqualTo(new TaskError("DELIVERY_LIMIT", LAST_ERROR));
 
         // and the original task is kept in dsp.dead-letters for re-driving
@@ -83,6 +101,6 @@ class DeadLetterIT {
         // and the broker does not deliver it again
         await().during(Duration.ofSeconds(3))
                 .atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(dispatch.eventTypes(requestId)).hasSize(6));
+                .untilAsserted(() -> assertThat(dispatch.eventTypes(requestId)).hasSize(10));
     }
 }

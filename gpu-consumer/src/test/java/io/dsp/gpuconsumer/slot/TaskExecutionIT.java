@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -136,11 +135,6 @@ class TaskExecutionIT {
     }
 
     @Test
-    @Disabled("BUG: nothing in gpu-consumer drops a task it has already run. ReleaseLoop's Javadoc says 'Forwarding is "
-            + "at-least-once; workers drop duplicates by request id' and the brief (section 5) says redeliveries and "
-            + "replays are deduplicated fleet-wide by request id, but Slot.handle() runs every record it acquires: a "
-            + "task the dispatcher forwarded twice (e.g. after a partly failed forward batch, which ReleaseLoop "
-            + "rewinds and sends again) runs twice, with two STARTED and two SUCCEEDED events.")
     void runsATaskReleasedTwiceOnlyOnce() {
         // given the dispatcher forwarded one task twice
         TaskRequested task = TestTasks.deleteAsset("license-" + UUID.randomUUID(), 9);

@@ -40,6 +40,11 @@ public final class DispatchDriver implements AutoCloseable {
         return task;
     }
 
+    /** Writes a task event to {@code dsp.task-events} as another worker or service would. */
+    public void report(TaskEvent event) {
+        send(Topics.TASK_EVENTS.record(event.getRequestId(), event));
+    }
+
     /** Writes bytes that are no task at all to {@code dsp.dispatch}. */
     public void releaseGarbage(byte[] value) {
         send(new ProducerRecord<>(Topics.DISPATCH.name(), null, value));

@@ -2,13 +2,22 @@ package io.dsp.gpuconsumer.support;
 
 import io.dsp.gpuconsumer.execution.TaskHandler;
 import io.dsp.gpuconsumer.execution.TaskOutcome;
+import io.dsp.schemas.avro.GenericPayload;
 import io.dsp.schemas.avro.TaskRequested;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
-/** Task types that exist only in tests: a fake engine that is always down, and one that runs until told to finish. */
+/**
+ * Task types that exist only in tests: a fake engine that is always down, one that runs until told to finish, and one
+ * that takes a given time and counts its completed runs.
+ */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestHandlers {
 
@@ -17,6 +26,54 @@ public class TestHandlers {
 
     /** Runs until {@link GatedHandler#open()} is called, then succeeds. */
     public static final String GATED = "test_gated";
+
+    /**
+     * Sleeps for the milliseconds in its payload ({@code {"ms":N}}), then succeeds; every run that got that far is
+     * counted in {@link #COMPLETED_RUNS}, across every worker of the JVM.
+     */
+    public static final String SLEEPS = "test_sleeps";
+
+    /** Completed runs of {@link #SLEEPS} tasks by request id, for exactly-once assertions. */
+    public static final Map<String, AtomicInteger> COMPLETED_RUNS = new ConcurrentHashMap<>();
+
+    private static final Pattern MILLIS = Pattern.compile("\\{\"ms\":(\\d+)}");
+
+    /** A {@link #SLEEPS} task of this many milliseconds. */
+    public static TaskRequested sleeping(String licenseKey, long millis) {
+        TaskRequested task = TestTasks.generic(licenseKey, SLEEPS);
+        task.setPayload(
+                GenericPayload.newBuilder().setJson("{\"ms\":" + millis + "}").build());
+        return task;
+    }
+
+    /** How often this task ran to its end. */
+    public static int completedRuns(String requestId) {
+        AtomicInteger runs = COMPLETED_RUNS.get(requestId);
+        return runs == null ? 0 : runs.get();
+    }
+
+    @Bean
+    TaskHandler sleepingHandler() {
+        return new TaskHandler() {
+            @Override
+            public String taskType() {
+                return SLEEPS;
+            }
+
+            @Override
+            public TaskOutcome handle(TaskRequested task) throws InterruptedException {
+                Matcher millis = MILLIS.matcher(((GenericPayload) task.getPayload()).getJson());
+                if (!millis.matches()) {
+                    return new TaskOutcome.Failed("BAD_PAYLOAD", "no ms");
+                }
+                Thread.sleep(Long.parseLong(millis.group(1)));
+                COMPLETED_RUNS
+                        .computeIfAbsent(task.getRequestId(), id -> new AtomicInteger())
+                        .incrementAndGet();
+                return new TaskOutcome.Succeeded("{\"slept\":" + millis.group(1) + "}");
+            }
+        };
+    }
 
     @Bean
     TaskHandler alwaysThrowingHandler() {

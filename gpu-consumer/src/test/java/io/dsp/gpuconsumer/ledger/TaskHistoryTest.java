@@ -1,0 +1,122 @@
+package io.dsp.gpuconsumer.ledger;
+
+import static io.dsp.schemas.avro.TaskEventType.ACCEPTED;
+import static io.dsp.schemas.avro.TaskEventType.CANCELLED;
+import static io.dsp.schemas.avro.TaskEventType.DEAD_LETTERED;
+import static io.dsp.schemas.avro.TaskEventType.DISPATCHED;
+import static io.dsp.schemas.avro.TaskEventType.FAILED;
+import static io.dsp.schemas.avro.TaskEventType.PROGRESS;
+import static io.dsp.schemas.avro.TaskEventType.STARTED;
+import static io.dsp.schemas.avro.TaskEventType.SUCCEEDED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dsp.gpuconsumer.support.TestTasks;
+import io.dsp.schemas.avro.TaskError;
+import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskProgress;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.event.TaskEvents;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class TaskHistoryTest {
+
+    private final TaskRequested task = TestTasks.deleteAsset("license", 1);
+    private final TaskHistory history = new TaskHistory();
+
+    @Test
+    void aTaskNobodyStartedHasNoPriorAttempts() {
+        apply(event(ACCEPTED, null), event(DISPATCHED, null));
+
+        assertThat(history.prior()).isEqualTo(PriorAttempts.NONE);
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TaskEventType.class,
+            names = {"SUCCEEDED", "FAILED", "CANCELLED"})
+    void aTaskThatEndedIsFinishedWithThatOutcome(TaskEventType end) {
+        apply(event(STARTED, "w1"), event(end, "w1"));
+
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(end, 0, null));
+        assertThat(history.prior().finished()).isTrue();
+    }
+
+    @Test
+    void theFirstOutcomeStandsWhenALateDuplicateReportsAnother() {
+        apply(event(STARTED, "w1"), event(SUCCEEDED, "w1"), event(FAILED, "w2"));
+
+        assertThat(history.prior().outcome()).isEqualTo(SUCCEEDED);
+    }
+
+    @Test
+    void anAttemptThatStartedAndNeverEndedCountsAsAWorkerThatDied() {
+        apply(event(STARTED, "w1"));
+
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 1, "w1"));
+        assertThat(history.prior().finished()).isFalse();
+    }
+
+    @Test
+    void everyStartWithoutAnEndBeforeTheNextStartCountsAsADeath() {
+        apply(event(STARTED, "w1"), event(STARTED, "w2"), event(STARTED, "w3"));
+
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 3, "w3"));
+    }
+
+    @Test
+    void anAttemptThatReleasedTheTaskForRetryDidNotDie() {
+        apply(event(STARTED, "w1"), requeue("w1"), event(STARTED, "w2"), requeue("w2"));
+
+        assertThat(history.prior()).isEqualTo(PriorAttempts.NONE);
+    }
+
+    @Test
+    void ordinaryProgressDoesNotEndAnAttempt() {
+        TaskEvent progress = event(PROGRESS, "w1");
+        progress.setProgress(new TaskProgress("queued", 3, "排队等待中... (第1位)", 0, 0));
+
+        apply(event(STARTED, "w1"), progress);
+
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 1, "w1"));
+        assertThat(TaskHistory.matters(progress)).isFalse();
+    }
+
+    @Test
+    void aDeadLetteredTaskIsNotFinishedSoThatARedriveRunsItWithACleanCount() {
+        apply(event(STARTED, "w1"), event(STARTED, "w2"), event(DEAD_LETTERED, "w3"));
+
+        assertThat(history.prior()).isEqualTo(PriorAttempts.NONE);
+    }
+
+    @Test
+    void stepsBeforeTheWorkerAreNotKept() {
+        assertThat(TaskHistory.matters(event(ACCEPTED, null))).isFalse();
+        assertThat(TaskHistory.matters(event(DISPATCHED, null))).isFalse();
+        assertThat(TaskHistory.matters(event(STARTED, "w1"))).isTrue();
+        assertThat(TaskHistory.matters(event(CANCELLED, null))).isTrue();
+        assertThat(TaskHistory.matters(requeue("w1"))).isTrue();
+    }
+
+    private void apply(TaskEvent... events) {
+        for (TaskEvent event : events) {
+            history.apply(event);
+        }
+    }
+
+    private TaskEvent event(TaskEventType type, String workerId) {
+        return TaskEvents.about(task, type, "test", Instant.now())
+                .setWorkerId(workerId)
+                .build();
+    }
+
+    private TaskEvent requeue(String workerId) {
+        TaskEvent event = event(PROGRESS, workerId);
+        event.setProgress(new TaskProgress("queued", 0, "重新排队: engine busy", 0, 0));
+        event.setError(new TaskError("RETRY", "engine busy"));
+        return event;
+    }
+}

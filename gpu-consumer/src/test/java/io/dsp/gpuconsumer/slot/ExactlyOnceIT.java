@@ -1,0 +1,194 @@
+package io.dsp.gpuconsumer.slot;
+
+import static io.dsp.schemas.avro.TaskEventType.DEAD_LETTERED;
+import static io.dsp.schemas.avro.TaskEventType.STARTED;
+import static io.dsp.schemas.avro.TaskEventType.SUCCEEDED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dsp.gpuconsumer.GpuConsumerIntegrationTest;
+import io.dsp.gpuconsumer.WorkerIdentity;
+import io.dsp.gpuconsumer.WorkerMetrics;
+import io.dsp.gpuconsumer.support.DispatchDriver;
+import io.dsp.gpuconsumer.support.TestHandlers;
+import io.dsp.schemas.avro.DeadLetter;
+import io.dsp.schemas.avro.DeadLetterReason;
+import io.dsp.schemas.avro.TaskError;
+import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.event.TaskEvents;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The fleet-wide ledger against a real broker: the worker looks every task up in {@code dsp.task-events} before it
+ * runs it. Steps "another worker" wrote are written here straight to the topic, exactly as that worker would have;
+ * this worker never saw them happen, as after a restart.
+ */
+@GpuConsumerIntegrationTest
+class ExactlyOnceIT {
+
+    private static final Duration RUN = Duration.ofSeconds(30);
+    private static final Duration QUIET = Duration.ofSeconds(3);
+
+    @Autowired
+    WorkerIdentity identity;
+
+    @Autowired
+    MeterRegistry meters;
+
+    DispatchDriver dispatch;
+
+    @BeforeEach
+    void watchTheFleet() {
+        dispatch = new DispatchDriver();
+    }
+
+    @AfterEach
+    void stopWatching() throws InterruptedException {
+        dispatch.close();
+    }
+
+    @Test
+    void skipsAFinishedTaskThatIsReplayed() {
+        // given a task this worker ran
+        TaskRequested task = dispatch.release(TestHandlers.sleeping(license(), 10));
+        await().atMost(RUN)
+                .untilAsserted(() ->
+                        assertThat(dispatch.eventTypes(task.getRequestId())).containsExactly(STARTED, SUCCEEDED));
+        double skippedBefore = decisions("skip");
+
+        // when it is released again (a replay)
+        task.setReplayOf("replay-" + UUID.randomUUID());
+        dispatch.release(task);
+
+        // then it is acknowledged without running or reporting anything
+        await().atMost(RUN).untilAsserted(() -> assertThat(decisions("skip")).isEqualTo(skippedBefore + 1));
+        await().during(QUIET)
+                .atMost(QUIET.plusSeconds(2))
+                .untilAsserted(() ->
+                        assertThat(dispatch.eventTypes(task.getRequestId())).containsExactly(STARTED, SUCCEEDED));
+        assertThat(TestHandlers.completedRuns(task.getRequestId())).isEqualTo(1);
+    }
+
+    @Test
+    void skipsATaskAnotherWorkerFinishedAlthoughThisWorkerNeverSawIt() {
+        // given another worker ran the task and reported it, but its acknowledgement was lost
+        TaskRequested task = TestHandlers.sleeping(license(), 10);
+        write(event(task, STARTED, "gpu-elsewhere", 1));
+        write(event(task, SUCCEEDED, "gpu-elsewhere", 1).setResultJson("{\"slept\":10}"));
+        double skippedBefore = decisions("skip");
+
+        // when the broker hands it to this worker
+        dispatch.release(task);
+
+        // then it does not run again and no second success is published
+        await().atMost(RUN).untilAsserted(() -> assertThat(decisions("skip")).isEqualTo(skippedBefore + 1));
+        await().during(QUIET)
+                .atMost(QUIET.plusSeconds(2))
+                .untilAsserted(() ->
+                        assertThat(dispatch.eventTypes(task.getRequestId())).containsExactly(STARTED, SUCCEEDED));
+        assertThat(TestHandlers.completedRuns(task.getRequestId())).isZero();
+    }
+
+    @Test
+    void runsATaskWhoseWorkerDiedMidTaskAndCountsTheDeathApartFromFailures() {
+        // given a worker started the task and died without a word
+        TaskRequested task = TestHandlers.sleeping(license(), 10);
+        write(event(task, STARTED, "gpu-died", 1));
+        double diedBefore = count(WorkerMetrics.WORKER_DIED);
+        double failedBefore = decisions("fail");
+
+        // when the task comes to this worker
+        dispatch.release(task);
+
+        // then it runs here and the death is counted, not as a failure
+        await().atMost(RUN)
+                .untilAsserted(() -> assertThat(dispatch.eventTypes(task.getRequestId()))
+                        .containsExactly(STARTED, STARTED, SUCCEEDED));
+        assertThat(dispatch.events(task.getRequestId()).get(2).getWorkerId()).isEqualTo(identity.id());
+        assertThat(TestHandlers.completedRuns(task.getRequestId())).isEqualTo(1);
+        assertThat(count(WorkerMetrics.WORKER_DIED)).isEqualTo(diedBefore + 1);
+        assertThat(decisions("fail")).isEqualTo(failedBefore);
+    }
+
+    @Test
+    void quarantinesATaskThatKilledItsWorkersTwice() {
+        // given two workers started the task and died
+        TaskRequested task = TestHandlers.sleeping(license(), 10);
+        write(event(task, STARTED, "gpu-died-1", 1));
+        write(event(task, STARTED, "gpu-died-2", 2));
+
+        // when it comes to this worker
+        dispatch.release(task);
+
+        // then it is dead-lettered as a worker killer without running
+        await().atMost(RUN)
+                .untilAsserted(() ->
+                        assertThat(dispatch.deadLetters(task.getRequestId())).hasSize(1));
+        DeadLetter letter = dispatch.deadLetters(task.getRequestId()).get(0);
+        assertThat(letter.getReason()).isEqualTo(DeadLetterReason.KILLS_WORKERS);
+        assertThat(letter.getTask()).isEqualTo(task);
+        assertThat(letter.getWorkerId()).isEqualTo(identity.id());
+        assertThat(letter.getLastError()).contains("gpu-died-2");
+        await().atMost(RUN)
+                .untilAsserted(() -> assertThat(dispatch.eventTypes(task.getRequestId()))
+                        .containsExactly(STARTED, STARTED, DEAD_LETTERED));
+        TaskEvent deadLettered = dispatch.events(task.getRequestId()).get(2);
+        assertThat(deadLettered.getError().getCode()).isEqualTo("KILLS_WORKERS");
+        assertThat(TestHandlers.completedRuns(task.getRequestId())).isZero();
+    }
+
+    @Test
+    void runsADeadLetteredTaskAgainWhenItIsRedriven() {
+        // given a task that was dead-lettered after killing workers
+        TaskRequested task = TestHandlers.sleeping(license(), 10);
+        write(event(task, STARTED, "gpu-died-1", 1));
+        write(event(task, STARTED, "gpu-died-2", 2));
+        write(event(task, DEAD_LETTERED, "gpu-elsewhere", 3).setError(new TaskError("KILLS_WORKERS", "twice")));
+
+        // when an operator re-drives it
+        task.setReplayOf("redrive-" + UUID.randomUUID());
+        dispatch.release(task);
+
+        // then it runs
+        await().atMost(RUN)
+                .untilAsserted(() -> assertThat(dispatch.eventTypes(task.getRequestId()))
+                        .containsExactly(STARTED, STARTED, DEAD_LETTERED, STARTED, SUCCEEDED));
+        assertThat(TestHandlers.completedRuns(task.getRequestId())).isEqualTo(1);
+    }
+
+    private static String license() {
+        return "license-" + UUID.randomUUID();
+    }
+
+    private static TaskEvent.Builder event(TaskRequested task, TaskEventType type, String workerId, int delivery) {
+        return TaskEvents.about(task, type, "gpu-consumer", Instant.now())
+                .setWorkerId(workerId)
+                .setDeliveryCount(delivery);
+    }
+
+    private void write(TaskEvent.Builder event) {
+        dispatch.report(event.build());
+    }
+
+    private double decisions(String decision) {
+        Counter counter = meters.find(WorkerMetrics.TASK_DECISIONS)
+                .tag("decision", decision)
+                .counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private double count(String name) {
+        Counter counter = meters.find(name).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
