@@ -143,6 +143,37 @@ class HeyGemIT {
     }
 
     @Test
+    void oneSynthesisAtATimePerLicenseAsTheLegacyGatewayRuled() {
+        String audio = stage(randomBytes(400), "a.wav");
+        String body = "{\"audio_hash\":\"" + audio + "\",\"video_hash\":\"" + audio + "\"}";
+        String first = app.postJson("/api/heygem/task/submit", body)
+                .data()
+                .path("task_id")
+                .asString();
+
+        ApiClient.Answer second = app.postJson("/api/heygem/task/submit", body);
+        assertThat(second.code()).as(second.body().toString()).isEqualTo(1);
+        assertThat(second.msg()).matches("任务处理中，请等待完成（已用时 \\d+秒）");
+        ApiClient.Answer v1 =
+                app.postJson("/api/v1/tasks", "{\"task_type\":\"heygem_submit\",\"payload\":" + body + "}");
+        assertThat(v1.status()).isEqualTo(409);
+        assertThat(TestKafka.tasksOf(license)).hasSize(1);
+
+        TaskRequested task = TestKafka.tasksOf(license).get(0);
+        TestKafka.publish(
+                Topics.TASK_EVENTS,
+                first,
+                TaskEvents.about(task, TaskEventType.SUCCEEDED, "gpu-consumer", Instant.now())
+                        .setResultJson("{}")
+                        .build());
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(
+                                app.postJson("/api/heygem/task/submit", body).msg())
+                        .isEqualTo("已排队"));
+        assertThat(TestKafka.tasksOf(license)).hasSize(2);
+    }
+
+    @Test
     void badSubmissionsGetTheLegacyMessagesAndQueueNothing() {
         String audio = stage(randomBytes(200), "a.wav");
         String unknown = md5(randomBytes(20));

@@ -2,6 +2,7 @@ package io.dsp.assetapi.heygem;
 
 import io.dsp.assetapi.fleet.FleetStatus;
 import io.dsp.assetapi.license.AuthenticatedLicense;
+import io.dsp.assetapi.limits.InFlightCaps;
 import io.dsp.assetapi.readmodel.ReadModels;
 import io.dsp.assetapi.task.TaskIntake;
 import io.dsp.assetapi.task.TaskView;
@@ -37,12 +38,15 @@ class HeyGemController {
     private final FleetStatus fleet;
     private final HeyGemInputs inputs;
     private final ReadModels readModels;
+    private final InFlightCaps caps;
 
-    HeyGemController(TaskIntake intake, FleetStatus fleet, HeyGemInputs inputs, ReadModels readModels) {
+    HeyGemController(
+            TaskIntake intake, FleetStatus fleet, HeyGemInputs inputs, ReadModels readModels, InFlightCaps caps) {
         this.intake = intake;
         this.fleet = fleet;
         this.inputs = inputs;
         this.readModels = readModels;
+        this.caps = caps;
     }
 
     @PostMapping("/api/heygem/task/submit")
@@ -50,7 +54,8 @@ class HeyGemController {
         AuthenticatedLicense license = AuthenticatedLicense.of(request);
         HeyGemSubmitPayload payload = inputs.payload(body);
         boolean online = fleet.anyWorkerOnline();
-        TaskRequested task = intake.submit(license, TASK_TYPE, payload, "heygem_", online);
+        TaskRequested task =
+                caps.admit(license, TASK_TYPE, () -> intake.submit(license, TASK_TYPE, payload, "heygem_", online));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("task_id", task.getRequestId());
         data.put("request_id", task.getRequestId());

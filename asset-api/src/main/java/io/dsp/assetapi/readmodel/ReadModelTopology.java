@@ -3,9 +3,11 @@ package io.dsp.assetapi.readmodel;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskLife;
+import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.serde.AvroSerde;
 import io.dsp.schemas.topic.TopicSpec;
 import io.dsp.schemas.topic.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -13,6 +15,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -27,6 +30,10 @@ public final class ReadModelTopology {
     public static final String ASSETS_STORE = "assets";
     public static final String TASK_LIVES_STORE = "task-lives";
     public static final String DEVICE_BINDINGS_STORE = "device-bindings";
+    public static final String IN_FLIGHT_STORE = "in-flight";
+
+    /** Unfinished tasks older than this (by event time) are dropped from the in-flight index, to bound it. */
+    static final Duration IN_FLIGHT_HORIZON = Duration.ofDays(1);
 
     /** Progress events kept per task; older ones are dropped first, every other step is always kept. */
     static final int MAX_PROGRESS_EVENTS = 20;
@@ -40,15 +47,47 @@ public final class ReadModelTopology {
         globalTable(builder, Topics.DEVICE_BINDINGS, DEVICE_BINDINGS_STORE);
 
         TopicSpec<String, TaskEvent> events = Topics.TASK_EVENTS;
-        builder.stream(events.name(), Consumed.with(events.keySerde(), events.valueSerde()))
-                .filter((requestId, event) -> event != null)
-                .groupByKey(Grouped.with(events.keySerde(), events.valueSerde()))
+        KStream<String, TaskEvent> stream = builder.stream(
+                        events.name(), Consumed.with(events.keySerde(), events.valueSerde()))
+                .filter((requestId, event) -> event != null);
+        stream.groupByKey(Grouped.with(events.keySerde(), events.valueSerde()))
                 .aggregate(
                         () -> new TaskLife("", "", "", List.of()),
                         (requestId, event, life) -> append(life, event),
                         Materialized.<String, TaskLife, KeyValueStore<Bytes, byte[]>>as(TASK_LIVES_STORE)
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(AvroSerde.of(TaskLife.class)));
+        // Unfinished tasks per (license, task type), for in-flight caps: re-keyed, so one repartition topic.
+        stream.selectKey((requestId, event) -> inFlightKey(event.getLicenseKey(), event.getTaskType()))
+                .groupByKey(Grouped.with(IN_FLIGHT_STORE, Serdes.String(), events.valueSerde()))
+                .aggregate(
+                        () -> (List<String>) new ArrayList<String>(),
+                        (key, event, unfinished) -> track(unfinished, event),
+                        Materialized.<String, List<String>, KeyValueStore<Bytes, byte[]>>as(IN_FLIGHT_STORE)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(Serdes.ListSerde(ArrayList.class, Serdes.String())));
+    }
+
+    public static String inFlightKey(String licenseKey, String taskType) {
+        return licenseKey + "|" + taskType;
+    }
+
+    /**
+     * The unfinished tasks of one (license, task type) after one event, as {@code requestId@acceptedAtMillis}: a task
+     * enters with its first event and leaves with its terminal one; entries past the horizon are dropped.
+     */
+    static List<String> track(List<String> unfinished, TaskEvent event) {
+        List<String> next = new ArrayList<>(unfinished);
+        String prefix = event.getRequestId() + "@";
+        boolean known = next.stream().anyMatch(e -> e.startsWith(prefix));
+        if (TaskEvents.isTerminal(event.getType())) {
+            next.removeIf(e -> e.startsWith(prefix));
+        } else if (!known) {
+            next.add(prefix + event.getAt().toEpochMilli());
+        }
+        long horizon = event.getAt().minus(IN_FLIGHT_HORIZON).toEpochMilli();
+        next.removeIf(e -> Long.parseLong(e.substring(e.lastIndexOf('@') + 1)) < horizon);
+        return next;
     }
 
     /** Adds one event to a task's life, ignoring a re-published duplicate of an event already there. */

@@ -66,6 +66,13 @@ public class ReadModels {
         return mine;
     }
 
+    /** Unfinished tasks of one license and type, as {@code requestId@acceptedAtMillis}. */
+    public List<String> inFlight(String licenseKey, String taskType) {
+        Optional<List<String>> unfinished =
+                get(ReadModelTopology.IN_FLIGHT_STORE, ReadModelTopology.inFlightKey(licenseKey, taskType));
+        return unfinished.orElse(List.of());
+    }
+
     public Optional<TaskLife> taskLife(String requestId) {
         return get(ReadModelTopology.TASK_LIVES_STORE, requestId);
     }

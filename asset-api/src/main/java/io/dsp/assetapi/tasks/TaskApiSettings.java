@@ -2,6 +2,7 @@ package io.dsp.assetapi.tasks;
 
 import jakarta.validation.constraints.NotNull;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -17,5 +18,15 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("dsp.asset-api.tasks")
 public record TaskApiSettings(
-        @NotNull @DefaultValue("") Set<String> genericTypes,
-        @NotNull @DefaultValue("64KB") DataSize maxBodySize) {}
+        Set<String> genericTypes,
+        @NotNull @DefaultValue("64KB") DataSize maxBodySize) {
+
+    public TaskApiSettings {
+        genericTypes = genericTypes == null
+                ? Set.of()
+                : genericTypes.stream()
+                        .map(String::strip)
+                        .filter(t -> !t.isEmpty())
+                        .collect(Collectors.toSet());
+    }
+}

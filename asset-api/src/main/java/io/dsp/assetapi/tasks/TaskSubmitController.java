@@ -5,6 +5,7 @@ import io.dsp.assetapi.asset.AssetDeletion;
 import io.dsp.assetapi.fleet.FleetStatus;
 import io.dsp.assetapi.heygem.HeyGemInputs;
 import io.dsp.assetapi.license.AuthenticatedLicense;
+import io.dsp.assetapi.limits.InFlightCaps;
 import io.dsp.assetapi.readmodel.ReadModels;
 import io.dsp.assetapi.task.TaskIntake;
 import io.dsp.assetapi.web.ApiException;
@@ -60,6 +61,7 @@ class TaskSubmitController {
     private final HeyGemInputs heygem;
     private final AssetDeletion deletion;
     private final TaskApiSettings settings;
+    private final InFlightCaps caps;
     private final Clock clock;
     /** Tasks this instance accepted under a key that the store may not show yet, with when. */
     private final Map<String, Accepted> recent = new ConcurrentHashMap<>();
@@ -73,6 +75,7 @@ class TaskSubmitController {
             HeyGemInputs heygem,
             AssetDeletion deletion,
             TaskApiSettings settings,
+            InFlightCaps caps,
             Clock clock) {
         this.intake = intake;
         this.fleet = fleet;
@@ -80,6 +83,7 @@ class TaskSubmitController {
         this.heygem = heygem;
         this.deletion = deletion;
         this.settings = settings;
+        this.caps = caps;
         this.clock = clock;
     }
 
@@ -128,9 +132,12 @@ class TaskSubmitController {
             AuthenticatedLicense license, String type, Map<String, Object> payload, String requestId) throws Exception {
         Object typed = payload(license, type, payload);
         boolean online = fleet.anyWorkerOnline();
-        TaskRequested task = requestId == null
-                ? intake.submit(license, type, typed, prefix(type), online)
-                : intake.submitAs(license, type, typed, requestId, online);
+        TaskRequested task = caps.admit(
+                license,
+                type,
+                () -> requestId == null
+                        ? intake.submit(license, type, typed, prefix(type), online)
+                        : intake.submitAs(license, type, typed, requestId, online));
         if (typed instanceof DeleteAssetPayload delete) {
             deletion.removeFromCatalogue(delete);
         }

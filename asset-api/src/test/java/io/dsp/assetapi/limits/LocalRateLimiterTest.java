@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class LocalRateLimiterTest {
 
-    private static final LimitSettings THREE_PER_MINUTE = new LimitSettings(3, Duration.ofMinutes(1));
+    private static final LimitSettings THREE_PER_MINUTE =
+            new LimitSettings(3, Duration.ofMinutes(1), null, Duration.ofHours(2));
 
     @Test
     void aLicenseGetsItsRatePerWindowAndANewWindowStartsAfresh() {

@@ -101,6 +101,31 @@ class ReadModelTopologyTest {
     }
 
     @Test
+    void theInFlightIndexHoldsUnfinishedTasksPerLicenseAndType() {
+        TaskRequested first = task("f1");
+        TaskRequested second = task("f2");
+        events.pipeInput("f1", event(first, TaskEventType.ACCEPTED, 0));
+        events.pipeInput("f1", event(first, TaskEventType.STARTED, 1));
+        events.pipeInput("f2", event(second, TaskEventType.ACCEPTED, 2));
+
+        KeyValueStore<String, java.util.List<String>> index =
+                driver.getKeyValueStore(ReadModelTopology.IN_FLIGHT_STORE);
+        String key = ReadModelTopology.inFlightKey("LIC", "delete_asset");
+        assertThat(index.get(key))
+                .containsExactly(
+                        "f1@" + T0.toEpochMilli(), "f2@" + T0.plusSeconds(2).toEpochMilli());
+
+        events.pipeInput("f1", event(first, TaskEventType.SUCCEEDED, 3));
+        assertThat(index.get(key)).containsExactly("f2@" + T0.plusSeconds(2).toEpochMilli());
+
+        // A task that never ended leaves the index past the horizon.
+        TaskRequested late = task("f3");
+        events.pipeInput(
+                "f3", event(late, TaskEventType.ACCEPTED, (int) ReadModelTopology.IN_FLIGHT_HORIZON.toSeconds() + 10));
+        assertThat(index.get(key)).singleElement().asString().startsWith("f3@");
+    }
+
+    @Test
     void licensesAreServedFromTheirCompactedTopic() {
         licenses.pipeInput(
                 "LIC",
