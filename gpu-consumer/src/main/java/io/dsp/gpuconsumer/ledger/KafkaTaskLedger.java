@@ -5,6 +5,7 @@ import io.dsp.schemas.topic.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,12 @@ class KafkaTaskLedger implements TaskLedger, SmartLifecycle {
         synchronized (history) {
             return history.prior();
         }
+    }
+
+    @Override
+    public Optional<String> failure() {
+        RuntimeException stopped = failure;
+        return stopped == null ? Optional.empty() : Optional.of(stopped.toString());
     }
 
     /** Tasks with a history that matters to workers; a gauge of the memory this copy needs. */

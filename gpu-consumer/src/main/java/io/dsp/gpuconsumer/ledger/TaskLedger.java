@@ -1,5 +1,6 @@
 package io.dsp.gpuconsumer.ledger;
 
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -15,4 +16,7 @@ public interface TaskLedger {
      * @throws TimeoutException when the record cannot be brought up to date in time; the caller must not run the task
      */
     PriorAttempts priorAttempts(String requestId) throws InterruptedException, TimeoutException;
+
+    /** Why the ledger stopped keeping up, if it did: no task can be checked, so none runs. */
+    Optional<String> failure();
 }
