@@ -3,6 +3,7 @@ package io.dsp.gpuconsumer;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -24,6 +25,10 @@ import org.springframework.validation.annotation.Validated;
  * @param quarantineAfter how many earlier attempts of one task may have ended with their worker dying (no outcome,
  *     no release) before the task is dead-lettered with reason {@code KILLS_WORKERS} instead of run again (1-9,
  *     default 2)
+ * @param progressInterval at most one progress event per task in this interval (a status change is always sent);
+ *     default 2 s, as the legacy server's push throttle
+ * @param assetApiUrl base URL of asset-api, where a worker fetches blobs by md5 ({@code /api/v1/blobs/{md5}}) with
+ *     {@code Authorization: Bearer <dsp.fleet.token>}; default {@code http://127.0.0.1:8080}
  */
 @Validated
 @ConfigurationProperties("dsp.gpu-consumer")
@@ -36,4 +41,6 @@ public record WorkerSettings(
         @NotNull @DefaultValue("500ms") Duration pollTimeout,
         @NotNull @DefaultValue("1s") Duration retryBackoff,
         @NotNull @DefaultValue("30s") Duration retryBackoffMax,
-        @Min(1) @Max(9) @DefaultValue("2") int quarantineAfter) {}
+        @Min(1) @Max(9) @DefaultValue("2") int quarantineAfter,
+        @NotNull @DefaultValue("2s") Duration progressInterval,
+        @NotNull @DefaultValue("http://127.0.0.1:8080") URI assetApiUrl) {}

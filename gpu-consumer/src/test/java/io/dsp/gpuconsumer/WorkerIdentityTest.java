@@ -2,6 +2,7 @@ package io.dsp.gpuconsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,8 @@ class WorkerIdentityTest {
                 Duration.ofMillis(500),
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(30),
-                2);
+                2,
+                Duration.ofSeconds(2),
+                URI.create("http://127.0.0.1:8080"));
     }
 }

@@ -2,6 +2,7 @@ package io.dsp.gpuconsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,8 @@ class WorkerSettingsTest {
             assertThat(settings.retryBackoff()).isEqualTo(Duration.ofSeconds(1));
             assertThat(settings.retryBackoffMax()).isEqualTo(Duration.ofSeconds(30));
             assertThat(settings.quarantineAfter()).isEqualTo(2);
+            assertThat(settings.progressInterval()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(settings.assetApiUrl()).isEqualTo(URI.create("http://127.0.0.1:8080"));
         });
     }
 
@@ -43,7 +46,9 @@ class WorkerSettingsTest {
                         "dsp.gpu-consumer.poll-timeout=50ms",
                         "dsp.gpu-consumer.retry-backoff=250ms",
                         "dsp.gpu-consumer.retry-backoff-max=4s",
-                        "dsp.gpu-consumer.quarantine-after=3")
+                        "dsp.gpu-consumer.quarantine-after=3",
+                        "dsp.gpu-consumer.progress-interval=500ms",
+                        "dsp.gpu-consumer.asset-api-url=http://assets.internal:9000")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(WorkerSettings.class))
@@ -56,7 +61,9 @@ class WorkerSettingsTest {
                                     Duration.ofMillis(50),
                                     Duration.ofMillis(250),
                                     Duration.ofSeconds(4),
-                                    3));
+                                    3,
+                                    Duration.ofMillis(500),
+                                    URI.create("http://assets.internal:9000")));
                 });
     }
 

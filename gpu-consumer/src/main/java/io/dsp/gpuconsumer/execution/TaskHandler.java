@@ -12,4 +12,9 @@ public interface TaskHandler {
     String taskType();
 
     TaskOutcome handle(TaskRequested task) throws Exception;
+
+    /** Runs the task with a way to report progress; handlers of long tasks override this one. */
+    default TaskOutcome handle(TaskRequested task, TaskContext context) throws Exception {
+        return handle(task);
+    }
 }

@@ -23,13 +23,17 @@ public class TaskHandlers {
     }
 
     public TaskOutcome run(TaskRequested task) {
+        return run(task, TaskContext.NONE);
+    }
+
+    public TaskOutcome run(TaskRequested task, TaskContext context) {
         TaskHandler handler = byType.get(task.getTaskType());
         if (handler == null) {
             // The legacy GPU's answer to a type it does not know.
             return new TaskOutcome.Failed("UNKNOWN_TASK_TYPE", "未知任务类型: " + task.getTaskType());
         }
         try {
-            return handler.handle(task);
+            return handler.handle(task, context);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new TaskOutcome.Retry("interrupted");

@@ -4,6 +4,7 @@ import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.WorkerSettings;
 import io.dsp.gpuconsumer.execution.Decision;
 import io.dsp.gpuconsumer.execution.RetryBackoff;
+import io.dsp.gpuconsumer.execution.TaskContext;
 import io.dsp.gpuconsumer.execution.TaskHandlers;
 import io.dsp.gpuconsumer.execution.TaskOutcome;
 import io.dsp.gpuconsumer.ledger.PriorAttempts;
@@ -12,6 +13,7 @@ import io.dsp.schemas.avro.DeadLetterReason;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -50,6 +52,7 @@ final class Slot implements Runnable {
     private final WorkerSettings settings;
     private final AtomicInteger inFlight;
     private final MeterRegistry meters;
+    private final Clock clock;
     private volatile boolean taking = true;
     private volatile RuntimeException failure;
 
@@ -62,7 +65,8 @@ final class Slot implements Runnable {
             RunningTasks running,
             WorkerSettings settings,
             AtomicInteger inFlight,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            Clock clock) {
         this.name = name;
         this.consumerFactory = consumerFactory;
         this.handlers = handlers;
@@ -72,6 +76,7 @@ final class Slot implements Runnable {
         this.settings = settings;
         this.inFlight = inFlight;
         this.meters = meters;
+        this.clock = clock;
     }
 
     /** Why the slot died, if it did. */
@@ -196,7 +201,8 @@ final class Slot implements Runnable {
             return;
         }
         reporter.started(task, delivery);
-        TaskOutcome outcome = run(lease, task, runner);
+        TaskOutcome outcome = run(
+                lease, task, runner, ProgressThrottle.of(reporter, task, delivery, settings.progressInterval(), clock));
         Decision decision = Decision.of(outcome, delivery, settings.deliveryCountLimit());
         switch (decision) {
             case SUCCEED -> reporter.succeeded(task, delivery, ((TaskOutcome.Succeeded) outcome).resultJson());
@@ -217,9 +223,9 @@ final class Slot implements Runnable {
     }
 
     /** Runs the handler on the slot's task thread; this thread keeps the lock meanwhile. */
-    private TaskOutcome run(Lease lease, TaskRequested task, ExecutorService runner)
+    private TaskOutcome run(Lease lease, TaskRequested task, ExecutorService runner, TaskContext context)
             throws InterruptedException, Lease.LockLost {
-        Future<TaskOutcome> work = runner.submit(() -> handlers.run(task));
+        Future<TaskOutcome> work = runner.submit(() -> handlers.run(task, context));
         try {
             return lease.await(work);
         } catch (ExecutionException e) {

@@ -7,6 +7,7 @@ import io.dsp.gpuconsumer.execution.TaskHandlers;
 import io.dsp.gpuconsumer.ledger.TaskLedger;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,7 @@ public class SlotPool implements SmartLifecycle {
     private final WorkerIdentity identity;
     private final WorkerSettings settings;
     private final MeterRegistry meters;
+    private final Clock clock;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<Slot> slots = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -51,7 +53,8 @@ public class SlotPool implements SmartLifecycle {
             TaskLedger ledger,
             WorkerIdentity identity,
             WorkerSettings settings,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            Clock clock) {
         this.consumers = consumers;
         this.handlers = handlers;
         this.reporter = reporter;
@@ -59,6 +62,7 @@ public class SlotPool implements SmartLifecycle {
         this.identity = identity;
         this.settings = settings;
         this.meters = meters;
+        this.clock = clock;
         Gauge.builder(WorkerMetrics.IN_FLIGHT, inFlight, AtomicInteger::get).register(meters);
     }
 
@@ -107,7 +111,8 @@ public class SlotPool implements SmartLifecycle {
                     running,
                     settings,
                     inFlight,
-                    meters);
+                    meters,
+                    clock);
             Thread thread = new Thread(slot, clientId);
             slots.add(slot);
             threads.add(thread);

@@ -1,10 +1,13 @@
 package io.dsp.gpuconsumer.support;
 
+import io.dsp.schemas.avro.AssetType;
 import io.dsp.schemas.avro.DeleteAssetPayload;
 import io.dsp.schemas.avro.GenericPayload;
+import io.dsp.schemas.avro.HeyGemSubmitPayload;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.avro.UploadAssetPayload;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -23,6 +26,30 @@ public final class TestTasks {
                 licenseKey,
                 "delete_asset",
                 DeleteAssetPayload.newBuilder().setAssetId(assetId).build());
+    }
+
+    public static TaskRequested uploadAsset(String licenseKey, long assetId, String md5, String ext) {
+        return task(
+                licenseKey,
+                "upload_asset",
+                UploadAssetPayload.newBuilder()
+                        .setAssetId(assetId)
+                        .setAssetType(AssetType.voice)
+                        .setName("我的声音")
+                        .setFileHash(md5)
+                        .setFileExt(ext)
+                        .setFileSize(4)
+                        .build());
+    }
+
+    public static TaskRequested heyGemSubmit(String licenseKey, String audioMd5, String videoMd5) {
+        return task(
+                licenseKey,
+                "heygem_submit",
+                HeyGemSubmitPayload.newBuilder()
+                        .setAudioHash(audioMd5)
+                        .setVideoHash(videoMd5)
+                        .build());
     }
 
     /** A task of any type, with the legacy payload as JSON text. */
