@@ -10,6 +10,7 @@ import io.dsp.schemas.topic.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -41,6 +42,14 @@ public final class ReadModelTopology {
     private ReadModelTopology() {}
 
     public static void build(StreamsBuilder builder) {
+        build(builder, (requestId, life) -> {});
+    }
+
+    /**
+     * Builds the read models; {@code onTaskChange} hears every new state of a task's life (on the Streams thread: it
+     * must hand work off, never block).
+     */
+    public static void build(StreamsBuilder builder, BiConsumer<String, TaskLife> onTaskChange) {
         globalTable(builder, Topics.LICENSES, LICENSES_STORE);
         globalTable(builder, Topics.WORKERS, WORKERS_STORE);
         globalTable(builder, Topics.ASSETS, ASSETS_STORE);
@@ -56,7 +65,9 @@ public final class ReadModelTopology {
                         (requestId, event, life) -> append(life, event),
                         Materialized.<String, TaskLife, KeyValueStore<Bytes, byte[]>>as(TASK_LIVES_STORE)
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(AvroSerde.of(TaskLife.class)));
+                                .withValueSerde(AvroSerde.of(TaskLife.class)))
+                .toStream()
+                .foreach(onTaskChange::accept);
         // Unfinished tasks per (license, task type), for in-flight caps: re-keyed, so one repartition topic.
         stream.selectKey((requestId, event) -> inFlightKey(event.getLicenseKey(), event.getTaskType()))
                 .groupByKey(Grouped.with(IN_FLIGHT_STORE, Serdes.String(), events.valueSerde()))

@@ -120,8 +120,8 @@ public class ReadModels {
     static class Topology {
 
         @Autowired
-        void buildReadModels(StreamsBuilder builder) {
-            ReadModelTopology.build(builder);
+        void buildReadModels(StreamsBuilder builder, TaskChanges changes) {
+            ReadModelTopology.build(builder, changes::publish);
         }
 
         /**

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -11,6 +12,7 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
@@ -33,6 +35,11 @@ class ApiExceptionHandler {
     @ExceptionHandler({HttpMessageNotReadableException.class, MissingServletRequestParameterException.class})
     ResponseEntity<ApiResponse> unreadable(Exception e, HttpServletRequest request) {
         return respond(request, HttpStatus.BAD_REQUEST, "请求格式错误: 需要 JSON 对象");
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ApiResponse> badParameter(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+        return respond(request, HttpStatus.BAD_REQUEST, "参数格式错误: " + e.getName());
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
@@ -67,10 +74,15 @@ class ApiExceptionHandler {
     }
 
     private static ResponseEntity<ApiResponse> respond(HttpServletRequest request, HttpStatus status, String message) {
+        // JSON even when the client asked for something else (an event stream), so the refusal still reads.
         if (request.getRequestURI().startsWith("/api/v1/")
                 || request.getRequestURI().startsWith("/admin/")) {
-            return ResponseEntity.status(status).body(ApiResponse.fail(status.value(), message));
+            return ResponseEntity.status(status)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(ApiResponse.fail(status.value(), message));
         }
-        return ResponseEntity.ok(ApiResponse.fail(ApiResponse.FAIL, message));
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(ApiResponse.fail(ApiResponse.FAIL, message));
     }
 }
