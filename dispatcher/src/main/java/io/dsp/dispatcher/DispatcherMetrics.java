@@ -15,6 +15,9 @@ public final class DispatcherMetrics {
     /** Counter: tasks released into dsp.dispatch. */
     public static final String RELEASED = "dsp.dispatcher.released";
 
+    /** Counter: second copies of a request id in flight or finished, dropped instead of released. */
+    public static final String DUPLICATES = "dsp.dispatcher.duplicates";
+
     /** Counter: records in tenant topics that could not be decoded and were skipped. */
     public static final String UNDECODABLE = "dsp.dispatcher.undecodable";
 

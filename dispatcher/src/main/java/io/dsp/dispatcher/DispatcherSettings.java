@@ -1,8 +1,11 @@
 package io.dsp.dispatcher;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -15,9 +18,13 @@ import org.springframework.validation.annotation.Validated;
  *     worker is online, whatever this is.
  * @param inFlightExpiry a released task with no terminal event after this long stops counting against the window, so
  *     a lost event cannot shrink it for ever; also how far back in {@code dsp.task-events} the dispatcher reads at
- *     start-up to rebuild what is in flight; default 2 h (longer than the longest synthesis)
+ *     start-up to rebuild what is in flight, and how long a finished request id is remembered to drop a duplicate
+ *     release; default 2 h (longer than the longest synthesis)
  * @param maxBufferedPerTenant records read ahead from one tenant topic before it is paused; bounds memory; default 100
  * @param pollTimeout longest wait for new records in one loop turn; default 100 ms
+ * @param tenantInFlightCap most tasks of one license in flight at once; 0 (default) means no cap beyond round-robin
+ * @param tenantCaps per-license overrides of {@code tenantInFlightCap} (paid tiers, heavy users); default none
+ * @param queueFactsInterval how often each license's queue facts are published to {@code dsp.queue-facts}; default 1 s
  */
 @Validated
 @ConfigurationProperties("dsp.dispatcher")
@@ -25,4 +32,26 @@ public record DispatcherSettings(
         @Min(0) @DefaultValue("1") int prefetch,
         @NotNull @DefaultValue("2h") Duration inFlightExpiry,
         @Min(1) @DefaultValue("100") int maxBufferedPerTenant,
-        @NotNull @DefaultValue("100ms") Duration pollTimeout) {}
+        @NotNull @DefaultValue("100ms") Duration pollTimeout,
+        @Min(0) @DefaultValue("0") int tenantInFlightCap,
+        @NotNull @DefaultValue @Valid List<TenantCap> tenantCaps,
+        @NotNull @DefaultValue("1s") Duration queueFactsInterval) {
+
+    /**
+     * One license's own in-flight cap.
+     *
+     * @param licenseKey the license
+     * @param cap most of its tasks in flight at once; 0 means no cap for this license
+     */
+    public record TenantCap(
+            @NotBlank String licenseKey, @Min(0) int cap) {}
+
+    /** The in-flight cap of this license: its override, else the default; 0 means none. */
+    public int capOf(String licenseKey) {
+        return tenantCaps.stream()
+                .filter(c -> c.licenseKey().equals(licenseKey))
+                .mapToInt(TenantCap::cap)
+                .findFirst()
+                .orElse(tenantInFlightCap);
+    }
+}

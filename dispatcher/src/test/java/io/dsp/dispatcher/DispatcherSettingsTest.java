@@ -3,6 +3,7 @@ package io.dsp.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,6 +25,9 @@ class DispatcherSettingsTest {
             assertThat(settings.inFlightExpiry()).isEqualTo(Duration.ofHours(2));
             assertThat(settings.maxBufferedPerTenant()).isEqualTo(100);
             assertThat(settings.pollTimeout()).isEqualTo(Duration.ofMillis(100));
+            assertThat(settings.tenantInFlightCap()).isZero();
+            assertThat(settings.tenantCaps()).isEmpty();
+            assertThat(settings.queueFactsInterval()).isEqualTo(Duration.ofSeconds(1));
         });
     }
 
@@ -33,16 +37,31 @@ class DispatcherSettingsTest {
                         "dsp.dispatcher.prefetch=0",
                         "dsp.dispatcher.in-flight-expiry=45m",
                         "dsp.dispatcher.max-buffered-per-tenant=7",
-                        "dsp.dispatcher.poll-timeout=250ms")
+                        "dsp.dispatcher.poll-timeout=250ms",
+                        "dsp.dispatcher.tenant-in-flight-cap=2",
+                        "dsp.dispatcher.tenant-caps[0].license-key=PAID-1",
+                        "dsp.dispatcher.tenant-caps[0].cap=5",
+                        "dsp.dispatcher.queue-facts-interval=3s")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(DispatcherSettings.class))
-                            .isEqualTo(new DispatcherSettings(0, Duration.ofMinutes(45), 7, Duration.ofMillis(250)));
+                            .isEqualTo(new DispatcherSettings(
+                                    0,
+                                    Duration.ofMinutes(45),
+                                    7,
+                                    Duration.ofMillis(250),
+                                    2,
+                                    List.of(new DispatcherSettings.TenantCap("PAID-1", 5)),
+                                    Duration.ofSeconds(3)));
+                    DispatcherSettings settings = context.getBean(DispatcherSettings.class);
+                    assertThat(settings.capOf("PAID-1")).isEqualTo(5);
+                    assertThat(settings.capOf("anyone-else")).isEqualTo(2);
                 });
     }
 
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource({"prefetch, -1", "max-buffered-per-tenant, 0", "max-buffered-per-tenant, -5"})
+    @CsvSource({"prefetch, -1", "max-buffered-per-tenant, 0", "max-buffered-per-tenant, -5", "tenant-in-flight-cap, -1"
+    })
     void refusesToStartWithAnOutOfRangeValue(String field, String value) {
         runner.withPropertyValues("dsp.dispatcher." + field + "=" + value).run(context -> {
             assertThat(context).hasFailed();

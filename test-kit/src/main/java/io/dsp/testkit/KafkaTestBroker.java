@@ -27,7 +27,9 @@ public final class KafkaTestBroker {
             Map.entry("group.share.delivery.count.limit", "5"),
             Map.entry("group.share.max.record.lock.duration.ms", "3600000"),
             Map.entry("group.share.min.record.lock.duration.ms", "1000"),
-            Map.entry("auto.create.topics.enable", "false"));
+            Map.entry("auto.create.topics.enable", "false"),
+            // Abort a transaction left open by a failed producer within a second of its timeout, not ten.
+            Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
 
     private static volatile KafkaTestBroker instance;
 

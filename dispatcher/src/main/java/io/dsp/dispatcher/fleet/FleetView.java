@@ -20,7 +20,7 @@ public final class FleetView {
     static final String LANE = "gpu";
 
     private final Map<String, WorkerPresence> workers = new HashMap<>();
-    private final Map<String, Instant> inFlight = new HashMap<>();
+    private final Map<String, Flight> inFlight = new HashMap<>();
     /** Recently finished tasks, so a DISPATCHED event that arrives after the task's end does not revive it. */
     private final Map<String, Instant> finished = new HashMap<>();
 
@@ -44,7 +44,7 @@ public final class FleetView {
     public synchronized void event(TaskEvent event) {
         if (event.getType() == TaskEventType.DISPATCHED) {
             if (!finished.containsKey(event.getRequestId())) {
-                inFlight.putIfAbsent(event.getRequestId(), event.getAt());
+                inFlight.putIfAbsent(event.getRequestId(), new Flight(event.getLicenseKey(), event.getAt()));
             }
         } else if (TaskEvents.isTerminal(event.getType())) {
             inFlight.remove(event.getRequestId());
@@ -53,10 +53,25 @@ public final class FleetView {
     }
 
     /** Counts a task in flight the moment it is released, before its DISPATCHED event comes back. */
-    public synchronized void released(String requestId, Instant at) {
+    public synchronized void released(String requestId, String licenseKey, Instant at) {
         // A replayed task that finished before is in flight again: this release starts a new run.
         finished.remove(requestId);
-        inFlight.putIfAbsent(requestId, at);
+        inFlight.putIfAbsent(requestId, new Flight(licenseKey, at));
+    }
+
+    /**
+     * Whether this request id is in flight or finished within the expiry window: releasing it again would run it
+     * twice (a client or edge retry that queued the same request id twice).
+     */
+    public synchronized boolean isKnown(String requestId) {
+        return inFlight.containsKey(requestId) || finished.containsKey(requestId);
+    }
+
+    /** Tasks of one license in flight now. */
+    public synchronized int inFlightOf(String licenseKey) {
+        return (int) inFlight.values().stream()
+                .filter(f -> f.licenseKey().equals(licenseKey))
+                .count();
     }
 
     /** Forgets a release that did not reach Kafka. */
@@ -72,7 +87,7 @@ public final class FleetView {
     }
 
     public synchronized int inFlight(Instant now) {
-        inFlight.values().removeIf(releasedAt -> releasedAt.plus(inFlightExpiry).isBefore(now));
+        inFlight.values().removeIf(flight -> flight.since().plus(inFlightExpiry).isBefore(now));
         finished.values().removeIf(endedAt -> endedAt.plus(inFlightExpiry).isBefore(now));
         return inFlight.size();
     }
@@ -85,4 +100,6 @@ public final class FleetView {
         }
         return Math.max(0, slots + prefetch - inFlight(now));
     }
+
+    private record Flight(String licenseKey, Instant since) {}
 }

@@ -4,6 +4,7 @@ import io.dsp.dispatcher.DispatcherMetrics;
 import io.dsp.dispatcher.DispatcherSettings;
 import io.dsp.dispatcher.fleet.FleetFeed;
 import io.dsp.dispatcher.fleet.FleetView;
+import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
@@ -24,12 +25,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -37,15 +38,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * The dispatcher's one loop: read every tenant topic as the {@link Groups#DISPATCHER} group, and forward tasks to
- * {@code dsp.dispatch} round-robin across tenants while the fleet has room. A tenant's offset is committed only past
- * what was released (after the forward is acknowledged), so waiting work stays in its tenant topic as the group's lag
- * and survives any restart. Forwarding is at-least-once: after a failed or interrupted forward a task can reach
- * {@code dsp.dispatch} twice (fleet-wide dedupe by request id is issue 6; exactly-once across this hop is issue 3).
+ * {@code dsp.dispatch} round-robin across tenants while the fleet has room and the tenant is under its in-flight cap.
+ *
+ * <p>Each turn's releases, their {@code DISPATCHED} events and the tenant offsets past them are one Kafka transaction
+ * (offsets sent with the consumer's group metadata), so a release happens exactly once: a crash or abort before the
+ * commit leaves nothing visible to the fleet (it reads committed records only) and the tasks are read again; an
+ * instance that lost its partitions in a rebalance is fenced by the group generation and cannot commit. Waiting work
+ * stays in its tenant topic as the group's lag and survives any restart.
  */
 @Component
 class ReleaseLoop implements SmartLifecycle {
@@ -54,36 +58,45 @@ class ReleaseLoop implements SmartLifecycle {
     private static final String SOURCE = "dispatcher";
 
     private final ConsumerFactory<byte[], byte[]> consumers;
-    private final KafkaTemplate<byte[], byte[]> kafka;
+    private final Map<String, Object> producerConfig;
+    private final String transactionalId;
     private final FleetView fleet;
     private final FleetFeed feed;
     private final DispatcherSettings settings;
     private final Clock clock;
     private final Counter released;
     private final Counter undecodable;
+    private final Counter duplicates;
     private final TenantBuffers buffers = new TenantBuffers();
     private final Set<TopicPartition> paused = new HashSet<>();
+    private final Map<TopicPartition, String> licenseOf = new HashMap<>();
+    private final QueueFactsPublisher queueFacts = new QueueFactsPublisher();
+    private Instant nextFacts = Instant.EPOCH;
     private Consumer<byte[], byte[]> consumer;
+    private ReleaseTransactions transactions;
     private volatile Thread thread;
     private volatile boolean running;
     private volatile RuntimeException failure;
 
     ReleaseLoop(
             ConsumerFactory<byte[], byte[]> consumers,
-            KafkaTemplate<byte[], byte[]> kafka,
+            ProducerFactory<byte[], byte[]> producers,
             FleetView fleet,
             FleetFeed feed,
             DispatcherSettings settings,
             Clock clock,
             MeterRegistry meters) {
         this.consumers = consumers;
-        this.kafka = kafka;
+        this.producerConfig = producers.getConfigurationProperties();
+        // Stable for this process, unique across instances: a replaced producer fences its predecessor.
+        this.transactionalId = "dsp-dispatcher-" + UUID.randomUUID();
         this.fleet = fleet;
         this.feed = feed;
         this.settings = settings;
         this.clock = clock;
         this.released = meters.counter(DispatcherMetrics.RELEASED);
         this.undecodable = meters.counter(DispatcherMetrics.UNDECODABLE);
+        this.duplicates = meters.counter(DispatcherMetrics.DUPLICATES);
         Gauge.builder(DispatcherMetrics.WINDOW, () -> fleet.window(clock.instant()))
                 .register(meters);
         Gauge.builder(DispatcherMetrics.IN_FLIGHT, () -> fleet.inFlight(clock.instant()))
@@ -108,6 +121,9 @@ class ReleaseLoop implements SmartLifecycle {
                     log.info("waiting for the fleet view to catch up before releasing");
                 }
                 consumer = consumers.createConsumer(Groups.DISPATCHER, "release", null, null);
+                if (transactions == null) {
+                    transactions = new ReleaseTransactions(producerConfig, transactionalId);
+                }
                 consumer.subscribe(TenantTopics.PATTERN, new Rebalance());
                 log.info("release loop started: group={} pattern={}", Groups.DISPATCHER, TenantTopics.PATTERN);
                 while (running) {
@@ -124,8 +140,11 @@ class ReleaseLoop implements SmartLifecycle {
                 closeConsumer();
             }
             if (running && failure != null && !restarts.pause()) {
-                return;
+                break;
             }
+        }
+        if (transactions != null) {
+            transactions.close();
         }
     }
 
@@ -146,53 +165,71 @@ class ReleaseLoop implements SmartLifecycle {
         }
         releaseWithinWindow();
         applyBackPressure();
+        publishQueueFacts();
     }
 
     private void releaseWithinWindow() {
         Instant now = clock.instant();
         int window = fleet.window(now);
         List<Release> batch = new ArrayList<>();
-        Map<TopicPartition, OffsetAndMetadata> skipped = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         while (window > 0) {
-            Optional<ConsumerRecord<byte[], byte[]>> next = buffers.poll();
+            Optional<ConsumerRecord<byte[], byte[]>> next = buffers.poll(this::underCap);
             if (next.isEmpty()) {
                 break;
             }
             ConsumerRecord<byte[], byte[]> record = next.get();
+            offsets.put(partition(record), new OffsetAndMetadata(record.offset() + 1));
             TaskRequested task = decode(record);
             if (task == null) {
-                skipped.put(partition(record), new OffsetAndMetadata(record.offset() + 1));
                 continue;
             }
-            batch.add(release(record, task, now));
+            licenseOf.put(partition(record), task.getLicenseKey());
+            if (fleet.isKnown(task.getRequestId())) {
+                // The same request id queued twice (an edge retry): the first copy is running or ran already.
+                duplicates.increment();
+                log.warn("dropping a second copy of requestId={} from {}", task.getRequestId(), record.topic());
+                continue;
+            }
+            fleet.released(task.getRequestId(), task.getLicenseKey(), now);
+            batch.add(new Release(record, task));
             window--;
         }
-        if (batch.isEmpty() && skipped.isEmpty()) {
+        if (offsets.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>(skipped);
-        if (!awaitAll(batch)) {
-            rewind(batch);
-            return;
-        }
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (Release r : batch) {
-            commits.merge(
-                    partition(r.record()),
-                    new OffsetAndMetadata(r.record().offset() + 1),
-                    (a, b) -> a.offset() > b.offset() ? a : b);
+            records.add(Topics.DISPATCH.record(r.task().getRequestId(), r.task()));
+            records.add(Topics.TASK_EVENTS.record(
+                    r.task().getRequestId(),
+                    TaskEvents.about(r.task(), TaskEventType.DISPATCHED, SOURCE, now)
+                            .build()));
         }
-        consumer.commitSync(commits);
-        released.increment(batch.size());
+        try {
+            transactions.commit(records, offsets, consumer.groupMetadata());
+            released.increment(batch.size());
+            batch.forEach(r -> log.debug(
+                    "released requestId={} from {}",
+                    r.task().getRequestId(),
+                    r.record().topic()));
+        } catch (RuntimeException e) {
+            log.error(
+                    "releasing {} tasks failed; the transaction was aborted and they will be read again: {}",
+                    batch.size(),
+                    e.toString());
+            rewind(offsets.keySet(), batch);
+        }
     }
 
-    private Release release(ConsumerRecord<byte[], byte[]> record, TaskRequested task, Instant now) {
-        fleet.released(task.getRequestId(), now);
-        CompletableFuture<?> forward = kafka.send(Topics.DISPATCH.record(task.getRequestId(), task));
-        CompletableFuture<?> event = kafka.send(Topics.TASK_EVENTS.record(
-                task.getRequestId(),
-                TaskEvents.about(task, TaskEventType.DISPATCHED, SOURCE, now).build()));
-        log.debug("released requestId={} from {}", task.getRequestId(), record.topic());
-        return new Release(record, task, CompletableFuture.allOf(forward, event));
+    /** Whether the tenant of this partition may have one more task in flight. */
+    private boolean underCap(TopicPartition tp) {
+        String license = licenseOf.get(tp);
+        if (license == null) {
+            return true; // not decoded yet; its first task decides
+        }
+        int cap = settings.capOf(license);
+        return cap == 0 || fleet.inFlightOf(license) < cap;
     }
 
     private TaskRequested decode(ConsumerRecord<byte[], byte[]> record) {
@@ -210,29 +247,21 @@ class ReleaseLoop implements SmartLifecycle {
         }
     }
 
-    private boolean awaitAll(List<Release> batch) {
-        try {
-            CompletableFuture.allOf(batch.stream().map(Release::sent).toArray(CompletableFuture[]::new))
-                    .get(30, TimeUnit.SECONDS);
-            return true;
-        } catch (Exception e) {
-            log.error("forwarding {} tasks failed; they will be released again: {}", batch.size(), e.toString());
-            return false;
+    /** After an aborted transaction: rewind each touched tenant to its committed offset and read it again. */
+    private void rewind(Collection<TopicPartition> touched, List<Release> batch) {
+        batch.forEach(r -> fleet.unreleased(r.task().getRequestId()));
+        buffers.drop(touched);
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(touched));
+        for (TopicPartition tp : touched) {
+            OffsetAndMetadata offset = committed.get(tp);
+            if (offset != null) {
+                consumer.seek(tp, offset);
+            } else {
+                consumer.seekToBeginning(List.of(tp));
+            }
         }
-    }
-
-    /** After a failed forward: rewind each touched tenant to its first task of the batch and read it again. */
-    private void rewind(List<Release> batch) {
-        Map<TopicPartition, Long> first = new HashMap<>();
-        for (Release r : batch) {
-            first.merge(partition(r.record()), r.record().offset(), Math::min);
-            fleet.unreleased(r.task().getRequestId());
-        }
-        buffers.drop(first.keySet());
-        first.forEach(consumer::seek);
         // Dropped tenants are no longer seen by the back-pressure check, so they must not stay paused.
-        List<TopicPartition> wasPaused =
-                first.keySet().stream().filter(paused::remove).toList();
+        List<TopicPartition> wasPaused = touched.stream().filter(paused::remove).toList();
         consumer.resume(wasPaused);
     }
 
@@ -248,6 +277,44 @@ class ReleaseLoop implements SmartLifecycle {
         }
     }
 
+    private void publishQueueFacts() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextFacts)) {
+            return;
+        }
+        nextFacts = now.plus(settings.queueFactsInterval());
+        List<QueueFacts> current = new ArrayList<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            List<ConsumerRecord<byte[], byte[]>> head = buffers.peek(tp, QueueFactsPublisher.LISTED);
+            String license = licenseOf.computeIfAbsent(tp, k -> head.isEmpty() ? null : licenseOfRecord(head.get(0)));
+            QueueFacts facts = QueueFactsPublisher.facts(
+                    license,
+                    head,
+                    buffers.size(tp),
+                    consumer.currentLag(tp),
+                    license == null ? 0 : fleet.inFlightOf(license),
+                    now);
+            if (facts != null) {
+                current.add(facts);
+            }
+        }
+        List<ProducerRecord<byte[], byte[]>> changed = queueFacts.changed(current);
+        if (changed.isEmpty()) {
+            return;
+        }
+        try {
+            transactions.commit(changed, Map.of(), consumer.groupMetadata());
+            queueFacts.published(current);
+        } catch (RuntimeException e) {
+            log.warn("could not publish queue facts: {}", e.toString());
+        }
+    }
+
+    private String licenseOfRecord(ConsumerRecord<byte[], byte[]> record) {
+        TaskRequested task = decode(record);
+        return task == null ? null : task.getLicenseKey();
+    }
+
     private static TopicPartition partition(ConsumerRecord<?, ?> record) {
         return new TopicPartition(record.topic(), record.partition());
     }
@@ -259,13 +326,10 @@ class ReleaseLoop implements SmartLifecycle {
         if (c != null) {
             c.wakeup();
         }
-        Thread t0 = thread;
-        if (t0 != null) {
-            // Wakes a restart pause; a Kafka call in progress is woken by wakeup() above.
-            t0.interrupt();
-        }
         Thread t = thread;
         if (t != null) {
+            // Wakes a restart pause; a Kafka call in progress is woken by wakeup() above.
+            t.interrupt();
             try {
                 t.join(Duration.ofSeconds(10).toMillis());
             } catch (InterruptedException e) {
@@ -289,15 +353,17 @@ class ReleaseLoop implements SmartLifecycle {
         return 1;
     }
 
-    private record Release(ConsumerRecord<byte[], byte[]> record, TaskRequested task, CompletableFuture<?> sent) {}
+    private record Release(ConsumerRecord<byte[], byte[]> record, TaskRequested task) {}
 
     private final class Rebalance implements ConsumerRebalanceListener {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // Everything released was committed in its own turn; unreleased read-ahead is simply read again.
+            // Every release was committed in its own turn's transaction; unreleased read-ahead is simply read again.
             buffers.drop(partitions);
             paused.removeAll(partitions);
+            partitions.forEach(licenseOf::remove);
+            queueFacts.retainOnly(Set.copyOf(licenseOf.values()));
             log.info("tenant partitions revoked: {}", partitions.size());
         }
 

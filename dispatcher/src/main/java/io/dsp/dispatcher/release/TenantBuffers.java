@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -31,15 +32,26 @@ final class TenantBuffers {
 
     /** The next record in round-robin order over tenants with waiting records. */
     Optional<ConsumerRecord<byte[], byte[]>> poll() {
+        return poll(tp -> true);
+    }
+
+    /** The next record in round-robin order over tenants with waiting records that may release now. */
+    Optional<ConsumerRecord<byte[], byte[]>> poll(Predicate<TopicPartition> eligible) {
         for (int tried = 0; tried < turns.size(); tried++) {
             TopicPartition tp = turns.get(next % turns.size());
             next = (next + 1) % turns.size();
             ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
-            if (!queue.isEmpty()) {
+            if (!queue.isEmpty() && eligible.test(tp)) {
                 return Optional.of(queue.poll());
             }
         }
         return Optional.empty();
+    }
+
+    /** The first {@code n} waiting records of a tenant, in release order. */
+    List<ConsumerRecord<byte[], byte[]>> peek(TopicPartition tp, int n) {
+        ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
+        return queue == null ? List.of() : queue.stream().limit(n).toList();
     }
 
     int size(TopicPartition tp) {

@@ -45,8 +45,8 @@ class FleetViewTest {
         fleet.presence("w2", live("w2", 3));
 
         // when
-        fleet.released("r1", NOW);
-        fleet.released("r2", NOW);
+        fleet.released("r1", "LIC", NOW);
+        fleet.released("r2", "LIC", NOW);
 
         // then
         assertThat(fleet.liveSlots(NOW)).isEqualTo(5);
@@ -58,7 +58,7 @@ class FleetViewTest {
     void zeroPrefetchReleasesOnlyIntoFreeSlots() {
         FleetView fleet = new FleetView(0, EXPIRY);
         fleet.presence("w1", live("w1", 3));
-        fleet.released("r1", NOW);
+        fleet.released("r1", "LIC", NOW);
 
         assertThat(fleet.window(NOW)).isEqualTo(2);
     }
@@ -67,7 +67,7 @@ class FleetViewTest {
     void windowNeverGoesBelowZeroWhenMoreIsInFlightThanTheFleetHolds() {
         view.presence("w1", live("w1", 1));
         for (int i = 0; i < 5; i++) {
-            view.released("r" + i, NOW);
+            view.released("r" + i, "LIC", NOW);
         }
 
         assertThat(view.inFlight(NOW)).isEqualTo(5);
@@ -133,8 +133,8 @@ class FleetViewTest {
     void terminalEventFreesTheSlotOfAReleasedTask(TaskEventType terminal) {
         // given a full fleet
         view.presence("w1", live("w1", 1));
-        view.released("r1", NOW);
-        view.released("r2", NOW);
+        view.released("r1", "LIC", NOW);
+        view.released("r2", "LIC", NOW);
         assertThat(view.window(NOW)).isZero();
 
         // when
@@ -151,7 +151,7 @@ class FleetViewTest {
             names = {"ACCEPTED", "QUEUED", "STARTED", "PROGRESS", "UNKNOWN"})
     void nonTerminalEventLeavesTheTaskInFlight(TaskEventType step) {
         view.presence("w1", live("w1", 1));
-        view.released("r1", NOW);
+        view.released("r1", "LIC", NOW);
 
         view.event(TestTasks.event("r1", step, NOW.plusSeconds(1)));
 
@@ -161,7 +161,7 @@ class FleetViewTest {
 
     @Test
     void dispatchedEventCountsATaskInFlightOnceAlsoWhenThisInstanceReleasedIt() {
-        view.released("r1", NOW);
+        view.released("r1", "LIC", NOW);
 
         // its own DISPATCHED event read back, and one written before a restart
         view.event(TestTasks.event("r1", TaskEventType.DISPATCHED, NOW));
@@ -172,7 +172,7 @@ class FleetViewTest {
 
     @Test
     void terminalEventOfATaskNotInFlightChangesNothing() {
-        view.released("r1", NOW);
+        view.released("r1", "LIC", NOW);
 
         view.event(TestTasks.event("other", TaskEventType.SUCCEEDED, NOW));
 
@@ -182,8 +182,8 @@ class FleetViewTest {
     @Test
     void unreleasedTaskNoLongerCountsInFlight() {
         view.presence("w1", live("w1", 1));
-        view.released("r1", NOW);
-        view.released("r2", NOW);
+        view.released("r1", "LIC", NOW);
+        view.released("r2", "LIC", NOW);
 
         view.unreleased("r2");
 
@@ -194,7 +194,7 @@ class FleetViewTest {
     @Test
     void taskWithoutATerminalEventStopsCountingAfterTheInFlightExpiry() {
         // given a one-slot worker beating at every instant we look, and a task released at NOW
-        view.released("lost", NOW);
+        view.released("lost", "LIC", NOW);
         Instant atExpiry = NOW.plus(EXPIRY);
         Instant justAfter = atExpiry.plusMillis(1);
 
@@ -221,7 +221,7 @@ class FleetViewTest {
     void terminalEventThatOvertakesItsDispatchedEventStillEndsTheTask() {
         // given a released task that a fast worker finished before the dispatcher's DISPATCHED event landed
         view.presence("w1", live("w1", 1));
-        view.released("r1", NOW);
+        view.released("r1", "LIC", NOW);
         view.event(TestTasks.event("r1", TaskEventType.SUCCEEDED, NOW.plusMillis(5)));
 
         // when the late DISPATCHED event is read

@@ -39,6 +39,9 @@ public final class TopicTail<K, V> implements AutoCloseable {
                 ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                 ByteArrayDeserializer.class,
+                // What the fleet sees: releases of aborted transactions are not releases.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false));
         List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
