@@ -19,5 +19,11 @@ import org.springframework.test.context.TestPropertySource;
 @Documented
 @Inherited
 @DspIntegrationTest
-@TestPropertySource(properties = "spring.config.name=dispatcher")
+@TestPropertySource(
+        properties = {
+            "spring.config.name=dispatcher",
+            // One license with its own cap (TenantCapIT); one context for every IT, so one dispatcher in the group.
+            "dsp.dispatcher.tenant-caps[0].license-key=capped-tenant-it",
+            "dsp.dispatcher.tenant-caps[0].cap=2"
+        })
 public @interface DispatcherIntegrationTest {}
