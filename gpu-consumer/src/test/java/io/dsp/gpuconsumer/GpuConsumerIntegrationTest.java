@@ -32,7 +32,11 @@ import org.springframework.test.context.TestPropertySource;
             "dsp.gpu-consumer.delivery-count-limit=5",
             // short holds before a retry, so that retries and dead letters take seconds
             "dsp.gpu-consumer.retry-backoff=100ms",
-            "dsp.gpu-consumer.retry-backoff-max=500ms"
+            "dsp.gpu-consumer.retry-backoff-max=500ms",
+            // heygem_submit on the simulated engine, quick, every step published
+            "dsp.gpu-consumer.heygem.simulated.duration=1s",
+            "dsp.gpu-consumer.heygem.simulated.progress-steps=4",
+            "dsp.gpu-consumer.progress-interval=50ms"
         })
 public @interface GpuConsumerIntegrationTest {
 

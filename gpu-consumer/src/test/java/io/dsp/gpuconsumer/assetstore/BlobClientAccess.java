@@ -1,0 +1,13 @@
+package io.dsp.gpuconsumer.assetstore;
+
+import io.dsp.gpuconsumer.WorkerSettings;
+
+/** Lets tests of other features build a {@link BlobClient}, whose constructor is the container's. */
+public final class BlobClientAccess {
+
+    private BlobClientAccess() {}
+
+    public static BlobClient blobClient(WorkerSettings settings, String fleetToken) {
+        return new BlobClient(settings, fleetToken);
+    }
+}
