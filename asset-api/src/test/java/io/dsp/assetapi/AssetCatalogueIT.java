@@ -95,6 +95,39 @@ class AssetCatalogueIT {
     }
 
     @Test
+    void withAWorkerOnlineUploadAndDeleteGiveTheOnlineAnswers() {
+        String worker = "catalogue-it-worker-" + UUID.randomUUID();
+        TestKafka.workerOnline(worker);
+        try {
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(app.postJson("/api/heygem/health/proxy", "{}")
+                                    .body()
+                                    .path("gpu_status")
+                                    .asString())
+                            .isEqualTo("online"));
+
+            ApiClient.Answer uploaded = upload(license, "avatar", "在线", "live.mp4", randomBytes(300));
+            assertThat(uploaded.msg()).isEqualTo("上传成功");
+            assertThat(uploaded.data().has("queued")).isFalse();
+            assertThat(uploaded.data().path("request_id").asString()).startsWith("upload_asset_");
+            long id = uploaded.data().path("id").asLong();
+
+            ApiClient.Answer deleted = app.postJson("/api/asset/delete", "{\"id\":" + id + "}");
+            assertThat(deleted.code()).isZero();
+            assertThat(deleted.msg()).isEqualTo("已删除");
+            assertThat(deleted.data().path("request_id").asString()).startsWith("del_asset_");
+        } finally {
+            TestKafka.workerLeaves(worker);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(app.postJson("/api/heygem/health/proxy", "{}")
+                                    .body()
+                                    .path("gpu_status")
+                                    .asString())
+                            .isEqualTo("offline"));
+        }
+    }
+
+    @Test
     void theListFiltersByTypeShowsNewestFirstAndHidesExpiredAssets() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         long base = uniqueIdBase();

@@ -43,6 +43,22 @@ public class BlobStore {
         this.incoming = root.resolve("incoming");
         this.maxBytes = settings.maxFileSize().toBytes();
         Files.createDirectories(incoming);
+        removeAbandonedUploads();
+    }
+
+    /**
+     * Uploads cut off by a crash leave temporary files; an hour old, no upload is still writing them (checked by age,
+     * not cleared wholesale, in case another instance shares the volume).
+     */
+    private void removeAbandonedUploads() throws IOException {
+        Instant cutoff = Instant.now().minus(java.time.Duration.ofHours(1));
+        try (var files = Files.list(incoming)) {
+            for (Path file : files.toList()) {
+                if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 
     /** A stored blob: its md5 (lower-case hex) and size in bytes. */
@@ -92,7 +108,7 @@ public class BlobStore {
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException e) {
-                // Left for the next start's clean-up of incoming/; never a visible blob.
+                // Left for the next start's clean-up of incoming/ (removeAbandonedUploads); never a visible blob.
             }
         }
     }
