@@ -71,6 +71,7 @@ class ReleaseLoop implements SmartLifecycle {
     private final Set<TopicPartition> paused = new HashSet<>();
     private final Map<TopicPartition, String> licenseOf = new HashMap<>();
     private final QueueFactsPublisher queueFacts = new QueueFactsPublisher();
+    private final Restarts restarts = new Restarts();
     private Instant nextFacts = Instant.EPOCH;
     private Consumer<byte[], byte[]> consumer;
     private ReleaseTransactions transactions;
@@ -113,7 +114,6 @@ class ReleaseLoop implements SmartLifecycle {
     }
 
     private void run() {
-        Restarts restarts = new Restarts();
         while (running) {
             try {
                 // Releasing before the in-flight count is rebuilt would overfill the fleet after a restart.
@@ -326,10 +326,9 @@ class ReleaseLoop implements SmartLifecycle {
         if (c != null) {
             c.wakeup();
         }
+        restarts.stop();
         Thread t = thread;
         if (t != null) {
-            // Wakes a restart pause; a Kafka call in progress is woken by wakeup() above.
-            t.interrupt();
             try {
                 t.join(Duration.ofSeconds(10).toMillis());
             } catch (InterruptedException e) {

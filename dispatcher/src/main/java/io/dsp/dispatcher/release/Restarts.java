@@ -12,21 +12,31 @@ final class Restarts {
     static final Duration MAX = Duration.ofSeconds(30);
 
     private Duration next = FIRST;
+    private boolean stopped;
 
-    void succeeded() {
+    synchronized void succeeded() {
         next = FIRST;
     }
 
-    /** Waits before the next restart; false when interrupted (the loop is being stopped). */
-    boolean pause() {
+    /** Waits before the next restart; false when the loop is being stopped. */
+    synchronized boolean pause() {
         Duration pause = next;
         next = next.multipliedBy(2).compareTo(MAX) > 0 ? MAX : next.multipliedBy(2);
+        long until = System.nanoTime() + pause.toNanos();
         try {
-            Thread.sleep(pause.toMillis());
-            return true;
+            while (!stopped && System.nanoTime() < until) {
+                wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+        return !stopped;
+    }
+
+    /** Ends a pause at once; later pauses return false immediately. */
+    synchronized void stop() {
+        stopped = true;
+        notifyAll();
     }
 }
