@@ -1,10 +1,12 @@
 package io.dsp.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.Topics;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.ConfigResource;
@@ -37,8 +39,11 @@ class HarnessIT {
         String again = broker.ensureTenantTopic("harness/key");
 
         assertThat(name).isEqualTo(again).isEqualTo(TenantTopics.topicName("harness/key"));
-        assertThat(broker.admin().listTopics().names().get(30, TimeUnit.SECONDS))
-                .contains(name);
+        // Metadata reaches every listener shortly after creation returns.
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(
+                        () -> assertThat(broker.admin().listTopics().names().get(30, TimeUnit.SECONDS))
+                                .contains(name));
     }
 
     @Test
