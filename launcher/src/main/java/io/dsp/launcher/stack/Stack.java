@@ -36,7 +36,7 @@ import org.apache.kafka.common.KafkaException;
  */
 public final class Stack {
 
-    static final Duration SERVICE_GRACE = Duration.ofSeconds(20);
+    static final Duration SERVICE_GRACE = Duration.ofSeconds(30);
     static final Duration BROKER_GRACE = Duration.ofSeconds(30);
     private static final Duration BROKER_START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration POLL = Duration.ofMillis(250);
