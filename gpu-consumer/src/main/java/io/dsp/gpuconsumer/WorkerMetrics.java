@@ -30,5 +30,8 @@ public final class WorkerMetrics {
     /** Counter: lock renewals of long tasks. */
     public static final String LOCK_RENEWALS = "dsp.worker.task.lock.renewals";
 
+    /** Gauge: tasks whose history the worker's task ledger holds in memory (its size grows with retention). */
+    public static final String LEDGER_TASKS = "dsp.worker.ledger.tasks";
+
     private WorkerMetrics() {}
 }

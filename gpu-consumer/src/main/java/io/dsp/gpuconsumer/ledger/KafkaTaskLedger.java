@@ -1,7 +1,10 @@
 package io.dsp.gpuconsumer.ledger;
 
+import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.topic.Topics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,9 +56,10 @@ class KafkaTaskLedger implements TaskLedger, SmartLifecycle {
     private List<TopicPartition> partitions;
     private Thread thread;
 
-    KafkaTaskLedger(KafkaAdmin kafkaAdmin, LedgerSettings settings) {
+    KafkaTaskLedger(KafkaAdmin kafkaAdmin, LedgerSettings settings, MeterRegistry meters) {
         this.kafkaConfig = Map.copyOf(kafkaAdmin.getConfigurationProperties());
         this.settings = settings;
+        Gauge.builder(WorkerMetrics.LEDGER_TASKS, histories, Map::size).register(meters);
     }
 
     @Override
@@ -74,11 +78,6 @@ class KafkaTaskLedger implements TaskLedger, SmartLifecycle {
     public Optional<String> failure() {
         RuntimeException stopped = failure;
         return stopped == null ? Optional.empty() : Optional.of(stopped.toString());
-    }
-
-    /** Tasks with a history that matters to workers; a gauge of the memory this copy needs. */
-    int size() {
-        return histories.size();
     }
 
     @Override

@@ -143,6 +143,9 @@ final class Slot implements Runnable {
                     name,
                     task.getRequestId(),
                     e.getMessage());
+            // Explicit mode wants every polled record acknowledged before the next poll; the broker refuses this
+            // one (or hands it on if the lock was still ours), either way the slot may poll again.
+            releaseQuietly(lease, task);
         } catch (InterruptedException e) {
             // stopping past the shutdown deadline: give the task back now, saying so
             Thread.interrupted();
@@ -155,7 +158,7 @@ final class Slot implements Runnable {
                     name,
                     task.getRequestId(),
                     e.toString());
-            lease.acknowledge(AcknowledgeType.RELEASE);
+            releaseQuietly(lease, task);
         } finally {
             inFlight.decrementAndGet();
         }
@@ -246,6 +249,15 @@ final class Slot implements Runnable {
             log.warn("could not say that requestId={} goes back to the queue: {}", task.getRequestId(), e.toString());
         }
         finish(lease, Decision.RETRY, task);
+    }
+
+    private void releaseQuietly(Lease lease, TaskRequested task) {
+        try {
+            lease.acknowledge(AcknowledgeType.RELEASE)
+                    .ifPresent(error -> log.debug("release of requestId={} refused: {}", task.getRequestId(), error));
+        } catch (RuntimeException e) {
+            log.warn("could not release requestId={}: {}", task.getRequestId(), e.toString());
+        }
     }
 
     private void finish(Lease lease, Decision decision, TaskRequested task) {

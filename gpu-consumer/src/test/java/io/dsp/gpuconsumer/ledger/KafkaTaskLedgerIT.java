@@ -5,6 +5,7 @@ import static io.dsp.schemas.avro.TaskEventType.STARTED;
 import static io.dsp.schemas.avro.TaskEventType.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.support.TestTasks;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
@@ -12,6 +13,7 @@ import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.KafkaTestBroker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -39,6 +41,7 @@ class KafkaTaskLedgerIT {
             ProducerConfig.ACKS_CONFIG,
             "all"));
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private KafkaTaskLedger ledger;
 
     @AfterEach
@@ -69,6 +72,7 @@ class KafkaTaskLedgerIT {
         assertThat(ledger.priorAttempts(failed.getRequestId())).isEqualTo(new PriorAttempts(FAILED, 0, null));
         assertThat(ledger.priorAttempts(abandoned.getRequestId())).isEqualTo(new PriorAttempts(null, 1, "gpu-3"));
         assertThat(ledger.priorAttempts("req-never-seen")).isEqualTo(PriorAttempts.NONE);
+        assertThat(meters.get(WorkerMetrics.LEDGER_TASKS).gauge().value()).isGreaterThanOrEqualTo(3);
     }
 
     @Test
@@ -91,7 +95,8 @@ class KafkaTaskLedgerIT {
                 new KafkaAdmin(Map.of(
                         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                         KafkaTestBroker.get().bootstrapServers())),
-                SETTINGS);
+                SETTINGS,
+                meters);
         started.start();
         return started;
     }
