@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param deliveryCountLimit the broker's {@code group.share.delivery.count.limit} (2-10, default 5): a task failing on
  *     this delivery is dead-lettered by the worker, because the broker would archive it silently
  * @param heartbeatInterval how often presence is published to {@code dsp.workers}; default 5 s
- * @param shutdownTimeout how long a stopping worker lets running tasks finish before releasing them; default 30 s
+ * @param shutdownTimeout how long a stopping worker lets running tasks finish before releasing them; default 20 s,
+ *     inside the 30 s that ./dsp gives a service to stop
  * @param pollTimeout longest wait in one share poll; default 500 ms
  * @param retryBackoff how long a slot holds a transiently failed task before releasing it for its next delivery, on
  *     the first failure; doubled on every further delivery; default 1 s
@@ -37,7 +38,7 @@ public record WorkerSettings(
         @Min(1) @Max(64) @DefaultValue("3") int maxConcurrent,
         @Min(2) @Max(10) @DefaultValue("5") int deliveryCountLimit,
         @NotNull @DefaultValue("5s") Duration heartbeatInterval,
-        @NotNull @DefaultValue("30s") Duration shutdownTimeout,
+        @NotNull @DefaultValue("20s") Duration shutdownTimeout,
         @NotNull @DefaultValue("500ms") Duration pollTimeout,
         @NotNull @DefaultValue("1s") Duration retryBackoff,
         @NotNull @DefaultValue("30s") Duration retryBackoffMax,
