@@ -42,8 +42,8 @@ final class SystemHop implements AutoCloseable {
 
     SystemHop(List<String> licenses) throws Exception {
         this.licenses = licenses;
+        Licenses.provisionAll(licenses.stream().map(Licenses::active).toList());
         for (String license : licenses) {
-            Licenses.provisionActive(license);
             KafkaTestBroker.get().ensureTenantTopic(license);
         }
         announceRoomyFleet();

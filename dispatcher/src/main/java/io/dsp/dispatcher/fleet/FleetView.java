@@ -8,6 +8,7 @@ import io.dsp.schemas.event.TaskEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,9 +21,12 @@ public final class FleetView {
     static final String LANE = "gpu";
 
     private final Map<String, WorkerPresence> workers = new HashMap<>();
-    private final Map<String, Flight> inFlight = new HashMap<>();
+    /** In release order (roughly: rebuilt ones in event order), so expiry stops at the first live entry. */
+    private final LinkedHashMap<String, Flight> inFlight = new LinkedHashMap<>();
+    /** In-flight count per license, kept with {@link #inFlight} so caps and queue facts cost O(1) per tenant. */
+    private final Map<String, Integer> perLicense = new HashMap<>();
     /** Recently finished tasks, so a DISPATCHED event that arrives after the task's end does not revive it. */
-    private final Map<String, Instant> finished = new HashMap<>();
+    private final LinkedHashMap<String, Instant> finished = new LinkedHashMap<>();
 
     private final Duration inFlightExpiry;
     private final int prefetch;
@@ -44,10 +48,10 @@ public final class FleetView {
     public synchronized void event(TaskEvent event) {
         if (event.getType() == TaskEventType.DISPATCHED) {
             if (!finished.containsKey(event.getRequestId())) {
-                inFlight.putIfAbsent(event.getRequestId(), new Flight(event.getLicenseKey(), event.getAt()));
+                add(event.getRequestId(), new Flight(event.getLicenseKey(), event.getAt()));
             }
         } else if (TaskEvents.isTerminal(event.getType())) {
-            inFlight.remove(event.getRequestId());
+            remove(event.getRequestId());
             finished.put(event.getRequestId(), event.getAt());
         }
     }
@@ -56,7 +60,7 @@ public final class FleetView {
     public synchronized void released(String requestId, String licenseKey, Instant at) {
         // A replayed task that finished before is in flight again: this release starts a new run.
         finished.remove(requestId);
-        inFlight.putIfAbsent(requestId, new Flight(licenseKey, at));
+        add(requestId, new Flight(licenseKey, at));
     }
 
     /**
@@ -69,14 +73,12 @@ public final class FleetView {
 
     /** Tasks of one license in flight now. */
     public synchronized int inFlightOf(String licenseKey) {
-        return (int) inFlight.values().stream()
-                .filter(f -> f.licenseKey().equals(licenseKey))
-                .count();
+        return perLicense.getOrDefault(licenseKey, 0);
     }
 
     /** Forgets a release that did not reach Kafka. */
     public synchronized void unreleased(String requestId) {
-        inFlight.remove(requestId);
+        remove(requestId);
     }
 
     public synchronized int liveSlots(Instant now) {
@@ -87,8 +89,18 @@ public final class FleetView {
     }
 
     public synchronized int inFlight(Instant now) {
-        inFlight.values().removeIf(flight -> flight.since().plus(inFlightExpiry).isBefore(now));
-        finished.values().removeIf(endedAt -> endedAt.plus(inFlightExpiry).isBefore(now));
+        Instant horizon = now.minus(inFlightExpiry);
+        for (var it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Flight> oldest = it.next();
+            if (!oldest.getValue().since().isBefore(horizon)) {
+                break;
+            }
+            it.remove();
+            decrement(oldest.getValue().licenseKey());
+        }
+        for (var it = finished.values().iterator(); it.hasNext() && it.next().isBefore(horizon); ) {
+            it.remove();
+        }
         return inFlight.size();
     }
 
@@ -99,6 +111,23 @@ public final class FleetView {
             return 0;
         }
         return Math.max(0, slots + prefetch - inFlight(now));
+    }
+
+    private void add(String requestId, Flight flight) {
+        if (inFlight.putIfAbsent(requestId, flight) == null) {
+            perLicense.merge(flight.licenseKey(), 1, Integer::sum);
+        }
+    }
+
+    private void remove(String requestId) {
+        Flight flight = inFlight.remove(requestId);
+        if (flight != null) {
+            decrement(flight.licenseKey());
+        }
+    }
+
+    private void decrement(String licenseKey) {
+        perLicense.computeIfPresent(licenseKey, (k, n) -> n == 1 ? null : n - 1);
     }
 
     private record Flight(String licenseKey, Instant since) {}

@@ -23,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -44,23 +43,8 @@ public class WorkerBridge implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerBridge.class);
 
-    /**
-     * One task per poll and nothing more: {@code record_limit} with {@code max.poll.records=1}, explicit
-     * acknowledgement so a task is acknowledged only after the worker's outcome is recorded.
-     */
-    static final Map<String, Object> SLOT_SETTINGS = Map.of(
-            ConsumerConfig.GROUP_ID_CONFIG,
-            Groups.GPU_FLEET,
-            ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG,
-            "explicit",
-            ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG,
-            "record_limit",
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            1,
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-            ByteArrayDeserializer.class,
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-            ByteArrayDeserializer.class);
+    /** The fleet's slot settings, defined with the group in the contracts. */
+    static final Map<String, Object> SLOT_SETTINGS = Groups.GPU_FLEET_SLOT_CONSUMER;
 
     private final Map<String, Object> consumerConfig = new HashMap<>();
     private final GatewaySettings settings;

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -19,24 +18,8 @@ import org.springframework.kafka.core.ShareConsumerFactory;
 @Configuration(proxyBeanMethods = false)
 class ShareConsumerConfiguration {
 
-    /**
-     * One task per poll and nothing more: {@code record_limit} with {@code max.poll.records=1} (the default
-     * {@code batch_optimized} acquired a whole producer batch, and every acquisition counts as a delivery), explicit
-     * acknowledgement so a task is acknowledged only after its outcome is recorded.
-     */
-    static final Map<String, Object> SLOT_SETTINGS = Map.of(
-            ConsumerConfig.GROUP_ID_CONFIG,
-            Groups.GPU_FLEET,
-            ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG,
-            "explicit",
-            ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG,
-            "record_limit",
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            1,
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-            ByteArrayDeserializer.class,
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-            ByteArrayDeserializer.class);
+    /** The fleet's slot settings, defined with the group in the contracts. */
+    static final Map<String, Object> SLOT_SETTINGS = Groups.GPU_FLEET_SLOT_CONSUMER;
 
     @Bean
     ShareConsumerFactory<byte[], byte[]> shareConsumerFactory(KafkaProperties kafka) {

@@ -1,6 +1,8 @@
 package io.dsp.schemas.topic;
 
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Consumer and share group ids that more than one module must agree on. */
 public final class Groups {
@@ -18,6 +20,27 @@ public final class Groups {
      */
     public static final Map<String, String> GPU_FLEET_CONFIGS =
             Map.of("share.auto.offset.reset", "earliest", "share.isolation.level", "read_committed");
+
+    /**
+     * The consumer settings of every slot of the fleet (native workers and the gateway's slots for legacy workers):
+     * one task per poll and nothing more ({@code record_limit} with {@code max.poll.records=1}; the default
+     * {@code batch_optimized} acquired a whole producer batch, and every acquisition counts as a delivery), and
+     * explicit acknowledgement, so a task is acknowledged only after its outcome is recorded. Keys and values are
+     * bytes, decoded with the catalogue's serdes.
+     */
+    public static final Map<String, Object> GPU_FLEET_SLOT_CONSUMER = Map.of(
+            ConsumerConfig.GROUP_ID_CONFIG,
+            GPU_FLEET,
+            ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG,
+            "explicit",
+            ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG,
+            "record_limit",
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            1,
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class);
 
     private Groups() {}
 }
