@@ -8,6 +8,7 @@ import io.dsp.schemas.avro.AssetType;
 import io.dsp.schemas.avro.DeleteAssetPayload;
 import io.dsp.schemas.avro.License;
 import io.dsp.schemas.avro.LicenseStatus;
+import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Topics;
@@ -65,6 +66,34 @@ class AssetApiIT {
             assertThat(task.getLicenseKey()).isEqualTo(license);
             assertThat(task.getTaskType()).isEqualTo("delete_asset");
             assertThat(((DeleteAssetPayload) task.getPayload()).getAssetId()).isEqualTo(55L);
+        });
+    }
+
+    @Test
+    void aQueuedTaskShowsItsPositionFromTheDispatchersQueueFacts() throws Exception {
+        String requestId = app.postJson("/api/asset/delete", "{\"id\":9}")
+                .data()
+                .path("request_id")
+                .asString();
+        QueueFacts facts = QueueFacts.newBuilder()
+                .setLicenseKey(license)
+                .setWaiting(2)
+                .setInFlight(0)
+                .setOldestWaitingSince(Instant.now())
+                .setNextRequestIds(List.of("someone-before", requestId))
+                .setAt(Instant.now())
+                .build();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.get().bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            producer.send(Topics.QUEUE_FACTS.record(license, facts)).get();
+        }
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            ApiClient.Answer status = app.get("/api/v1/tasks/" + requestId);
+            assertThat(status.data().path("queue_position").asInt()).isEqualTo(2);
+            assertThat(status.data().path("waiting_in_queue").asLong()).isEqualTo(2);
         });
     }
 

@@ -32,6 +32,7 @@ public final class ReadModelTopology {
     public static final String TASK_LIVES_STORE = "task-lives";
     public static final String DEVICE_BINDINGS_STORE = "device-bindings";
     public static final String IN_FLIGHT_STORE = "in-flight";
+    public static final String QUEUE_FACTS_STORE = "queue-facts";
 
     /** Unfinished tasks older than this (by event time) are dropped from the in-flight index, to bound it. */
     static final Duration IN_FLIGHT_HORIZON = Duration.ofDays(1);
@@ -54,6 +55,7 @@ public final class ReadModelTopology {
         globalTable(builder, Topics.WORKERS, WORKERS_STORE);
         globalTable(builder, Topics.ASSETS, ASSETS_STORE);
         globalTable(builder, Topics.DEVICE_BINDINGS, DEVICE_BINDINGS_STORE);
+        globalTable(builder, Topics.QUEUE_FACTS, QUEUE_FACTS_STORE);
 
         TopicSpec<String, TaskEvent> events = Topics.TASK_EVENTS;
         KStream<String, TaskEvent> stream = builder.stream(

@@ -4,6 +4,7 @@ import io.dsp.assetapi.web.ApiException;
 import io.dsp.schemas.avro.AssetRecord;
 import io.dsp.schemas.avro.DeviceBinding;
 import io.dsp.schemas.avro.License;
+import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.avro.TaskLife;
 import io.dsp.schemas.avro.WorkerPresence;
 import java.util.ArrayList;
@@ -71,6 +72,11 @@ public class ReadModels {
         Optional<List<String>> unfinished =
                 get(ReadModelTopology.IN_FLIGHT_STORE, ReadModelTopology.inFlightKey(licenseKey, taskType));
         return unfinished.orElse(List.of());
+    }
+
+    /** What waits in this license's task topic, as the dispatcher last published it. */
+    public Optional<QueueFacts> queueFacts(String licenseKey) {
+        return get(ReadModelTopology.QUEUE_FACTS_STORE, licenseKey);
     }
 
     public Optional<TaskLife> taskLife(String requestId) {

@@ -54,7 +54,7 @@ class TaskStatusController {
     ApiResponse status(@PathVariable String requestId, HttpServletRequest request) {
         AuthenticatedLicense license = AuthenticatedLicense.of(request);
         return mine(requestId, license)
-                .map(life -> ApiResponse.ok("ok", TaskView.of(life)))
+                .map(life -> ApiResponse.ok("ok", view(life)))
                 .orElseThrow(TaskStatusController::notFound);
     }
 
@@ -77,12 +77,11 @@ class TaskStatusController {
             }
         });
         answer.onCompletion(() -> close(listening));
-        answer.onTimeout(() -> answer.setResult(mine(requestId, license)
-                .map(TaskStatusController::ok)
-                .orElseGet(TaskStatusController::notFoundAnswer)));
+        answer.onTimeout(() -> answer.setResult(
+                mine(requestId, license).map(this::ok).orElseGet(TaskStatusController::notFoundAnswer)));
         Optional<TaskLife> now = mine(requestId, license);
         if (wait == 0 || now.filter(TaskStatusController::isDone).isPresent()) {
-            answer.setResult(now.map(TaskStatusController::ok).orElseGet(TaskStatusController::notFoundAnswer));
+            answer.setResult(now.map(this::ok).orElseGet(TaskStatusController::notFoundAnswer));
         }
         return answer;
     }
@@ -185,8 +184,13 @@ class TaskStatusController {
         return life.getEvents().stream().anyMatch(e -> TaskEvents.isTerminal(e.getType()));
     }
 
-    private static ResponseEntity<ApiResponse> ok(TaskLife life) {
-        return ResponseEntity.ok(ApiResponse.ok("ok", TaskView.of(life)));
+    private ResponseEntity<ApiResponse> ok(TaskLife life) {
+        return ResponseEntity.ok(ApiResponse.ok("ok", view(life)));
+    }
+
+    /** The task with its place in the queue, from the dispatcher's queue facts. */
+    private TaskView view(TaskLife life) {
+        return TaskView.of(life, readModels.queueFacts(life.getLicenseKey()));
     }
 
     private static ApiException notFound() {

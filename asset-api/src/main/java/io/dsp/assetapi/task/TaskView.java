@@ -2,6 +2,7 @@ package io.dsp.assetapi.task;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskLife;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What clients see of a task: its current status (the latest step that is not progress), whether it is done, the
@@ -25,6 +27,8 @@ public record TaskView(
         @JsonProperty("progress_message") String progressMessage,
         @JsonRawValue String result,
         @JsonProperty("error_msg") String errorMessage,
+        @JsonProperty("queue_position") Integer queuePosition,
+        @JsonProperty("waiting_in_queue") Long waitingInQueue,
         List<Step> events) {
 
     public record Step(
@@ -35,6 +39,14 @@ public record TaskView(
             @JsonProperty("delivery_count") Integer deliveryCount) {}
 
     public static TaskView of(TaskLife life) {
+        return of(life, Optional.empty());
+    }
+
+    /**
+     * The view with the task's place in its license's queue while it waits: {@code queue_position} (1 = released
+     * next) when it is among the first tasks the dispatcher listed, and how many of the license's tasks wait.
+     */
+    public static TaskView of(TaskLife life, Optional<QueueFacts> queue) {
         List<TaskEvent> events = life.getEvents().stream()
                 .sorted(Comparator.comparing(TaskEvent::getAt)
                         .thenComparing(e -> e.getType().ordinal()))
@@ -52,6 +64,12 @@ public record TaskView(
                 .filter(w -> w != null)
                 .reduce((a, b) -> b)
                 .orElse(null);
+        boolean waiting = current.getType() == TaskEventType.ACCEPTED || current.getType() == TaskEventType.QUEUED;
+        Optional<QueueFacts> facts = waiting ? queue : Optional.empty();
+        Integer position = facts.map(f -> f.getNextRequestIds().indexOf(life.getRequestId()))
+                .filter(index -> index >= 0)
+                .map(index -> index + 1)
+                .orElse(null);
         return new TaskView(
                 life.getRequestId(),
                 life.getTaskType(),
@@ -62,6 +80,8 @@ public record TaskView(
                 progress == null ? null : progress.getProgress().getMessage(),
                 current.getResultJson(),
                 current.getError() == null ? null : current.getError().getMessage(),
+                position,
+                facts.map(QueueFacts::getWaiting).orElse(null),
                 events.stream()
                         .map(e -> new Step(
                                 name(e.getType()), e.getAt(), e.getSource(), e.getWorkerId(), e.getDeliveryCount()))

@@ -3,6 +3,7 @@ package io.dsp.assetapi.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dsp.schemas.avro.DeleteAssetPayload;
+import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskError;
 import io.dsp.schemas.avro.TaskEvent;
@@ -14,6 +15,7 @@ import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TaskViewTest {
@@ -75,6 +77,46 @@ class TaskViewTest {
 
         assertThat(view.result()).isEqualTo("{\"id\":1,\"msg\":\"删除成功\"}");
         assertThat(view.done()).isTrue();
+    }
+
+    @Test
+    void aWaitingTaskShowsItsPlaceInItsLicensesQueue() {
+        QueueFacts facts = QueueFacts.newBuilder()
+                .setLicenseKey("LIC")
+                .setWaiting(7)
+                .setInFlight(3)
+                .setOldestWaitingSince(T0)
+                .setNextRequestIds(List.of("other-1", "r", "other-2"))
+                .setAt(T0)
+                .build();
+
+        TaskView waiting = TaskView.of(life(at(TaskEventType.ACCEPTED, 0).build()), Optional.of(facts));
+        TaskView running = TaskView.of(
+                life(
+                        at(TaskEventType.ACCEPTED, 0).build(),
+                        at(TaskEventType.DISPATCHED, 1).build()),
+                Optional.of(facts));
+
+        assertThat(waiting.queuePosition()).isEqualTo(2);
+        assertThat(waiting.waitingInQueue()).isEqualTo(7);
+        assertThat(running.queuePosition()).isNull();
+        assertThat(running.waitingInQueue()).isNull();
+    }
+
+    @Test
+    void aWaitingTaskBeyondTheListedOnesHasNoPositionButTheQueueLength() {
+        QueueFacts facts = QueueFacts.newBuilder()
+                .setLicenseKey("LIC")
+                .setWaiting(500)
+                .setInFlight(3)
+                .setNextRequestIds(List.of("a", "b"))
+                .setAt(T0)
+                .build();
+
+        TaskView view = TaskView.of(life(at(TaskEventType.QUEUED, 0).build()), Optional.of(facts));
+
+        assertThat(view.queuePosition()).isNull();
+        assertThat(view.waitingInQueue()).isEqualTo(500);
     }
 
     private static TaskEvent.Builder at(TaskEventType type, int seconds) {
