@@ -7,15 +7,14 @@ import io.dsp.schemas.avro.WorkerPresence;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.Topics;
-import io.dsp.testkit.DspInfrastructureInitializer;
 import io.dsp.testkit.KafkaTestBroker;
 import io.dsp.testkit.Licenses;
+import io.dsp.testkit.Services;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -119,13 +118,7 @@ final class SystemHop implements AutoCloseable {
     }
 
     private static ConfigurableApplicationContext start(SpringApplicationBuilder application) {
-        Map<String, Object> properties = new HashMap<>(DspInfrastructureInitializer.properties());
-        properties.put("server.port", 0);
-        properties.put("logging.level.root", "WARN");
-        String[] args = properties.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        return application.run(args);
+        return Services.start(application, Map.of("logging.level.root", "WARN"));
     }
 
     @Override

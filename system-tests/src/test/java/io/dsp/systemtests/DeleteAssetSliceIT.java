@@ -7,10 +7,9 @@ import io.dsp.assetapi.AssetApiApplication;
 import io.dsp.dispatcher.DispatcherApplication;
 import io.dsp.gpuconsumer.GpuConsumerApplication;
 import io.dsp.testkit.ApiClient;
-import io.dsp.testkit.DspInfrastructureInitializer;
 import io.dsp.testkit.Licenses;
+import io.dsp.testkit.Services;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -43,8 +41,8 @@ class DeleteAssetSliceIT {
 
     @BeforeAll
     static void startEdgeAndDispatcherAndProvisionALicense() {
-        assetApi = start(AssetApiApplication.builder(), Map.of());
-        dispatcher = start(DispatcherApplication.builder(), Map.of());
+        assetApi = Services.start(AssetApiApplication.builder(), Map.of());
+        dispatcher = Services.start(DispatcherApplication.builder(), Map.of());
         baseUrl = "http://127.0.0.1:"
                 + ((WebServerApplicationContext) assetApi).getWebServer().getPort();
         app = ApiClient.forLicense(baseUrl, LICENSE, "machine-1");
@@ -133,20 +131,9 @@ class DeleteAssetSliceIT {
 
     private static synchronized void ensureWorker() {
         if (worker == null) {
-            worker = start(GpuConsumerApplication.builder(), Map.of("dsp.gpu-consumer.heartbeat-interval", "1s"));
+            worker = Services.start(
+                    GpuConsumerApplication.builder(), Map.of("dsp.gpu-consumer.heartbeat-interval", "1s"));
         }
-    }
-
-    private static ConfigurableApplicationContext start(
-            SpringApplicationBuilder application, Map<String, Object> extra) {
-        Map<String, Object> properties = new HashMap<>(DspInfrastructureInitializer.properties());
-        properties.put("server.port", 0);
-        properties.putAll(extra);
-        // Command-line arguments, because builder properties are defaults that each service's own yml overrides.
-        String[] args = properties.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        return application.run(args);
     }
 
     private static JsonNode task(String requestId) {

@@ -7,10 +7,9 @@ import io.dsp.dispatcher.DispatcherApplication;
 import io.dsp.dispatcher.DispatcherIntegrationTest;
 import io.dsp.dispatcher.fleet.FleetView;
 import io.dsp.dispatcher.support.FleetDriver;
-import io.dsp.testkit.DspInfrastructureInitializer;
+import io.dsp.testkit.Services;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,11 +76,6 @@ class HandOverIT {
     }
 
     private static ConfigurableApplicationContext startSecondDispatcher() {
-        Map<String, Object> properties = new HashMap<>(DspInfrastructureInitializer.properties());
-        properties.put("server.port", 0);
-        String[] args = properties.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        return DispatcherApplication.builder().run(args);
+        return Services.start(DispatcherApplication.builder(), Map.of());
     }
 }

@@ -11,6 +11,7 @@ import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.KafkaTestBroker;
+import io.dsp.testkit.TopicTail;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.KafkaTestBroker;
+import io.dsp.testkit.TopicTail;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

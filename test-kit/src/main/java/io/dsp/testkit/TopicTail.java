@@ -1,7 +1,6 @@
-package io.dsp.dispatcher.support;
+package io.dsp.testkit;
 
 import io.dsp.schemas.topic.TopicSpec;
-import io.dsp.testkit.KafkaTestBroker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
