@@ -44,11 +44,7 @@ class AssetApiIT {
     @BeforeEach
     void provisionALicense() {
         license = "it-" + UUID.randomUUID();
-        Licenses.provisionActive(license);
-        app = ApiClient.forLicense(base(), license, "m1");
-        await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(
-                        () -> assertThat(app.get("/api/v1/tasks/none").msg()).isEqualTo("任务不存在或已过期"));
+        app = LicensedApp.provision(base(), license);
     }
 
     @Test

@@ -44,11 +44,7 @@ class AssetCatalogueIT {
     @BeforeEach
     void provisionALicense() {
         license = "assets-" + UUID.randomUUID();
-        Licenses.provisionActive(license);
-        app = ApiClient.forLicense(base(), license, "m1");
-        await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(
-                        () -> assertThat(app.get("/api/asset/list").code()).isZero());
+        app = LicensedApp.provision(base(), license);
     }
 
     @Test

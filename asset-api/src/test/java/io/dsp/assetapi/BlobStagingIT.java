@@ -3,15 +3,12 @@ package io.dsp.assetapi;
 import static io.dsp.assetapi.AssetCatalogueIT.md5;
 import static io.dsp.assetapi.AssetCatalogueIT.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.dsp.assetapi.Http.Part;
 import io.dsp.testkit.ApiClient;
-import io.dsp.testkit.Licenses;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,11 +26,7 @@ class BlobStagingIT {
     @BeforeEach
     void provisionALicense() {
         license = "staging-" + UUID.randomUUID();
-        Licenses.provisionActive(license);
-        app = ApiClient.forLicense(base(), license, "m1");
-        await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(
-                        () -> assertThat(app.get("/api/asset/list").code()).isZero());
+        app = LicensedApp.provision(base(), license);
     }
 
     @Test

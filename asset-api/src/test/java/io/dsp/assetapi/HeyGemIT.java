@@ -35,11 +35,7 @@ class HeyGemIT {
     @BeforeEach
     void provisionALicense() {
         license = "heygem-" + UUID.randomUUID();
-        Licenses.provisionActive(license);
-        app = ApiClient.forLicense(base(), license, "m1");
-        await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(
-                        () -> assertThat(app.get("/api/asset/list").code()).isZero());
+        app = LicensedApp.provision(base(), license);
     }
 
     @Test

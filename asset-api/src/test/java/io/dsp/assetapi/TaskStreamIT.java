@@ -43,11 +43,7 @@ class TaskStreamIT {
     @BeforeEach
     void submitATask() {
         license = "stream-" + UUID.randomUUID();
-        Licenses.provisionActive(license);
-        app = ApiClient.forLicense(base(), license, "m1");
-        await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(
-                        () -> assertThat(app.get("/api/asset/list").code()).isZero());
+        app = LicensedApp.provision(base(), license);
         requestId = app.postJson("/api/v1/tasks", "{\"task_type\":\"echo_test\",\"payload\":{}}")
                 .data()
                 .path("request_id")

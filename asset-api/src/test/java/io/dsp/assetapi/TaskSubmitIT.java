@@ -39,11 +39,7 @@ class TaskSubmitIT {
     @BeforeEach
     void provisionALicenseWithStagedInputs() {
         license = "v1-" + UUID.randomUUID();
-        Licenses.provisionActive(license);
-        app = ApiClient.forLicense(base(), license, "m1");
-        await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(
-                        () -> assertThat(app.get("/api/asset/list").code()).isZero());
+        app = LicensedApp.provision(base(), license);
         byte[] content = randomBytes(256);
         audio = Http.multipart(
                         base() + "/api/heygem/upload_file",

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dsp.dispatcher.DispatcherIntegrationTest;
-import io.dsp.dispatcher.fleet.FleetView;
 import io.dsp.dispatcher.support.FleetDriver;
+import io.dsp.dispatcher.support.QuietFleetTest;
 import io.dsp.testkit.KafkaTestBroker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,33 +17,25 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /** One tenant's flood never makes another tenant wait behind it. */
 @DispatcherIntegrationTest
-class FloodFairnessIT {
+class FloodFairnessIT extends QuietFleetTest {
 
     /** How long the simulated fleet takes per task, at most: finishing happens on this beat. */
     static final Duration TASK_BEAT = Duration.ofMillis(250);
 
-    @Autowired
-    FleetView view;
-
-    FleetDriver fleet;
     ScheduledExecutorService gpus;
 
     @BeforeEach
-    void startWithAQuietFleet() {
-        fleet = new FleetDriver(view);
-        fleet.awaitQuietFleet();
+    void startTheExtras() {
         gpus = Executors.newSingleThreadScheduledExecutor();
     }
 
     @AfterEach
-    void leaveAQuietFleet() throws Exception {
+    void stopTheExtras() throws Exception {
         gpus.shutdownNow();
         gpus.awaitTermination(10, TimeUnit.SECONDS);
-        fleet.close();
     }
 
     @Test

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.dsp.dispatcher.DispatcherApplication;
 import io.dsp.dispatcher.DispatcherIntegrationTest;
-import io.dsp.dispatcher.fleet.FleetView;
 import io.dsp.dispatcher.support.FleetDriver;
+import io.dsp.dispatcher.support.QuietFleetTest;
 import io.dsp.testkit.Services;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,31 +15,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Several dispatcher instances share the tenants; instances joining and leaving mid-stream release nothing twice. */
 @DispatcherIntegrationTest
-class HandOverIT {
-
-    @Autowired
-    FleetView view;
-
-    FleetDriver fleet;
-
-    @BeforeEach
-    void startWithAQuietFleet() {
-        fleet = new FleetDriver(view);
-        fleet.awaitQuietFleet();
-    }
-
-    @AfterEach
-    void leaveAQuietFleet() throws Exception {
-        fleet.close();
-    }
+class HandOverIT extends QuietFleetTest {
 
     @Test
     void everyTaskIsReleasedExactlyOnceWhileASecondInstanceJoinsAndThenLeaves() {

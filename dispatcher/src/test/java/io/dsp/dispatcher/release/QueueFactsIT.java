@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dsp.dispatcher.DispatcherIntegrationTest;
-import io.dsp.dispatcher.fleet.FleetView;
 import io.dsp.dispatcher.support.FleetDriver;
+import io.dsp.dispatcher.support.QuietFleetTest;
 import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.TopicTail;
@@ -15,29 +15,21 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /** The dispatcher tells everyone else what waits per license: count, oldest wait and the order of release. */
 @DispatcherIntegrationTest
-class QueueFactsIT {
+class QueueFactsIT extends QuietFleetTest {
 
-    @Autowired
-    FleetView view;
-
-    FleetDriver fleet;
     TopicTail<String, QueueFacts> facts;
 
     @BeforeEach
-    void startWithAQuietFleet() {
-        fleet = new FleetDriver(view);
-        fleet.awaitQuietFleet();
+    void startTheExtras() {
         facts = TopicTail.fromEnd(Topics.QUEUE_FACTS);
     }
 
     @AfterEach
-    void leaveAQuietFleet() throws Exception {
+    void stopTheExtras() throws Exception {
         facts.close();
-        fleet.close();
     }
 
     @Test

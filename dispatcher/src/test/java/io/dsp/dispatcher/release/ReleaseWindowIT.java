@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.dsp.dispatcher.DispatcherIntegrationTest;
-import io.dsp.dispatcher.fleet.FleetView;
 import io.dsp.dispatcher.support.FleetDriver;
+import io.dsp.dispatcher.support.QuietFleetTest;
 import io.dsp.schemas.avro.DeleteAssetPayload;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
@@ -21,35 +21,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The release window against a real broker: tasks wait in their tenant topic while no worker is online, and the
  * dispatcher forwards exactly the free slots plus the prefetch (default 1) to {@code dsp.dispatch}.
  */
 @DispatcherIntegrationTest
-class ReleaseWindowIT {
+class ReleaseWindowIT extends QuietFleetTest {
 
     private static final Duration QUIET = Duration.ofSeconds(2);
-
-    @Autowired
-    FleetView view;
-
-    FleetDriver fleet;
-
-    @BeforeEach
-    void startWithAQuietFleet() {
-        fleet = new FleetDriver(view);
-        fleet.awaitQuietFleet();
-    }
-
-    @AfterEach
-    void leaveAQuietFleet() throws InterruptedException {
-        fleet.close();
-    }
 
     @Test
     void releasesNothingWhileNoWorkerIsOnline() throws Exception {

@@ -4,35 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dsp.dispatcher.DispatcherIntegrationTest;
-import io.dsp.dispatcher.fleet.FleetView;
 import io.dsp.dispatcher.support.FleetDriver;
+import io.dsp.dispatcher.support.QuietFleetTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /** Fairness against a real broker: a tenant with a long backlog does not hold back a tenant with a short one. */
 @DispatcherIntegrationTest
-class RoundRobinReleaseIT {
-
-    @Autowired
-    FleetView view;
-
-    FleetDriver fleet;
-
-    @BeforeEach
-    void startWithAQuietFleet() {
-        fleet = new FleetDriver(view);
-        fleet.awaitQuietFleet();
-    }
-
-    @AfterEach
-    void leaveAQuietFleet() throws InterruptedException {
-        fleet.close();
-    }
+class RoundRobinReleaseIT extends QuietFleetTest {
 
     @Test
     void releasesASmallTenantsTasksAmongTheFirstDespiteABigTenantsBacklog() {

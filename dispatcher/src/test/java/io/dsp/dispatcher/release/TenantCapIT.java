@@ -4,37 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dsp.dispatcher.DispatcherIntegrationTest;
-import io.dsp.dispatcher.fleet.FleetView;
 import io.dsp.dispatcher.support.FleetDriver;
+import io.dsp.dispatcher.support.QuietFleetTest;
 import io.dsp.schemas.avro.TaskEventType;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /** A license with its own in-flight cap never has more tasks running, however much room the fleet has. */
 @DispatcherIntegrationTest // which caps the license CAPPED at 2, for this test
-class TenantCapIT {
+class TenantCapIT extends QuietFleetTest {
 
     static final String CAPPED = "capped-tenant-it";
-
-    @Autowired
-    FleetView view;
-
-    FleetDriver fleet;
-
-    @BeforeEach
-    void startWithAQuietFleet() {
-        fleet = new FleetDriver(view);
-        fleet.awaitQuietFleet();
-    }
-
-    @AfterEach
-    void leaveAQuietFleet() throws Exception {
-        fleet.close();
-    }
 
     @Test
     void aCappedLicenseGetsNoMoreThanItsCapInFlightWhileOthersUseTheRestOfTheFleet() {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dsp.dispatcher.DispatcherIntegrationTest;
-import io.dsp.dispatcher.fleet.FleetView;
 import io.dsp.dispatcher.support.FleetDriver;
+import io.dsp.dispatcher.support.QuietFleetTest;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Groups;
 import io.dsp.testkit.KafkaTestBroker;
@@ -16,30 +16,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /** A record in a tenant topic that is no task does not block the tenant's tasks behind it. */
 @DispatcherIntegrationTest
-class UndecodableTaskIT {
-
-    @Autowired
-    FleetView view;
-
-    FleetDriver fleet;
-
-    @BeforeEach
-    void startWithAQuietFleet() {
-        fleet = new FleetDriver(view);
-        fleet.awaitQuietFleet();
-    }
-
-    @AfterEach
-    void leaveAQuietFleet() throws InterruptedException {
-        fleet.close();
-    }
+class UndecodableTaskIT extends QuietFleetTest {
 
     @Test
     void skipsARecordThatIsNoTaskAndReleasesTheTasksBehindIt() throws Exception {
