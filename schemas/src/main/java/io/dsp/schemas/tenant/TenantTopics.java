@@ -1,5 +1,6 @@
 package io.dsp.schemas.tenant;
 
+import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.serde.AvroSerde;
 import io.dsp.schemas.topic.TopicSpec;
@@ -15,7 +16,9 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The rule that turns a license key into its task topic, {@code dsp.tasks.<tenant>}.
+ * The rule that turns a license key into its task topics: {@code dsp.tasks.<tenant>} for normal work and
+ * {@code dsp.tasks.<tenant>.high} for high-priority work, so that a high-priority task never waits behind its own
+ * tenant's normal backlog (one partition each; the dispatcher reads both and prefers the high one).
  *
  * <p>The tenant part is the license key's UTF-8 bytes with {@code [A-Za-z0-9-]} kept as they are and every other byte
  * written as {@code _} followed by two upper-case hex digits ({@code "ab.c/d"} becomes {@code ab_2Ec_2Fd}). This is
@@ -34,8 +37,12 @@ public final class TenantTopics {
     /** Prefix of every tenant topic. */
     public static final String PREFIX = "dsp.tasks.";
 
-    /** Matches every tenant topic and nothing else in the catalogue; the dispatcher subscribes with it. */
-    public static final Pattern PATTERN = Pattern.compile(Pattern.quote(PREFIX) + "[A-Za-z0-9_-]+");
+    /** Suffix of a tenant's high-priority topic; the tenant part never contains {@code .}, so it cannot collide. */
+    public static final String HIGH_SUFFIX = ".high";
+
+    /** Matches every tenant topic (normal and high) and nothing else in the catalogue; the dispatcher subscribes with it. */
+    public static final Pattern PATTERN =
+            Pattern.compile(Pattern.quote(PREFIX) + "[A-Za-z0-9_-]+(" + Pattern.quote(HIGH_SUFFIX) + ")?");
 
     /** Longest tenant part written in plain encoding. */
     static final int MAX_ENCODED = 180;
@@ -52,14 +59,41 @@ public final class TenantTopics {
 
     private TenantTopics() {}
 
-    /** The task topic of this license key. */
+    /** The (normal-priority) task topic of this license key. */
     public static String topicName(String licenseKey) {
         return PREFIX + tenantOf(licenseKey);
     }
 
-    /** The task topic of this license key, with its types and configs. */
+    /** The task topic of this license key for tasks of this priority. */
+    public static String topicName(String licenseKey, Priority priority) {
+        return priority == Priority.HIGH ? topicName(licenseKey) + HIGH_SUFFIX : topicName(licenseKey);
+    }
+
+    /** The (normal-priority) task topic of this license key, with its types and configs. */
     public static TopicSpec<String, TaskRequested> forLicense(String licenseKey) {
-        return new TopicSpec<>(topicName(licenseKey), Serdes.String(), VALUE_SERDE, 1, CONFIGS);
+        return forLicense(licenseKey, Priority.NORMAL);
+    }
+
+    /** The task topic of this license key for this priority, with its types and configs. */
+    public static TopicSpec<String, TaskRequested> forLicense(String licenseKey, Priority priority) {
+        return new TopicSpec<>(topicName(licenseKey, priority), Serdes.String(), VALUE_SERDE, 1, CONFIGS);
+    }
+
+    /** The topic a task belongs in: its license's topic for its priority. */
+    public static TopicSpec<String, TaskRequested> forTask(TaskRequested task) {
+        return forLicense(task.getLicenseKey(), task.getPriority());
+    }
+
+    /** The priority of the tasks in a tenant topic. */
+    public static Priority priorityOf(String tenantTopic) {
+        return tenantTopic.endsWith(HIGH_SUFFIX) ? Priority.HIGH : Priority.NORMAL;
+    }
+
+    /** The normal-priority topic of the tenant that owns this tenant topic (itself when it is the normal one). */
+    public static String normalTopicOf(String tenantTopic) {
+        return tenantTopic.endsWith(HIGH_SUFFIX)
+                ? tenantTopic.substring(0, tenantTopic.length() - HIGH_SUFFIX.length())
+                : tenantTopic;
     }
 
     /** The task in a record read from any tenant topic; {@code null} for a tombstone. */

@@ -5,8 +5,11 @@ import io.dsp.schemas.avro.DeadLetter;
 import io.dsp.schemas.avro.DeviceBinding;
 import io.dsp.schemas.avro.License;
 import io.dsp.schemas.avro.QueueFacts;
+import io.dsp.schemas.avro.RelayFrame;
+import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.avro.WorkerCommand;
 import io.dsp.schemas.avro.WorkerPresence;
 import io.dsp.schemas.serde.AvroSerde;
 import java.time.Duration;
@@ -95,9 +98,52 @@ public final class Topics {
     public static final TopicSpec<String, String> ASSET_IDS =
             new TopicSpec<>("dsp.asset-ids", KEY, Serdes.String(), 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, DAYS_7));
 
+    /**
+     * Commands about one task (cancel), keyed by request id so they stay in order with each other. Read by the
+     * dispatcher (skips waiting tasks), workers and the gateway (stop running ones).
+     */
+    public static final TopicSpec<String, TaskControl> TASK_CONTROL = new TopicSpec<>(
+            "dsp.task-control",
+            KEY,
+            AvroSerde.of(TaskControl.class),
+            1,
+            Map.of(TopicConfig.RETENTION_MS_CONFIG, DAYS_7));
+
+    /** Operators' desired state per worker (drain / undrain), keyed by worker id; compacted, a tombstone clears it. */
+    public static final TopicSpec<String, WorkerCommand> WORKER_COMMANDS = new TopicSpec<>(
+            "dsp.worker-commands",
+            KEY,
+            AvroSerde.of(WorkerCommand.class),
+            1,
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+
+    /**
+     * Legacy frames for connections on any gateway instance (results, status answers, boot triggers), keyed by the
+     * target address. Short retention: a frame nobody could deliver within the hour is of no use.
+     */
+    public static final TopicSpec<String, RelayFrame> GATEWAY_RELAY = new TopicSpec<>(
+            "dsp.gateway-relay",
+            KEY,
+            AvroSerde.of(RelayFrame.class),
+            1,
+            Map.of(
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    String.valueOf(Duration.ofHours(1).toMillis())));
+
     /** Every shared topic, for provisioning. */
     public static final List<TopicSpec<?, ?>> SHARED = List.of(
-            DISPATCH, TASK_EVENTS, ASSETS, WORKERS, DEAD_LETTERS, LICENSES, QUEUE_FACTS, DEVICE_BINDINGS, ASSET_IDS);
+            DISPATCH,
+            TASK_EVENTS,
+            ASSETS,
+            WORKERS,
+            DEAD_LETTERS,
+            LICENSES,
+            QUEUE_FACTS,
+            DEVICE_BINDINGS,
+            ASSET_IDS,
+            TASK_CONTROL,
+            WORKER_COMMANDS,
+            GATEWAY_RELAY);
 
     private Topics() {}
 }

@@ -5,9 +5,12 @@ import io.dsp.schemas.avro.DeadLetter;
 import io.dsp.schemas.avro.DeviceBinding;
 import io.dsp.schemas.avro.License;
 import io.dsp.schemas.avro.QueueFacts;
+import io.dsp.schemas.avro.RelayFrame;
+import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskLife;
 import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.avro.WorkerCommand;
 import io.dsp.schemas.avro.WorkerPresence;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -24,7 +27,10 @@ final class Contracts {
             License.class,
             QueueFacts.class,
             TaskLife.class,
-            DeviceBinding.class);
+            DeviceBinding.class,
+            TaskControl.class,
+            WorkerCommand.class,
+            RelayFrame.class);
 
     private Contracts() {}
 }

@@ -3,6 +3,7 @@ package io.dsp.schemas.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dsp.schemas.avro.Priority;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -119,5 +120,28 @@ class TenantTopicsTest {
 
         Topic.validate(topic);
         assertThat(TenantTopics.isTenantTopic(topic)).isTrue();
+    }
+
+    @Property(tries = 1000)
+    void aHighPriorityTopicIsATenantTopicThatNoNormalTopicCanEqual(
+            @ForAll @StringLength(min = 1, max = 300) String a, @ForAll @StringLength(min = 1, max = 300) String b) {
+        String high = TenantTopics.topicName(a, Priority.HIGH);
+
+        assertThat(TenantTopics.isTenantTopic(high)).isTrue();
+        assertThat(Topic.isValid(high)).isTrue();
+        assertThat(TenantTopics.priorityOf(high)).isEqualTo(Priority.HIGH);
+        assertThat(TenantTopics.normalTopicOf(high)).isEqualTo(TenantTopics.topicName(a));
+        assertThat(high).isNotEqualTo(TenantTopics.topicName(b));
+        assertThat(Topic.hasCollision(high, TenantTopics.topicName(b))).isFalse();
+    }
+
+    @Test
+    void aNormalTopicKeepsItsNameAndPriority() {
+        String normal = TenantTopics.topicName("lic-1", Priority.NORMAL);
+
+        assertThat(normal).isEqualTo("dsp.tasks.lic-1");
+        assertThat(TenantTopics.priorityOf(normal)).isEqualTo(Priority.NORMAL);
+        assertThat(TenantTopics.normalTopicOf(normal)).isEqualTo(normal);
+        assertThat(TenantTopics.isTenantTopic("dsp.tasks.lic-1.low")).isFalse();
     }
 }

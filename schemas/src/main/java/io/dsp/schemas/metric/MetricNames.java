@@ -1,0 +1,60 @@
+package io.dsp.schemas.metric;
+
+/**
+ * Every metric name the services publish (Micrometer, exported at {@code /actuator/prometheus} with {@code .} turned
+ * into {@code _} and unit suffixes added), in one place, so dashboards, alerts and code agree. Tag keys are below.
+ */
+public final class MetricNames {
+
+    /** Counter: tasks accepted at an edge (asset-api, gateway). Tags: {@link #TAG_TASK_TYPE}, {@link #TAG_SOURCE}. */
+    public static final String TASKS_ACCEPTED = "dsp.tasks.accepted";
+
+    /** Counter: tasks released into {@code dsp.dispatch} by the dispatcher. Tags: {@link #TAG_TASK_TYPE}. */
+    public static final String TASKS_DISPATCHED = "dsp.tasks.dispatched";
+
+    /** Counter: tasks that ended well on a worker. Tags: {@link #TAG_TASK_TYPE}, {@link #TAG_SOURCE}. */
+    public static final String TASKS_SUCCEEDED = "dsp.tasks.succeeded";
+
+    /** Counter: tasks that ended in failure on a worker. Tags: {@link #TAG_TASK_TYPE}, {@link #TAG_SOURCE}. */
+    public static final String TASKS_FAILED = "dsp.tasks.failed";
+
+    /** Counter: tasks written to {@code dsp.dead-letters}. Tags: {@link #TAG_TASK_TYPE}, {@code reason}. */
+    public static final String TASKS_DEAD_LETTERED = "dsp.tasks.dead_lettered";
+
+    /** Counter: tasks cancelled before or while running. Tags: {@link #TAG_TASK_TYPE}, {@link #TAG_SOURCE}. */
+    public static final String TASKS_CANCELLED = "dsp.tasks.cancelled";
+
+    /** Timer (histogram): accepted at the edge to released into {@code dsp.dispatch}. Tags: {@link #TAG_PRIORITY}. */
+    public static final String DISPATCH_LATENCY = "dsp.dispatch.latency";
+
+    /** Timer (histogram): started to terminal on a worker. Tags: {@link #TAG_TASK_TYPE}, {@link #TAG_OUTCOME}. */
+    public static final String TASK_DURATION = "dsp.task.duration";
+
+    /** Gauge: tasks waiting in a tenant's topics. Tags: {@link #TAG_TENANT} (masked license key). */
+    public static final String BACKLOG = "dsp.backlog";
+
+    /** Gauge: age in seconds of the oldest waiting task of a tenant. Tags: {@link #TAG_TENANT}. */
+    public static final String OLDEST_WAIT = "dsp.backlog.oldest.age";
+
+    /** Gauge: tasks a worker is running now. Tags: {@link #TAG_WORKER}. */
+    public static final String WORKER_IN_FLIGHT = "dsp.worker.in_flight";
+
+    /** Gauge: live fleet members. Tags: {@code kind} (native, legacy). */
+    public static final String WORKERS_ONLINE = "dsp.workers.online";
+
+    /** Gauge: open WebSocket connections on a gateway. Tags: {@link #TAG_ROLE} (worker, gpu_monitor, client). */
+    public static final String WS_CONNECTIONS = "dsp.ws.connections";
+
+    /** Counter: inputs refused at an edge (bad frame, bad body, auth). Tags: {@link #TAG_SOURCE}, {@code reason}. */
+    public static final String INPUT_REJECTED = "dsp.input.rejected";
+
+    public static final String TAG_TASK_TYPE = "task_type";
+    public static final String TAG_SOURCE = "source";
+    public static final String TAG_OUTCOME = "outcome";
+    public static final String TAG_PRIORITY = "priority";
+    public static final String TAG_TENANT = "tenant";
+    public static final String TAG_WORKER = "worker";
+    public static final String TAG_ROLE = "role";
+
+    private MetricNames() {}
+}
