@@ -22,7 +22,8 @@ import org.springframework.test.context.TestPropertySource;
             "dsp.asset-api.blobs.max-file-size=" + AssetApiIntegrationTest.MAX_FILE_KB + "KB",
             "dsp.asset-api.limits.requests-per-window=" + AssetApiIntegrationTest.RATE_LIMIT,
             "dsp.asset-api.limits.window=1h",
-            "dsp.asset-api.tasks.generic-types=echo_test"
+            "dsp.asset-api.tasks.generic-types=echo_test",
+            "dsp.asset-api.limits.high-per-window=" + AssetApiIntegrationTest.HIGH_LIMIT
         })
 public @interface AssetApiIntegrationTest {
 
@@ -31,4 +32,6 @@ public @interface AssetApiIntegrationTest {
     int MAX_FILE_KB = 64;
     /** Per license per hour: far above what one test sends, so only the rate-limit tests reach it. */
     int RATE_LIMIT = 100;
+    /** High-priority submissions per license per hour. */
+    int HIGH_LIMIT = 3;
 }

@@ -2,13 +2,16 @@ package io.dsp.assetapi.heygem;
 
 import io.dsp.assetapi.fleet.FleetStatus;
 import io.dsp.assetapi.license.AuthenticatedLicense;
+import io.dsp.assetapi.limits.HighPriorityQuota;
 import io.dsp.assetapi.limits.InFlightCaps;
 import io.dsp.assetapi.readmodel.ReadModels;
+import io.dsp.assetapi.task.Priorities;
 import io.dsp.assetapi.task.TaskIntake;
 import io.dsp.assetapi.task.TaskView;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.assetapi.web.ApiResponse;
 import io.dsp.schemas.avro.HeyGemSubmitPayload;
+import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskLife;
 import io.dsp.schemas.avro.TaskRequested;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,26 +42,37 @@ class HeyGemController {
     private final HeyGemInputs inputs;
     private final ReadModels readModels;
     private final InFlightCaps caps;
+    private final HighPriorityQuota highQuota;
 
     HeyGemController(
-            TaskIntake intake, FleetStatus fleet, HeyGemInputs inputs, ReadModels readModels, InFlightCaps caps) {
+            TaskIntake intake,
+            FleetStatus fleet,
+            HeyGemInputs inputs,
+            ReadModels readModels,
+            InFlightCaps caps,
+            HighPriorityQuota highQuota) {
         this.intake = intake;
         this.fleet = fleet;
         this.inputs = inputs;
         this.readModels = readModels;
         this.caps = caps;
+        this.highQuota = highQuota;
     }
 
     @PostMapping("/api/heygem/task/submit")
     ApiResponse submit(@RequestBody Map<String, Object> body, HttpServletRequest request) {
         AuthenticatedLicense license = AuthenticatedLicense.of(request);
+        Priority priority = Priorities.parse(body.get("priority"));
         HeyGemSubmitPayload payload = inputs.payload(body);
         boolean online = fleet.anyWorkerOnline();
-        TaskRequested task =
-                caps.admit(license, TASK_TYPE, () -> intake.submit(license, TASK_TYPE, payload, "heygem_", online));
+        TaskRequested task = caps.admit(license, TASK_TYPE, () -> {
+            highQuota.acquire(license, priority);
+            return intake.submit(license, TASK_TYPE, payload, "heygem_", priority, online);
+        });
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("task_id", task.getRequestId());
         data.put("request_id", task.getRequestId());
+        data.put("priority", Priorities.name(priority));
         if (online) {
             data.put("status", "submitted");
             data.put("msg", "任务已提交到 GPU 服务器");
@@ -89,6 +103,7 @@ class HeyGemController {
         data.put("task_id", view.requestId());
         data.put("request_id", view.requestId());
         data.put("task_type", view.taskType());
+        data.put("priority", view.priority());
         data.put("status", legacyStatus(view.status()));
         data.put("done", view.done());
         data.put("progress", "succeeded".equals(view.status()) ? Integer.valueOf(100) : view.progress());

@@ -24,12 +24,22 @@ final class LocalRateLimiter implements RateLimiter {
 
     @Override
     public boolean tryAcquire(String licenseKey) {
+        return count(licenseKey, settings.requestsPerWindow());
+    }
+
+    @Override
+    public boolean tryAcquire(String scope, String licenseKey, int limit) {
+        // A newline cannot occur in a scope name, so scoped counts never meet the plain ones.
+        return count(scope + "\n" + licenseKey, limit);
+    }
+
+    private boolean count(String key, int limit) {
         long index = clock.millis() / settings.window().toMillis();
         Window window = windows.compute(
-                licenseKey, (k, w) -> w == null || w.index() != index ? new Window(index, new AtomicInteger()) : w);
+                key, (k, w) -> w == null || w.index() != index ? new Window(index, new AtomicInteger()) : w);
         if (windows.size() > 100_000) {
             windows.values().removeIf(w -> w.index() != index);
         }
-        return window.count().incrementAndGet() <= settings.requestsPerWindow();
+        return window.count().incrementAndGet() <= limit;
     }
 }

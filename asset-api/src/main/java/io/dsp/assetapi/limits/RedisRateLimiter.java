@@ -38,17 +38,31 @@ final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     @Override
     public boolean tryAcquire(String licenseKey) {
+        return count(
+                "dsp:rate:" + hash(licenseKey), settings.requestsPerWindow(), () -> fallback.tryAcquire(licenseKey));
+    }
+
+    /** Scoped counts live under {@code dsp:rate-<scope>:<hash>:<window>}, apart from the plain ones. */
+    @Override
+    public boolean tryAcquire(String scope, String licenseKey, int limit) {
+        return count(
+                "dsp:rate-" + scope + ":" + hash(licenseKey),
+                limit,
+                () -> fallback.tryAcquire(scope, licenseKey, limit));
+    }
+
+    private boolean count(String prefix, int limit, java.util.function.BooleanSupplier local) {
         long windowMillis = settings.window().toMillis();
         long index = clock.millis() / windowMillis;
-        String key = "dsp:rate:" + hash(licenseKey) + ":" + index;
+        String key = prefix + ":" + index;
         try {
             Long count = connection
                     .sync()
                     .eval(SCRIPT, ScriptOutputType.INTEGER, new String[] {key}, String.valueOf(windowMillis * 2));
-            return count <= settings.requestsPerWindow();
+            return count <= limit;
         } catch (RuntimeException e) {
             log.warn("rate limit store unreachable, counting locally: {}", e.toString());
-            return fallback.tryAcquire(licenseKey);
+            return local.getAsBoolean();
         }
     }
 

@@ -10,7 +10,6 @@ import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.tenant.TenantTopics;
-import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.topic.Topics;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -39,14 +38,13 @@ public class TaskIntake {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KafkaTemplate<byte[], byte[]> kafka;
-    private final TopicProvisioner provisioner;
+    private final TaskTopics topics;
     private final AssetApiSettings settings;
     private final Clock clock;
 
-    TaskIntake(
-            KafkaTemplate<byte[], byte[]> kafka, TopicProvisioner provisioner, AssetApiSettings settings, Clock clock) {
+    TaskIntake(KafkaTemplate<byte[], byte[]> kafka, TaskTopics topics, AssetApiSettings settings, Clock clock) {
         this.kafka = kafka;
-        this.provisioner = provisioner;
+        this.topics = topics;
         this.settings = settings;
         this.clock = clock;
     }
@@ -59,28 +57,48 @@ public class TaskIntake {
      */
     public TaskRequested submit(
             AuthenticatedLicense license, String taskType, Object payload, String requestIdPrefix, boolean gpuOnline) {
-        return submitAs(license, taskType, payload, requestIdPrefix + uniqueSuffix(clock.instant()), gpuOnline);
+        return submit(license, taskType, payload, requestIdPrefix, Priority.NORMAL, gpuOnline);
+    }
+
+    /** Accepts one task of this priority (its license's high-priority topic for {@code HIGH}). */
+    public TaskRequested submit(
+            AuthenticatedLicense license,
+            String taskType,
+            Object payload,
+            String requestIdPrefix,
+            Priority priority,
+            boolean gpuOnline) {
+        return submitAs(
+                license, taskType, payload, requestIdPrefix + uniqueSuffix(clock.instant()), priority, gpuOnline);
     }
 
     /** Accepts one task under a request id the caller chose (an idempotency key's id). */
     public TaskRequested submitAs(
-            AuthenticatedLicense license, String taskType, Object payload, String requestId, boolean gpuOnline) {
+            AuthenticatedLicense license,
+            String taskType,
+            Object payload,
+            String requestId,
+            Priority priority,
+            boolean gpuOnline) {
         Instant now = clock.instant();
         TaskRequested task = TaskRequested.newBuilder()
                 .setRequestId(requestId)
                 .setLicenseKey(license.licenseKey())
                 .setTaskType(taskType)
                 .setPayload(payload)
-                .setPriority(Priority.NORMAL)
+                .setPriority(priority)
                 .setRequestedAt(now)
                 .setOrigin(new TaskOrigin(TaskChannel.HTTP, settings.nodeId(), null, license.deviceType()))
                 .build();
-        String topic = provisioner.ensureTenantTopic(license.licenseKey());
-        CompletableFuture<?> queued =
-                kafka.send(TenantTopics.forLicense(license.licenseKey()).record(task.getRequestId(), task));
+        String topic = topics.ensure(license.licenseKey(), priority).name();
+        CompletableFuture<?> queued = kafka.send(TenantTopics.forTask(task).record(task.getRequestId(), task));
+        // The origin and priority travel on ACCEPTED, so any reader (status, gateway routing) has them.
         CompletableFuture<?> accepted = kafka.send(Topics.TASK_EVENTS.record(
                 task.getRequestId(),
-                TaskEvents.about(task, TaskEventType.ACCEPTED, SOURCE, now).build()));
+                TaskEvents.about(task, TaskEventType.ACCEPTED, SOURCE, now)
+                        .setOrigin(task.getOrigin())
+                        .setPriority(task.getPriority())
+                        .build()));
         CompletableFuture<?> waiting = gpuOnline
                 ? CompletableFuture.completedFuture(null)
                 : kafka.send(Topics.TASK_EVENTS.record(
@@ -89,9 +107,10 @@ public class TaskIntake {
                                 .build()));
         await(CompletableFuture.allOf(queued, accepted, waiting), task);
         log.info(
-                "accepted task requestId={} taskType={} license={} topic={}",
+                "accepted task requestId={} taskType={} priority={} license={} topic={}",
                 task.getRequestId(),
                 taskType,
+                Priorities.name(priority),
                 license.masked(),
                 topic);
         return task;

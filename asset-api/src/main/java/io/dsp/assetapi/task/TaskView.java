@@ -2,6 +2,7 @@ package io.dsp.assetapi.task;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
@@ -16,12 +17,16 @@ import java.util.Optional;
 /**
  * What clients see of a task: its current status (the latest step that is not progress), whether it is done, the
  * latest progress, the result or error, and every step with its time. Field names follow the legacy snake_case.
+ * {@code priority} comes from the ACCEPTED step ({@code normal} when an edge recorded none); {@code cancel_requested}
+ * is true from a cancel command until the task's end is recorded; {@code estimated_wait_seconds} only while it waits.
  */
 public record TaskView(
         @JsonProperty("request_id") String requestId,
         @JsonProperty("task_type") String taskType,
+        String priority,
         String status,
         boolean done,
+        @JsonProperty("cancel_requested") boolean cancelRequested,
         @JsonProperty("worker_id") String workerId,
         Integer progress,
         @JsonProperty("progress_message") String progressMessage,
@@ -29,6 +34,7 @@ public record TaskView(
         @JsonProperty("error_msg") String errorMessage,
         @JsonProperty("queue_position") Integer queuePosition,
         @JsonProperty("waiting_in_queue") Long waitingInQueue,
+        @JsonProperty("estimated_wait_seconds") Long estimatedWaitSeconds,
         List<Step> events) {
 
     public record Step(
@@ -70,11 +76,18 @@ public record TaskView(
                 .filter(index -> index >= 0)
                 .map(index -> index + 1)
                 .orElse(null);
+        Priority priority = events.stream()
+                .filter(e -> e.getType() == TaskEventType.ACCEPTED && e.getPriority() != null)
+                .map(TaskEvent::getPriority)
+                .findFirst()
+                .orElse(Priority.NORMAL);
         return new TaskView(
                 life.getRequestId(),
                 life.getTaskType(),
+                Priorities.name(priority),
                 name(current.getType()),
                 TaskEvents.isTerminal(current.getType()),
+                false,
                 workerId,
                 progress == null ? null : progress.getProgress().getPercent(),
                 progress == null ? null : progress.getProgress().getMessage(),
@@ -82,10 +95,56 @@ public record TaskView(
                 current.getError() == null ? null : current.getError().getMessage(),
                 position,
                 facts.map(QueueFacts::getWaiting).orElse(null),
+                null,
                 events.stream()
                         .map(e -> new Step(
                                 name(e.getType()), e.getAt(), e.getSource(), e.getWorkerId(), e.getDeliveryCount()))
                         .toList());
+    }
+
+    /** Whether the task still waits to be released to a worker. */
+    public boolean waiting() {
+        return "accepted".equals(status) || "queued".equals(status);
+    }
+
+    /** This view, marked as having a cancel requested (until the actor records the task's end). */
+    public TaskView withCancelRequested(boolean requested) {
+        return new TaskView(
+                requestId,
+                taskType,
+                priority,
+                status,
+                done,
+                requested && !done,
+                workerId,
+                progress,
+                progressMessage,
+                result,
+                errorMessage,
+                queuePosition,
+                waitingInQueue,
+                estimatedWaitSeconds,
+                events);
+    }
+
+    /** This view with an estimated wait (null: nothing to estimate from). */
+    public TaskView withEstimatedWait(Long seconds) {
+        return new TaskView(
+                requestId,
+                taskType,
+                priority,
+                status,
+                done,
+                cancelRequested,
+                workerId,
+                progress,
+                progressMessage,
+                result,
+                errorMessage,
+                queuePosition,
+                waitingInQueue,
+                seconds,
+                events);
     }
 
     private static String name(TaskEventType type) {

@@ -5,13 +5,17 @@ import io.dsp.assetapi.asset.AssetDeletion;
 import io.dsp.assetapi.fleet.FleetStatus;
 import io.dsp.assetapi.heygem.HeyGemInputs;
 import io.dsp.assetapi.license.AuthenticatedLicense;
+import io.dsp.assetapi.limits.HighPriorityQuota;
 import io.dsp.assetapi.limits.InFlightCaps;
 import io.dsp.assetapi.readmodel.ReadModels;
+import io.dsp.assetapi.task.Priorities;
 import io.dsp.assetapi.task.TaskIntake;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.assetapi.web.ApiResponse;
 import io.dsp.schemas.avro.DeleteAssetPayload;
 import io.dsp.schemas.avro.GenericPayload;
+import io.dsp.schemas.avro.Priority;
+import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskLife;
 import io.dsp.schemas.avro.TaskRequested;
@@ -62,6 +66,7 @@ class TaskSubmitController {
     private final AssetDeletion deletion;
     private final TaskApiSettings settings;
     private final InFlightCaps caps;
+    private final HighPriorityQuota highQuota;
     private final Clock clock;
     /** Tasks this instance accepted under a key that the store may not show yet, with when. */
     private final Map<String, Accepted> recent = new ConcurrentHashMap<>();
@@ -76,6 +81,7 @@ class TaskSubmitController {
             AssetDeletion deletion,
             TaskApiSettings settings,
             InFlightCaps caps,
+            HighPriorityQuota highQuota,
             Clock clock) {
         this.intake = intake;
         this.fleet = fleet;
@@ -84,13 +90,15 @@ class TaskSubmitController {
         this.deletion = deletion;
         this.settings = settings;
         this.caps = caps;
+        this.highQuota = highQuota;
         this.clock = clock;
     }
 
     record Submission(
             @JsonProperty("task_type") String taskType,
             Map<String, Object> payload,
-            @JsonProperty("request_id") String requestId) {}
+            @JsonProperty("request_id") String requestId,
+            Object priority) {}
 
     @PostMapping("/api/v1/tasks")
     ResponseEntity<ApiResponse> submit(
@@ -106,10 +114,11 @@ class TaskSubmitController {
             throw new ApiException(HttpStatus.BAD_REQUEST, "缺少 task_type");
         }
         Map<String, Object> payload = submission.payload() == null ? Map.of() : submission.payload();
+        Priority priority = Priorities.parse(submission.priority());
         String key = key(idempotencyKey, submission.requestId());
         String type = submission.taskType().strip();
         if (key == null) {
-            return accepted(accept(license, type, payload, null), false);
+            return accepted(accept(license, type, payload, priority, null), false);
         }
         String requestId = "v1_" + derive(license.licenseKey(), key);
         Optional<Map<String, Object>> earlier = earlierAnswer(license, requestId);
@@ -122,26 +131,28 @@ class TaskSubmitController {
                 return accepted(earlier.get(), true);
             }
             forgetOld();
-            Map<String, Object> answer = accept(license, type, payload, requestId);
+            Map<String, Object> answer = accept(license, type, payload, priority, requestId);
             recent.put(requestId, new Accepted(answer, clock.instant()));
             return accepted(answer, false);
         }
     }
 
     private Map<String, Object> accept(
-            AuthenticatedLicense license, String type, Map<String, Object> payload, String requestId) throws Exception {
+            AuthenticatedLicense license, String type, Map<String, Object> payload, Priority priority, String requestId)
+            throws Exception {
         Object typed = payload(license, type, payload);
         boolean online = fleet.anyWorkerOnline();
-        TaskRequested task = caps.admit(
-                license,
-                type,
-                () -> requestId == null
-                        ? intake.submit(license, type, typed, prefix(type), online)
-                        : intake.submitAs(license, type, typed, requestId, online));
+        TaskRequested task = caps.admit(license, type, () -> {
+            // Counted only once everything else passed, so a refused submission never uses up the quota.
+            highQuota.acquire(license, priority);
+            return requestId == null
+                    ? intake.submit(license, type, typed, prefix(type), priority, online)
+                    : intake.submitAs(license, type, typed, requestId, priority, online);
+        });
         if (typed instanceof DeleteAssetPayload delete) {
             deletion.removeFromCatalogue(delete);
         }
-        return answer(task.getRequestId(), type, !online);
+        return answer(task.getRequestId(), type, priority, !online);
     }
 
     /** The typed payload of a registered type; a generic one only for configured types. */
@@ -175,13 +186,19 @@ class TaskSubmitController {
     /** The first answer again, rebuilt from the task's recorded steps: QUEUED was recorded iff no GPU was online. */
     private static Map<String, Object> answerOf(TaskLife life) {
         boolean queued = life.getEvents().stream().anyMatch(e -> e.getType() == TaskEventType.QUEUED);
-        return answer(life.getRequestId(), life.getTaskType(), queued);
+        Priority priority = life.getEvents().stream()
+                .filter(e -> e.getType() == TaskEventType.ACCEPTED && e.getPriority() != null)
+                .map(TaskEvent::getPriority)
+                .findFirst()
+                .orElse(Priority.NORMAL);
+        return answer(life.getRequestId(), life.getTaskType(), priority, queued);
     }
 
-    private static Map<String, Object> answer(String requestId, String type, boolean queued) {
+    private static Map<String, Object> answer(String requestId, String type, Priority priority, boolean queued) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("request_id", requestId);
         data.put("task_type", type);
+        data.put("priority", Priorities.name(priority));
         data.put("queued", queued);
         data.put("status_url", "/api/v1/tasks/" + requestId);
         return data;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class LocalRateLimiterTest {
 
     private static final LimitSettings THREE_PER_MINUTE =
-            new LimitSettings(3, Duration.ofMinutes(1), null, Duration.ofHours(2));
+            new LimitSettings(3, Duration.ofMinutes(1), null, Duration.ofHours(2), 2);
 
     @Test
     void aLicenseGetsItsRatePerWindowAndANewWindowStartsAfresh() {
@@ -43,5 +43,16 @@ class LocalRateLimiterTest {
 
         now.set(start.plusSeconds(60));
         assertThat(limiter.tryAcquire("A")).isTrue();
+    }
+
+    @Test
+    void aScopedLimitIsCountedApartFromThePlainOne() {
+        LocalRateLimiter limiter = new LocalRateLimiter(THREE_PER_MINUTE, Clock.systemUTC());
+
+        assertThat(limiter.tryAcquire("high", "A", 2)).isTrue();
+        assertThat(limiter.tryAcquire("high", "A", 2)).isTrue();
+        assertThat(limiter.tryAcquire("high", "A", 2)).isFalse();
+        assertThat(limiter.tryAcquire("A")).isTrue();
+        assertThat(limiter.tryAcquire("high", "B", 2)).isTrue();
     }
 }
