@@ -16,7 +16,9 @@ import org.springframework.validation.annotation.Validated;
  * @param nodeId instance name in task origins, presence and logs; blank (default) means {@code gateway-<random>}, new
  *     per start
  * @param nodeNumber 1-9999, the prefix of every connection number ({@code fd = nodeNumber * 10^7 + n}) so that
- *     {@code sender_fd} values are unique across instances; 0 (default) picks a random one per start
+ *     {@code sender_fd} values are unique across instances; 0 (default) takes the next number of the Redis counter
+ *     {@code dsp:gateway:node-seq} when Redis is configured (unique among the last 9999 starts), else a random one per
+ *     start (set distinct numbers when running several instances without Redis)
  * @param maxFrameBytes largest text frame accepted, in bytes; default 65536 (64 KiB); larger frames get an error
  * @param maxConnections open connections allowed at once; default 20000; further connections are refused
  * @param maxMessagesPerSecond frames one connection may send per second; default 50; the excess gets an error frame

@@ -14,14 +14,16 @@ import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.tenant.TenantTopics;
-import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.topic.Topics;
+import io.dsp.schemas.trace.TraceContext;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -42,9 +44,10 @@ public class ClientIntake {
     private static final String SOURCE = "gateway";
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern TASK_TYPE = Pattern.compile("[a-z0-9_.]{1,64}");
+    private static final Map<String, Priority> PRIORITIES = Map.of("normal", Priority.NORMAL, "high", Priority.HIGH);
 
     private final KafkaTemplate<byte[], byte[]> kafka;
-    private final TopicProvisioner provisioner;
+    private final TaskTopics topics;
     private final GatewaySettings settings;
     private final GatewayNode node;
     private final FleetWatch fleet;
@@ -54,7 +57,7 @@ public class ClientIntake {
 
     ClientIntake(
             KafkaTemplate<byte[], byte[]> kafka,
-            TopicProvisioner provisioner,
+            TaskTopics topics,
             GatewaySettings settings,
             GatewayNode node,
             FleetWatch fleet,
@@ -62,7 +65,7 @@ public class ClientIntake {
             JsonMapper json,
             Clock clock) {
         this.kafka = kafka;
-        this.provisioner = provisioner;
+        this.topics = topics;
         this.settings = settings;
         this.node = node;
         this.fleet = fleet;
@@ -85,6 +88,15 @@ public class ClientIntake {
         if (payloadNode != null && !payloadNode.isNull() && !payloadNode.isObject()) {
             return Frames.error("payload 必须是 JSON 对象", requestId);
         }
+        JsonNode priorityNode = frame.get("priority");
+        Priority priority = Priority.NORMAL;
+        if (priorityNode != null && !priorityNode.isNull()) {
+            String value = priorityNode.isString() ? priorityNode.asString().toLowerCase(Locale.ROOT) : "";
+            if (!PRIORITIES.containsKey(value)) {
+                return Frames.error("priority 只能是 high 或 normal", requestId);
+            }
+            priority = PRIORITIES.get(value);
+        }
         Object payload;
         try {
             payload = payloads.fromLegacy(taskType, payloadNode);
@@ -97,26 +109,35 @@ public class ClientIntake {
                 .setLicenseKey(client.key())
                 .setTaskType(taskType)
                 .setPayload(payload)
-                .setPriority(Priority.NORMAL)
+                .setPriority(priority)
                 .setRequestedAt(now)
                 .setOrigin(new TaskOrigin(
                         TaskChannel.WEBSOCKET, node.id(), String.valueOf(client.fd()), client.deviceType()))
                 .build();
         boolean online = fleet.isOnline();
         origins.remember(task);
+        // The caller's trace (a traceparent field of the frame) is continued, or one is started for this task.
+        TraceContext trace = TraceContext.continueOrStart(text(frame, TraceContext.HEADER));
         try {
-            provisioner.ensureTenantTopic(client.key());
+            topics.ensure(task);
             CompletableFuture<?> queued =
-                    kafka.send(TenantTopics.forLicense(client.key()).record(task.getRequestId(), task));
-            CompletableFuture<?> accepted = kafka.send(Topics.TASK_EVENTS.record(
-                    task.getRequestId(),
-                    TaskEvents.about(task, TaskEventType.ACCEPTED, SOURCE, now).build()));
+                    kafka.send(traced(TenantTopics.forTask(task).record(task.getRequestId(), task), trace));
+            CompletableFuture<?> accepted = kafka.send(traced(
+                    Topics.TASK_EVENTS.record(
+                            task.getRequestId(),
+                            TaskEvents.about(task, TaskEventType.ACCEPTED, SOURCE, now)
+                                    .setOrigin(task.getOrigin())
+                                    .setPriority(task.getPriority())
+                                    .build()),
+                    trace.child()));
             CompletableFuture<?> waiting = online
                     ? CompletableFuture.completedFuture(null)
-                    : kafka.send(Topics.TASK_EVENTS.record(
-                            task.getRequestId(),
-                            TaskEvents.about(task, TaskEventType.QUEUED, SOURCE, now)
-                                    .build()));
+                    : kafka.send(traced(
+                            Topics.TASK_EVENTS.record(
+                                    task.getRequestId(),
+                                    TaskEvents.about(task, TaskEventType.QUEUED, SOURCE, now)
+                                            .build()),
+                            trace.child()));
             CompletableFuture.allOf(queued, accepted, waiting)
                     .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -127,14 +148,21 @@ public class ClientIntake {
             return Frames.error("任务提交失败，请稍后重试", task.getRequestId());
         }
         log.info(
-                "accepted requestId={} taskType={} from fd={} online={}",
+                "accepted requestId={} taskType={} priority={} from fd={} online={} trace_id={}",
                 task.getRequestId(),
                 taskType,
+                priority,
                 client.fd(),
-                online);
+                online,
+                trace.traceId());
         return online
                 ? Frames.ack(task.getRequestId(), taskType, Frames.SUBMITTED_TEXT)
                 : Frames.powerOffline(task.getRequestId(), taskType, Frames.OFFLINE_QUEUED_TEXT, now);
+    }
+
+    private static ProducerRecord<byte[], byte[]> traced(ProducerRecord<byte[], byte[]> record, TraceContext trace) {
+        trace.writeTo(record.headers());
+        return record;
     }
 
     private static String text(JsonNode frame, String field) {

@@ -66,6 +66,11 @@ public final class Connection {
         sender.send(session, frame);
     }
 
+    /** Sends one frame that is already JSON text. */
+    public void sendText(String frame) {
+        sender.sendText(session, frame);
+    }
+
     public Instant lastSeen() {
         return lastSeen;
     }

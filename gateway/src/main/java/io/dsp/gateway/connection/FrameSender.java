@@ -22,11 +22,16 @@ final class FrameSender {
     }
 
     void send(WebSocketSession session, Map<String, Object> frame) {
+        sendText(session, json.writeValueAsString(frame));
+    }
+
+    /** Sends a frame that is already JSON text (a frame relayed by another instance, exactly as it was built there). */
+    void sendText(WebSocketSession session, String frame) {
         if (!session.isOpen()) {
             return;
         }
         try {
-            session.sendMessage(new TextMessage(json.writeValueAsString(frame)));
+            session.sendMessage(new TextMessage(frame));
         } catch (IOException | RuntimeException e) {
             log.debug("closing session {} that cannot take a frame: {}", session.getId(), e.toString());
             close(session, CloseStatus.SESSION_NOT_RELIABLE);

@@ -2,10 +2,10 @@ package io.dsp.gateway.feed;
 
 import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.license.LicenseRegistry;
+import io.dsp.gateway.relay.Relay;
 import io.dsp.gateway.routing.EventRouter;
-import io.dsp.gateway.routing.Origins;
+import io.dsp.schemas.avro.RelayFrame;
 import io.dsp.schemas.avro.TaskEvent;
-import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.topic.Topics;
 import java.time.Clock;
@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -33,21 +32,21 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.stereotype.Component;
 
 /**
- * One plain consumer (no group: every instance reads everything) feeding this instance's views: the license registry
- * and fleet presence from the start of their compacted topics, task origins from the last hour of {@code dsp.dispatch},
- * and task events from now on, routed to connections. Started before the WebSocket endpoint takes connections.
+ * One plain consumer (no group: every instance reads everything, each from its own position) feeding this instance's
+ * views: the license registry and fleet presence from the start of their compacted topics; task events (their
+ * {@code ACCEPTED} origins, results and progress, routed to connections) and relayed frames from this instance's start
+ * on. Started before the WebSocket endpoint takes connections.
  */
 @Component
 class TopicReader implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TopicReader.class);
-    private static final Duration ORIGIN_LOOKBACK = Duration.ofHours(1);
 
     private final Map<String, Object> config = new HashMap<>();
     private final Map<String, Object> adminConfig;
     private final LicenseRegistry licenses;
     private final FleetWatch fleet;
-    private final Origins origins;
+    private final Relay relay;
     private final EventRouter router;
     private final Clock clock;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -60,7 +59,7 @@ class TopicReader implements SmartLifecycle {
             KafkaAdmin admin,
             LicenseRegistry licenses,
             FleetWatch fleet,
-            Origins origins,
+            Relay relay,
             EventRouter router,
             Clock clock) {
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.getBootstrapServers()));
@@ -71,7 +70,7 @@ class TopicReader implements SmartLifecycle {
         this.adminConfig = admin.getConfigurationProperties();
         this.licenses = licenses;
         this.fleet = fleet;
-        this.origins = origins;
+        this.relay = relay;
         this.router = router;
         this.clock = clock;
     }
@@ -97,24 +96,17 @@ class TopicReader implements SmartLifecycle {
             consumer = c;
             TopicPartition licensesPartition = new TopicPartition(Topics.LICENSES.name(), 0);
             TopicPartition workersPartition = new TopicPartition(Topics.WORKERS.name(), 0);
-            TopicPartition dispatchPartition = new TopicPartition(Topics.DISPATCH.name(), 0);
-            List<TopicPartition> events = new ArrayList<>();
-            c.partitionsFor(Topics.TASK_EVENTS.name())
-                    .forEach(p -> events.add(new TopicPartition(p.topic(), p.partition())));
-            List<TopicPartition> all = new ArrayList<>(events);
-            all.addAll(List.of(licensesPartition, workersPartition, dispatchPartition));
+            List<TopicPartition> fromNow = new ArrayList<>();
+            for (String topic : List.of(Topics.TASK_EVENTS.name(), Topics.GATEWAY_RELAY.name())) {
+                c.partitionsFor(topic).forEach(p -> fromNow.add(new TopicPartition(p.topic(), p.partition())));
+            }
+            List<TopicPartition> all = new ArrayList<>(fromNow);
+            all.addAll(List.of(licensesPartition, workersPartition));
             c.assign(all);
             c.seekToBeginning(List.of(licensesPartition, workersPartition));
-            c.seekToEnd(events);
-            OffsetAndTimestamp since = c.offsetsForTimes(Map.of(
-                            dispatchPartition,
-                            clock.instant().minus(ORIGIN_LOOKBACK).toEpochMilli()))
-                    .get(dispatchPartition);
-            if (since == null) {
-                c.seekToEnd(List.of(dispatchPartition));
-            } else {
-                c.seek(dispatchPartition, since.offset());
-            }
+            c.seekToEnd(fromNow);
+            // Resolve the start positions now: nothing relayed after this instance opened may be missed.
+            fromNow.forEach(c::position);
             Map<TopicPartition, Long> startEnds = c.endOffsets(List.of(licensesPartition, workersPartition));
             List<CompletableFuture<Void>> waiting = new ArrayList<>();
             long waitingFor = -1;
@@ -153,10 +145,10 @@ class TopicReader implements SmartLifecycle {
                 if (event != null) {
                     router.route(event);
                 }
-            } else if (topic.equals(Topics.DISPATCH.name())) {
-                TaskRequested task = Topics.DISPATCH.value(record);
-                if (task != null) {
-                    origins.remember(task);
+            } else if (topic.equals(Topics.GATEWAY_RELAY.name())) {
+                RelayFrame frame = Topics.GATEWAY_RELAY.value(record);
+                if (frame != null) {
+                    relay.received(frame);
                 }
             } else if (topic.equals(Topics.WORKERS.name())) {
                 fleet.presence(Topics.WORKERS.key(record), Topics.WORKERS.value(record));

@@ -94,6 +94,14 @@ public class FleetWatch implements SmartLifecycle {
                 .count();
     }
 
+    /** Ids of the live legacy workers of other instances. */
+    public java.util.List<String> liveLegacyWorkers(Instant now) {
+        return remote.values().stream()
+                .filter(p -> p.getKind() == io.dsp.schemas.avro.WorkerKind.LEGACY && Presence.isLive(p, now))
+                .map(WorkerPresence::getWorkerId)
+                .toList();
+    }
+
     private boolean busy(Instant now) {
         synchronized (this) {
             if (localInFlight > 0) {

@@ -6,11 +6,13 @@ import io.dsp.gateway.connection.Connections;
 import io.dsp.gateway.connection.Role;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.protocol.MessageType;
+import io.dsp.gateway.relay.Relay;
+import io.dsp.schemas.avro.RelayTarget;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskProgress;
-import io.dsp.schemas.avro.TaskRequested;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,10 +23,19 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns {@code dsp.task-events} into frames, whichever instance or worker produced them: results (terminal steps)
- * and progress go to the submitting connection if it is on this instance and open, else to every connection of the
- * license here (legacy {@code _replyToClient}); a task accepted by another gateway is that gateway's to deliver.
- * Every accepted task is announced to monitors (the legacy per-task notice the power manager counts as work).
+ * Turns {@code dsp.task-events} into frames, whichever instance or worker produced them. Every instance reads every
+ * event; the {@code ACCEPTED} event's origin (edge, instance, {@code sender_fd}) says who delivers:
+ *
+ * <ul>
+ *   <li>a task submitted over a WebSocket is the accepting instance's: it sends results and progress to the
+ *       submitting connection if it is still open there, else (the client reconnected, perhaps to another instance)
+ *       to every connection of the license on every instance, through the relay (legacy {@code _replyToClient});
+ *   <li>any other task (HTTP, or one whose acceptance this instance did not see) goes to every connection of the
+ *       license on each instance, each instance delivering to its own.
+ * </ul>
+ *
+ * Every accepted task is announced to this instance's monitors (the legacy per-task notice the power manager counts as
+ * work); every instance does so for its own monitors.
  */
 @Component
 public class EventRouter {
@@ -34,80 +45,85 @@ public class EventRouter {
     private final Connections connections;
     private final Origins origins;
     private final GatewayNode node;
+    private final Relay relay;
     private final JsonMapper json;
 
-    EventRouter(Connections connections, Origins origins, GatewayNode node, JsonMapper json) {
+    EventRouter(Connections connections, Origins origins, GatewayNode node, Relay relay, JsonMapper json) {
         this.connections = connections;
         this.origins = origins;
         this.node = node;
+        this.relay = relay;
         this.json = json;
     }
 
     public void route(TaskEvent event) {
         switch (event.getType()) {
-            case ACCEPTED ->
+            case ACCEPTED -> {
+                origins.accepted(event.getRequestId(), event.getOrigin());
                 connections.sendToRole(
                         Role.MONITOR, Frames.monitorJobNotice(event.getTaskType(), event.getLicenseKey()));
+            }
             case PROGRESS -> {
                 TaskProgress p = event.getProgress();
                 if (p != null) {
-                    Map<String, Object> frame = Frames.progress(
-                            event.getRequestId(),
-                            p.getStatus(),
-                            p.getPercent(),
-                            p.getMessage(),
-                            p.getTotalFrames(),
-                            p.getCurrentFrame(),
-                            event.getAt());
-                    targets(event).forEach(c -> c.send(frame));
+                    deliver(
+                            event,
+                            List.of(Frames.progress(
+                                    event.getRequestId(),
+                                    p.getStatus(),
+                                    p.getPercent(),
+                                    p.getMessage(),
+                                    p.getTotalFrames(),
+                                    p.getCurrentFrame(),
+                                    event.getAt())));
                 }
             }
-            case SUCCEEDED, FAILED, DEAD_LETTERED, CANCELLED -> deliverResult(event);
+            case SUCCEEDED, FAILED, DEAD_LETTERED, CANCELLED -> deliver(event, results(event));
             default -> {
                 // QUEUED, DISPATCHED, STARTED: no legacy frame
             }
         }
     }
 
-    private void deliverResult(TaskEvent event) {
-        List<Connection> targets = targets(event);
-        if (targets.isEmpty()) {
-            return;
-        }
+    /** The result as clients receive it: {@code gpu.job.result}, then the same as {@code gpu_task_result}. */
+    private List<Map<String, Object>> results(TaskEvent event) {
         Object result = null;
         String error = null;
-        if (event.getType() == io.dsp.schemas.avro.TaskEventType.SUCCEEDED) {
+        if (event.getType() == TaskEventType.SUCCEEDED) {
             result = parse(event.getResultJson());
+        } else if (event.getType() == TaskEventType.CANCELLED) {
+            error = event.getError() != null ? event.getError().getMessage() : "任务已取消";
         } else {
             error = event.getError() != null ? event.getError().getMessage() : "未知错误";
         }
-        Map<String, Object> modern =
-                Frames.result(MessageType.GPU_JOB_RESULT, event.getTaskType(), event.getRequestId(), result, error);
-        Map<String, Object> old =
-                Frames.result(MessageType.GPU_TASK_RESULT, event.getTaskType(), event.getRequestId(), result, error);
-        for (Connection target : targets) {
-            target.send(modern);
-            target.send(old);
-        }
-        log.debug("result of requestId={} sent to {} connections", event.getRequestId(), targets.size());
+        return List.of(
+                Frames.result(MessageType.GPU_JOB_RESULT, event.getTaskType(), event.getRequestId(), result, error),
+                Frames.result(MessageType.GPU_TASK_RESULT, event.getTaskType(), event.getRequestId(), result, error));
     }
 
-    /** The connections of this instance that should see this task's result or progress. */
-    List<Connection> targets(TaskEvent event) {
-        Optional<TaskOrigin> origin = origins.find(event.getRequestId()).map(TaskRequested::getOrigin);
-        if (origin.isPresent() && origin.get().getChannel() == TaskChannel.WEBSOCKET) {
+    private void deliver(TaskEvent event, List<Map<String, Object>> frames) {
+        String key = event.getLicenseKey();
+        Optional<TaskOrigin> origin = origins.origin(event.getRequestId());
+        if (origin.isPresent()
+                && origin.get().getChannel() == TaskChannel.WEBSOCKET
+                && origin.get().getNodeId() != null) {
             if (!node.id().equals(origin.get().getNodeId())) {
-                return List.of(); // the accepting gateway routes it
+                return; // the accepting instance routes it
             }
             Optional<Connection> sender = fd(origin.get().getConnectionId())
                     .flatMap(connections::byFd)
-                    .filter(c ->
-                            c.role() == Role.CLIENT && event.getLicenseKey().equals(c.key()));
+                    .filter(c -> c.role() == Role.CLIENT && key.equals(c.key()));
             if (sender.isPresent()) {
-                return List.of(sender.get());
+                frames.forEach(sender.get()::send);
+                return;
             }
+            frames.forEach(frame -> relay.everywhere(RelayTarget.LICENSE, key, frame));
+            log.debug(
+                    "sender of requestId={} is gone; relayed to every connection of its license", event.getRequestId());
+            return;
         }
-        return connections.clientsOf(event.getLicenseKey());
+        List<Connection> targets = connections.clientsOf(key);
+        targets.forEach(c -> frames.forEach(c::send));
     }
 
     private static Optional<Long> fd(String connectionId) {

@@ -1,5 +1,6 @@
 package io.dsp.gateway.routing;
 
+import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,27 +8,48 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
- * Recent tasks by request id, so that events (which carry no origin) can be routed back to the submitting connection:
- * tasks this instance accepted, and every task released into {@code dsp.dispatch} (read by the topic reader).
- * Bounded: the oldest are forgotten first, and a forgotten task's result goes to every connection of its license.
+ * Recent tasks by request id, so that events (only {@code ACCEPTED} carries the origin) can be routed back to the
+ * submitting connection: the origin of every {@code ACCEPTED} event read since this instance started (any edge, any
+ * instance), and the tasks this instance's slots ran (for progress that arrives after a task's last step). Bounded:
+ * the oldest are forgotten first, and a forgotten task's result goes to every connection of its license.
  */
 @Component
 public class Origins {
 
-    static final int CAPACITY = 50_000;
+    static final int CAPACITY = 100_000;
 
-    private final Map<String, TaskRequested> tasks = new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, TaskRequested> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    private final Map<String, TaskOrigin> origins = bounded();
+    private final Map<String, TaskRequested> tasks = bounded();
 
+    private static <V> Map<String, V> bounded() {
+        return new LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > CAPACITY;
+            }
+        };
+    }
+
+    /** A task this instance accepted or one of its slots runs. */
     public synchronized void remember(TaskRequested task) {
         tasks.put(task.getRequestId(), task);
+        if (task.getOrigin() != null) {
+            origins.putIfAbsent(task.getRequestId(), task.getOrigin());
+        }
+    }
+
+    /** The origin an {@code ACCEPTED} event carried. */
+    public synchronized void accepted(String requestId, TaskOrigin origin) {
+        if (origin != null) {
+            origins.put(requestId, origin);
+        }
     }
 
     public synchronized Optional<TaskRequested> find(String requestId) {
         return Optional.ofNullable(tasks.get(requestId));
+    }
+
+    public synchronized Optional<TaskOrigin> origin(String requestId) {
+        return Optional.ofNullable(origins.get(requestId));
     }
 }

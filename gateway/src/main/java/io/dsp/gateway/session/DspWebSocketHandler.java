@@ -9,14 +9,15 @@ import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.license.LicenseRegistry;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.protocol.MessageType;
+import io.dsp.gateway.relay.Relay;
 import io.dsp.gateway.worker.WorkerBridge;
+import io.dsp.schemas.avro.RelayTarget;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,6 +49,7 @@ class DspWebSocketHandler extends TextWebSocketHandler {
     private final ClientIntake intake;
     private final FleetWatch fleet;
     private final LicenseRegistry licenses;
+    private final Relay relay;
     private final GatewaySettings settings;
     private final JsonMapper json;
     private final Clock clock;
@@ -58,6 +60,7 @@ class DspWebSocketHandler extends TextWebSocketHandler {
             ClientIntake intake,
             FleetWatch fleet,
             LicenseRegistry licenses,
+            Relay relay,
             GatewaySettings settings,
             JsonMapper json,
             Clock clock) {
@@ -66,6 +69,7 @@ class DspWebSocketHandler extends TextWebSocketHandler {
         this.intake = intake;
         this.fleet = fleet;
         this.licenses = licenses;
+        this.relay = relay;
         this.settings = settings;
         this.json = json;
         this.clock = clock;
@@ -169,8 +173,9 @@ class DspWebSocketHandler extends TextWebSocketHandler {
             }
             case GPU_TASK_ACTIVE -> {
                 if (requireRole(from, Role.WORKER, "仅 worker 可发送 gpu.task.active", frame)) {
-                    connections.sendToRole(
-                            Role.MONITOR,
+                    relay.everywhere(
+                            RelayTarget.MONITORS,
+                            null,
                             Frames.taskActive(
                                     orDefault(text(frame, "task_id"), ""),
                                     orDefault(text(frame, "task_type"), "unknown"),
@@ -184,23 +189,24 @@ class DspWebSocketHandler extends TextWebSocketHandler {
                 boot.put("fd", from.fd());
                 boot.put("request_id", orDefault(text(frame, "request_id"), Frames.uniqueId("boot_", clock.instant())));
                 boot.put("msg", orDefault(text(frame, "msg"), "请求启动GPU"));
-                connections.sendToRole(Role.MONITOR, boot);
+                relay.everywhere(RelayTarget.MONITORS, null, boot);
             }
             case GPU_STATUS_QUERY -> {
                 Map<String, Object> query = Frames.of(MessageType.GPU_STATUS_QUERY);
                 query.put("source", "client");
                 query.put("sender_fd", from.fd());
                 query.put("request_id", orDefault(text(frame, "request_id"), Frames.uniqueId("sq_", clock.instant())));
-                connections.sendToRole(Role.MONITOR, query);
+                relay.everywhere(RelayTarget.MONITORS, null, query);
             }
             case GPU_STATUS_RESPONSE -> {
                 if (requireRole(from, Role.MONITOR, "仅 gpu_monitor 可发送 gpu.status.response", frame)) {
-                    connections.sendToRole(Role.CLIENT, statusResponse(frame));
+                    relay.everywhere(RelayTarget.CLIENTS, null, statusResponse(frame));
                 }
             }
             case GPU_POWER_BOOT_RESULT -> {
                 if (requireRole(from, Role.MONITOR, "仅 gpu_monitor 可发送 gpu.power.boot.result", frame)) {
-                    connections.sendToRole(Role.CLIENT, copy(frame, "type", "request_id", "success", "status", "msg"));
+                    relay.everywhere(
+                            RelayTarget.CLIENTS, null, copy(frame, "type", "request_id", "success", "status", "msg"));
                 }
             }
             case MOBILE_TASK -> mobileTask(from, frame);
@@ -315,8 +321,8 @@ class DspWebSocketHandler extends TextWebSocketHandler {
         data.remove("worker_fd");
         data.put("from", "gpu_monitor");
         putIfSet(data, "request_id", text(frame, "request_id"));
-        connections.sendToRole(Role.CLIENT, Frames.gpuOnline());
-        connections.sendToRole(Role.CLIENT, online);
+        relay.everywhere(RelayTarget.CLIENTS, null, Frames.gpuOnline());
+        relay.everywhere(RelayTarget.CLIENTS, null, online);
     }
 
     private Map<String, Object> statusResponse(JsonNode frame) {
@@ -350,7 +356,7 @@ class DspWebSocketHandler extends TextWebSocketHandler {
                 "total_frames",
                 "current_frame",
                 "ts");
-        targetsFor(key, frame.path("sender_fd").asLong(0)).forEach(c -> c.send(out));
+        toSenderOrLicense(key, frame.path("sender_fd").asLong(0), out);
     }
 
     private void mobileTask(Connection from, JsonNode frame) {
@@ -360,17 +366,18 @@ class DspWebSocketHandler extends TextWebSocketHandler {
             return;
         }
         String taskType = text(frame, "task_type");
-        Optional<Connection> pc = connections.device(from.key(), "pc");
-        if (pc.isEmpty()) {
-            from.send(Frames.error("电脑端不在线，请先打开电脑端软件", requestId));
-            return;
-        }
         Map<String, Object> out = Frames.of(MessageType.MOBILE_TASK);
         out.put("task_type", taskType);
         out.put("request_id", requestId);
         out.put("key", from.key());
         out.put("sender_fd", from.fd());
-        out.put("payload", frame.has("payload") ? frame.get("payload") : Map.of());
+        out.put("payload", frame.has("payload") ? json.convertValue(frame.get("payload"), Object.class) : Map.of());
+        Optional<Connection> pc = connections.device(from.key(), "pc");
+        if (pc.isEmpty()) {
+            // Perhaps on another instance: the one that has it delivers it and answers with the ack.
+            relay.toRemoteDevice(from, out, requestId, "电脑端不在线，请先打开电脑端软件");
+            return;
+        }
         pc.get().send(out);
         from.send(Frames.ack(requestId, null, "已转发到电脑端 (task_type=" + taskType + ")"));
     }
@@ -383,10 +390,16 @@ class DspWebSocketHandler extends TextWebSocketHandler {
         Map<String, Object> out =
                 copy(frame, "type", "request_id", "sender_fd", "task_type", "error", "error_msg", "result");
         // sender_fd is only honoured for a connection of the same license: a forged one falls back to the mobile.
-        Optional<Connection> target = connections
-                .byFd(frame.path("sender_fd").asLong(0))
-                .filter(c -> c.role() == Role.CLIENT && from.key().equals(c.key()))
-                .or(() -> connections.device(from.key(), "mobile"));
+        long senderFd = frame.path("sender_fd").asLong(0);
+        Optional<Connection> sender = connections
+                .byFd(senderFd)
+                .filter(c -> c.role() == Role.CLIENT && from.key().equals(c.key()));
+        if (sender.isEmpty() && senderFd > 0 && connections.byFd(senderFd).isEmpty()) {
+            // Not a connection of this instance: the instance that has it delivers it if it is of this license.
+            relay.elsewhere(RelayTarget.LICENSE, from.key(), out);
+            return;
+        }
+        Optional<Connection> target = sender.or(() -> connections.device(from.key(), "mobile"));
         if (target.isEmpty()) {
             from.send(Frames.error("手机端不在线", text(frame, "request_id")));
             return;
@@ -399,9 +412,14 @@ class DspWebSocketHandler extends TextWebSocketHandler {
             return;
         }
         String target = text(frame, "target_device");
-        Optional<Connection> device = target == null ? Optional.empty() : connections.device(from.key(), target);
-        if (device.isEmpty()) {
+        if (target == null) {
             from.send(Frames.error("目标设备不在线: " + target, text(frame, "request_id")));
+            return;
+        }
+        Optional<Connection> device = connections.device(from.key(), target);
+        if (device.isEmpty()) {
+            // Perhaps on another instance; a device on none is dropped there, as a frame to a closed fd was.
+            relay.elsewhere(RelayTarget.LICENSE, from.key(), json.convertValue(frame, LINKED_MAP));
             return;
         }
         device.get().send(json.convertValue(frame, LINKED_MAP));
@@ -431,7 +449,7 @@ class DspWebSocketHandler extends TextWebSocketHandler {
             putIfSet(out, "request_id", requestId);
             out.put("sender_fd", from.fd());
         }
-        connections.sendToRole(Role.MONITOR, Map.of("type", type.wireName(), "key", from.key()));
+        relay.everywhere(RelayTarget.MONITORS, null, Map.of("type", type.wireName(), "key", from.key()));
         Optional<Connection> worker = workers.runnerOf(type.wireName());
         if (worker.isEmpty()) {
             Instant now = clock.instant();
@@ -454,16 +472,21 @@ class DspWebSocketHandler extends TextWebSocketHandler {
         }
         Map<String, Object> out =
                 copy(frame, "type", "request_id", "content", "video_url", "cover_url", "error", "error_msg");
-        targetsFor(key, frame.path("sender_fd").asLong(0)).forEach(c -> c.send(out));
+        toSenderOrLicense(key, frame.path("sender_fd").asLong(0), out);
     }
 
-    /** The sender if it is a client of this license on this instance, else every connection of the license. */
-    private List<Connection> targetsFor(String key, long senderFd) {
-        return connections
-                .byFd(senderFd)
-                .filter(c -> c.role() == Role.CLIENT && key.equals(c.key()))
-                .map(List::of)
-                .orElseGet(() -> connections.clientsOf(key));
+    /**
+     * To the sender if it is a client of this license on this instance, else to every connection of the license on
+     * every instance (legacy {@code _replyToClient}).
+     */
+    private void toSenderOrLicense(String key, long senderFd, Map<String, Object> frame) {
+        Optional<Connection> sender =
+                connections.byFd(senderFd).filter(c -> c.role() == Role.CLIENT && key.equals(c.key()));
+        if (sender.isPresent()) {
+            sender.get().send(frame);
+        } else {
+            relay.everywhere(RelayTarget.LICENSE, key, frame);
+        }
     }
 
     private static final tools.jackson.core.type.TypeReference<LinkedHashMap<String, Object>> LINKED_MAP =

@@ -4,6 +4,7 @@ import io.dsp.gateway.GatewayNode;
 import io.dsp.gateway.GatewaySettings;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.gateway.fleet.FleetWatch;
+import io.dsp.gateway.fleet.RedisWorkerSet;
 import io.dsp.gateway.protocol.LegacyPayloads;
 import io.dsp.gateway.routing.Origins;
 import io.dsp.schemas.avro.TaskProgress;
@@ -53,6 +54,7 @@ public class WorkerBridge implements SmartLifecycle {
     private final LegacyPayloads payloads;
     private final Origins origins;
     private final FleetWatch fleet;
+    private final RedisWorkerSet workerSet;
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final Clock clock;
     private final Map<Long, LegacyWorker> workers = new ConcurrentHashMap<>();
@@ -66,6 +68,7 @@ public class WorkerBridge implements SmartLifecycle {
             JsonMapper json,
             Origins origins,
             FleetWatch fleet,
+            RedisWorkerSet workerSet,
             KafkaTemplate<byte[], byte[]> kafka,
             Clock clock) {
         consumerConfig.put(
@@ -77,6 +80,7 @@ public class WorkerBridge implements SmartLifecycle {
         this.payloads = new LegacyPayloads(json);
         this.origins = origins;
         this.fleet = fleet;
+        this.workerSet = workerSet;
         this.kafka = kafka;
         this.clock = clock;
     }
@@ -110,6 +114,7 @@ public class WorkerBridge implements SmartLifecycle {
             thread.start();
         }
         beat(worker);
+        workerSet.added(id);
         changed(worker);
         log.info("legacy worker {} connected with {} slots for {}", id, slots, taskTypes);
     }
@@ -123,6 +128,7 @@ public class WorkerBridge implements SmartLifecycle {
         worker.disconnected();
         worker.slots().forEach(WorkerSlot::workerGone);
         kafka.send(Topics.WORKERS.record(worker.id(), null));
+        workerSet.removed(worker.id());
         fleet.local(workers.size(), inFlight(), 0);
         log.info("legacy worker {} disconnected", worker.id());
     }
