@@ -1,0 +1,56 @@
+package io.dsp.ops.license;
+
+import io.dsp.ops.kafka.KafkaAccess;
+import io.dsp.ops.kafka.KafkaOptions;
+import io.dsp.schemas.avro.License;
+import io.dsp.schemas.avro.LicenseStatus;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code ops licenses list}: the registry, with what asset-api's guard would say of each key now. */
+@Command(name = "list", mixinStandardHelpOptions = true, description = "Lists every license in dsp.licenses.")
+final class ListLicensesCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafkaOptions;
+
+    @Override
+    public Integer call() {
+        try (KafkaAccess kafka = kafkaOptions.open()) {
+            Map<String, License> licenses = LicenseRegistry.read(kafka);
+            Instant now = Instant.now();
+            System.out.printf(
+                    "%-40s %-9s %-11s %-24s %-24s %s%n",
+                    "KEY", "STATUS", "USABLE NOW", "VALID FROM", "VALID UNTIL", "LABEL");
+            for (License l : licenses.values()) {
+                System.out.printf(
+                        "%-40s %-9s %-11s %-24s %-24s %s%n",
+                        l.getLicenseKey(),
+                        l.getStatus().name().toLowerCase(java.util.Locale.ROOT),
+                        usable(l, now),
+                        l.getValidFrom() == null ? "-" : l.getValidFrom(),
+                        l.getValidUntil() == null ? "-" : l.getValidUntil(),
+                        l.getLabel() == null ? "" : l.getLabel());
+            }
+            System.out.printf("%d license(s)%n", licenses.size());
+            return 0;
+        }
+    }
+
+    /** As asset-api's LicenseGuard decides. */
+    static String usable(License l, Instant now) {
+        if (l.getStatus() != LicenseStatus.ACTIVE) {
+            return "no";
+        }
+        if (l.getValidFrom() != null && now.isBefore(l.getValidFrom())) {
+            return "not yet";
+        }
+        if (l.getValidUntil() != null && !now.isBefore(l.getValidUntil())) {
+            return "expired";
+        }
+        return "yes";
+    }
+}
