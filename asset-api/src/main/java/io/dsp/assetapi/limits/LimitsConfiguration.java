@@ -21,7 +21,8 @@ class LimitsConfiguration implements WebMvcConfigurer {
         "/api/asset/upload",
         "/api/dsp/asset/upload",
         "/api/asset/delete",
-        "/api/dsp/asset/delete"
+        "/api/dsp/asset/delete",
+        "/api/v1/tasks/*/cancel"
     };
 
     private final RateLimitInterceptor interceptor;

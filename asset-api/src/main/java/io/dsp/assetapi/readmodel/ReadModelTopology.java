@@ -33,6 +33,8 @@ public final class ReadModelTopology {
     public static final String DEVICE_BINDINGS_STORE = "device-bindings";
     public static final String IN_FLIGHT_STORE = "in-flight";
     public static final String QUEUE_FACTS_STORE = "queue-facts";
+    public static final String TASK_CONTROL_STORE = "task-control";
+    public static final String WORKER_COMMANDS_STORE = "worker-commands";
 
     /** Unfinished tasks older than this (by event time) are dropped from the in-flight index, to bound it. */
     static final Duration IN_FLIGHT_HORIZON = Duration.ofDays(1);
@@ -56,6 +58,9 @@ public final class ReadModelTopology {
         globalTable(builder, Topics.ASSETS, ASSETS_STORE);
         globalTable(builder, Topics.DEVICE_BINDINGS, DEVICE_BINDINGS_STORE);
         globalTable(builder, Topics.QUEUE_FACTS, QUEUE_FACTS_STORE);
+        // The latest command per task and per worker: small topics, read whole by every instance.
+        globalTable(builder, Topics.TASK_CONTROL, TASK_CONTROL_STORE);
+        globalTable(builder, Topics.WORKER_COMMANDS, WORKER_COMMANDS_STORE);
 
         TopicSpec<String, TaskEvent> events = Topics.TASK_EVENTS;
         KStream<String, TaskEvent> stream = builder.stream(

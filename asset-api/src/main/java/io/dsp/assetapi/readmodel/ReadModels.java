@@ -5,7 +5,9 @@ import io.dsp.schemas.avro.AssetRecord;
 import io.dsp.schemas.avro.DeviceBinding;
 import io.dsp.schemas.avro.License;
 import io.dsp.schemas.avro.QueueFacts;
+import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskLife;
+import io.dsp.schemas.avro.WorkerCommand;
 import io.dsp.schemas.avro.WorkerPresence;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +79,16 @@ public class ReadModels {
     /** What waits in this license's task topic, as the dispatcher last published it. */
     public Optional<QueueFacts> queueFacts(String licenseKey) {
         return get(ReadModelTopology.QUEUE_FACTS_STORE, licenseKey);
+    }
+
+    /** The latest command about a task (a cancel), if any was sent. */
+    public Optional<TaskControl> taskControl(String requestId) {
+        return get(ReadModelTopology.TASK_CONTROL_STORE, requestId);
+    }
+
+    /** The latest operator command for a worker (drain / undrain), if any. */
+    public Optional<WorkerCommand> workerCommand(String workerId) {
+        return get(ReadModelTopology.WORKER_COMMANDS_STORE, workerId);
     }
 
     public Optional<TaskLife> taskLife(String requestId) {

@@ -44,10 +44,12 @@ class TaskStatusController {
 
     private final ReadModels readModels;
     private final TaskChanges changes;
+    private final CancelRequests cancels;
 
-    TaskStatusController(ReadModels readModels, TaskChanges changes) {
+    TaskStatusController(ReadModels readModels, TaskChanges changes, CancelRequests cancels) {
         this.readModels = readModels;
         this.changes = changes;
+        this.cancels = cancels;
     }
 
     @GetMapping("/api/v1/tasks/{requestId}")
@@ -190,7 +192,8 @@ class TaskStatusController {
 
     /** The task with its place in the queue, from the dispatcher's queue facts. */
     private TaskView view(TaskLife life) {
-        return TaskView.of(life, readModels.queueFacts(life.getLicenseKey()));
+        return TaskView.of(life, readModels.queueFacts(life.getLicenseKey()))
+                .withCancelRequested(cancels.requested(life.getRequestId()));
     }
 
     private static ApiException notFound() {
