@@ -1,11 +1,15 @@
 package io.dsp.dispatcher;
 
+import io.dsp.schemas.tenant.TenantTopics;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -25,6 +29,9 @@ import org.springframework.validation.annotation.Validated;
  * @param tenantInFlightCap most tasks of one license in flight at once; 0 (default) means no cap beyond round-robin
  * @param tenantCaps per-license overrides of {@code tenantInFlightCap} (paid tiers, heavy users); default none
  * @param queueFactsInterval how often each license's queue facts are published to {@code dsp.queue-facts}; default 1 s
+ * @param tenantWeights per-license weights of the weighted round-robin among tenants (paid tiers); a license not
+ *     listed has weight 1. While two tenants both wait, one of weight w gets w releases per release of a weight-1
+ *     tenant; priority comes first (every high-priority task of any tenant goes before any normal one). Default none
  */
 @Validated
 @ConfigurationProperties("dsp.dispatcher")
@@ -35,7 +42,33 @@ public record DispatcherSettings(
         @NotNull @DefaultValue("100ms") Duration pollTimeout,
         @Min(0) @DefaultValue("0") int tenantInFlightCap,
         @NotNull @DefaultValue @Valid List<TenantCap> tenantCaps,
-        @NotNull @DefaultValue("1s") Duration queueFactsInterval) {
+        @NotNull @DefaultValue("1s") Duration queueFactsInterval,
+        @NotNull @DefaultValue @Valid List<TenantWeight> tenantWeights) {
+
+    /**
+     * One license's weight in the round-robin among tenants.
+     *
+     * @param licenseKey the license
+     * @param weight releases it gets per turn of a weight-1 tenant while both wait (1-100)
+     */
+    public record TenantWeight(
+            @NotBlank String licenseKey, @Min(1) @Max(100) int weight) {}
+
+    /** The weight of this license in the round-robin among tenants; 1 unless configured. */
+    public int weightOf(String licenseKey) {
+        return tenantWeights.stream()
+                .filter(w -> w.licenseKey().equals(licenseKey))
+                .mapToInt(TenantWeight::weight)
+                .findFirst()
+                .orElse(1);
+    }
+
+    /** The weights by tenant, each tenant known by its normal-priority topic name. */
+    public Map<String, Integer> weightsByTenantTopic() {
+        Map<String, Integer> weights = new HashMap<>();
+        tenantWeights.forEach(w -> weights.put(TenantTopics.topicName(w.licenseKey()), w.weight()));
+        return Map.copyOf(weights);
+    }
 
     /**
      * One license's own in-flight cap.

@@ -28,6 +28,8 @@ class DispatcherSettingsTest {
             assertThat(settings.tenantInFlightCap()).isZero();
             assertThat(settings.tenantCaps()).isEmpty();
             assertThat(settings.queueFactsInterval()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(settings.tenantWeights()).isEmpty();
+            assertThat(settings.weightOf("anyone")).isEqualTo(1);
         });
     }
 
@@ -41,7 +43,9 @@ class DispatcherSettingsTest {
                         "dsp.dispatcher.tenant-in-flight-cap=2",
                         "dsp.dispatcher.tenant-caps[0].license-key=PAID-1",
                         "dsp.dispatcher.tenant-caps[0].cap=5",
-                        "dsp.dispatcher.queue-facts-interval=3s")
+                        "dsp.dispatcher.queue-facts-interval=3s",
+                        "dsp.dispatcher.tenant-weights[0].license-key=PAID-1",
+                        "dsp.dispatcher.tenant-weights[0].weight=4")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(DispatcherSettings.class))
@@ -52,10 +56,14 @@ class DispatcherSettingsTest {
                                     Duration.ofMillis(250),
                                     2,
                                     List.of(new DispatcherSettings.TenantCap("PAID-1", 5)),
-                                    Duration.ofSeconds(3)));
+                                    Duration.ofSeconds(3),
+                                    List.of(new DispatcherSettings.TenantWeight("PAID-1", 4))));
                     DispatcherSettings settings = context.getBean(DispatcherSettings.class);
                     assertThat(settings.capOf("PAID-1")).isEqualTo(5);
                     assertThat(settings.capOf("anyone-else")).isEqualTo(2);
+                    assertThat(settings.weightOf("PAID-1")).isEqualTo(4);
+                    assertThat(settings.weightOf("anyone-else")).isEqualTo(1);
+                    assertThat(settings.weightsByTenantTopic()).containsEntry("dsp.tasks.PAID-1", 4);
                 });
     }
 
@@ -71,6 +79,21 @@ class DispatcherSettingsTest {
                     .hasMessageContaining("\"dsp.dispatcher." + field + "\"")
                     .hasMessageContaining("must be greater than or equal to");
         });
+    }
+
+    @ParameterizedTest(name = "weight {0}")
+    @CsvSource({"0", "101"})
+    void refusesToStartWithAWeightOutOfRange(String weight) {
+        runner.withPropertyValues(
+                        "dsp.dispatcher.tenant-weights[0].license-key=PAID-1",
+                        "dsp.dispatcher.tenant-weights[0].weight=" + weight)
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure())
+                            .rootCause()
+                            .isInstanceOf(BindValidationException.class)
+                            .hasMessageContaining("tenantWeights[0].weight");
+                });
     }
 
     @Test

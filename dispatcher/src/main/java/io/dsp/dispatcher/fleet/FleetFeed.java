@@ -24,8 +24,8 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps {@link FleetView} current from {@code dsp.workers} (all of it, compacted) and {@code dsp.task-events} (the
- * in-flight expiry window back from now). Not a group member: every dispatcher instance reads everything.
+ * Keeps {@link FleetView} current from {@code dsp.workers} (all of it, compacted), {@code dsp.task-events} and
+ * {@code dsp.task-control} (the in-flight expiry window back from now). Not a group member: every dispatcher instance reads everything.
  */
 @Component
 public class FleetFeed implements SmartLifecycle {
@@ -104,7 +104,9 @@ public class FleetFeed implements SmartLifecycle {
 
     private Map<TopicPartition, Long> assignAndSeek() {
         List<TopicPartition> workers = partitions(Topics.WORKERS);
-        List<TopicPartition> events = partitions(Topics.TASK_EVENTS);
+        List<TopicPartition> events = new ArrayList<>(partitions(Topics.TASK_EVENTS));
+        // Cancel commands of the same window: a waiting task may be reached long after its command was sent.
+        events.addAll(partitions(Topics.TASK_CONTROL));
         List<TopicPartition> all = new ArrayList<>(workers);
         all.addAll(events);
         consumer.assign(all);
@@ -134,6 +136,10 @@ public class FleetFeed implements SmartLifecycle {
         try {
             if (record.topic().equals(Topics.WORKERS.name())) {
                 view.presence(Topics.WORKERS.key(record), Topics.WORKERS.value(record));
+            } else if (record.topic().equals(Topics.TASK_CONTROL.name())) {
+                if (record.value() != null) {
+                    view.control(Topics.TASK_CONTROL.value(record));
+                }
             } else if (record.value() != null) {
                 view.event(Topics.TASK_EVENTS.value(record));
             }

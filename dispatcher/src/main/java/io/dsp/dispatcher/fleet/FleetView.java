@@ -1,5 +1,7 @@
 package io.dsp.dispatcher.fleet;
 
+import io.dsp.schemas.avro.TaskAction;
+import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.WorkerPresence;
@@ -8,8 +10,10 @@ import io.dsp.schemas.event.TaskEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the dispatcher knows of the fleet: who is online with how many slots, and which released tasks have not
@@ -27,6 +31,11 @@ public final class FleetView {
     private final Map<String, Integer> perLicense = new HashMap<>();
     /** Recently finished tasks, so a DISPATCHED event that arrives after the task's end does not revive it. */
     private final LinkedHashMap<String, Instant> finished = new LinkedHashMap<>();
+    /**
+     * Cancel commands of the expiry window by request id, with the license keys that sent them, in arrival order. A
+     * command may arrive before the task is read (it waits in a long backlog), so it is kept until the task is reached.
+     */
+    private final LinkedHashMap<String, Cancel> cancels = new LinkedHashMap<>();
 
     private final Duration inFlightExpiry;
     private final int prefetch;
@@ -56,6 +65,35 @@ public final class FleetView {
         }
     }
 
+    /** Applies a command about one task; only CANCEL means anything to the dispatcher. */
+    public synchronized void control(TaskControl command) {
+        if (command.getAction() != TaskAction.CANCEL) {
+            return;
+        }
+        cancels.computeIfAbsent(command.getRequestId(), id -> new Cancel(new HashSet<>(), command.getAt()))
+                .licenseKeys()
+                .add(command.getLicenseKey());
+    }
+
+    /** What the cancel commands seen so far say about this waiting task of this license. */
+    public synchronized CancelVerdict cancelVerdict(String requestId, String licenseKey) {
+        Cancel cancel = cancels.get(requestId);
+        if (cancel == null) {
+            return CancelVerdict.NONE;
+        }
+        return cancel.licenseKeys().contains(licenseKey) ? CancelVerdict.CANCELLED : CancelVerdict.FOREIGN_ONLY;
+    }
+
+    /** Whether a task was asked to be cancelled, and by whom. */
+    public enum CancelVerdict {
+        /** No cancel command names it. */
+        NONE,
+        /** Its own license asked: it must not run. */
+        CANCELLED,
+        /** Only other licenses asked: the commands are ignored. */
+        FOREIGN_ONLY
+    }
+
     /** Counts a task in flight the moment it is released, before its DISPATCHED event comes back. */
     public synchronized void released(String requestId, String licenseKey, Instant at) {
         // A replayed task that finished before is in flight again: this release starts a new run.
@@ -81,10 +119,23 @@ public final class FleetView {
         remove(requestId);
     }
 
+    /** Slots of live workers that take work (a draining worker's slots are not counted). */
     public synchronized int liveSlots(Instant now) {
         return workers.values().stream()
                 .filter(w -> LANE.equals(w.getLane()) && Presence.isLive(w, now) && !w.getDraining())
                 .mapToInt(WorkerPresence::getSlots)
+                .sum();
+    }
+
+    /**
+     * Slots of live draining workers that are still busy. Their tasks count in flight until they end, so these slots
+     * are added to the capacity as exactly full: a draining worker has no free slot, and its running tasks do not
+     * shrink the window of the workers that take work.
+     */
+    synchronized int drainingBusySlots(Instant now) {
+        return workers.values().stream()
+                .filter(w -> LANE.equals(w.getLane()) && Presence.isLive(w, now) && w.getDraining())
+                .mapToInt(w -> Math.max(0, Math.min(w.getInFlight(), w.getSlots())))
                 .sum();
     }
 
@@ -101,6 +152,10 @@ public final class FleetView {
         for (var it = finished.values().iterator(); it.hasNext() && it.next().isBefore(horizon); ) {
             it.remove();
         }
+        for (var it = cancels.values().iterator();
+                it.hasNext() && it.next().at().isBefore(horizon); ) {
+            it.remove();
+        }
         return inFlight.size();
     }
 
@@ -110,7 +165,7 @@ public final class FleetView {
         if (slots == 0) {
             return 0;
         }
-        return Math.max(0, slots + prefetch - inFlight(now));
+        return Math.max(0, slots + drainingBusySlots(now) + prefetch - inFlight(now));
     }
 
     private void add(String requestId, Flight flight) {
@@ -131,4 +186,6 @@ public final class FleetView {
     }
 
     private record Flight(String licenseKey, Instant since) {}
+
+    private record Cancel(Set<String> licenseKeys, Instant at) {}
 }

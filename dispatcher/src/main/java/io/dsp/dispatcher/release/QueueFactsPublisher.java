@@ -26,20 +26,24 @@ final class QueueFactsPublisher {
 
     private final Map<String, QueueFacts> published = new HashMap<>();
 
-    /** Facts of one tenant partition, or null when its license is not known yet. */
+    /**
+     * Facts of one tenant (both of its topics), or null when its license is not known yet.
+     *
+     * @param head the next records in release order (high priority first)
+     * @param oldest when the oldest waiting record that was read was written; {@code null} when none was read
+     */
     static QueueFacts facts(
             String licenseKey,
             List<ConsumerRecord<byte[], byte[]>> head,
             int buffered,
             OptionalLong lag,
             int inFlight,
+            Instant oldest,
             Instant now) {
         if (licenseKey == null) {
             return null;
         }
         long waiting = buffered + lag.orElse(0);
-        Instant oldest =
-                head.isEmpty() ? null : Instant.ofEpochMilli(head.get(0).timestamp());
         List<String> next = head.stream()
                 .map(r -> new String(r.key(), StandardCharsets.UTF_8))
                 .toList();
@@ -48,7 +52,7 @@ final class QueueFactsPublisher {
                 .setWaiting(waiting)
                 .setInFlight(inFlight)
                 .setOldestWaitingSince(waiting == 0 ? null : oldest)
-                .setNextRequestIds(next)
+                .setNextRequestIds(next.size() > LISTED ? next.subList(0, LISTED) : next)
                 .setAt(now)
                 .build();
     }

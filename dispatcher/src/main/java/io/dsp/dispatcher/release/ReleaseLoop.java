@@ -2,18 +2,24 @@ package io.dsp.dispatcher.release;
 
 import io.dsp.dispatcher.DispatcherMetrics;
 import io.dsp.dispatcher.DispatcherSettings;
+import io.dsp.dispatcher.LicenseMask;
 import io.dsp.dispatcher.fleet.FleetFeed;
 import io.dsp.dispatcher.fleet.FleetView;
+import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.QueueFacts;
+import io.dsp.schemas.avro.TaskError;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.Topics;
+import io.dsp.schemas.trace.TraceContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,9 +27,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -36,14 +44,17 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The dispatcher's one loop: read every tenant topic as the {@link Groups#DISPATCHER} group, and forward tasks to
- * {@code dsp.dispatch} round-robin across tenants while the fleet has room and the tenant is under its in-flight cap.
+ * The dispatcher's one loop: read every tenant topic (normal and high priority) as the {@link Groups#DISPATCHER}
+ * group, and forward tasks to {@code dsp.dispatch} while the fleet has room and the tenant is under its in-flight cap:
+ * high-priority tasks first, then weighted round-robin across tenants ({@link TenantBuffers}). A waiting task whose
+ * own license asked to cancel it is not released: its offset is committed with a {@code CANCELLED} event instead.
  *
  * <p>Each turn's releases, their {@code DISPATCHED} events and the tenant offsets past them are one Kafka transaction
  * (offsets sent with the consumer's group metadata), so a release happens exactly once: a crash or abort before the
@@ -67,9 +78,13 @@ class ReleaseLoop implements SmartLifecycle {
     private final Counter released;
     private final Counter undecodable;
     private final Counter duplicates;
-    private final TenantBuffers buffers = new TenantBuffers();
+    private final MeterRegistry meters;
+    private final BacklogGauges backlog;
+    private final TenantBuffers buffers;
     private final Set<TopicPartition> paused = new HashSet<>();
-    private final Map<TopicPartition, String> licenseOf = new HashMap<>();
+    /** License key by tenant, the tenant known by its normal-priority topic name (both topics share it). */
+    private final Map<String, String> licenseOf = new HashMap<>();
+
     private final QueueFactsPublisher queueFacts = new QueueFactsPublisher();
     private final Restarts restarts = new Restarts();
     private Instant nextFacts = Instant.EPOCH;
@@ -98,6 +113,10 @@ class ReleaseLoop implements SmartLifecycle {
         this.released = meters.counter(DispatcherMetrics.RELEASED);
         this.undecodable = meters.counter(DispatcherMetrics.UNDECODABLE);
         this.duplicates = meters.counter(DispatcherMetrics.DUPLICATES);
+        this.meters = meters;
+        this.backlog = new BacklogGauges(meters);
+        Map<String, Integer> weights = settings.weightsByTenantTopic();
+        this.buffers = new TenantBuffers(tenant -> weights.getOrDefault(tenant, 1));
         Gauge.builder(DispatcherMetrics.WINDOW, () -> fleet.window(clock.instant()))
                 .register(meters);
         Gauge.builder(DispatcherMetrics.IN_FLIGHT, () -> fleet.inFlight(clock.instant()))
@@ -172,6 +191,7 @@ class ReleaseLoop implements SmartLifecycle {
         Instant now = clock.instant();
         int window = fleet.window(now);
         List<Release> batch = new ArrayList<>();
+        List<Release> cancelled = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         while (window > 0) {
             Optional<ConsumerRecord<byte[], byte[]>> next = buffers.poll(this::underCap);
@@ -184,15 +204,27 @@ class ReleaseLoop implements SmartLifecycle {
             if (task == null) {
                 continue;
             }
-            licenseOf.put(partition(record), task.getLicenseKey());
+            licenseOf.put(tenantOf(partition(record)), task.getLicenseKey());
+            Release release = new Release(record, task, TraceContext.continueOrStart(record.headers()));
             if (fleet.isKnown(task.getRequestId())) {
                 // The same request id queued twice (an edge retry): the first copy is running or ran already.
                 duplicates.increment();
-                log.warn("dropping a second copy of requestId={} from {}", task.getRequestId(), record.topic());
+                withContext(release, () -> log.warn("dropping a second copy from {}", record.topic()));
                 continue;
             }
+            FleetView.CancelVerdict verdict = fleet.cancelVerdict(task.getRequestId(), task.getLicenseKey());
+            if (verdict == FleetView.CancelVerdict.CANCELLED) {
+                // Skipped for good: its offset goes with this turn, and so does its CANCELLED event. No slot is used.
+                cancelled.add(release);
+                continue;
+            }
+            if (verdict == FleetView.CancelVerdict.FOREIGN_ONLY) {
+                withContext(
+                        release,
+                        () -> log.warn("ignoring a cancel of this task sent with another license's key; releasing it"));
+            }
             fleet.released(task.getRequestId(), task.getLicenseKey(), now);
-            batch.add(new Release(record, task));
+            batch.add(release);
             window--;
         }
         if (offsets.isEmpty()) {
@@ -200,31 +232,95 @@ class ReleaseLoop implements SmartLifecycle {
         }
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (Release r : batch) {
-            records.add(Topics.DISPATCH.record(r.task().getRequestId(), r.task()));
-            records.add(Topics.TASK_EVENTS.record(
-                    r.task().getRequestId(),
-                    TaskEvents.about(r.task(), TaskEventType.DISPATCHED, SOURCE, now)
-                            .build()));
+            records.add(traced(Topics.DISPATCH.record(r.task().getRequestId(), r.task()), r.trace()));
+            records.add(traced(
+                    Topics.TASK_EVENTS.record(
+                            r.task().getRequestId(),
+                            TaskEvents.about(r.task(), TaskEventType.DISPATCHED, SOURCE, now)
+                                    .build()),
+                    r.trace()));
+        }
+        for (Release r : cancelled) {
+            records.add(traced(
+                    Topics.TASK_EVENTS.record(
+                            r.task().getRequestId(),
+                            TaskEvents.about(r.task(), TaskEventType.CANCELLED, SOURCE, now)
+                                    .setError(new TaskError("CANCELLED", "任务已取消"))
+                                    .build()),
+                    r.trace()));
         }
         try {
             transactions.commit(records, offsets, consumer.groupMetadata());
-            released.increment(batch.size());
-            batch.forEach(r -> log.debug(
-                    "released requestId={} from {}",
-                    r.task().getRequestId(),
-                    r.record().topic()));
         } catch (RuntimeException e) {
             log.error(
-                    "releasing {} tasks failed; the transaction was aborted and they will be read again: {}",
+                    "releasing {} tasks (and skipping {} cancelled) failed; the transaction was aborted and they will be"
+                            + " read again: {}",
                     batch.size(),
+                    cancelled.size(),
                     e.toString());
             rewind(offsets.keySet(), batch);
+            return;
+        }
+        released.increment(batch.size());
+        for (Release r : batch) {
+            meters.counter(
+                            MetricNames.TASKS_DISPATCHED,
+                            MetricNames.TAG_TASK_TYPE,
+                            r.task().getTaskType())
+                    .increment();
+            Duration waited = Duration.between(r.task().getRequestedAt(), now);
+            // An edge clock ahead of ours would make a negative wait; it counts as none.
+            latency(r.task().getPriority()).record(waited.isNegative() ? Duration.ZERO : waited);
+            withContext(r, () -> log.debug("released from {}", r.record().topic()));
+        }
+        for (Release r : cancelled) {
+            meters.counter(
+                            MetricNames.TASKS_CANCELLED,
+                            MetricNames.TAG_TASK_TYPE,
+                            r.task().getTaskType(),
+                            MetricNames.TAG_SOURCE,
+                            SOURCE)
+                    .increment();
+            withContext(r, () -> log.info("cancelled while waiting; not released"));
         }
     }
 
-    /** Whether the tenant of this partition may have one more task in flight. */
+    private Timer latency(Priority priority) {
+        return Timer.builder(MetricNames.DISPATCH_LATENCY)
+                .tag(MetricNames.TAG_PRIORITY, priority.name().toLowerCase(java.util.Locale.ROOT))
+                .description("accepted at the edge to released into dsp.dispatch")
+                .publishPercentileHistogram()
+                .register(meters);
+    }
+
+    /** The record with the hop's trace context, a child of the one the task came with. */
+    private static ProducerRecord<byte[], byte[]> traced(ProducerRecord<byte[], byte[]> record, TraceContext trace) {
+        trace.writeTo(record.headers());
+        return record;
+    }
+
+    /** Runs a log statement with the task's request id, masked license key and trace id in the MDC. */
+    private static void withContext(Release release, Runnable logStatement) {
+        MDC.put("request_id", release.task().getRequestId());
+        MDC.put("license", LicenseMask.mask(release.task().getLicenseKey()));
+        MDC.put("trace_id", release.trace().traceId());
+        try {
+            logStatement.run();
+        } finally {
+            MDC.remove("request_id");
+            MDC.remove("license");
+            MDC.remove("trace_id");
+        }
+    }
+
+    /** The tenant of a tenant partition: its normal-priority topic name, shared by both of its topics. */
+    private static String tenantOf(TopicPartition tp) {
+        return TenantTopics.normalTopicOf(tp.topic());
+    }
+
+    /** Whether the tenant of this partition may have one more task in flight (its two topics count as one). */
     private boolean underCap(TopicPartition tp) {
-        String license = licenseOf.get(tp);
+        String license = licenseOf.get(tenantOf(tp));
         if (license == null) {
             return true; // not decoded yet; its first task decides
         }
@@ -283,19 +379,42 @@ class ReleaseLoop implements SmartLifecycle {
             return;
         }
         nextFacts = now.plus(settings.queueFactsInterval());
-        List<QueueFacts> current = new ArrayList<>();
+        Map<String, List<TopicPartition>> byTenant = new LinkedHashMap<>();
         for (TopicPartition tp : consumer.assignment()) {
-            List<ConsumerRecord<byte[], byte[]>> head = buffers.peek(tp, QueueFactsPublisher.LISTED);
-            String license = licenseOf.computeIfAbsent(tp, k -> head.isEmpty() ? null : licenseOfRecord(head.get(0)));
+            byTenant.computeIfAbsent(tenantOf(tp), k -> new ArrayList<>()).add(tp);
+        }
+        List<QueueFacts> current = new ArrayList<>();
+        for (Map.Entry<String, List<TopicPartition>> tenant : byTenant.entrySet()) {
+            List<TopicPartition> partitions = tenant.getValue();
+            // High priority first: that is the order in which they will be released.
+            partitions.sort((a, b) -> TenantTopics.priorityOf(b.topic()).compareTo(TenantTopics.priorityOf(a.topic())));
+            List<ConsumerRecord<byte[], byte[]>> head = new ArrayList<>();
+            int buffered = 0;
+            long lag = 0;
+            Instant oldest = null;
+            for (TopicPartition tp : partitions) {
+                List<ConsumerRecord<byte[], byte[]>> first = buffers.peek(tp, QueueFactsPublisher.LISTED);
+                head.addAll(first);
+                buffered += buffers.size(tp);
+                lag += consumer.currentLag(tp).orElse(0);
+                if (!first.isEmpty()) {
+                    Instant since = Instant.ofEpochMilli(first.get(0).timestamp());
+                    oldest = oldest == null || since.isBefore(oldest) ? since : oldest;
+                }
+            }
+            String license = licenseOf.computeIfAbsent(
+                    tenant.getKey(), k -> head.isEmpty() ? null : licenseOfRecord(head.get(0)));
             QueueFacts facts = QueueFactsPublisher.facts(
                     license,
                     head,
-                    buffers.size(tp),
-                    consumer.currentLag(tp),
+                    buffered,
+                    OptionalLong.of(lag),
                     license == null ? 0 : fleet.inFlightOf(license),
+                    oldest,
                     now);
             if (facts != null) {
                 current.add(facts);
+                backlog.update(license, facts.getWaiting(), facts.getOldestWaitingSince(), now);
             }
         }
         List<ProducerRecord<byte[], byte[]>> changed = queueFacts.changed(current);
@@ -352,7 +471,7 @@ class ReleaseLoop implements SmartLifecycle {
         return 1;
     }
 
-    private record Release(ConsumerRecord<byte[], byte[]> record, TaskRequested task) {}
+    private record Release(ConsumerRecord<byte[], byte[]> record, TaskRequested task, TraceContext trace) {}
 
     private final class Rebalance implements ConsumerRebalanceListener {
 
@@ -361,8 +480,14 @@ class ReleaseLoop implements SmartLifecycle {
             // Every release was committed in its own turn's transaction; unreleased read-ahead is simply read again.
             buffers.drop(partitions);
             paused.removeAll(partitions);
-            partitions.forEach(licenseOf::remove);
+            Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
+            kept.removeAll(partitions);
+            // A tenant stays known while either of its topics is still assigned here.
+            Set<String> keptTenants = new HashSet<>();
+            kept.forEach(tp -> keptTenants.add(tenantOf(tp)));
+            licenseOf.keySet().retainAll(keptTenants);
             queueFacts.retainOnly(Set.copyOf(licenseOf.values()));
+            backlog.retainOnly(Set.copyOf(licenseOf.values()));
             log.info("tenant partitions revoked: {}", partitions.size());
         }
 

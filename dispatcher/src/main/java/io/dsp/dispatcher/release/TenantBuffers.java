@@ -1,54 +1,79 @@
 package io.dsp.dispatcher.release;
 
+import io.dsp.schemas.avro.Priority;
+import io.dsp.schemas.tenant.TenantTopics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Records read from tenant topics but not yet released, one queue per tenant partition, taken round-robin so that a
- * tenant with a long backlog cannot starve the others. Order within a tenant is kept.
+ * Records read from tenant topics but not yet released, one queue per tenant partition. Taken high priority first:
+ * while any tenant that may release has a high-priority task waiting, no normal task is taken, so a high task waits
+ * neither behind other tenants' normal work nor behind its own tenant's normal backlog. Within a priority, tenants
+ * take turns by weighted round-robin ({@link WeightedRotation}), so a tenant with a long backlog cannot starve the
+ * others and a tenant of weight w gets w releases per release of a weight-1 tenant while both wait. Order within a
+ * tenant partition is kept.
  */
 final class TenantBuffers {
 
+    private static final List<Priority> ORDER = List.of(Priority.HIGH, Priority.NORMAL);
+
     private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> queues = new LinkedHashMap<>();
-    private final List<TopicPartition> turns = new ArrayList<>();
-    private int next;
+    private final Map<Priority, WeightedRotation<TopicPartition>> rotations = new EnumMap<>(Priority.class);
+
+    /** Every tenant of weight 1: plain round-robin. */
+    TenantBuffers() {
+        this(tenant -> 1);
+    }
+
+    /**
+     * @param weightOfTenant the weight of a tenant, known by its normal-priority topic name (both of its topics
+     *     share it)
+     */
+    TenantBuffers(ToIntFunction<String> weightOfTenant) {
+        for (Priority priority : ORDER) {
+            rotations.put(
+                    priority,
+                    new WeightedRotation<>(tp -> weightOfTenant.applyAsInt(TenantTopics.normalTopicOf(tp.topic()))));
+        }
+    }
 
     void add(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         queues.computeIfAbsent(tp, k -> {
-                    turns.add(k);
+                    rotations.get(TenantTopics.priorityOf(k.topic())).add(k);
                     return new ArrayDeque<>();
                 })
                 .add(record);
     }
 
-    /** The next record in round-robin order over tenants with waiting records. */
+    /** The next record: high priority first, then weighted round-robin over tenants with waiting records. */
     Optional<ConsumerRecord<byte[], byte[]>> poll() {
         return poll(tp -> true);
     }
 
-    /** The next record in round-robin order over tenants with waiting records that may release now. */
+    /** The next record among tenant partitions that may release now ({@code eligible}), in the order above. */
     Optional<ConsumerRecord<byte[], byte[]>> poll(Predicate<TopicPartition> eligible) {
-        for (int tried = 0; tried < turns.size(); tried++) {
-            TopicPartition tp = turns.get(next % turns.size());
-            next = (next + 1) % turns.size();
-            ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
-            if (!queue.isEmpty() && eligible.test(tp)) {
-                return Optional.of(queue.poll());
+        for (Priority priority : ORDER) {
+            Optional<TopicPartition> tp =
+                    rotations.get(priority).take(k -> !queues.get(k).isEmpty() && eligible.test(k));
+            if (tp.isPresent()) {
+                return Optional.of(queues.get(tp.get()).poll());
             }
         }
         return Optional.empty();
     }
 
-    /** The first {@code n} waiting records of a tenant, in release order. */
+    /** The first {@code n} waiting records of a tenant partition, in release order. */
     List<ConsumerRecord<byte[], byte[]>> peek(TopicPartition tp, int n) {
         ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
         return queue == null ? List.of() : queue.stream().limit(n).toList();
@@ -66,21 +91,18 @@ final class TenantBuffers {
     /** Forgets partitions: revoked ones, or ones rewound after a failed release. */
     void drop(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
-            int index = turns.indexOf(tp);
-            if (index < 0) {
-                continue;
-            }
-            queues.remove(tp);
-            turns.remove(index);
-            if (index < next) {
-                next--; // keep the turn on the tenant that was due next
+            if (queues.remove(tp) != null) {
+                rotations.get(TenantTopics.priorityOf(tp.topic())).remove(tp);
             }
         }
-        next = turns.isEmpty() ? 0 : next % turns.size();
     }
 
-    /** A snapshot of the partitions with a queue, in turn order. */
+    /** A snapshot of the partitions with a queue: high-priority ones first, each in turn order. */
     List<TopicPartition> partitions() {
-        return List.copyOf(turns);
+        List<TopicPartition> all = new ArrayList<>();
+        for (Priority priority : ORDER) {
+            all.addAll(rotations.get(priority).queues());
+        }
+        return all;
     }
 }

@@ -105,6 +105,55 @@ class FleetViewTest {
     }
 
     @Test
+    void aDrainingWorkersRunningTasksNeitherAddFreeSlotsNorShrinkTheOthersWindow() {
+        // given a serving worker with 2 free slots, and a draining worker still running 3 of its 4 slots' tasks
+        view.presence("serving", live("serving", 2));
+        WorkerPresence draining = presence("draining", 4, true, NOW);
+        draining.setInFlight(3);
+        view.presence("draining", draining);
+        view.released("d1", "LIC", NOW);
+        view.released("d2", "LIC", NOW);
+        view.released("d3", "LIC", NOW);
+
+        // then the window is the serving worker's free slots plus the prefetch, nothing for the draining one
+        assertThat(view.liveSlots(NOW)).isEqualTo(2);
+        assertThat(view.window(NOW)).isEqualTo(2 + 1);
+
+        // and once the draining worker reports empty and its tasks ended, the window stays the same
+        draining.setInFlight(0);
+        view.presence("draining", draining);
+        for (String id : java.util.List.of("d1", "d2", "d3")) {
+            view.event(TestTasks.event(id, TaskEventType.SUCCEEDED, NOW));
+        }
+        assertThat(view.window(NOW)).isEqualTo(2 + 1);
+    }
+
+    @Test
+    void aCancelCountsOnlyForTheLicenseThatSentIt() {
+        // given
+        view.control(TestTasks.cancel("r1", "OWNER", NOW));
+        view.control(TestTasks.cancel("r2", "INTRUDER", NOW));
+
+        // then
+        assertThat(view.cancelVerdict("r1", "OWNER")).isEqualTo(FleetView.CancelVerdict.CANCELLED);
+        assertThat(view.cancelVerdict("r2", "OWNER")).isEqualTo(FleetView.CancelVerdict.FOREIGN_ONLY);
+        assertThat(view.cancelVerdict("r3", "OWNER")).isEqualTo(FleetView.CancelVerdict.NONE);
+
+        // and the owner's own cancel after a foreign one still counts
+        view.control(TestTasks.cancel("r2", "OWNER", NOW));
+        assertThat(view.cancelVerdict("r2", "OWNER")).isEqualTo(FleetView.CancelVerdict.CANCELLED);
+    }
+
+    @Test
+    void aCancelIsForgottenAfterTheInFlightExpiry() {
+        view.control(TestTasks.cancel("r1", "OWNER", NOW));
+
+        view.inFlight(NOW.plus(EXPIRY).plusSeconds(1));
+
+        assertThat(view.cancelVerdict("r1", "OWNER")).isEqualTo(FleetView.CancelVerdict.NONE);
+    }
+
+    @Test
     void latestPresenceOfAWorkerReplacesItsEarlierOne() {
         view.presence("w1", live("w1", 2));
         view.presence("w1", live("w1", 5));

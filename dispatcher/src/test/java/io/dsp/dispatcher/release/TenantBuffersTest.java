@@ -150,6 +150,117 @@ class TenantBuffersTest {
         assertThat(seen).containsExactly(B, A);
     }
 
+    @Test
+    void highPriorityRecordsOfAnyTenantGoBeforeEveryNormalRecord() {
+        // given two tenants with normal backlogs, and a high-priority task of a third arriving last
+        TopicPartition cHigh = new TopicPartition("dsp.tasks.c.high", 0);
+        add(A, 3);
+        add(B, 3);
+        add(cHigh, 1);
+
+        // then the high task is next, then the round-robin of the normal ones goes on
+        assertThat(drain()).containsExactly("c.high:0", "a:0", "b:0", "a:1", "b:1", "a:2", "b:2");
+    }
+
+    @Test
+    void aHighPriorityTaskDoesNotWaitBehindItsOwnTenantsNormalBacklog() {
+        // given
+        TopicPartition aHigh = new TopicPartition("dsp.tasks.a.high", 0);
+        add(A, 50);
+        assertThat(take()).isEqualTo("a:0");
+
+        // when
+        add(aHigh, 1);
+
+        // then
+        assertThat(take()).isEqualTo("a.high:0");
+        assertThat(take()).isEqualTo("a:1");
+    }
+
+    @Test
+    void highPriorityRecordsOfATenantThatMayNotReleaseLetNormalOnesOfOthersGo() {
+        // given tenant a at its cap with a high task waiting
+        TopicPartition aHigh = new TopicPartition("dsp.tasks.a.high", 0);
+        add(aHigh, 1);
+        add(B, 1);
+
+        // then the cap of a (both of its topics) lets b's normal task go
+        Optional<ConsumerRecord<byte[], byte[]>> next =
+                buffers.poll(tp -> !tp.topic().startsWith("dsp.tasks.a"));
+        assertThat(next).map(r -> new String(r.value(), StandardCharsets.UTF_8)).contains("b:0");
+    }
+
+    @Test
+    void aTenantOfWeightThreeGetsThreeReleasesPerReleaseOfAWeightOneTenantWhileBothWait() {
+        // given
+        TenantBuffers weighted = new TenantBuffers(tenant -> tenant.equals("dsp.tasks.a") ? 3 : 1);
+        for (int i = 0; i < 9; i++) {
+            weighted.add(record(A, i));
+        }
+        for (int i = 0; i < 4; i++) {
+            weighted.add(record(B, i));
+        }
+
+        // when
+        List<String> order = drain(weighted);
+
+        // then
+        assertThat(order)
+                .containsExactly(
+                        "a:0", "a:1", "a:2", "b:0", "a:3", "a:4", "a:5", "b:1", "a:6", "a:7", "a:8", "b:2", "b:3");
+    }
+
+    @Test
+    void aWeightAppliesToBothTopicsOfItsTenantAndHighStillGoesFirst() {
+        // given b weighs 2; a has a high task and a normal backlog
+        TenantBuffers weighted = new TenantBuffers(tenant -> tenant.equals("dsp.tasks.b") ? 2 : 1);
+        TopicPartition aHigh = new TopicPartition("dsp.tasks.a.high", 0);
+        TopicPartition bHigh = new TopicPartition("dsp.tasks.b.high", 0);
+        for (int i = 0; i < 3; i++) {
+            weighted.add(record(aHigh, i));
+            weighted.add(record(bHigh, i));
+            weighted.add(record(A, i));
+            weighted.add(record(B, i));
+        }
+
+        // then all six high tasks go first, weighted 1:2, then the normal ones, weighted 1:2
+        assertThat(drain(weighted))
+                .containsExactly(
+                        "a.high:0",
+                        "b.high:0",
+                        "b.high:1",
+                        "a.high:1",
+                        "b.high:2",
+                        "a.high:2",
+                        "a:0",
+                        "b:0",
+                        "b:1",
+                        "a:1",
+                        "b:2",
+                        "a:2");
+    }
+
+    @Test
+    void anIdleTenantDoesNotSaveUpItsWeightToBurstLater() {
+        // given a weighs 3 but has waited for nothing while b took turns
+        TenantBuffers weighted = new TenantBuffers(tenant -> tenant.equals("dsp.tasks.a") ? 3 : 1);
+        weighted.add(record(A, 0));
+        weighted.add(record(B, 0));
+        assertThat(drain(weighted)).containsExactly("a:0", "b:0");
+        for (int i = 1; i < 6; i++) {
+            weighted.add(record(B, i));
+        }
+        assertThat(take(weighted)).isEqualTo("b:1");
+
+        // when a's backlog arrives
+        for (int i = 1; i < 7; i++) {
+            weighted.add(record(A, i));
+        }
+
+        // then it gets three releases per turn, not more
+        assertThat(drain(weighted)).startsWith("a:1", "a:2", "a:3", "b:2", "a:4", "a:5", "a:6", "b:3");
+    }
+
     private void add(TopicPartition tp, int count) {
         for (int i = 0; i < count; i++) {
             buffers.add(record(tp, i));
@@ -168,12 +279,20 @@ class TenantBuffersTest {
     }
 
     private String take() {
+        return take(buffers);
+    }
+
+    private static String take(TenantBuffers buffers) {
         Optional<ConsumerRecord<byte[], byte[]>> next = buffers.poll();
         assertThat(next).as("a waiting record").isPresent();
         return new String(next.get().value(), StandardCharsets.UTF_8);
     }
 
     private List<String> drain() {
+        return drain(buffers);
+    }
+
+    private static List<String> drain(TenantBuffers buffers) {
         List<String> out = new ArrayList<>();
         for (Optional<ConsumerRecord<byte[], byte[]>> next = buffers.poll(); next.isPresent(); next = buffers.poll()) {
             out.add(new String(next.get().value(), StandardCharsets.UTF_8));

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dsp.dispatcher.fleet.FleetView;
+import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Groups;
+import io.dsp.schemas.topic.TopicSpec;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.KafkaTestBroker;
 import io.dsp.testkit.TopicTail;
@@ -81,16 +83,55 @@ public final class FleetDriver implements AutoCloseable {
 
     /** Submits {@code count} tasks to the license's topic, as the edges do; returns their request ids in order. */
     public List<String> submit(String licenseKey, int count) {
-        KafkaTestBroker.get().ensureTenantTopic(licenseKey);
+        return submit(licenseKey, count, Priority.NORMAL);
+    }
+
+    /** Submits {@code count} tasks of this priority to the license's topic for it; returns their request ids. */
+    public List<String> submit(String licenseKey, int count, Priority priority) {
+        ensureTopic(licenseKey, priority);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String requestId = "req-" + i + "-" + UUID.randomUUID();
+            String requestId =
+                    "req-" + priority.name().toLowerCase(java.util.Locale.ROOT) + "-" + i + "-" + UUID.randomUUID();
             TaskRequested task = TestTasks.deleteAsset(requestId, licenseKey, i + 1);
-            send(TenantTopics.forLicense(licenseKey).record(requestId, task));
+            task.setPriority(priority);
+            send(TenantTopics.forTask(task).record(requestId, task));
             ids.add(requestId);
         }
         submitted.addAll(ids);
         return ids;
+    }
+
+    /** Creates the license's topic for this priority, as the edges do on first use. */
+    public static String ensureTopic(String licenseKey, Priority priority) {
+        if (priority == Priority.NORMAL) {
+            return KafkaTestBroker.get().ensureTenantTopic(licenseKey);
+        }
+        TopicSpec<String, TaskRequested> spec = TenantTopics.forLicense(licenseKey, priority);
+        try {
+            KafkaTestBroker.get()
+                    .admin()
+                    .createTopics(List.of(spec.newTopic((short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw new IllegalStateException("could not create " + spec.name(), e);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create " + spec.name(), e);
+        }
+        return spec.name();
+    }
+
+    /** Leaves these tasks out of the clean-up at {@link #close()} (a benchmark deleted their topic). */
+    public void forget(Collection<String> requestIds) {
+        submitted.removeAll(new HashSet<>(requestIds));
+    }
+
+    /** Sends a cancel command about a task, signed with {@code licenseKey}, as asset-api or the gateway does. */
+    public void cancel(String requestId, String licenseKey) {
+        send(Topics.TASK_CONTROL.record(requestId, TestTasks.cancel(requestId, licenseKey, Instant.now())));
     }
 
     /** Writes bytes that are no task at all to the license's topic. */
@@ -167,6 +208,13 @@ public final class FleetDriver implements AutoCloseable {
 
     /** Waits until the dispatcher group owns the license's topic, i.e. the dispatcher is reading it. */
     public void awaitDispatcherReads(String... licenseKeys) {
+        awaitDispatcherReadsTopics(java.util.Arrays.stream(licenseKeys)
+                .map(TenantTopics::topicName)
+                .toArray(String[]::new));
+    }
+
+    /** Waits until the dispatcher group owns these tenant topics. */
+    public void awaitDispatcherReadsTopics(String... topics) {
         await("dispatcher group assigned the tenant topics")
                 .atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> {
@@ -182,9 +230,7 @@ public final class FleetDriver implements AutoCloseable {
                                 .map(TopicPartition::topic)
                                 .forEach(assigned::add);
                     }
-                    for (String key : licenseKeys) {
-                        assertThat(assigned).contains(TenantTopics.topicName(key));
-                    }
+                    assertThat(assigned).contains(topics);
                 });
     }
 
@@ -209,6 +255,9 @@ public final class FleetDriver implements AutoCloseable {
                     .atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> {
                         finishReleased(submitted);
+                        events(submitted).stream()
+                                .filter(e -> e.getType() == TaskEventType.CANCELLED)
+                                .forEach(e -> finished.add(e.getRequestId()));
                         assertThat(finished).containsAll(submitted);
                     });
             withdrawWorker(janitor);

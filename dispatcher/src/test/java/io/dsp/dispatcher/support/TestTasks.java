@@ -1,7 +1,9 @@
 package io.dsp.dispatcher.support;
 
 import io.dsp.schemas.avro.DeleteAssetPayload;
+import io.dsp.schemas.avro.TaskAction;
 import io.dsp.schemas.avro.TaskChannel;
+import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskOrigin;
@@ -34,6 +36,18 @@ public final class TestTasks {
 
     public static TaskEvent event(String requestId, TaskEventType type, Instant at) {
         return TaskEvents.about(deleteAsset(requestId, "license-of-" + requestId, 1), type, "test", at)
+                .build();
+    }
+
+    /** A cancel command about a task, sent with {@code licenseKey}. */
+    public static TaskControl cancel(String requestId, String licenseKey, Instant at) {
+        return TaskControl.newBuilder()
+                .setCommandId(java.util.UUID.randomUUID().toString())
+                .setRequestId(requestId)
+                .setLicenseKey(licenseKey)
+                .setAction(TaskAction.CANCEL)
+                .setAt(at.truncatedTo(ChronoUnit.MILLIS))
+                .setSource("test")
                 .build();
     }
 
