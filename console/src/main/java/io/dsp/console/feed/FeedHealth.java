@@ -6,7 +6,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
 
 /** DOWN while the feed keeps failing, OUT_OF_SERVICE until the board has caught up with the topics, then UP. */
-@Component("board")
+@Component("boardHealthIndicator")
 class FeedHealth extends AbstractHealthIndicator {
 
     private final BoardFeed feed;
