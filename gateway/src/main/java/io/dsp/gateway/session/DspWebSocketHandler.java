@@ -252,9 +252,10 @@ class DspWebSocketHandler extends TextWebSocketHandler {
                 return;
             }
             connections.registerWorker(from);
+            // Attached before the answer: a client that submits once the worker is registered is told it is online.
+            workers.attach(from, slots, types);
             registered.put("role", "worker");
             from.send(registered);
-            workers.attach(from, slots, types);
         } else if ("gpu_monitor".equals(role)) {
             if (!sameRoleOrNone(from, Role.MONITOR)) {
                 return;

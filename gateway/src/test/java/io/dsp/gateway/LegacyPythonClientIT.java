@@ -1,0 +1,84 @@
+package io.dsp.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dsp.dispatcher.DispatcherApplication;
+import io.dsp.testkit.Licenses;
+import io.dsp.testkit.Services;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The unchanged legacy protocol from another language: {@code scripts/legacy_ws_client.py}, written from the legacy
+ * spec with Python's {@code websocket-client}, registers as a worker and as a client and completes a task through
+ * this gateway and the real dispatcher.
+ */
+@GatewayIntegrationTest
+class LegacyPythonClientIT {
+
+    static final String PYTHON = "/usr/bin/python3";
+
+    static ConfigurableApplicationContext dispatcher;
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void startDispatcher() {
+        dispatcher = Services.start(DispatcherApplication.builder(), Map.of());
+    }
+
+    @AfterAll
+    static void stopDispatcher() {
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
+    }
+
+    @Test
+    void theLegacyPythonClientRegistersBothRolesAndCompletesATask() throws Exception {
+        assertThat(new File(PYTHON).canExecute())
+                .as("%s is required: apt-get install -y python3 python3-websocket", PYTHON)
+                .isTrue();
+        Process check = new ProcessBuilder(PYTHON, "-c", "import websocket").start();
+        assertThat(check.waitFor(30, TimeUnit.SECONDS) && check.exitValue() == 0)
+                .as("Python's websocket-client is required: apt-get install -y python3-websocket")
+                .isTrue();
+
+        String license = "LIC-PY-" + UUID.randomUUID();
+        Licenses.provisionActive(license);
+        Path transcript = Files.createTempFile("legacy-ws-client-", ".log");
+        Process client = new ProcessBuilder(List.of(
+                        PYTHON,
+                        "scripts/legacy_ws_client.py",
+                        "--url",
+                        "ws://127.0.0.1:" + port + "/dsp",
+                        "--key",
+                        license,
+                        "--timeout",
+                        "90"))
+                .redirectErrorStream(true)
+                .redirectOutput(transcript.toFile())
+                .start();
+        boolean finished = client.waitFor(120, TimeUnit.SECONDS);
+        if (!finished) {
+            client.destroyForcibly();
+        }
+        String output = Files.readString(transcript, StandardCharsets.UTF_8);
+        System.out.println(output);
+        assertThat(finished).as("the client finished:%n%s", output).isTrue();
+        assertThat(client.exitValue()).as(output).isZero();
+        assertThat(output).contains("OK request_id=py_");
+    }
+}
