@@ -95,6 +95,11 @@ public class ReadModels {
         return get(ReadModelTopology.TASK_LIVES_STORE, requestId);
     }
 
+    /** One fleet member's latest presence; empty when never seen or gone (tombstone). */
+    public Optional<WorkerPresence> worker(String workerId) {
+        return get(ReadModelTopology.WORKERS_STORE, workerId);
+    }
+
     public List<WorkerPresence> workers() {
         List<WorkerPresence> all = new ArrayList<>();
         ReadOnlyKeyValueStore<String, WorkerPresence> store = store(ReadModelTopology.WORKERS_STORE);
