@@ -17,6 +17,7 @@ import io.dsp.schemas.avro.TaskRequested;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -43,6 +44,7 @@ class HeyGemController {
     private final ReadModels readModels;
     private final InFlightCaps caps;
     private final HighPriorityQuota highQuota;
+    private final BootTrigger boot;
 
     HeyGemController(
             TaskIntake intake,
@@ -50,13 +52,15 @@ class HeyGemController {
             HeyGemInputs inputs,
             ReadModels readModels,
             InFlightCaps caps,
-            HighPriorityQuota highQuota) {
+            HighPriorityQuota highQuota,
+            BootTrigger boot) {
         this.intake = intake;
         this.fleet = fleet;
         this.inputs = inputs;
         this.readModels = readModels;
         this.caps = caps;
         this.highQuota = highQuota;
+        this.boot = boot;
     }
 
     @PostMapping("/api/heygem/task/submit")
@@ -118,7 +122,11 @@ class HeyGemController {
         return ApiResponse.ok("ok", data);
     }
 
-    /** Flat legacy shape: {@code {code, msg, initialized, gpu_status}}; {@code code} -1 while the fleet is offline. */
+    /**
+     * Flat legacy shape: {@code {code, msg, initialized, gpu_status}}; {@code code} -1 while the fleet is offline, when a
+     * boot is also requested from the power managers ({@link BootTrigger}, throttled). {@code boot_requested} says
+     * whether this call sent one ({@code boot_request_id} names it).
+     */
     @PostMapping("/api/heygem/health/proxy")
     Map<String, Object> health() {
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -127,12 +135,15 @@ class HeyGemController {
             answer.put("msg", "GPU 服务器在线");
             answer.put("initialized", true);
             answer.put("gpu_status", "online");
+            answer.put("boot_requested", false);
         } else {
-            // No boot trigger exists in this system yet (the legacy monitor notify); queued work waits in Kafka.
+            Optional<String> bootRequest = boot.request();
             answer.put("code", -1);
             answer.put("msg", "GPU 服务器离线，正在启动...");
             answer.put("initialized", false);
             answer.put("gpu_status", "offline");
+            answer.put("boot_requested", bootRequest.isPresent());
+            bootRequest.ifPresent(id -> answer.put("boot_request_id", id));
         }
         return answer;
     }
