@@ -191,7 +191,11 @@
     fill("workers", snapshot.workers, workerRow);
     fill("tenants", snapshot.tenants, tenantRow);
     document.getElementById("idle-tenants").textContent =
-      snapshot.idleTenants > 0 ? snapshot.idleTenants + " other tenants have nothing waiting or running." : "";
+      snapshot.idleTenants === 1
+        ? "1 other tenant has nothing waiting or running."
+        : snapshot.idleTenants > 1
+          ? snapshot.idleTenants + " other tenants have nothing waiting or running."
+          : "";
     fill("tasks", snapshot.tasks, taskRow);
     const counts = Object.entries(snapshot.summary.recentByStatus).map(([k, v]) => k + " " + v);
     document.getElementById("tasks-counts").textContent = counts.length ? "(" + counts.join(", ") + ")" : "";
