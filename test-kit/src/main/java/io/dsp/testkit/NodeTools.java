@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * npm tools the tests use (dclint for the compose file, playwright-core for the dashboard), installed on first use into
- * the git-ignored {@code .tools/node} of the repository with the npm on the PATH, at pinned versions. Like
+ * the git-ignored {@code .tools/node/<name>@<version>} of the repository with the npm on the PATH, at pinned versions.
+ * One prefix per tool, because {@code npm install --prefix} prunes whatever else that prefix holds. Like
  * {@link RedisTestServer}, a machine without npm fails the test with an instruction; it never skips.
  */
 public final class NodeTools {
@@ -31,14 +32,14 @@ public final class NodeTools {
         return dir;
     }
 
-    /** Where the npm tools live: {@code <repo>/.tools/node}. */
-    public static Path prefix() {
-        return repositoryRoot().resolve(".tools").resolve("node");
+    /** Where one npm tool lives: {@code <repo>/.tools/node/<name>@<version>} ({@code /} in scoped names as {@code +}). */
+    public static Path prefix(String name, String version) {
+        return repositoryRoot().resolve(".tools").resolve("node").resolve(name.replace('/', '+') + "@" + version);
     }
 
     /** The installed package folder ({@code node_modules/<name>}), installing {@code name@version} if missing. */
     public static Path install(String name, String version) {
-        Path prefix = prefix();
+        Path prefix = prefix(name, version);
         Path packageDir = prefix.resolve("node_modules").resolve(name);
         try {
             Files.createDirectories(prefix);
@@ -59,7 +60,7 @@ public final class NodeTools {
     /** The executable {@code node_modules/.bin/<bin>} of a package, installing it if missing. */
     public static Path bin(String name, String version, String bin) {
         install(name, version);
-        return prefix().resolve("node_modules").resolve(".bin").resolve(bin);
+        return prefix(name, version).resolve("node_modules").resolve(".bin").resolve(bin);
     }
 
     private static boolean installedVersionIs(Path packageDir, String version) throws IOException {
