@@ -47,7 +47,7 @@ class LiveUpdates implements SmartLifecycle {
     private final ConsoleSettings settings;
     private final JsonMapper json;
     private final List<SseEmitter> clients = new CopyOnWriteArrayList<>();
-    private ScheduledExecutorService scheduler;
+    private volatile ScheduledExecutorService scheduler;
     private long pushedVersion = -1;
     private int quietTicks;
 
@@ -63,6 +63,9 @@ class LiveUpdates implements SmartLifecycle {
 
     @GetMapping(path = "/console/api/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream() throws IOException {
+        if (scheduler == null) {
+            throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "The console is stopping");
+        }
         if (clients.size() >= settings.maxLiveClients()) {
             throw new ResponseStatusException(
                     HttpStatus.SERVICE_UNAVAILABLE,
