@@ -8,7 +8,9 @@ import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.protocol.LegacyPayloads;
 import io.dsp.gateway.routing.Origins;
 import io.dsp.schemas.avro.Priority;
+import io.dsp.schemas.avro.TaskAction;
 import io.dsp.schemas.avro.TaskChannel;
+import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
@@ -44,6 +46,7 @@ public class ClientIntake {
     private static final String SOURCE = "gateway";
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern TASK_TYPE = Pattern.compile("[a-z0-9_.]{1,64}");
+    static final String CANCEL_REQUESTED_TEXT = "已请求取消";
     private static final Map<String, Priority> PRIORITIES = Map.of("normal", Priority.NORMAL, "high", Priority.HIGH);
 
     private final KafkaTemplate<byte[], byte[]> kafka;
@@ -158,6 +161,47 @@ public class ClientIntake {
         return online
                 ? Frames.ack(task.getRequestId(), taskType, Frames.SUBMITTED_TEXT)
                 : Frames.powerOffline(task.getRequestId(), taskType, Frames.OFFLINE_QUEUED_TEXT, now);
+    }
+
+    /**
+     * A client's {@code gpu.job.cancel} (extension): a {@code TaskControl} CANCEL on {@code dsp.task-control}, which
+     * whoever holds the task acts on (the dispatcher skips a waiting task; the worker or the gateway slot running it
+     * stops it), answered with an {@code ack} once Kafka has it. Only the owning license may cancel: a task this
+     * instance knows to be another license's is refused here, and every actor checks the license again.
+     */
+    public Map<String, Object> cancel(Connection client, JsonNode frame) {
+        String requestId = text(frame, "request_id");
+        if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
+            return Frames.error("取消需要有效的 request_id", null);
+        }
+        if (origins.owner(requestId)
+                .filter(owner -> !owner.equals(client.key()))
+                .isPresent()) {
+            return Frames.error("只能取消本授权码提交的任务", requestId);
+        }
+        Instant now = clock.instant();
+        TaskControl control = TaskControl.newBuilder()
+                .setCommandId(java.util.UUID.randomUUID().toString())
+                .setRequestId(requestId)
+                .setLicenseKey(client.key())
+                .setAction(TaskAction.CANCEL)
+                .setAt(now)
+                .setSource(SOURCE)
+                .setReason(text(frame, "reason"))
+                .build();
+        TraceContext trace = TraceContext.continueOrStart(text(frame, TraceContext.HEADER));
+        try {
+            kafka.send(traced(Topics.TASK_CONTROL.record(requestId, control), trace))
+                    .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Frames.error("取消请求失败，请稍后重试", requestId);
+        } catch (Exception e) {
+            log.error("could not publish the cancellation of requestId={}: {}", requestId, e.toString());
+            return Frames.error("取消请求失败，请稍后重试", requestId);
+        }
+        log.info("cancel requested requestId={} from fd={} trace_id={}", requestId, client.fd(), trace.traceId());
+        return Frames.ack(requestId, null, CANCEL_REQUESTED_TEXT);
     }
 
     private static ProducerRecord<byte[], byte[]> traced(ProducerRecord<byte[], byte[]> record, TraceContext trace) {

@@ -4,7 +4,9 @@ import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.license.LicenseRegistry;
 import io.dsp.gateway.relay.Relay;
 import io.dsp.gateway.routing.EventRouter;
+import io.dsp.gateway.worker.WorkerBridge;
 import io.dsp.schemas.avro.RelayFrame;
+import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.topic.Topics;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -42,11 +45,14 @@ class TopicReader implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TopicReader.class);
 
+    private static final Duration CONTROL_LOOKBACK = Duration.ofHours(1);
+
     private final Map<String, Object> config = new HashMap<>();
     private final Map<String, Object> adminConfig;
     private final LicenseRegistry licenses;
     private final FleetWatch fleet;
     private final Relay relay;
+    private final WorkerBridge workers;
     private final EventRouter router;
     private final Clock clock;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -60,6 +66,7 @@ class TopicReader implements SmartLifecycle {
             LicenseRegistry licenses,
             FleetWatch fleet,
             Relay relay,
+            WorkerBridge workers,
             EventRouter router,
             Clock clock) {
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.getBootstrapServers()));
@@ -71,6 +78,7 @@ class TopicReader implements SmartLifecycle {
         this.licenses = licenses;
         this.fleet = fleet;
         this.relay = relay;
+        this.workers = workers;
         this.router = router;
         this.clock = clock;
     }
@@ -102,9 +110,21 @@ class TopicReader implements SmartLifecycle {
             }
             List<TopicPartition> all = new ArrayList<>(fromNow);
             all.addAll(List.of(licensesPartition, workersPartition));
+            TopicPartition controlPartition = new TopicPartition(Topics.TASK_CONTROL.name(), 0);
+            all.add(controlPartition);
             c.assign(all);
             c.seekToBeginning(List.of(licensesPartition, workersPartition));
             c.seekToEnd(fromNow);
+            // Cancellations of the last hour: a task cancelled after its release may still be acquired by a slot here.
+            OffsetAndTimestamp since = c.offsetsForTimes(Map.of(
+                            controlPartition,
+                            clock.instant().minus(CONTROL_LOOKBACK).toEpochMilli()))
+                    .get(controlPartition);
+            if (since == null) {
+                c.seekToEnd(List.of(controlPartition));
+            } else {
+                c.seek(controlPartition, since.offset());
+            }
             // Resolve the start positions now: nothing relayed after this instance opened may be missed.
             fromNow.forEach(c::position);
             Map<TopicPartition, Long> startEnds = c.endOffsets(List.of(licensesPartition, workersPartition));
@@ -144,6 +164,11 @@ class TopicReader implements SmartLifecycle {
                 TaskEvent event = Topics.TASK_EVENTS.value(record);
                 if (event != null) {
                     router.route(event);
+                }
+            } else if (topic.equals(Topics.TASK_CONTROL.name())) {
+                TaskControl control = Topics.TASK_CONTROL.value(record);
+                if (control != null) {
+                    workers.control(control);
                 }
             } else if (topic.equals(Topics.GATEWAY_RELAY.name())) {
                 RelayFrame frame = Topics.GATEWAY_RELAY.value(record);

@@ -111,6 +111,19 @@ public final class Frames {
         return frame;
     }
 
+    /**
+     * Tells a legacy worker that a task it runs was cancelled (an extension; a worker that does not know it ignores it,
+     * and its late result is recorded but not delivered as a success).
+     */
+    public static Map<String, Object> workerCancel(String taskType, String requestId, String key, String reason) {
+        Map<String, Object> frame = of(MessageType.GPU_JOB_CANCEL);
+        frame.put("task_type", taskType);
+        frame.put("request_id", requestId);
+        frame.put("key", key);
+        putIfSet(frame, "reason", reason);
+        return frame;
+    }
+
     /** The notice monitors get for every task, which their power manager counts as work (the boot trigger). */
     public static Map<String, Object> monitorJobNotice(String taskType, String key) {
         Map<String, Object> frame = of(MessageType.GPU_JOB_SUBMIT);

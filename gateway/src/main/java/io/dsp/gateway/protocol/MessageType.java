@@ -21,6 +21,8 @@ public enum MessageType {
     GPU_JOB_RESULT("gpu.job.result"),
     GPU_TASK_RESULT("gpu_task_result"),
     GPU_JOB_DISPATCH_BATCH("gpu.job.dispatch.batch"),
+    /** Extension: a client cancels its task; the gateway tells a legacy worker running it (which may ignore it). */
+    GPU_JOB_CANCEL("gpu.job.cancel"),
     GPU_TASK_PROGRESS("gpu.task.progress"),
     GPU_TASK_ACTIVE("gpu.task.active"),
     GPU_POWER_ONLINE("gpu.power.online"),

@@ -42,11 +42,22 @@ public class EventRouter {
 
     private static final Logger log = LoggerFactory.getLogger(EventRouter.class);
 
+    /** Progress status of a result that arrived after its task ended (cancelled): recorded, never shown to clients. */
+    public static final String DISCARDED = "discarded";
+
+    private static final int ENDED_REMEMBERED = 100_000;
+
     private final Connections connections;
     private final Origins origins;
     private final GatewayNode node;
     private final Relay relay;
     private final JsonMapper json;
+    private final Map<String, Boolean> ended = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > ENDED_REMEMBERED;
+        }
+    };
 
     EventRouter(Connections connections, Origins origins, GatewayNode node, Relay relay, JsonMapper json) {
         this.connections = connections;
@@ -59,13 +70,13 @@ public class EventRouter {
     public void route(TaskEvent event) {
         switch (event.getType()) {
             case ACCEPTED -> {
-                origins.accepted(event.getRequestId(), event.getOrigin());
+                origins.accepted(event.getRequestId(), event.getLicenseKey(), event.getOrigin());
                 connections.sendToRole(
                         Role.MONITOR, Frames.monitorJobNotice(event.getTaskType(), event.getLicenseKey()));
             }
             case PROGRESS -> {
                 TaskProgress p = event.getProgress();
-                if (p != null) {
+                if (p != null && !DISCARDED.equals(p.getStatus()) && !ended(event.getRequestId())) {
                     deliver(
                             event,
                             List.of(Frames.progress(
@@ -78,10 +89,27 @@ public class EventRouter {
                                     event.getAt())));
                 }
             }
-            case SUCCEEDED, FAILED, DEAD_LETTERED, CANCELLED -> deliver(event, results(event));
+            case SUCCEEDED, FAILED, DEAD_LETTERED, CANCELLED -> {
+                // Only the first end is delivered: a late result after a cancellation is never shown as a success.
+                if (endedNow(event.getRequestId())) {
+                    deliver(event, results(event));
+                }
+            }
             default -> {
                 // QUEUED, DISPATCHED, STARTED: no legacy frame
             }
+        }
+    }
+
+    private boolean ended(String requestId) {
+        synchronized (ended) {
+            return ended.containsKey(requestId);
+        }
+    }
+
+    private boolean endedNow(String requestId) {
+        synchronized (ended) {
+            return ended.put(requestId, Boolean.TRUE) == null;
         }
     }
 

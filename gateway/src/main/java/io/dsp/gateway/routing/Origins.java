@@ -20,6 +20,7 @@ public class Origins {
 
     private final Map<String, TaskOrigin> origins = bounded();
     private final Map<String, TaskRequested> tasks = bounded();
+    private final Map<String, String> owners = bounded();
 
     private static <V> Map<String, V> bounded() {
         return new LinkedHashMap<>(1024, 0.75f, false) {
@@ -33,13 +34,15 @@ public class Origins {
     /** A task this instance accepted or one of its slots runs. */
     public synchronized void remember(TaskRequested task) {
         tasks.put(task.getRequestId(), task);
+        owners.put(task.getRequestId(), task.getLicenseKey());
         if (task.getOrigin() != null) {
             origins.putIfAbsent(task.getRequestId(), task.getOrigin());
         }
     }
 
     /** The origin an {@code ACCEPTED} event carried. */
-    public synchronized void accepted(String requestId, TaskOrigin origin) {
+    public synchronized void accepted(String requestId, String licenseKey, TaskOrigin origin) {
+        owners.put(requestId, licenseKey);
         if (origin != null) {
             origins.put(requestId, origin);
         }
@@ -47,6 +50,11 @@ public class Origins {
 
     public synchronized Optional<TaskRequested> find(String requestId) {
         return Optional.ofNullable(tasks.get(requestId));
+    }
+
+    /** The license that owns the task, if this instance saw it accepted or ran it. */
+    public synchronized Optional<String> owner(String requestId) {
+        return Optional.ofNullable(owners.get(requestId));
     }
 
     public synchronized Optional<TaskOrigin> origin(String requestId) {

@@ -159,6 +159,11 @@ class DspWebSocketHandler extends TextWebSocketHandler {
                     from.send(intake.submit(from, frame));
                 }
             }
+            case GPU_JOB_CANCEL -> {
+                if (requireRole(from, Role.CLIENT, "仅已注册的客户端可取消任务", frame)) {
+                    from.send(intake.cancel(from, frame));
+                }
+            }
             case GPU_JOB_RESULT, GPU_TASK_RESULT -> {
                 if (requireRole(from, Role.WORKER, "仅 worker 可发送任务结果", frame)) {
                     workers.result(from, frame)

@@ -13,12 +13,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A connected legacy worker: its connection, the task types it runs, and its slots with the tasks they hold. */
 final class LegacyWorker {
 
+    private static final int CANCELLED_REMEMBERED = 1_000;
+
     private final String id;
     private final Connection connection;
     private final Set<String> taskTypes;
     private final Instant startedAt;
     private final List<WorkerSlot> slots = new CopyOnWriteArrayList<>();
     private final Map<String, WorkerSlot> running = new ConcurrentHashMap<>();
+    private final Map<String, TaskRequested> cancelled = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TaskRequested> eldest) {
+            return size() > CANCELLED_REMEMBERED;
+        }
+    };
     private volatile boolean connected = true;
 
     LegacyWorker(String id, Connection connection, Set<String> taskTypes, Instant startedAt) {
@@ -70,6 +78,19 @@ final class LegacyWorker {
 
     Optional<TaskRequested> task(String requestId) {
         return slotRunning(requestId).map(WorkerSlot::task);
+    }
+
+    /** A task cancelled while this worker ran it: its late result is recorded, not delivered. */
+    void cancelledWhileRunning(TaskRequested task) {
+        synchronized (cancelled) {
+            cancelled.put(task.getRequestId(), task);
+        }
+    }
+
+    Optional<TaskRequested> cancelledTask(String requestId) {
+        synchronized (cancelled) {
+            return Optional.ofNullable(cancelled.get(requestId));
+        }
     }
 
     int inFlight() {

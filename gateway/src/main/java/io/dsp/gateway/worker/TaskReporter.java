@@ -1,5 +1,6 @@
 package io.dsp.gateway.worker;
 
+import io.dsp.gateway.routing.EventRouter;
 import io.dsp.schemas.avro.DeadLetter;
 import io.dsp.schemas.avro.DeadLetterReason;
 import io.dsp.schemas.avro.TaskError;
@@ -45,6 +46,27 @@ class TaskReporter {
     void failed(TaskRequested task, String workerId, int delivery, String code, String message) throws Exception {
         send(event(task, TaskEventType.FAILED, workerId, delivery)
                 .setError(new TaskError(code, message))
+                .build());
+    }
+
+    void cancelled(TaskRequested task, String workerId, Integer delivery, String reason) throws Exception {
+        send(event(task, TaskEventType.CANCELLED, workerId, delivery)
+                .setError(new TaskError("CANCELLED", reason == null ? "任务已取消" : "任务已取消: " + reason))
+                .build());
+    }
+
+    /**
+     * A legacy worker's result for a task that was cancelled while it ran: kept in the task's history (as a
+     * {@code discarded} progress step with the result), never a second end and never shown to clients as a success.
+     */
+    void lateResult(TaskRequested task, String workerId, String resultJson, boolean error) throws Exception {
+        send(event(task, TaskEventType.PROGRESS, workerId, null)
+                .setProgress(TaskProgress.newBuilder()
+                        .setStatus(EventRouter.DISCARDED)
+                        .setPercent(100)
+                        .setMessage(error ? "取消后收到的失败结果，已丢弃" : "取消后收到的结果，已丢弃")
+                        .build())
+                .setResultJson(resultJson)
                 .build());
     }
 

@@ -7,6 +7,8 @@ import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.fleet.RedisWorkerSet;
 import io.dsp.gateway.protocol.LegacyPayloads;
 import io.dsp.gateway.routing.Origins;
+import io.dsp.schemas.avro.TaskAction;
+import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskProgress;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.avro.WorkerKind;
@@ -58,6 +60,7 @@ public class WorkerBridge implements SmartLifecycle {
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final Clock clock;
     private final Map<Long, LegacyWorker> workers = new ConcurrentHashMap<>();
+    private final Cancellations cancellations = new Cancellations();
     private ScheduledExecutorService timer;
 
     WorkerBridge(
@@ -107,6 +110,7 @@ public class WorkerBridge implements SmartLifecycle {
                     payloads,
                     origins,
                     timing,
+                    cancellations,
                     () -> changed(worker));
             worker.slots().add(slot);
             Thread thread = new Thread(slot, clientId);
@@ -151,6 +155,20 @@ public class WorkerBridge implements SmartLifecycle {
         }
         Optional<WorkerSlot> slot = worker.slotRunning(requestId);
         if (slot.isEmpty()) {
+            Optional<TaskRequested> cancelled = worker.cancelledTask(requestId);
+            if (cancelled.isPresent()) {
+                JsonNode result = frame.get("result");
+                try {
+                    reporter.lateResult(
+                            cancelled.get(),
+                            worker.id(),
+                            result == null || result.isNull() ? null : result.toString(),
+                            frame.path("error").asBoolean(false));
+                } catch (Exception e) {
+                    log.warn("could not record the late result of requestId={}: {}", requestId, e.toString());
+                }
+                return Optional.empty();
+            }
             return Optional.of("没有分配给本连接的任务: " + requestId);
         }
         slot.get().offer(new WorkerSlot.Result(frame));
@@ -191,6 +209,30 @@ public class WorkerBridge implements SmartLifecycle {
                         .setCurrentFrame(frame.path("current_frame").asInt(0))
                         .build());
         return task;
+    }
+
+    /**
+     * A command of {@code dsp.task-control}: a cancellation stops the task if a slot of this instance runs it for the
+     * owning license, and is remembered so that a slot acquiring it later does not run it.
+     */
+    public void control(TaskControl control) {
+        if (control.getAction() != TaskAction.CANCEL) {
+            return;
+        }
+        cancellations.add(control);
+        for (LegacyWorker worker : workers.values()) {
+            worker.slotRunning(control.getRequestId()).ifPresent(slot -> {
+                TaskRequested task = slot.task();
+                if (task != null && task.getLicenseKey().equals(control.getLicenseKey())) {
+                    slot.offer(new WorkerSlot.Cancel(control.getRequestId(), control.getReason()));
+                } else {
+                    log.warn(
+                            "ignored a cancellation of requestId={} by another license (source {})",
+                            control.getRequestId(),
+                            control.getSource());
+                }
+            });
+        }
     }
 
     /** A connected worker that declared this task type (legacy url / chatglm_video go to such a worker only). */

@@ -47,6 +47,9 @@ final class WorkerSlot implements Runnable {
 
     record Gone() implements Signal {}
 
+    /** The owner cancelled the task with this request id. */
+    record Cancel(String requestId, String reason) implements Signal {}
+
     private final String name;
     private final LegacyWorker worker;
     private final Supplier<ShareConsumer<byte[], byte[]>> consumers;
@@ -55,6 +58,7 @@ final class WorkerSlot implements Runnable {
     private final Origins origins;
     private final SlotTiming timing;
     private final Runnable changed;
+    private final Cancellations cancellations;
     private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private volatile ShareConsumer<byte[], byte[]> consumer;
     private volatile TaskRequested task;
@@ -77,6 +81,7 @@ final class WorkerSlot implements Runnable {
             LegacyPayloads payloads,
             Origins origins,
             SlotTiming timing,
+            Cancellations cancellations,
             Runnable changed) {
         this.name = name;
         this.worker = worker;
@@ -86,6 +91,7 @@ final class WorkerSlot implements Runnable {
         this.origins = origins;
         this.timing = timing;
         this.changed = changed;
+        this.cancellations = cancellations;
     }
 
     TaskRequested task() {
@@ -138,6 +144,19 @@ final class WorkerSlot implements Runnable {
             acknowledge(c, record, AcknowledgeType.REJECT);
             return;
         }
+        Optional<io.dsp.schemas.avro.TaskControl> cancelled = cancellations.of(decoded);
+        if (cancelled.isPresent()) {
+            // Cancelled after its release: it ends here, never run (the dispatcher may have said so too).
+            try {
+                reporter.cancelled(
+                        decoded, worker.id(), delivery, cancelled.get().getReason());
+                acknowledge(c, record, AcknowledgeType.ACCEPT);
+            } catch (Exception e) {
+                log.warn("could not record the cancellation of requestId={}: {}", decoded.getRequestId(), e.toString());
+                acknowledge(c, record, AcknowledgeType.RELEASE);
+            }
+            return;
+        }
         if (!worker.connected() || !worker.runs(decoded.getTaskType())) {
             // Released, not run: another member takes it. Every release counts as a delivery, which is why the
             // fleet should keep lanes of task types apart rather than rely on this.
@@ -152,7 +171,7 @@ final class WorkerSlot implements Runnable {
         String requestId = t.getRequestId();
         task = t;
         origins.remember(t);
-        signals.removeIf(Result.class::isInstance);
+        signals.removeIf(s -> !(s instanceof Gone));
         worker.running(requestId, this);
         changed.run();
         try {
@@ -191,6 +210,18 @@ final class WorkerSlot implements Runnable {
             if (signal instanceof Result result) {
                 report(t, delivery, result.frame());
                 acknowledge(c, held, AcknowledgeType.ACCEPT);
+                return;
+            }
+            if (signal instanceof Cancel cancel && cancel.requestId().equals(t.getRequestId())) {
+                // The worker is told (it may ignore it); the task ends now and is not redelivered; a late result of
+                // the worker is recorded by the bridge but never delivered as a success.
+                worker.cancelledWhileRunning(t);
+                worker.connection()
+                        .send(Frames.workerCancel(
+                                t.getTaskType(), t.getRequestId(), t.getLicenseKey(), cancel.reason()));
+                reporter.cancelled(t, worker.id(), delivery, cancel.reason());
+                acknowledge(c, held, AcknowledgeType.ACCEPT);
+                log.info("task requestId={} cancelled while worker {} ran it", t.getRequestId(), worker.id());
                 return;
             }
             if (signal instanceof Gone || !worker.connected()) {

@@ -1,0 +1,240 @@
+package io.dsp.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dsp.gateway.support.FakeLegacyWorker;
+import io.dsp.gateway.support.FakeLegacyWorker.Mode;
+import io.dsp.gateway.support.KafkaProbe;
+import io.dsp.gateway.support.Tasks;
+import io.dsp.schemas.avro.Priority;
+import io.dsp.schemas.avro.TaskAction;
+import io.dsp.schemas.avro.TaskChannel;
+import io.dsp.schemas.avro.TaskControl;
+import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.tenant.TenantTopics;
+import io.dsp.schemas.topic.Topics;
+import io.dsp.testkit.KafkaTestBroker;
+import io.dsp.testkit.LegacySocket;
+import io.dsp.testkit.Licenses;
+import io.dsp.testkit.TopicTail;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+@GatewayIntegrationTest
+class CancellationAndPriorityIT {
+
+    @LocalServerPort
+    int port;
+
+    String url() {
+        return "ws://127.0.0.1:" + port + "/dsp";
+    }
+
+    @Test
+    void aHighPrioritySubmitGoesToTheHighTopicAndItsAcceptanceCarriesPriorityAndOrigin() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        Licenses.provisionActive(license);
+        try (TopicTail<String, TaskEvent> events = TopicTail.fromEnd(Topics.TASK_EVENTS);
+                LegacySocket client = client(license)) {
+            String requestId = "hi-" + UUID.randomUUID();
+            client.send("{\"type\":\"gpu.job.submit\",\"task_type\":\"delete_asset\",\"priority\":\"high\","
+                    + "\"request_id\":\"" + requestId + "\",\"payload\":{\"id\":3}}");
+            assertThat(client.next().path("request_id").asString()).isEqualTo(requestId);
+            List<TaskRequested> high = KafkaProbe.values(
+                    TenantTopics.forLicense(license, Priority.HIGH), 1, Duration.ofSeconds(20), t -> true);
+            assertThat(high)
+                    .singleElement()
+                    .satisfies(t -> assertThat(t.getPriority()).isEqualTo(Priority.HIGH));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> events.values().stream()
+                            .anyMatch(
+                                    e -> e.getRequestId().equals(requestId) && e.getType() == TaskEventType.ACCEPTED));
+            TaskEvent accepted = events.values().stream()
+                    .filter(e -> e.getRequestId().equals(requestId) && e.getType() == TaskEventType.ACCEPTED)
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(accepted.getPriority()).isEqualTo(Priority.HIGH);
+            assertThat(accepted.getOrigin().getChannel()).isEqualTo(TaskChannel.WEBSOCKET);
+            assertThat(accepted.getOrigin().getNodeId()).startsWith("gateway-");
+
+            JsonNode refused = client.send("{\"type\":\"gpu.job.submit\",\"task_type\":\"delete_asset\","
+                            + "\"priority\":\"urgent\",\"payload\":{\"id\":3}}")
+                    .next();
+            assertThat(refused.path("type").asString()).isEqualTo("error");
+            assertThat(refused.path("message").asString()).contains("priority");
+            assertThat(KafkaProbe.values(TenantTopics.forLicense(license), 1, Duration.ofSeconds(2), t -> true))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void aRunningTaskCancelledByItsOwnerEndsCancelledIsNotRedeliveredAndItsLateResultIsNotASuccess() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        String stranger = "LIC-" + UUID.randomUUID();
+        Licenses.provisionActive(license);
+        Licenses.provisionActive(stranger);
+        String requestId = "cancel-" + UUID.randomUUID();
+        try (TopicTail<String, TaskEvent> events = TopicTail.fromEnd(Topics.TASK_EVENTS);
+                LegacySocket client = client(license);
+                LegacySocket other = client(stranger);
+                FakeLegacyWorker worker = FakeLegacyWorker.connect(
+                        url(), Mode.SUCCEED, "{\"type\":\"register\",\"role\":\"worker\",\"slots\":1}")) {
+            worker.hold(requestId);
+            client.send("{\"type\":\"gpu.job.submit\",\"task_type\":\"delete_asset\",\"request_id\":\"" + requestId
+                    + "\",\"payload\":{\"id\":11}}");
+            KafkaProbe.forward(TenantTopics.topicName(license), TenantTopics.forLicense(license), 1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> worker.requestIds().contains(requestId));
+
+            JsonNode refused = awaitFrame(
+                    other.send("{\"type\":\"gpu.job.cancel\",\"request_id\":\"" + requestId + "\"}"),
+                    "error",
+                    requestId);
+            assertThat(refused.path("message").asString()).isNotBlank();
+
+            long asked = System.nanoTime();
+            JsonNode ack = awaitFrame(
+                    client.send("{\"type\":\"gpu.job.cancel\",\"request_id\":\"" + requestId + "\"}"),
+                    "ack",
+                    requestId);
+            assertThat(ack.path("msg").asString()).isEqualTo("已请求取消");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> worker.others().stream()
+                            .anyMatch(f -> f.path("type").asString().equals("gpu.job.cancel")
+                                    && f.path("request_id").asString().equals(requestId)));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> types(events, requestId).contains(TaskEventType.CANCELLED));
+            System.out.printf(
+                    "cancel frame -> CANCELLED event of a running legacy task: %d ms%n",
+                    (System.nanoTime() - asked) / 1_000_000);
+            JsonNode result = awaitFrame(client, "gpu.job.result", requestId);
+            assertThat(result.path("error").asBoolean()).isTrue();
+
+            // The worker ignores the cancel and answers late: recorded, never delivered as a success.
+            worker.send("{\"type\":\"gpu.job.result\",\"task_type\":\"delete_asset\",\"request_id\":\"" + requestId
+                    + "\",\"key\":\"" + license + "\",\"sender_fd\":0,\"error\":false,\"result\":{\"id\":11}}");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> events.values().stream()
+                            .anyMatch(e -> e.getRequestId().equals(requestId)
+                                    && e.getType() == TaskEventType.PROGRESS
+                                    && "discarded".equals(e.getProgress().getStatus())));
+            assertThat(types(events, requestId))
+                    .doesNotContain(TaskEventType.SUCCEEDED)
+                    .containsOnlyOnce(TaskEventType.CANCELLED);
+            // Only the cancellation's own result frames (error true) ever reach the client.
+            assertThat(drain(client))
+                    .noneMatch(f -> (f.path("request_id").asString().equals(requestId)
+                                    && !f.path("error").asBoolean(false))
+                            || f.path("task_id").asString().equals(requestId));
+            assertThat(worker.others()).noneMatch(f -> f.path("type").asString().equals("error"));
+
+            try (FakeLegacyWorker second = FakeLegacyWorker.connect(url(), Mode.SUCCEED)) {
+                await().during(Duration.ofSeconds(4))
+                        .atMost(Duration.ofSeconds(6))
+                        .until(() -> !second.requestIds().contains(requestId));
+            }
+        }
+    }
+
+    @Test
+    void aCommandOfAnotherLicenseDoesNotStopARunningTask() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        TaskRequested task = Tasks.deleteAsset(license, 12);
+        try (TopicTail<String, TaskEvent> events = TopicTail.fromEnd(Topics.TASK_EVENTS);
+                FakeLegacyWorker worker = FakeLegacyWorker.connect(
+                        url(), Mode.SUCCEED, "{\"type\":\"register\",\"role\":\"worker\",\"slots\":1}")) {
+            worker.hold(task.getRequestId());
+            KafkaProbe.dispatch(List.of(task));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> worker.requestIds().contains(task.getRequestId()));
+            publish(control(task.getRequestId(), "LIC-someone-else"));
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> !types(events, task.getRequestId()).contains(TaskEventType.CANCELLED));
+            assertThat(worker.others()).noneMatch(f -> f.path("type").asString().equals("gpu.job.cancel"));
+            worker.send("{\"type\":\"gpu.job.result\",\"task_type\":\"delete_asset\",\"request_id\":\""
+                    + task.getRequestId() + "\",\"key\":\"" + license
+                    + "\",\"sender_fd\":0,\"error\":false,\"result\":{\"id\":12}}");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> types(events, task.getRequestId()).contains(TaskEventType.SUCCEEDED));
+        }
+    }
+
+    @Test
+    void aTaskCancelledAfterItsReleaseIsNeverHandedToAWorker() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        TaskRequested task = Tasks.deleteAsset(license, 13);
+        try (TopicTail<String, TaskEvent> events = TopicTail.fromEnd(Topics.TASK_EVENTS)) {
+            publish(control(task.getRequestId(), license));
+            KafkaProbe.dispatch(List.of(task));
+            try (FakeLegacyWorker worker = FakeLegacyWorker.connect(url(), Mode.SUCCEED)) {
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> types(events, task.getRequestId()).contains(TaskEventType.CANCELLED));
+                assertThat(worker.requestIds()).doesNotContain(task.getRequestId());
+            }
+        }
+    }
+
+    private static TaskControl control(String requestId, String licenseKey) {
+        return TaskControl.newBuilder()
+                .setCommandId(UUID.randomUUID().toString())
+                .setRequestId(requestId)
+                .setLicenseKey(licenseKey)
+                .setAction(TaskAction.CANCEL)
+                .setAt(Instant.now())
+                .setSource("test")
+                .build();
+    }
+
+    private static void publish(TaskControl control) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.get().bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            producer.send(Topics.TASK_CONTROL.record(control.getRequestId(), control))
+                    .get();
+        }
+    }
+
+    private static List<TaskEventType> types(TopicTail<String, TaskEvent> events, String requestId) {
+        return events.values().stream()
+                .filter(e -> e.getRequestId().equals(requestId))
+                .map(TaskEvent::getType)
+                .toList();
+    }
+
+    private LegacySocket client(String license) {
+        LegacySocket socket = LegacySocket.connect(url());
+        socket.next();
+        assertThat(socket.send("{\"type\":\"register\",\"key\":\"" + license + "\"}")
+                        .next()
+                        .path("type")
+                        .asString())
+                .isEqualTo("registered");
+        return socket;
+    }
+
+    private static JsonNode awaitFrame(LegacySocket socket, String type, String requestId) {
+        return MultiInstanceIT.awaitFrame(socket, type, requestId);
+    }
+
+    private static List<JsonNode> drain(LegacySocket socket) {
+        List<JsonNode> frames = new java.util.ArrayList<>();
+        while (!socket.quietFor(Duration.ofMillis(1500))) {
+            frames.add(socket.next());
+        }
+        return frames;
+    }
+}
