@@ -21,4 +21,13 @@ public class FleetStatus {
         var now = clock.instant();
         return readModels.workers().stream().anyMatch(w -> Presence.isLive(w, now) && !w.getDraining());
     }
+
+    /** Slots of the live workers that take new work (not draining). */
+    public int liveSlots() {
+        var now = clock.instant();
+        return readModels.workers().stream()
+                .filter(w -> Presence.isLive(w, now) && !w.getDraining())
+                .mapToInt(w -> Math.max(0, w.getSlots()))
+                .sum();
+    }
 }

@@ -1,9 +1,11 @@
 package io.dsp.assetapi.readmodel;
 
 import io.dsp.schemas.avro.TaskLife;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -22,6 +24,7 @@ public class TaskChanges implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TaskChanges.class);
 
     private final Map<String, Set<Consumer<TaskLife>>> listeners = new ConcurrentHashMap<>();
+    private final List<Consumer<TaskLife>> observers = new CopyOnWriteArrayList<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(4, runnable -> {
         Thread thread = new Thread(runnable, "task-changes");
         thread.setDaemon(true);
@@ -37,7 +40,22 @@ public class TaskChanges implements AutoCloseable {
         });
     }
 
+    /**
+     * Hears every change of every task this instance's aggregate sees, on the Streams thread: for cheap in-memory
+     * bookkeeping only (never I/O, never blocking).
+     */
+    public void observeAll(Consumer<TaskLife> observer) {
+        observers.add(observer);
+    }
+
     void publish(String requestId, TaskLife life) {
+        for (Consumer<TaskLife> observer : observers) {
+            try {
+                observer.accept(life);
+            } catch (RuntimeException e) {
+                log.warn("task change observer failed for {}: {}", requestId, e.toString());
+            }
+        }
         Set<Consumer<TaskLife>> waiting = listeners.get(requestId);
         if (waiting == null) {
             return;

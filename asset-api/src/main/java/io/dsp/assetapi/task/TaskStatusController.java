@@ -45,11 +45,13 @@ class TaskStatusController {
     private final ReadModels readModels;
     private final TaskChanges changes;
     private final CancelRequests cancels;
+    private final WaitEstimates estimates;
 
-    TaskStatusController(ReadModels readModels, TaskChanges changes, CancelRequests cancels) {
+    TaskStatusController(ReadModels readModels, TaskChanges changes, CancelRequests cancels, WaitEstimates estimates) {
         this.readModels = readModels;
         this.changes = changes;
         this.cancels = cancels;
+        this.estimates = estimates;
     }
 
     @GetMapping("/api/v1/tasks/{requestId}")
@@ -190,10 +192,11 @@ class TaskStatusController {
         return ResponseEntity.ok(ApiResponse.ok("ok", view(life)));
     }
 
-    /** The task with its place in the queue, from the dispatcher's queue facts. */
+    /** The task with its place in the queue (the dispatcher's queue facts) and its estimated wait. */
     private TaskView view(TaskLife life) {
-        return TaskView.of(life, readModels.queueFacts(life.getLicenseKey()))
+        TaskView view = TaskView.of(life, readModels.queueFacts(life.getLicenseKey()))
                 .withCancelRequested(cancels.requested(life.getRequestId()));
+        return view.withEstimatedWait(estimates.secondsFor(view));
     }
 
     private static ApiException notFound() {
