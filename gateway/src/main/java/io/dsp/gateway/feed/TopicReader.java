@@ -36,7 +36,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * One plain consumer (no group: every instance reads everything, each from its own position) feeding this instance's
- * views: the license registry and fleet presence from the start of their compacted topics; task events (their
+ * views: the license registry, fleet presence and operators' worker commands from the start of their compacted topics;
+ * cancellations of the last hour; task events (their
  * {@code ACCEPTED} origins, results and progress, routed to connections) and relayed frames from this instance's start
  * on. Started before the WebSocket endpoint takes connections.
  */
@@ -109,11 +110,12 @@ class TopicReader implements SmartLifecycle {
                 c.partitionsFor(topic).forEach(p -> fromNow.add(new TopicPartition(p.topic(), p.partition())));
             }
             List<TopicPartition> all = new ArrayList<>(fromNow);
-            all.addAll(List.of(licensesPartition, workersPartition));
+            TopicPartition commandsPartition = new TopicPartition(Topics.WORKER_COMMANDS.name(), 0);
+            all.addAll(List.of(licensesPartition, workersPartition, commandsPartition));
             TopicPartition controlPartition = new TopicPartition(Topics.TASK_CONTROL.name(), 0);
             all.add(controlPartition);
             c.assign(all);
-            c.seekToBeginning(List.of(licensesPartition, workersPartition));
+            c.seekToBeginning(List.of(licensesPartition, workersPartition, commandsPartition));
             c.seekToEnd(fromNow);
             // Cancellations of the last hour: a task cancelled after its release may still be acquired by a slot here.
             OffsetAndTimestamp since = c.offsetsForTimes(Map.of(
@@ -127,7 +129,8 @@ class TopicReader implements SmartLifecycle {
             }
             // Resolve the start positions now: nothing relayed after this instance opened may be missed.
             fromNow.forEach(c::position);
-            Map<TopicPartition, Long> startEnds = c.endOffsets(List.of(licensesPartition, workersPartition));
+            Map<TopicPartition, Long> startEnds =
+                    c.endOffsets(List.of(licensesPartition, workersPartition, commandsPartition));
             List<CompletableFuture<Void>> waiting = new ArrayList<>();
             long waitingFor = -1;
             while (running) {
@@ -170,6 +173,8 @@ class TopicReader implements SmartLifecycle {
                 if (control != null) {
                     workers.control(control);
                 }
+            } else if (topic.equals(Topics.WORKER_COMMANDS.name())) {
+                workers.command(Topics.WORKER_COMMANDS.key(record), Topics.WORKER_COMMANDS.value(record));
             } else if (topic.equals(Topics.GATEWAY_RELAY.name())) {
                 RelayFrame frame = Topics.GATEWAY_RELAY.value(record);
                 if (frame != null) {

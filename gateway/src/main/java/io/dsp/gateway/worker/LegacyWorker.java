@@ -28,6 +28,7 @@ final class LegacyWorker {
         }
     };
     private volatile boolean connected = true;
+    private volatile boolean draining;
 
     LegacyWorker(String id, Connection connection, Set<String> taskTypes, Instant startedAt) {
         this.id = id;
@@ -58,6 +59,15 @@ final class LegacyWorker {
 
     boolean connected() {
         return connected && connection.isOpen();
+    }
+
+    /** Whether an operator drained it: it finishes what runs and takes nothing new. */
+    boolean draining() {
+        return draining;
+    }
+
+    void draining(boolean draining) {
+        this.draining = draining;
     }
 
     void disconnected() {

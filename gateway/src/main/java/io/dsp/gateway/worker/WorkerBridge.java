@@ -11,6 +11,8 @@ import io.dsp.schemas.avro.TaskAction;
 import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskProgress;
 import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.avro.WorkerAction;
+import io.dsp.schemas.avro.WorkerCommand;
 import io.dsp.schemas.avro.WorkerKind;
 import io.dsp.schemas.avro.WorkerPresence;
 import io.dsp.schemas.topic.Groups;
@@ -61,6 +63,8 @@ public class WorkerBridge implements SmartLifecycle {
     private final Clock clock;
     private final Map<Long, LegacyWorker> workers = new ConcurrentHashMap<>();
     private final Cancellations cancellations = new Cancellations();
+    private final Map<String, Boolean> drained = new ConcurrentHashMap<>();
+    private final String ownPrefix;
     private ScheduledExecutorService timer;
 
     WorkerBridge(
@@ -86,12 +90,14 @@ public class WorkerBridge implements SmartLifecycle {
         this.workerSet = workerSet;
         this.kafka = kafka;
         this.clock = clock;
+        this.ownPrefix = FleetWatch.workerIdPrefix(node);
     }
 
     /** Starts a registered worker's slots and announces it. */
     public void attach(Connection connection, int slots, Set<String> taskTypes) {
         String id = FleetWatch.workerIdPrefix(node) + connection.fd();
         LegacyWorker worker = new LegacyWorker(id, connection, taskTypes, clock.instant());
+        worker.draining(drained.containsKey(id));
         if (workers.putIfAbsent(connection.fd(), worker) != null) {
             return; // a repeated register changes nothing
         }
@@ -133,7 +139,7 @@ public class WorkerBridge implements SmartLifecycle {
         worker.slots().forEach(WorkerSlot::workerGone);
         kafka.send(Topics.WORKERS.record(worker.id(), null));
         workerSet.removed(worker.id());
-        fleet.local(workers.size(), inFlight(), 0);
+        fleet.local((int) workers.values().stream().filter(w -> !w.draining()).count(), inFlight(), 0);
         log.info("legacy worker {} disconnected", worker.id());
     }
 
@@ -235,6 +241,37 @@ public class WorkerBridge implements SmartLifecycle {
         }
     }
 
+    /**
+     * A record of {@code dsp.worker-commands} (read whole at start, then followed): DRAIN makes a legacy worker of this
+     * instance take nothing new (its slots leave the share group once their task is done) and report
+     * {@code draining=true} with its in-flight count; UNDRAIN or a tombstone brings it back.
+     */
+    public void command(String workerId, WorkerCommand command) {
+        if (workerId == null || !workerId.startsWith(ownPrefix)) {
+            return; // another instance's worker, or a native one
+        }
+        boolean drain;
+        if (command == null || command.getAction() == WorkerAction.UNDRAIN) {
+            drain = false;
+            drained.remove(workerId);
+        } else if (command.getAction() == WorkerAction.DRAIN) {
+            drain = true;
+            drained.put(workerId, Boolean.TRUE);
+        } else {
+            return;
+        }
+        workers.values().stream()
+                .filter(w -> w.id().equals(workerId))
+                .findFirst()
+                .filter(w -> w.draining() != drain)
+                .ifPresent(w -> {
+                    w.draining(drain);
+                    log.info("legacy worker {} {}", w.id(), drain ? "draining" : "undrained");
+                    beat(w);
+                    changed(w);
+                });
+    }
+
     /** A connected worker that declared this task type (legacy url / chatglm_video go to such a worker only). */
     public Optional<Connection> runnerOf(String taskType) {
         return workers.values().stream()
@@ -252,8 +289,11 @@ public class WorkerBridge implements SmartLifecycle {
     }
 
     private void changed(LegacyWorker worker) {
+        if (worker.draining()) {
+            beat(worker); // its in-flight count going to 0 is what an operator waits for
+        }
         fleet.local(
-                workers.size(),
+                (int) workers.values().stream().filter(w -> !w.draining()).count(),
                 inFlight(),
                 worker.connected() ? worker.connection().fd() : 0);
     }
@@ -269,7 +309,7 @@ public class WorkerBridge implements SmartLifecycle {
                 .setHost(worker.connection().remoteAddress())
                 .setSlots(worker.slots().size())
                 .setInFlight(worker.inFlight())
-                .setDraining(false)
+                .setDraining(worker.draining())
                 .setStartedAt(worker.startedAt())
                 .setHeartbeatAt(clock.instant())
                 .setHeartbeatIntervalMs(settings.presenceInterval().toMillis())

@@ -112,21 +112,52 @@ final class WorkerSlot implements Runnable {
     }
 
     @Override
+    /**
+     * Polls one task at a time while the worker is connected. While the worker drains, the slot leaves the share group
+     * (its consumer is closed once its task is done, so it takes nothing new and no release counts as a delivery) and
+     * joins again when it is undrained.
+     */
     public void run() {
-        try (ShareConsumer<byte[], byte[]> c = consumers.get()) {
-            consumer = c;
-            c.subscribe(List.of(Topics.DISPATCH.name()));
+        try {
             while (worker.connected()) {
+                if (worker.draining()) {
+                    closeConsumer();
+                    if (signals.poll(timing.pollTimeout().toMillis(), TimeUnit.MILLISECONDS) instanceof Gone) {
+                        return;
+                    }
+                    continue;
+                }
+                ShareConsumer<byte[], byte[]> c = consumer;
+                if (c == null) {
+                    c = consumers.get();
+                    c.subscribe(List.of(Topics.DISPATCH.name()));
+                    consumer = c;
+                }
                 for (ConsumerRecord<byte[], byte[]> record : c.poll(timing.pollTimeout())) {
                     handle(c, record);
                 }
             }
         } catch (WakeupException e) {
             // the worker left while the slot was idle
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("slot {} stopped; its task, if any, goes back to the fleet", name, e);
         } finally {
+            closeConsumer();
             log.debug("slot {} closed", name);
+        }
+    }
+
+    private void closeConsumer() {
+        ShareConsumer<byte[], byte[]> c = consumer;
+        consumer = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                log.debug("slot {} consumer did not close cleanly: {}", name, e.toString());
+            }
         }
     }
 
@@ -157,7 +188,7 @@ final class WorkerSlot implements Runnable {
             }
             return;
         }
-        if (!worker.connected() || !worker.runs(decoded.getTaskType())) {
+        if (!worker.connected() || worker.draining() || !worker.runs(decoded.getTaskType())) {
             // Released, not run: another member takes it. Every release counts as a delivery, which is why the
             // fleet should keep lanes of task types apart rather than rely on this.
             acknowledge(c, record, AcknowledgeType.RELEASE);
