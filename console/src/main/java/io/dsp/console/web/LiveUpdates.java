@@ -71,7 +71,11 @@ class LiveUpdates implements SmartLifecycle {
                     HttpStatus.SERVICE_UNAVAILABLE,
                     "Too many live connections (dsp.console.max-live-clients=" + settings.maxLiveClients() + ")");
         }
-        SseEmitter emitter = new SseEmitter(CONNECTION_LIFETIME.toMillis());
+        return register(new SseEmitter(CONNECTION_LIFETIME.toMillis()));
+    }
+
+    /** Sends the current board to a new client, then keeps it for the pushes. */
+    SseEmitter register(SseEmitter emitter) throws IOException {
         emitter.onCompletion(() -> clients.remove(emitter));
         emitter.onTimeout(() -> clients.remove(emitter));
         emitter.onError(e -> clients.remove(emitter));
