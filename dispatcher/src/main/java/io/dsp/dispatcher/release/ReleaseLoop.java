@@ -82,6 +82,8 @@ class ReleaseLoop implements SmartLifecycle {
     private final BacklogGauges backlog;
     private final TenantBuffers buffers;
     private final Set<TopicPartition> paused = new HashSet<>();
+    /** Tenant partitions assigned to this instance, kept by the rebalance listener. */
+    private final Set<TopicPartition> assigned = new HashSet<>();
     /** License key by tenant, the tenant known by its normal-priority topic name (both topics share it). */
     private final Map<String, String> licenseOf = new HashMap<>();
 
@@ -173,6 +175,7 @@ class ReleaseLoop implements SmartLifecycle {
         consumer = null;
         buffers.drop(buffers.partitions());
         paused.clear();
+        assigned.clear();
         if (c != null) {
             c.close(Duration.ofSeconds(5));
         }
@@ -480,11 +483,10 @@ class ReleaseLoop implements SmartLifecycle {
             // Every release was committed in its own turn's transaction; unreleased read-ahead is simply read again.
             buffers.drop(partitions);
             paused.removeAll(partitions);
-            Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
-            kept.removeAll(partitions);
+            assigned.removeAll(partitions);
             // A tenant stays known while either of its topics is still assigned here.
             Set<String> keptTenants = new HashSet<>();
-            kept.forEach(tp -> keptTenants.add(tenantOf(tp)));
+            assigned.forEach(tp -> keptTenants.add(tenantOf(tp)));
             licenseOf.keySet().retainAll(keptTenants);
             queueFacts.retainOnly(Set.copyOf(licenseOf.values()));
             backlog.retainOnly(Set.copyOf(licenseOf.values()));
@@ -493,6 +495,7 @@ class ReleaseLoop implements SmartLifecycle {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assigned.addAll(partitions);
             log.info("tenant partitions assigned: {}", partitions.size());
         }
     }

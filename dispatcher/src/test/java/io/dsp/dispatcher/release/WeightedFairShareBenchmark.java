@@ -66,13 +66,17 @@ class WeightedFairShareBenchmark {
             Result r = scenario(smallWeight);
             report.append(String.format(
                     Locale.ROOT,
-                    "small weight %d: first task released after %d ms, median wait %d ms, last (20th) after %d ms;"
-                            + " %d flood tasks released between the small tenant's submission and its last release%n",
+                    "small weight %d: its tasks were releases #%d (first), #%d (median) and #%d (last) after its"
+                            + " submission, %d flood tasks in between; in time: first after %d ms, median %d ms, last"
+                            + " %d ms%n",
                     smallWeight,
+                    r.releasesUntil().get(0),
+                    r.releasesUntil().get(r.releasesUntil().size() / 2),
+                    r.releasesUntil().get(r.releasesUntil().size() - 1),
+                    r.floodBetween(),
                     r.waits().get(0),
                     r.waits().get(r.waits().size() / 2),
-                    r.waits().get(r.waits().size() - 1),
-                    r.floodBetween()));
+                    r.waits().get(r.waits().size() - 1)));
         }
         System.out.print(report);
         Files.writeString(Path.of("target", "weighted-fair-share.txt"), report);
@@ -113,6 +117,15 @@ class WeightedFairShareBenchmark {
                     });
             int floodBetween = fleet.dispatched(floodIds).size() - floodBefore;
             List<Long> waits = releasedAfter.values().stream().sorted().toList();
+            // the wait in releases: how many releases (any tenant) after the submission up to each small task's own
+            List<String> order = fleet.dispatched(all);
+            java.util.Set<String> mineSet = java.util.Set.copyOf(mine);
+            List<Integer> releasesUntil = new java.util.ArrayList<>();
+            for (int i = floodBefore; i < order.size(); i++) {
+                if (mineSet.contains(order.get(i))) {
+                    releasesUntil.add(i - floodBefore + 1);
+                }
+            }
 
             gpus.shutdownNow();
             gpus.awaitTermination(10, TimeUnit.SECONDS);
@@ -125,12 +138,12 @@ class WeightedFairShareBenchmark {
             fleet.forget(floodIds);
             fleet.finishReleased(all);
             fleet.close();
-            return new Result(waits, floodBetween);
+            return new Result(waits, releasesUntil, floodBetween);
         } finally {
             gpus.shutdownNow();
             dispatcher.close();
         }
     }
 
-    private record Result(List<Long> waits, int floodBetween) {}
+    private record Result(List<Long> waits, List<Integer> releasesUntil, int floodBetween) {}
 }
