@@ -1,0 +1,142 @@
+package io.dsp.benchmarks;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/**
+ * Dispatch latency at a fixed rate, end to end to a connected legacy worker: {@code POST /api/v1/tasks} answered
+ * (Kafka holds the task) → the task frame arrives at the worker's WebSocket, through asset-api, the tenant topic, the
+ * dispatcher's transactional release into {@code dsp.dispatch} and the gateway's share-group slot. Raw clients do the
+ * same hops on the same broker: produce (acks=all) to one of as many tenant topics → a classic group forwards each
+ * poll in a transaction → share consumers with the slots' settings take it from a one-partition topic.
+ */
+final class DispatchScenario {
+
+    /** Latencies of one side. */
+    record Result(String name, int accepted, int arrived, double p50, double p99, double p999, double max) {
+
+        static Result of(String name, Latencies latencies) {
+            List<Double> ms = latencies.millis();
+            return new Result(
+                    name,
+                    latencies.startedCount(),
+                    ms.size(),
+                    Latencies.percentile(ms, 50),
+                    Latencies.percentile(ms, 99),
+                    Latencies.percentile(ms, 99.9),
+                    ms.isEmpty() ? Double.NaN : ms.get(ms.size() - 1));
+        }
+    }
+
+    private final Profile profile;
+    private final BenchStack stack;
+    private final BenchWorker worker;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    DispatchScenario(Profile profile, BenchStack stack, BenchWorker worker) {
+        this.profile = profile;
+        this.stack = stack;
+        this.worker = worker;
+    }
+
+    /** Raw clients over {@code tenants} topics, with as many share consumers as the worker has slots. */
+    Result raw(int tenants) throws Exception {
+        return raw(tenants, profile.slots());
+    }
+
+    /** Raw clients over {@code tenants} topics with {@code consumers} share consumers. */
+    Result raw(int tenants, int consumers) throws Exception {
+        byte[] value = new byte[300];
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        try (RawHop hop = new RawHop(tenants);
+                ShareTail tail = new ShareTail(hop.dispatchTopic(), "bench-raw-" + run, consumers)) {
+            BenchStack.await(
+                    "raw forwarder and share consumers ready",
+                    Duration.ofMinutes(3),
+                    () -> hop.ready(tenants) && tail.ready());
+            return measure(
+                    "raw clients, " + tenants + " tenant(s)",
+                    tenants,
+                    tail::measureInto,
+                    (t, l) -> hop.send(t, UUID.randomUUID().toString(), value, l));
+        }
+    }
+
+    /** HTTP accepted → frame at the worker, over {@code licenses.size()} provisioned tenants. */
+    Result http(List<String> licenses) throws Exception {
+        stack.provision(licenses);
+        return measure(
+                "system, HTTP, " + licenses.size() + " tenant(s)",
+                licenses.size(),
+                worker::measureInto,
+                (t, l) -> post(licenses.get(t), l));
+    }
+
+    /** Client {@code gpu.job.submit} sent → frame at the worker, one license, four app connections. */
+    Result websocket(String license) throws Exception {
+        stack.provision(List.of(license));
+        List<BenchClient> clients = new ArrayList<>();
+        HttpClient shared = HttpClient.newHttpClient();
+        try {
+            for (int i = 0; i < 4; i++) {
+                clients.add(new BenchClient(shared, stack.wsUrl, license));
+            }
+            AtomicInteger next = new AtomicInteger();
+            return measure("system, WebSocket submit, 1 tenant", 1, worker::measureInto, (t, l) -> {
+                String id = "ws-" + UUID.randomUUID();
+                l.started(id, System.nanoTime());
+                clients.get(Math.floorMod(next.getAndIncrement(), clients.size()))
+                        .submit(id);
+            });
+        } finally {
+            clients.forEach(BenchClient::close);
+        }
+    }
+
+    private interface Sender {
+        void send(int tenant, Latencies latencies);
+    }
+
+    private Result measure(String name, int tenants, java.util.function.Consumer<Latencies> sink, Sender sender)
+            throws InterruptedException {
+        Latencies warm = new Latencies();
+        sink.accept(warm);
+        Load.fixedRate(profile.rate(), tenants, profile.warmup(), t -> sender.send(t, warm));
+        Load.drain(warm);
+        Latencies measured = new Latencies();
+        sink.accept(measured);
+        IntConsumer send = t -> sender.send(t, measured);
+        Load.fixedRate(profile.rate(), tenants, profile.seconds(), send);
+        Load.drain(measured);
+        Result result = Result.of(name, measured);
+        System.out.printf(
+                "[bench] %s: %d/%d arrived, p50 %.1f p99 %.1f p99.9 %.1f max %.1f ms%n",
+                name, result.arrived(), result.accepted(), result.p50(), result.p99(), result.p999(), result.max());
+        return result;
+    }
+
+    private void post(String license, Latencies latencies) {
+        HttpRequest post = HttpRequest.newBuilder(URI.create(stack.baseUrl + "/api/v1/tasks"))
+                .header("Authorization", "Bearer " + license)
+                .header("X-Machine-Code", "bench-machine")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"task_type\":\"" + BenchStack.TASK_TYPE + "\",\"payload\":{}}"))
+                .build();
+        http.sendAsync(post, HttpResponse.BodyHandlers.ofString()).thenAccept(answer -> {
+            long now = System.nanoTime();
+            String id = Intake.requestId(answer);
+            if (id != null) {
+                latencies.started(id, now);
+            }
+        });
+    }
+}

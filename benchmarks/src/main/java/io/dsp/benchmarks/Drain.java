@@ -1,0 +1,184 @@
+package io.dsp.benchmarks;
+
+import io.dsp.gpuconsumer.GpuConsumerApplication;
+import io.dsp.gpuconsumer.WorkerMetrics;
+import io.dsp.schemas.avro.HeyGemSubmitPayload;
+import io.dsp.schemas.avro.Priority;
+import io.dsp.schemas.avro.TaskChannel;
+import io.dsp.schemas.avro.TaskOrigin;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.topic.Groups;
+import io.dsp.schemas.topic.Topics;
+import io.dsp.testkit.DspInfrastructureInitializer;
+import io.dsp.testkit.KafkaTestBroker;
+import io.micrometer.core.instrument.Counter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Backlog drain: a backlog of {@code heygem_submit} tasks written to {@code dsp.dispatch} (as the dispatcher releases
+ * them) after every member has joined, drained by gpu-consumer workers (3 slots each, the simulated engine with zero
+ * work time) or by as many raw {@link KafkaShareConsumer}s with the slots' settings in the same fleet share group on
+ * the same topic. The rate runs from the first to the last completed task, so joining does not count.
+ */
+final class Drain {
+
+    static final int SLOTS = 3;
+
+    private final int tasks;
+
+    Drain(int tasks) {
+        this.tasks = tasks;
+    }
+
+    /** Tasks per second of {@code consumers} raw share consumers. */
+    double raw(int consumers) throws Exception {
+        AtomicInteger done = new AtomicInteger();
+        AtomicLong first = new AtomicLong();
+        AtomicLong last = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < consumers; i++) {
+            Thread thread = new Thread(() -> drainRaw(done, first, last), "raw-drain-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        BenchStack.awaitFleetMembers(consumers);
+        release();
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.MINUTES.toMillis(20));
+        }
+        BenchStack.awaitFleetMembers(0);
+        return report("raw share consumers x" + consumers, done.get(), first.get(), last.get());
+    }
+
+    private void drainRaw(AtomicInteger done, AtomicLong first, AtomicLong last) {
+        Map<String, Object> config = new HashMap<>(Groups.GPU_FLEET_SLOT_CONSUMER);
+        config.put(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.get().bootstrapServers());
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+        try (KafkaShareConsumer<byte[], byte[]> consumer = new KafkaShareConsumer<>(config)) {
+            consumer.subscribe(List.of(Topics.DISPATCH.name()));
+            while (done.get() < tasks && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    Topics.DISPATCH.value(record);
+                    consumer.acknowledge(record, AcknowledgeType.ACCEPT);
+                    consumer.commitSync(Duration.ofSeconds(30));
+                    first.compareAndSet(0, System.nanoTime());
+                    last.set(System.nanoTime());
+                    done.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    /** Tasks per second of {@code instances} gpu-consumer workers. */
+    double workers(int instances) throws Exception {
+        List<ConfigurableApplicationContext> workers = new ArrayList<>();
+        try {
+            for (int i = 0; i < instances; i++) {
+                workers.add(startWorker());
+            }
+            BenchStack.awaitFleetMembers(instances * SLOTS);
+            LongSupplier succeeded = () -> workers.stream()
+                    .mapToLong(w -> {
+                        Counter c = w.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                                .find(WorkerMetrics.TASK_DECISIONS)
+                                .tag("decision", "succeed")
+                                .counter();
+                        return c == null ? 0 : (long) c.count();
+                    })
+                    .sum();
+            long before = succeeded.getAsLong();
+            release();
+            long first = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+            while (succeeded.getAsLong() - before < tasks && System.nanoTime() < deadline) {
+                if (first == 0 && succeeded.getAsLong() > before) {
+                    first = System.nanoTime();
+                }
+                Thread.sleep(5);
+            }
+            long last = System.nanoTime();
+            return report(
+                    instances + " gpu-consumer(s) x" + SLOTS + " slots",
+                    (int) (succeeded.getAsLong() - before),
+                    first,
+                    last);
+        } finally {
+            workers.forEach(ConfigurableApplicationContext::close);
+            BenchStack.awaitFleetMembers(0);
+        }
+    }
+
+    private double report(String what, int done, long first, long last) {
+        if (done < tasks) {
+            throw new IllegalStateException(what + " drained only " + done + " of " + tasks + " tasks");
+        }
+        double rate = (tasks - 1) / ((last - first) / 1e9);
+        System.out.printf("[bench] drain %s: %,d tasks at %.1f tasks/s%n", what, tasks, rate);
+        return rate;
+    }
+
+    /** Writes the backlog, as the dispatcher would, in one go before anyone drains it. */
+    private void release() throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaTestBroker.get().bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5))) {
+            String license = "bench-drain-" + UUID.randomUUID();
+            Instant now = Instant.now();
+            for (int i = 0; i < tasks; i++) {
+                TaskRequested task = TaskRequested.newBuilder()
+                        .setRequestId("heygem_" + UUID.randomUUID())
+                        .setLicenseKey(license)
+                        .setTaskType("heygem_submit")
+                        .setPayload(new HeyGemSubmitPayload("a" + i, ".wav", "v" + i, ".mp4"))
+                        .setPriority(Priority.NORMAL)
+                        .setRequestedAt(now)
+                        .setOrigin(new TaskOrigin(TaskChannel.HTTP, "bench", null, "pc"))
+                        .build();
+                producer.send(Topics.DISPATCH.record(task.getRequestId(), task));
+            }
+            producer.flush();
+        }
+    }
+
+    private static ConfigurableApplicationContext startWorker() {
+        Map<String, Object> properties = new HashMap<>(DspInfrastructureInitializer.properties());
+        properties.put("server.port", 0);
+        properties.put("dsp.gpu-consumer.worker-id", "bench-" + UUID.randomUUID());
+        properties.put("dsp.gpu-consumer.max-concurrent", SLOTS);
+        properties.put("dsp.gpu-consumer.heygem.engine", "simulated");
+        properties.put("dsp.gpu-consumer.heygem.simulated.duration", "0s");
+        properties.put("dsp.gpu-consumer.heygem.simulated.progress-steps", 1);
+        properties.put("logging.level.root", "WARN");
+        properties.put("logging.level.io.dsp", "WARN");
+        String[] args = properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        return GpuConsumerApplication.builder().run(args);
+    }
+}

@@ -1,0 +1,32 @@
+package io.dsp.benchmarks;
+
+/**
+ * The sizes of one run of every scenario.
+ *
+ * @param name smoke, quick or full
+ * @param rate tasks per second of the fixed-rate dispatch runs
+ * @param seconds measured seconds of each dispatch run
+ * @param warmup unmeasured seconds before each dispatch run
+ * @param slots slots of the fake legacy worker, and raw share consumers beside it
+ * @param tenants tenant topics of the tenant-scale run (1,000 in full)
+ * @param intakeConcurrency requests (or raw sends) in flight at once in the intake run
+ * @param intakeSeconds measured seconds of each intake run
+ * @param drainTasks queued tasks of each drain run (100,000 in full)
+ * @param connections idle client WebSocket connections (10,000 in full)
+ */
+record Profile(
+        String name,
+        int rate,
+        int seconds,
+        int warmup,
+        int slots,
+        int tenants,
+        int intakeConcurrency,
+        int intakeSeconds,
+        int drainTasks,
+        int connections) {
+
+    static final Profile SMOKE = new Profile("smoke", 20, 3, 2, 4, 20, 4, 3, 300, 50);
+    static final Profile QUICK = new Profile("quick", 25, 10, 4, 8, 200, 16, 8, 5_000, 1_000);
+    static final Profile FULL = new Profile("full", 100, 30, 5, 8, 1_000, 32, 20, 100_000, 10_000);
+}

@@ -1,0 +1,53 @@
+package io.dsp.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Every scenario of {@link Bench} at tiny counts: each produces finite, positive numbers on both sides and the report
+ * is written. Timing is printed, never asserted.
+ */
+class BenchSmokeIT {
+
+    @Test
+    void everyScenarioMeasuresBothSidesAndWritesTheReport(@TempDir Path dir) throws Exception {
+        Bench bench = new Bench();
+        new CommandLine(bench).parseArgs("all", "--smoke", "--out=" + dir);
+
+        assertThat(bench.call()).isZero();
+
+        List<Report.Row> rows = bench.report.rows();
+        SoftAssertions soft = new SoftAssertions();
+        for (String scenario : List.of("connections", "dispatch", "tenants", "intake", "drain")) {
+            soft.assertThat(rows).as(scenario).anyMatch(r -> r.scenario().equals(scenario));
+        }
+        for (Report.Row row : rows) {
+            soft.assertThat(row.system()).as("system: %s", row).isFinite().isGreaterThanOrEqualTo(0);
+            if (!row.scenario().equals("connections")) {
+                soft.assertThat(row.raw()).as("raw: %s", row).isFinite().isGreaterThanOrEqualTo(0);
+            }
+        }
+        soft.assertThat(rows)
+                .filteredOn(r -> r.metric().startsWith("idle client connections held"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.system()).isEqualTo(Profile.SMOKE.connections()));
+        soft.assertThat(rows)
+                .filteredOn(r -> r.metric().contains("gpu.power.online"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.note()).startsWith(Profile.SMOKE.connections() + " connections"));
+        soft.assertThat(rows)
+                .filteredOn(r -> r.unit().equals("tasks/s"))
+                .allSatisfy(r -> assertThat(r.system()).isPositive());
+        soft.assertThat(bench.report.targets()).hasSize(4);
+        soft.assertThat(Files.readString(dir.resolve("report.md"))).contains("## Targets", "System / raw");
+        soft.assertThat(Files.readString(dir.resolve("report.json"))).contains("\"targets\"", "\"machine\"");
+        soft.assertAll();
+    }
+}
