@@ -14,10 +14,13 @@ import org.springframework.validation.annotation.Validated;
  * @param sendTimeout how long an HTTP request waits for Kafka to acknowledge a task before it fails; default 10 s
  * @param adminToken bearer token of the license admin endpoints ({@code /admin/v1/**}); no default: while it is unset
  *     those endpoints refuse every request
+ * @param advertisedHost the host other asset-api instances reach this one at, for reads of task state held by this
+ *     instance ({@code application.server} of Kafka Streams, with the HTTP port); default: this machine's address
  */
 @Validated
 @ConfigurationProperties("dsp.asset-api")
 public record AssetApiSettings(
         @NotBlank @DefaultValue("asset-api") String nodeId,
         @NotNull @DefaultValue("10s") Duration sendTimeout,
-        String adminToken) {}
+        String adminToken,
+        String advertisedHost) {}

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -35,6 +36,9 @@ public final class ReadModelTopology {
     public static final String QUEUE_FACTS_STORE = "queue-facts";
     public static final String TASK_CONTROL_STORE = "task-control";
     public static final String WORKER_COMMANDS_STORE = "worker-commands";
+
+    /** Values of the in-flight index: {@code requestId@acceptedAtMillis} entries. */
+    static final Serde<List<String>> IN_FLIGHT_SERDE = Serdes.ListSerde(ArrayList.class, Serdes.String());
 
     /** Unfinished tasks older than this (by event time) are dropped from the in-flight index, to bound it. */
     static final Duration IN_FLIGHT_HORIZON = Duration.ofDays(1);
@@ -83,7 +87,7 @@ public final class ReadModelTopology {
                         (key, event, unfinished) -> track(unfinished, event),
                         Materialized.<String, List<String>, KeyValueStore<Bytes, byte[]>>as(IN_FLIGHT_STORE)
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(Serdes.ListSerde(ArrayList.class, Serdes.String())));
+                                .withValueSerde(IN_FLIGHT_SERDE));
     }
 
     public static String inFlightKey(String licenseKey, String taskType) {

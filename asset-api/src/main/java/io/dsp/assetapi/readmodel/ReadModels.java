@@ -9,13 +9,20 @@ import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskLife;
 import io.dsp.schemas.avro.WorkerCommand;
 import io.dsp.schemas.avro.WorkerPresence;
+import io.dsp.schemas.serde.AvroSerde;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -32,10 +39,21 @@ import org.springframework.stereotype.Component;
 @Component
 public class ReadModels {
 
-    private final StreamsBuilderFactoryBean streams;
+    /** Partitioned stores, with their value serdes: a key lives on the one instance that owns its partition. */
+    private static final Map<String, Serde<?>> PARTITIONED = Map.of(
+            ReadModelTopology.TASK_LIVES_STORE,
+            AvroSerde.of(TaskLife.class),
+            ReadModelTopology.IN_FLIGHT_STORE,
+            ReadModelTopology.IN_FLIGHT_SERDE);
 
-    ReadModels(StreamsBuilderFactoryBean streams) {
+    private final StreamsBuilderFactoryBean streams;
+    private final StreamsServer server;
+    private final RemoteStores remote;
+
+    ReadModels(StreamsBuilderFactoryBean streams, StreamsServer server, RemoteStores remote) {
         this.streams = streams;
+        this.server = server;
+        this.remote = remote;
     }
 
     public Optional<License> license(String licenseKey) {
@@ -72,7 +90,7 @@ public class ReadModels {
     /** Unfinished tasks of one license and type, as {@code requestId@acceptedAtMillis}. */
     public List<String> inFlight(String licenseKey, String taskType) {
         Optional<List<String>> unfinished =
-                get(ReadModelTopology.IN_FLIGHT_STORE, ReadModelTopology.inFlightKey(licenseKey, taskType));
+                routed(ReadModelTopology.IN_FLIGHT_STORE, ReadModelTopology.inFlightKey(licenseKey, taskType));
         return unfinished.orElse(List.of());
     }
 
@@ -91,8 +109,62 @@ public class ReadModels {
         return get(ReadModelTopology.WORKER_COMMANDS_STORE, workerId);
     }
 
+    /** A task's life, from this instance's store or, over HTTP, from the instance that owns its partition. */
     public Optional<TaskLife> taskLife(String requestId) {
-        return get(ReadModelTopology.TASK_LIVES_STORE, requestId);
+        return routed(ReadModelTopology.TASK_LIVES_STORE, requestId);
+    }
+
+    /** Whether this instance holds the partition of this task (so its changes are heard here). */
+    public boolean isLocal(String requestId) {
+        HostInfo owner = owner(ReadModelTopology.TASK_LIVES_STORE, requestId);
+        return owner == null || owner.equals(server.self());
+    }
+
+    /**
+     * The serialized value of a key in one of this instance's own partitions of a partitioned store, for the instance
+     * that routed a read here; never forwarded again, so reads cannot loop. Empty for an unknown store or key.
+     */
+    public Optional<byte[]> localBytes(String storeName, String key) {
+        @SuppressWarnings("unchecked")
+        Serde<Object> serde = (Serde<Object>) PARTITIONED.get(storeName);
+        if (serde == null) {
+            return Optional.empty();
+        }
+        Optional<Object> value = get(storeName, key);
+        return value.map(v -> serde.serializer().serialize(storeName, v));
+    }
+
+    /** A partitioned store's value: local when this instance owns the key's partition, else from the owner. */
+    private <V> Optional<V> routed(String storeName, String key) {
+        HostInfo owner = owner(storeName, key);
+        if (owner == null || owner.equals(server.self())) {
+            return get(storeName, key);
+        }
+        @SuppressWarnings("unchecked")
+        Serde<V> serde = (Serde<V>) PARTITIONED.get(storeName);
+        return remote.fetch(owner, storeName, key)
+                .map(bytes -> serde.deserializer().deserialize(storeName, bytes));
+    }
+
+    /** The instance that owns the key's partition; null when instances do not advertise themselves (one instance). */
+    private HostInfo owner(String storeName, String key) {
+        KafkaStreams kafkaStreams = running();
+        KeyQueryMetadata metadata;
+        try {
+            metadata = kafkaStreams.queryMetadataForKey(
+                    storeName, key, Serdes.String().serializer());
+        } catch (IllegalStateException | StreamsException e) {
+            throw starting();
+        }
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+            // No application.server configured (tests of the topology alone), or a rebalance is in progress.
+            if (server.self() == null) {
+                return null;
+            }
+            throw starting();
+        }
+        HostInfo active = metadata.activeHost();
+        return active == null || active.port() < 0 ? null : active;
     }
 
     /** One fleet member's latest presence; empty when never seen or gone (tombstone). */
@@ -120,11 +192,16 @@ public class ReadModels {
         }
     }
 
-    private <K, V> ReadOnlyKeyValueStore<K, V> store(String storeName) {
+    private KafkaStreams running() {
         KafkaStreams kafkaStreams = streams.getKafkaStreams();
         if (kafkaStreams == null || !kafkaStreams.state().isRunningOrRebalancing()) {
             throw starting();
         }
+        return kafkaStreams;
+    }
+
+    private <K, V> ReadOnlyKeyValueStore<K, V> store(String storeName) {
+        KafkaStreams kafkaStreams = running();
         try {
             return kafkaStreams.store(
                     StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
@@ -134,7 +211,7 @@ public class ReadModels {
         }
     }
 
-    private static ApiException starting() {
+    static ApiException starting() {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "服务启动中，请稍后重试");
     }
 

@@ -76,7 +76,8 @@ class ApiExceptionHandler {
     private static ResponseEntity<ApiResponse> respond(HttpServletRequest request, HttpStatus status, String message) {
         // JSON even when the client asked for something else (an event stream), so the refusal still reads.
         if (request.getRequestURI().startsWith("/api/v1/")
-                || request.getRequestURI().startsWith("/admin/")) {
+                || request.getRequestURI().startsWith("/admin/")
+                || request.getRequestURI().startsWith("/internal/")) {
             return ResponseEntity.status(status)
                     .contentType(MediaType.APPLICATION_JSON)
                     .body(ApiResponse.fail(status.value(), message));
