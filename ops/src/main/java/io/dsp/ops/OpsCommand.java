@@ -49,16 +49,19 @@ public final class OpsCommand implements Runnable {
     public static CommandLine configure(CommandLine commandLine) {
         return commandLine
                 .setParameterExceptionHandler(OpsCommand::badArguments)
-                .setExecutionExceptionHandler((e, command, parsed) -> {
-                    PrintWriter err = command.getErr();
-                    if (e instanceof OpsException ops) {
-                        err.println("ops: error: " + ops.getMessage());
-                        return ops.exitCode();
-                    }
-                    err.println("ops: error: " + e);
-                    e.printStackTrace(err);
-                    return 1;
-                });
+                .setExecutionExceptionHandler(OpsCommand::failed);
+    }
+
+    /** A command that failed while it ran: its sentence for an {@link OpsException}, else the whole exception. */
+    public static int failed(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        PrintWriter err = command.getErr();
+        if (e instanceof OpsException ops) {
+            err.println("ops: error: " + ops.getMessage());
+            return ops.exitCode();
+        }
+        err.println("ops: error: " + e);
+        e.printStackTrace(err);
+        return 1;
     }
 
     /** The sentence, then the usage of the command that was misused. */

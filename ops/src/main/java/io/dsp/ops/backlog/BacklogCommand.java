@@ -40,6 +40,9 @@ import picocli.CommandLine.Option;
                 + " waiting task and how long it has waited, and tasks in flight (dsp.queue-facts).")
 public final class BacklogCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafkaOptions;
 
@@ -58,27 +61,27 @@ public final class BacklogCommand implements Callable<Integer> {
         try (KafkaAccess kafka = kafkaOptions.open()) {
             List<Row> rows = rows(kafka, Instant.now());
             Instant now = Instant.now();
-            System.out.printf(
-                    "%-12s %-44s %8s %9s %10s  %s%n",
-                    "LICENSE", "TENANT TOPIC", "WAITING", "IN FLIGHT", "OLDEST AGE", "OLDEST TASK");
+            out().printf(
+                            "%-12s %-44s %8s %9s %10s  %s%n",
+                            "LICENSE", "TENANT TOPIC", "WAITING", "IN FLIGHT", "OLDEST AGE", "OLDEST TASK");
             long total = 0;
             for (Row r : rows) {
                 total += r.waiting();
                 if (!all && r.waiting() == 0) {
                     continue;
                 }
-                System.out.printf(
-                        "%-12s %-44s %8d %9d %10s  %s%n",
-                        r.licenseKey() == null ? "?" : Keys.show(r.licenseKey(), showKeys),
-                        r.tenantTopic(),
-                        r.waiting(),
-                        r.inFlight(),
-                        r.oldestSince() == null ? "-" : Times.age(Duration.between(r.oldestSince(), now)),
-                        r.oldestId() == null ? "-" : r.oldestId());
+                out().printf(
+                                "%-12s %-44s %8d %9d %10s  %s%n",
+                                r.licenseKey() == null ? "?" : Keys.show(r.licenseKey(), showKeys),
+                                r.tenantTopic(),
+                                r.waiting(),
+                                r.inFlight(),
+                                r.oldestSince() == null ? "-" : Times.age(Duration.between(r.oldestSince(), now)),
+                                r.oldestId() == null ? "-" : r.oldestId());
             }
-            System.out.printf(
-                    "%d task(s) waiting across %d tenant(s)%n",
-                    total, rows.stream().filter(r -> r.waiting() > 0).count());
+            out().printf(
+                            "%d task(s) waiting across %d tenant(s)%n",
+                            total, rows.stream().filter(r -> r.waiting() > 0).count());
             return 0;
         }
     }
@@ -171,5 +174,9 @@ public final class BacklogCommand implements Callable<Integer> {
         } catch (SerializationException e) {
             return null;
         }
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

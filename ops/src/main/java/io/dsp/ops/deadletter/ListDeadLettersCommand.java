@@ -17,6 +17,9 @@ import picocli.CommandLine.Option;
 @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the dead letters, oldest first.")
 final class ListDeadLettersCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafkaOptions;
 
@@ -31,22 +34,26 @@ final class ListDeadLettersCommand implements Callable<Integer> {
         try (KafkaAccess kafka = kafkaOptions.open()) {
             List<DeadLetter> letters = DeadLetters.read(kafka, license);
             Instant now = Instant.now();
-            System.out.printf(
-                    "%-40s %-14s %-12s %-18s %4s %8s  %s%n",
-                    "REQUEST ID", "TASK TYPE", "LICENSE", "REASON", "TRY", "AGO", "LAST ERROR");
+            out().printf(
+                            "%-40s %-14s %-12s %-18s %4s %8s  %s%n",
+                            "REQUEST ID", "TASK TYPE", "LICENSE", "REASON", "TRY", "AGO", "LAST ERROR");
             for (DeadLetter d : letters) {
-                System.out.printf(
-                        "%-40s %-14s %-12s %-18s %4d %8s  %s%n",
-                        d.getTask().getRequestId(),
-                        d.getTask().getTaskType(),
-                        Keys.show(d.getTask().getLicenseKey(), showKeys),
-                        d.getReason(),
-                        d.getDeliveryCount(),
-                        Times.age(Duration.between(d.getDeadLetteredAt(), now)),
-                        d.getLastError() == null ? "" : d.getLastError());
+                out().printf(
+                                "%-40s %-14s %-12s %-18s %4d %8s  %s%n",
+                                d.getTask().getRequestId(),
+                                d.getTask().getTaskType(),
+                                Keys.show(d.getTask().getLicenseKey(), showKeys),
+                                d.getReason(),
+                                d.getDeliveryCount(),
+                                Times.age(Duration.between(d.getDeadLetteredAt(), now)),
+                                d.getLastError() == null ? "" : d.getLastError());
             }
-            System.out.printf("%d dead letter(s)%n", letters.size());
+            out().printf("%d dead letter(s)%n", letters.size());
             return 0;
         }
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

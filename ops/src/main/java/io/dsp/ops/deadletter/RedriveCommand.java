@@ -38,6 +38,9 @@ import picocli.CommandLine.Option;
         })
 final class RedriveCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafkaOptions;
 
@@ -97,18 +100,18 @@ final class RedriveCommand implements Callable<Integer> {
                     }
                 }
                 if (latest != null && !latest.requestId().equals(id) && latest.isReplay()) {
-                    System.out.printf("  skip      %-40s re-driven before as %s%n", id, latest.requestId());
+                    out().printf("  skip      %-40s re-driven before as %s%n", id, latest.requestId());
                     skipped++;
                     continue;
                 }
                 String newId = RequestIds.rerun(original, Math.max(last, RequestIds.rerunNumber(id)) + 1);
-                System.out.printf(
-                        "  %-9s %-40s as %s (%s, %s)%n",
-                        dryRun ? "would" : "redrive",
-                        id,
-                        newId,
-                        letter.getTask().getTaskType(),
-                        letter.getReason());
+                out().printf(
+                                "  %-9s %-40s as %s (%s, %s)%n",
+                                dryRun ? "would" : "redrive",
+                                id,
+                                newId,
+                                letter.getTask().getTaskType(),
+                                letter.getReason());
                 TaskCopy copy = new TaskCopy(
                         letter.getSourceTopic(), 0, -1, letter.getDeadLetteredAt(), letter.getTask(), null);
                 if (!dryRun) {
@@ -120,13 +123,13 @@ final class RedriveCommand implements Callable<Integer> {
             if (!dryRun) {
                 republisher.send(records);
             }
-            System.out.printf(
-                    "%s%d dead letter(s) %s, %d skipped%s%n",
-                    dryRun ? "dry run: " : "",
-                    redriven,
-                    dryRun ? "would be re-driven" : "re-driven",
-                    skipped,
-                    dryRun || redriven == 0 ? "" : " (batch " + batch + ")");
+            out().printf(
+                            "%s%d dead letter(s) %s, %d skipped%s%n",
+                            dryRun ? "dry run: " : "",
+                            redriven,
+                            dryRun ? "would be re-driven" : "re-driven",
+                            skipped,
+                            dryRun || redriven == 0 ? "" : " (batch " + batch + ")");
             return 0;
         }
     }
@@ -152,5 +155,9 @@ final class RedriveCommand implements Callable<Integer> {
                     + " (ops dead-letters list shows them); nothing was re-driven");
         }
         return out;
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

@@ -16,6 +16,9 @@ import picocli.CommandLine.Parameters;
         description = "Asks a worker to take no new task and finish what it runs (a DRAIN WorkerCommand).")
 public final class DrainCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafkaOptions;
 
@@ -28,7 +31,11 @@ public final class DrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (KafkaAccess kafka = kafkaOptions.open()) {
-            return WorkerCommands.send(kafka, workerId, WorkerAction.DRAIN, unknownOk);
+            return WorkerCommands.send(kafka, workerId, WorkerAction.DRAIN, unknownOk, out());
         }
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

@@ -27,6 +27,9 @@ import picocli.CommandLine.Option;
                 + " draining, and the standing drain/undrain command from dsp.worker-commands.")
 public final class FleetCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafkaOptions;
 
@@ -39,9 +42,18 @@ public final class FleetCommand implements Callable<Integer> {
             Map<String, WorkerPresence> workers = latest(kafka);
             Map<String, WorkerCommand> commands = commands(kafka);
             Instant now = Instant.now();
-            System.out.printf(
-                    "%-36s %-7s %-6s %-5s %5s %9s %-8s %-8s %9s  %s%n",
-                    "WORKER", "KIND", "LANE", "LIVE", "SLOTS", "IN FLIGHT", "DRAINING", "COMMAND", "LAST BEAT", "HOST");
+            out().printf(
+                            "%-36s %-7s %-6s %-5s %5s %9s %-8s %-8s %9s  %s%n",
+                            "WORKER",
+                            "KIND",
+                            "LANE",
+                            "LIVE",
+                            "SLOTS",
+                            "IN FLIGHT",
+                            "DRAINING",
+                            "COMMAND",
+                            "LAST BEAT",
+                            "HOST");
             int live = 0;
             int slots = 0;
             int inFlight = 0;
@@ -55,21 +67,22 @@ public final class FleetCommand implements Callable<Integer> {
                     continue;
                 }
                 WorkerCommand command = commands.get(w.getWorkerId());
-                System.out.printf(
-                        "%-36s %-7s %-6s %-5s %5d %9d %-8s %-8s %9s  %s%n",
-                        w.getWorkerId(),
-                        w.getKind(),
-                        w.getLane(),
-                        isLive ? "yes" : "no",
-                        w.getSlots(),
-                        w.getInFlight(),
-                        w.getDraining() ? "yes" : "no",
-                        command == null ? "-" : command.getAction().name().toLowerCase(java.util.Locale.ROOT),
-                        Times.age(Duration.between(w.getHeartbeatAt(), now)) + " ago",
-                        w.getHost() == null ? "" : w.getHost());
+                out().printf(
+                                "%-36s %-7s %-6s %-5s %5d %9d %-8s %-8s %9s  %s%n",
+                                w.getWorkerId(),
+                                w.getKind(),
+                                w.getLane(),
+                                isLive ? "yes" : "no",
+                                w.getSlots(),
+                                w.getInFlight(),
+                                w.getDraining() ? "yes" : "no",
+                                command == null
+                                        ? "-"
+                                        : command.getAction().name().toLowerCase(java.util.Locale.ROOT),
+                                Times.age(Duration.between(w.getHeartbeatAt(), now)) + " ago",
+                                w.getHost() == null ? "" : w.getHost());
             }
-            System.out.printf(
-                    "%d worker(s) live, %d slot(s) taking work, %d task(s) in flight%n", live, slots, inFlight);
+            out().printf("%d worker(s) live, %d slot(s) taking work, %d task(s) in flight%n", live, slots, inFlight);
             return 0;
         }
     }
@@ -109,5 +122,9 @@ public final class FleetCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

@@ -16,6 +16,9 @@ import picocli.CommandLine.Parameters;
         description = "Lets a drained worker take work again (an UNDRAIN WorkerCommand).")
 public final class UndrainCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafkaOptions;
 
@@ -28,7 +31,11 @@ public final class UndrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (KafkaAccess kafka = kafkaOptions.open()) {
-            return WorkerCommands.send(kafka, workerId, WorkerAction.UNDRAIN, unknownOk);
+            return WorkerCommands.send(kafka, workerId, WorkerAction.UNDRAIN, unknownOk, out());
         }
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

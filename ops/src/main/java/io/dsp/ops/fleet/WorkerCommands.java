@@ -17,7 +17,8 @@ final class WorkerCommands {
 
     private WorkerCommands() {}
 
-    static int send(KafkaAccess kafka, String workerId, WorkerAction action, boolean unknownOk) {
+    static int send(
+            KafkaAccess kafka, String workerId, WorkerAction action, boolean unknownOk, java.io.PrintWriter out) {
         if (workerId == null || workerId.isBlank()) {
             throw new OpsException("A worker id is needed (ops fleet lists them)", 2);
         }
@@ -33,7 +34,7 @@ final class WorkerCommands {
                 .setSource(SOURCE)
                 .build();
         kafka.sendAll(List.of(Topics.WORKER_COMMANDS.record(workerId, command)));
-        System.out.printf(
+        out.printf(
                 "%s sent to %s: %s%n",
                 action.name().toLowerCase(java.util.Locale.ROOT),
                 workerId,

@@ -85,8 +85,11 @@ public final class KafkaAccess implements AutoCloseable {
                     5,
                     ProducerConfig.MAX_BLOCK_MS_CONFIG,
                     timeout.toMillis(),
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                    30_000,
+                    // at least linger + request timeout, as the producer requires
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                    (int) Math.max(timeout.toMillis(), 30_000)));
+                    (int) Math.max(timeout.toMillis(), 30_000) + 1_000));
         }
         return producer;
     }

@@ -19,6 +19,9 @@ import picocli.CommandLine.Parameters;
         description = "Disables a license: every request with it is refused (卡密已禁用); the rest is kept.")
 final class DisableLicenseCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafkaOptions;
 
@@ -37,8 +40,12 @@ final class DisableLicenseCommand implements Callable<Integer> {
                     .setUpdatedAt(Instant.now())
                     .build();
             LicenseRegistry.write(kafka, license, List.of());
-            System.out.printf("disabled %s%n", license.getLicenseKey());
+            out().printf("disabled %s%n", license.getLicenseKey());
             return 0;
         }
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

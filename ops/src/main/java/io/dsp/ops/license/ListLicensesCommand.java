@@ -14,6 +14,9 @@ import picocli.CommandLine.Mixin;
 @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists every license in dsp.licenses.")
 final class ListLicensesCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafkaOptions;
 
@@ -22,20 +25,20 @@ final class ListLicensesCommand implements Callable<Integer> {
         try (KafkaAccess kafka = kafkaOptions.open()) {
             Map<String, License> licenses = LicenseRegistry.read(kafka);
             Instant now = Instant.now();
-            System.out.printf(
-                    "%-40s %-9s %-11s %-24s %-24s %s%n",
-                    "KEY", "STATUS", "USABLE NOW", "VALID FROM", "VALID UNTIL", "LABEL");
+            out().printf(
+                            "%-40s %-9s %-11s %-24s %-24s %s%n",
+                            "KEY", "STATUS", "USABLE NOW", "VALID FROM", "VALID UNTIL", "LABEL");
             for (License l : licenses.values()) {
-                System.out.printf(
-                        "%-40s %-9s %-11s %-24s %-24s %s%n",
-                        l.getLicenseKey(),
-                        l.getStatus().name().toLowerCase(java.util.Locale.ROOT),
-                        usable(l, now),
-                        l.getValidFrom() == null ? "-" : l.getValidFrom(),
-                        l.getValidUntil() == null ? "-" : l.getValidUntil(),
-                        l.getLabel() == null ? "" : l.getLabel());
+                out().printf(
+                                "%-40s %-9s %-11s %-24s %-24s %s%n",
+                                l.getLicenseKey(),
+                                l.getStatus().name().toLowerCase(java.util.Locale.ROOT),
+                                usable(l, now),
+                                l.getValidFrom() == null ? "-" : l.getValidFrom(),
+                                l.getValidUntil() == null ? "-" : l.getValidUntil(),
+                                l.getLabel() == null ? "" : l.getLabel());
             }
-            System.out.printf("%d license(s)%n", licenses.size());
+            out().printf("%d license(s)%n", licenses.size());
             return 0;
         }
     }
@@ -52,5 +55,9 @@ final class ListLicensesCommand implements Callable<Integer> {
             return "expired";
         }
         return "yes";
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

@@ -110,14 +110,14 @@ final class ProvisionLicenseCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--valid-to must be after --valid-from");
             }
             LicenseRegistry.write(kafka, license, bindings);
-            System.out.printf(
-                    "%s %s: %s, valid %s .. %s%s%n",
-                    current == null ? "provisioned" : "updated",
-                    k,
-                    license.getStatus().name().toLowerCase(java.util.Locale.ROOT),
-                    license.getValidFrom() == null ? "always" : license.getValidFrom(),
-                    license.getValidUntil() == null ? "forever" : license.getValidUntil(),
-                    bindings.isEmpty() ? "" : ", " + bindings.size() + " device binding(s)");
+            out().printf(
+                            "%s %s: %s, valid %s .. %s%s%n",
+                            current == null ? "provisioned" : "updated",
+                            k,
+                            license.getStatus().name().toLowerCase(java.util.Locale.ROOT),
+                            license.getValidFrom() == null ? "always" : license.getValidFrom(),
+                            license.getValidUntil() == null ? "forever" : license.getValidUntil(),
+                            bindings.isEmpty() ? "" : ", " + bindings.size() + " device binding(s)");
             return 0;
         }
     }
@@ -167,5 +167,9 @@ final class ProvisionLicenseCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
         }
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

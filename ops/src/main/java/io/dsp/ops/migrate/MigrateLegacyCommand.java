@@ -48,6 +48,9 @@ import tools.jackson.databind.json.JsonMapper;
         })
 public final class MigrateLegacyCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     static final int BATCH = 100;
 
     @Mixin
@@ -92,7 +95,7 @@ public final class MigrateLegacyCommand implements Callable<Integer> {
                 KafkaAccess kafka = kafkaOptions.open()) {
             List<String> lists = redis.lists();
             if (lists.isEmpty()) {
-                System.out.println("no legacy pending lists (" + RedisLists.PREFIX + "*): nothing to migrate");
+                out().println("no legacy pending lists (" + RedisLists.PREFIX + "*): nothing to migrate");
                 return 0;
             }
             Set<String> topics = kafka.topics();
@@ -105,9 +108,13 @@ public final class MigrateLegacyCommand implements Callable<Integer> {
                 stuck += report.problems.size();
                 print(list, report);
             }
-            System.out.printf(
-                    "%s%d task(s) %s, %d entr%s left in Redis%n",
-                    dryRun ? "dry run: " : "", moved, dryRun ? "would move" : "moved", stuck, stuck == 1 ? "y" : "ies");
+            out().printf(
+                            "%s%d task(s) %s, %d entr%s left in Redis%n",
+                            dryRun ? "dry run: " : "",
+                            moved,
+                            dryRun ? "would move" : "moved",
+                            stuck,
+                            stuck == 1 ? "y" : "ies");
             return stuck > 0 ? 1 : 0;
         }
     }
@@ -134,7 +141,9 @@ public final class MigrateLegacyCommand implements Callable<Integer> {
             Outcome outcome = frames.parse(RedisLists.licenseOf(list), base + i, entry, globalLicense, now);
             if (outcome.problem() != null) {
                 // An entry that cannot move blocks the ones behind it: removal is from the head only, in order.
-                report.problems.add("entry " + i + ": " + outcome.problem());
+                int behind = entries.size() - i - 1;
+                report.problems.add("entry " + i + ": " + outcome.problem()
+                        + (behind > 0 ? " (the " + behind + " entries behind it wait for it)" : ""));
                 break;
             }
             for (Migrated m : outcome.tasks()) {
@@ -202,15 +211,19 @@ public final class MigrateLegacyCommand implements Callable<Integer> {
         String license = RedisLists.licenseOf(list);
         String name =
                 RedisLists.PREFIX + (LegacyFrames.GLOBAL.equals(license) ? license : Keys.show(license, showKeys));
-        System.out.printf(
-                "%s: %d entr%s, %d task(s) %s, %d already in Kafka%n",
-                name,
-                report.entries,
-                report.entries == 1 ? "y" : "ies",
-                report.moved,
-                dryRun ? "to move" : "moved",
-                report.alreadyInKafka);
-        report.byType.forEach((type, n) -> System.out.printf("    %-40s %d%n", type, n));
-        report.problems.forEach(p -> System.out.printf("    left in Redis: %s%n", p));
+        out().printf(
+                        "%s: %d entr%s, %d task(s) %s, %d already in Kafka%n",
+                        name,
+                        report.entries,
+                        report.entries == 1 ? "y" : "ies",
+                        report.moved,
+                        dryRun ? "to move" : "moved",
+                        report.alreadyInKafka);
+        report.byType.forEach((type, n) -> out().printf("    %-40s %d%n", type, n));
+        report.problems.forEach(p -> out().printf("    left in Redis: %s%n", p));
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

@@ -38,6 +38,9 @@ import picocli.CommandLine.Option;
         })
 public final class RebuildReadModelsCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafkaOptions;
 
@@ -75,15 +78,15 @@ public final class RebuildReadModelsCommand implements Callable<Integer> {
                     .filter(Files::isDirectory)
                     .toList();
             String verb = dryRun ? "would delete" : "deleting";
-            internal.forEach(t -> System.out.println(verb + " internal topic " + t));
-            System.out.println(verb + " consumer group " + applicationId + " (next start reads from the beginning)");
-            dirs.forEach(d -> System.out.println(verb + " local state " + d));
+            internal.forEach(t -> out().println(verb + " internal topic " + t));
+            out().println(verb + " consumer group " + applicationId + " (next start reads from the beginning)");
+            dirs.forEach(d -> out().println(verb + " local state " + d));
             if (stateDirs.isEmpty()) {
-                System.out.println("note: no --state-dir given; delete <state-dir>/" + applicationId
+                out().println("note: no --state-dir given; delete <state-dir>/" + applicationId
                         + " on every asset-api host before it starts again");
             }
             if (dryRun) {
-                System.out.println("dry run: nothing changed");
+                out().println("dry run: nothing changed");
                 return 0;
             }
             if (!internal.isEmpty()) {
@@ -91,9 +94,9 @@ public final class RebuildReadModelsCommand implements Callable<Integer> {
             }
             deleteGroup(kafka);
             dirs.forEach(RebuildReadModelsCommand::deleteRecursively);
-            System.out.printf(
-                    "reset %s: %d internal topic(s), its group and %d state dir(s) deleted; start asset-api to rebuild%n",
-                    applicationId, internal.size(), dirs.size());
+            out().printf(
+                            "reset %s: %d internal topic(s), its group and %d state dir(s) deleted; start asset-api to rebuild%n",
+                            applicationId, internal.size(), dirs.size());
             return 0;
         }
     }
@@ -137,5 +140,9 @@ public final class RebuildReadModelsCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete " + dir, e);
         }
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

@@ -13,7 +13,6 @@ import io.dsp.ops.task.TaskCopy;
 import io.dsp.ops.task.TaskOutcomes;
 import io.dsp.ops.task.TenantTasks;
 import io.dsp.schemas.topic.Groups;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -94,7 +93,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (license.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--license must not be empty");
         }
-        PrintStream out = System.out;
+        java.io.PrintWriter out = out();
         try (KafkaAccess kafka = kafkaOptions.open()) {
             List<String> topics = TenantTasks.topicsOf(license, kafka.topics());
             if (topics.isEmpty()) {
@@ -127,15 +126,17 @@ public final class ReplayCommand implements Callable<Integer> {
         Progress progress = Progress.of("republishing");
         progress.total(publish.size());
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        int pending = 0;
         for (Decision d : publish) {
             records.addAll(
                     d.verdict() == Verdict.RERUN
                             ? republisher.newRun(d.current(), d.requestId(), batch, now)
                             : republisher.sameId(d.current(), batch, now));
-            if (records.size() >= 300) {
+            if (++pending >= 100) {
                 republisher.send(records);
-                progress.step(records.size() / 2);
+                progress.step(pending);
                 records.clear();
+                pending = 0;
             }
         }
         republisher.send(records);
@@ -143,7 +144,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private void report(
-            PrintStream out,
+            java.io.PrintWriter out,
             List<Decision> plan,
             List<String> topics,
             Instant start,
@@ -198,5 +199,9 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
         }
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

@@ -20,7 +20,8 @@ import java.util.function.Predicate;
  *   <li>current run ended (a terminal step in {@code dsp.task-events}): skipped; with {@code --force} re-run under a
  *       new derived id, because the dispatcher and the worker's ledger would drop it under its own;
  *   <li>current run is a replay copy that has not ended: skipped (already replayed; this is what makes a second run
- *       of the same window publish nothing twice); with {@code --force} published again under its own id;
+ *       of the same window publish nothing twice); with {@code --force} published again under its own id unless it
+ *       still waits;
  *   <li>current run still waits in its tenant topic (at or after the dispatcher group's committed offset): skipped,
  *       the dispatcher will release it anyway;
  *   <li>otherwise (released, or skipped past, and never ended): republished under its own id.
@@ -94,10 +95,6 @@ final class ReplayPlanner {
                     RequestIds.rerun(original, lastRerun + 1),
                     ended + ", forced: new run");
         }
-        if (waiting.test(current)) {
-            return new Decision(
-                    original, current, Verdict.SKIP_WAITING, current.requestId(), "still waiting for the dispatcher");
-        }
         if (current.isReplay() && !force) {
             return new Decision(
                     original,
@@ -105,6 +102,10 @@ final class ReplayPlanner {
                     Verdict.SKIP_REPLAYED,
                     current.requestId(),
                     "replayed in " + current.task().getReplayOf() + ", not ended yet");
+        }
+        if (waiting.test(current)) {
+            return new Decision(
+                    original, current, Verdict.SKIP_WAITING, current.requestId(), "still waiting for the dispatcher");
         }
         return new Decision(
                 original,
