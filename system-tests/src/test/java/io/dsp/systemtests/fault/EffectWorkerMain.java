@@ -1,0 +1,62 @@
+package io.dsp.systemtests.fault;
+
+import io.dsp.gpuconsumer.GpuConsumerApplication;
+import io.dsp.gpuconsumer.execution.TaskHandler;
+import io.dsp.gpuconsumer.execution.TaskOutcome;
+import io.dsp.schemas.avro.TaskRequested;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * A gpu-consumer worker (child JVM of the fault suite) with one extra task type, {@value #TASK_TYPE}: it works for
+ * {@code fault.work-time}, then records its effect, one line with the request id appended and forced to disk in
+ * {@code fault.effect-log}. A kill -9 during the work leaves no line; a line written twice is an effect run twice.
+ */
+public final class EffectWorkerMain {
+
+    static final String TASK_TYPE = "fault_effect";
+
+    private EffectWorkerMain() {}
+
+    public static void main(String[] args) {
+        GpuConsumerApplication.builder().sources(EffectHandler.class).run(args);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class EffectHandler {
+
+        @Bean
+        TaskHandler faultEffectHandler(
+                @Value("${fault.effect-log}") Path effectLog, @Value("${fault.work-time:1500ms}") Duration workTime) {
+            return new TaskHandler() {
+                @Override
+                public String taskType() {
+                    return TASK_TYPE;
+                }
+
+                @Override
+                public TaskOutcome handle(TaskRequested task) throws Exception {
+                    Thread.sleep(workTime.toMillis());
+                    record(effectLog, task.getRequestId());
+                    return new TaskOutcome.Succeeded("{\"effect\":\"done\"}");
+                }
+            };
+        }
+
+        private static synchronized void record(Path effectLog, String requestId) throws IOException {
+            try (FileChannel log = FileChannel.open(
+                    effectLog, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                log.write(ByteBuffer.wrap((requestId + "\n").getBytes(StandardCharsets.UTF_8)));
+                log.force(true);
+            }
+        }
+    }
+}

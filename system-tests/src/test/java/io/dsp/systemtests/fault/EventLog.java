@@ -1,0 +1,123 @@
+package io.dsp.systemtests.fault;
+
+import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.topic.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * {@code dsp.task-events} of the suite's task type, read committed from the beginning on a thread of its own, through
+ * broker restarts (the consumer reconnects by itself): the accounting's source of truth.
+ */
+final class EventLog implements AutoCloseable {
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<TaskEvent> events = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile boolean open = true;
+
+    EventLog(String bootstrapServers) {
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false));
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.TASK_EVENTS.name()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        thread = new Thread(this::run, "fault-event-log");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (open) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        TaskEvent event = Topics.TASK_EVENTS.value(record);
+                        if (event != null && EffectWorkerMain.TASK_TYPE.equals(event.getTaskType())) {
+                            events.add(event);
+                        }
+                    } catch (SerializationException e) {
+                        // not an event of the contract
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    List<TaskEvent> events() {
+        return List.copyOf(events);
+    }
+
+    /** Terminal events per request id. */
+    Map<String, List<TaskEvent>> terminals() {
+        return events.stream()
+                .filter(e -> TaskEvents.isTerminal(e.getType()))
+                .collect(Collectors.groupingBy(TaskEvent::getRequestId));
+    }
+
+    boolean isFinished(String requestId) {
+        return events.stream().anyMatch(e -> e.getRequestId().equals(requestId) && TaskEvents.isTerminal(e.getType()));
+    }
+
+    /** When the first SUCCEEDED of a task accepted after {@code after} happened, if one did. */
+    Instant firstNewSuccessAfter(Instant after) {
+        Map<String, Instant> acceptedAt = events.stream()
+                .filter(e -> e.getType() == TaskEventType.ACCEPTED)
+                .collect(Collectors.toMap(TaskEvent::getRequestId, TaskEvent::getAt, (a, b) -> a));
+        return events.stream()
+                .filter(e -> e.getType() == TaskEventType.SUCCEEDED)
+                .filter(e -> acceptedAt.containsKey(e.getRequestId())
+                        && acceptedAt.get(e.getRequestId()).isAfter(after))
+                .map(TaskEvent::getAt)
+                .min(Instant::compareTo)
+                .orElse(null);
+    }
+
+    /** Request ids a worker has STARTED and not ended (its attempt is open). */
+    List<String> runningOn(String workerId) {
+        Map<String, List<TaskEvent>> byTask = events.stream().collect(Collectors.groupingBy(TaskEvent::getRequestId));
+        return byTask.entrySet().stream()
+                .filter(e -> {
+                    List<TaskEvent> life = e.getValue();
+                    TaskEvent last = life.get(life.size() - 1);
+                    return last.getType() == TaskEventType.STARTED && workerId.equals(last.getWorkerId());
+                })
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        open = false;
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}

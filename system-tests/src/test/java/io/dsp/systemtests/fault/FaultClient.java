@@ -1,0 +1,52 @@
+package io.dsp.systemtests.fault;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A legacy app connection that submits {@code gpu.job.submit} tasks; a task counts as accepted when the gateway
+ * answers {@code ack} or {@code gpu.power.offline} for it (both only after Kafka holds the task).
+ */
+final class FaultClient extends ReconnectingPeer {
+
+    private final String license;
+    private final String name;
+    private final AtomicInteger sequence = new AtomicInteger();
+    final Set<String> accepted = ConcurrentHashMap.newKeySet();
+    final AtomicInteger refused = new AtomicInteger();
+
+    FaultClient(String url, String license, String name) {
+        super(url, "fault-client-" + name);
+        this.license = license;
+        this.name = name;
+    }
+
+    @Override
+    String registerFrame() {
+        return "{\"type\":\"register\",\"key\":\"" + license + "\",\"device_type\":\"pc\"}";
+    }
+
+    /** Submits one task if connected. */
+    void submit() {
+        loop.execute(() -> {
+            String id = "ws-" + name + "-" + sequence.incrementAndGet() + "-" + System.nanoTime();
+            send(
+                    "{\"type\":\"gpu.job.submit\",\"task_type\":\"" + EffectWorkerMain.TASK_TYPE
+                            + "\",\"request_id\":\"" + id + "\",\"payload\":{}}",
+                    generation());
+        });
+    }
+
+    @Override
+    void onFrame(JsonNode frame, int generation) {
+        String type = frame.path("type").asString();
+        String id = frame.path("request_id").asString();
+        if (("ack".equals(type) || "gpu.power.offline".equals(type)) && id.startsWith("ws-" + name + "-")) {
+            accepted.add(id);
+        } else if ("error".equals(type) && id.startsWith("ws-" + name + "-")) {
+            refused.incrementAndGet();
+        }
+    }
+}

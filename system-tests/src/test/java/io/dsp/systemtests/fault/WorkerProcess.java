@@ -1,0 +1,73 @@
+package io.dsp.systemtests.fault;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A gpu-consumer worker as a child JVM ({@link EffectWorkerMain}), so that it can be killed with -9. */
+final class WorkerProcess implements AutoCloseable {
+
+    final String workerId;
+    private final Process process;
+    final Path log;
+
+    WorkerProcess(String workerId, String bootstrapServers, Path dir, Path effectLog) throws IOException {
+        this.workerId = workerId;
+        Files.createDirectories(dir);
+        this.log = dir.resolve(workerId + ".log");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                TestClasspath.join(TestClasspath.services()),
+                EffectWorkerMain.class.getName()));
+        Map.of(
+                        "spring.kafka.bootstrap-servers", bootstrapServers,
+                        "server.port", "0",
+                        "dsp.data-dir", dir.resolve(workerId + "-data").toString(),
+                        "dsp.gpu-consumer.worker-id", workerId,
+                        "dsp.gpu-consumer.max-concurrent", "2",
+                        "dsp.gpu-consumer.heartbeat-interval", "1s",
+                        "fault.effect-log", effectLog.toString(),
+                        "fault.work-time", "1500ms",
+                        "logging.level.root", "WARN",
+                        "logging.level.io.dsp", "INFO")
+                .forEach((k, v) -> command.add("--" + k + "=" + v));
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+    }
+
+    void kill9() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
