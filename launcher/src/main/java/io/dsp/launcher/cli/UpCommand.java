@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
             "Starts a KRaft Kafka broker, provisions topics and a demo license, then starts the services; Ctrl-C"
                     + " stops the services, then the broker.",
             "Data (queued tasks, committed offsets) stays in the data dir, so the next 'up' carries on.",
-            "Services: asset-api (:8080), dispatcher (:8381), gateway (:9501, /dsp), gpu-consumer (:8384)."
+            "Services: asset-api (:8080), dispatcher (:8381), gateway (:9501, /dsp), gpu-consumer (:8384),"
+                    + " console (:8390, the ops dashboard)."
         })
 final class UpCommand implements Callable<Integer> {
 

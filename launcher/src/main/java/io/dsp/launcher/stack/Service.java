@@ -18,7 +18,9 @@ public enum Service {
     ASSET_API("asset-api", 8080, "http://127.0.0.1:8080"),
     DISPATCHER("dispatcher", 8381, "http://127.0.0.1:8381"),
     GATEWAY("gateway", 9501, "ws://127.0.0.1:9501/dsp"),
-    GPU_CONSUMER("gpu-consumer", 8384, "http://127.0.0.1:8384");
+    GPU_CONSUMER("gpu-consumer", 8384, "http://127.0.0.1:8384"),
+    /** The ops dashboard. */
+    CONSOLE("console", 8390, "http://127.0.0.1:8390");
 
     private final String id;
     private final int port;

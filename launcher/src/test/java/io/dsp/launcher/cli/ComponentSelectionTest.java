@@ -1,6 +1,7 @@
 package io.dsp.launcher.cli;
 
 import static io.dsp.launcher.stack.Service.ASSET_API;
+import static io.dsp.launcher.stack.Service.CONSOLE;
 import static io.dsp.launcher.stack.Service.DISPATCHER;
 import static io.dsp.launcher.stack.Service.GATEWAY;
 import static io.dsp.launcher.stack.Service.GPU_CONSUMER;
@@ -14,13 +15,14 @@ class ComponentSelectionTest {
 
     @Test
     void startsEveryServiceByDefault() {
-        assertThat(ComponentSelection.select(null, null)).containsExactly(ASSET_API, DISPATCHER, GATEWAY, GPU_CONSUMER);
+        assertThat(ComponentSelection.select(null, null))
+                .containsExactly(ASSET_API, DISPATCHER, GATEWAY, GPU_CONSUMER, CONSOLE);
     }
 
     @Test
     void leavesOutWhatWithoutNames() {
         assertThat(ComponentSelection.select(null, List.of("gpu-consumer")))
-                .containsExactly(ASSET_API, DISPATCHER, GATEWAY);
+                .containsExactly(ASSET_API, DISPATCHER, GATEWAY, CONSOLE);
     }
 
     @Test
@@ -30,20 +32,26 @@ class ComponentSelectionTest {
     }
 
     @Test
+    void startsTheConsoleAloneWithTheBroker() {
+        assertThat(ComponentSelection.select(List.of("console"), null)).containsExactly(CONSOLE);
+    }
+
+    @Test
     void startsTheBrokerAloneForOnlyKafka() {
         assertThat(ComponentSelection.select(List.of("kafka"), null)).isEmpty();
     }
 
     @Test
     void startsTheBrokerAloneWhenEveryServiceIsLeftOut() {
-        assertThat(ComponentSelection.select(null, List.of("asset-api", "dispatcher", "gateway", "gpu-consumer")))
+        assertThat(ComponentSelection.select(
+                        null, List.of("asset-api", "dispatcher", "gateway", "gpu-consumer", "console")))
                 .isEmpty();
     }
 
     @Test
     void ignoresEmptyNamesLeftByStrayCommas() {
         assertThat(ComponentSelection.select(null, List.of("", " gateway ")))
-                .containsExactly(ASSET_API, DISPATCHER, GPU_CONSUMER);
+                .containsExactly(ASSET_API, DISPATCHER, GPU_CONSUMER, CONSOLE);
     }
 
     @Test
@@ -51,7 +59,7 @@ class ComponentSelectionTest {
         assertThatThrownBy(() -> ComponentSelection.select(null, List.of("gpu", "gateway")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Unknown name in --without: gpu.")
-                .hasMessageContaining("Valid names: kafka, asset-api, dispatcher, gateway, gpu-consumer.");
+                .hasMessageContaining("Valid names: kafka, asset-api, dispatcher, gateway, gpu-consumer, console.");
     }
 
     @Test

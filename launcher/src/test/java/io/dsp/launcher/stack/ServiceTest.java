@@ -54,6 +54,9 @@ class ServiceTest {
         assertThat(Service.GPU_CONSUMER.healthUrl()).isEqualTo("http://127.0.0.1:8384/actuator/health");
         assertThat(Service.byId("gpu-consumer")).contains(Service.GPU_CONSUMER);
         assertThat(Service.byId("GPU_CONSUMER")).isEmpty();
+        assertThat(Service.CONSOLE.port()).isEqualTo(8390);
+        assertThat(Service.CONSOLE.healthUrl()).isEqualTo("http://127.0.0.1:8390/actuator/health");
+        assertThat(Service.byId("console")).contains(Service.CONSOLE);
     }
 
     private Path jar(String name, boolean runnable) throws IOException {
