@@ -2,6 +2,7 @@ package io.dsp.gateway.client;
 
 import io.dsp.gateway.GatewayNode;
 import io.dsp.gateway.GatewaySettings;
+import io.dsp.gateway.LicenseMask;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.protocol.Frames;
@@ -15,9 +16,12 @@ import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.schemas.trace.TraceContext;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
@@ -28,6 +32,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -57,6 +62,7 @@ public class ClientIntake {
     private final Origins origins;
     private final LegacyPayloads payloads;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     ClientIntake(
             KafkaTemplate<byte[], byte[]> kafka,
@@ -66,7 +72,8 @@ public class ClientIntake {
             FleetWatch fleet,
             Origins origins,
             JsonMapper json,
-            Clock clock) {
+            Clock clock,
+            MeterRegistry meters) {
         this.kafka = kafka;
         this.topics = topics;
         this.settings = settings;
@@ -75,6 +82,7 @@ public class ClientIntake {
         this.origins = origins;
         this.payloads = new LegacyPayloads(json);
         this.clock = clock;
+        this.meters = meters;
     }
 
     /** Accepts one task from a registered client and returns the frame to answer with. */
@@ -150,14 +158,27 @@ public class ClientIntake {
             log.error("could not queue requestId={}: {}", task.getRequestId(), e.toString());
             return Frames.error("任务提交失败，请稍后重试", task.getRequestId());
         }
-        log.info(
-                "accepted requestId={} taskType={} priority={} from fd={} online={} trace_id={}",
-                task.getRequestId(),
-                taskType,
-                priority,
-                client.fd(),
-                online,
-                trace.traceId());
+        Counter.builder(MetricNames.TASKS_ACCEPTED)
+                .tag(MetricNames.TAG_TASK_TYPE, taskType)
+                .tag(MetricNames.TAG_SOURCE, SOURCE)
+                .register(meters)
+                .increment();
+        MDC.put("request_id", task.getRequestId());
+        MDC.put("license", LicenseMask.mask(client.key()));
+        MDC.put("trace_id", trace.traceId());
+        try {
+            log.info(
+                    "accepted requestId={} taskType={} priority={} from fd={} online={}",
+                    task.getRequestId(),
+                    taskType,
+                    priority,
+                    client.fd(),
+                    online);
+        } finally {
+            MDC.remove("request_id");
+            MDC.remove("license");
+            MDC.remove("trace_id");
+        }
         return online
                 ? Frames.ack(task.getRequestId(), taskType, Frames.SUBMITTED_TEXT)
                 : Frames.powerOffline(task.getRequestId(), taskType, Frames.OFFLINE_QUEUED_TEXT, now);
@@ -200,7 +221,16 @@ public class ClientIntake {
             log.error("could not publish the cancellation of requestId={}: {}", requestId, e.toString());
             return Frames.error("取消请求失败，请稍后重试", requestId);
         }
-        log.info("cancel requested requestId={} from fd={} trace_id={}", requestId, client.fd(), trace.traceId());
+        MDC.put("request_id", requestId);
+        MDC.put("license", LicenseMask.mask(client.key()));
+        MDC.put("trace_id", trace.traceId());
+        try {
+            log.info("cancel requested requestId={} from fd={}", requestId, client.fd());
+        } finally {
+            MDC.remove("request_id");
+            MDC.remove("license");
+            MDC.remove("trace_id");
+        }
         return Frames.ack(requestId, null, CANCEL_REQUESTED_TEXT);
     }
 

@@ -17,6 +17,7 @@ public final class Connection {
     private volatile String key;
     private volatile String deviceType;
     private volatile Instant lastSeen;
+    private final java.util.concurrent.atomic.AtomicLong errorsSent = new java.util.concurrent.atomic.AtomicLong();
     private long rateWindowSecond = -1;
     private int rateWindowCount;
 
@@ -63,7 +64,15 @@ public final class Connection {
 
     /** Sends one frame; a connection that cannot take it is closed rather than blocking the sender. */
     public void send(Map<String, Object> frame) {
+        if ("error".equals(frame.get("type"))) {
+            errorsSent.incrementAndGet();
+        }
         sender.send(session, frame);
+    }
+
+    /** Error frames sent to this connection so far: a frame answered with one was refused. */
+    public long errorsSent() {
+        return errorsSent.get();
     }
 
     /** Sends one frame that is already JSON text. */

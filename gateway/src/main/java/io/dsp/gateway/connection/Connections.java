@@ -1,6 +1,9 @@
 package io.dsp.gateway.connection;
 
 import io.dsp.gateway.GatewayNode;
+import io.dsp.schemas.metric.MetricNames;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -35,9 +38,21 @@ public class Connections {
     private final Map<Long, Connection> byFd = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Long>> deviceFds = new ConcurrentHashMap<>();
 
-    Connections(GatewayNode node, JsonMapper json) {
+    Connections(GatewayNode node, JsonMapper json, MeterRegistry meters) {
         this.node = node;
         this.sender = new FrameSender(json);
+        for (Map.Entry<Role, String> role : Map.of(
+                        Role.WORKER, "worker", Role.MONITOR, "gpu_monitor", Role.CLIENT, "client", Role.NONE, "none")
+                .entrySet()) {
+            Gauge.builder(MetricNames.WS_CONNECTIONS, this, c -> c.countRole(role.getKey()))
+                    .description("open /dsp connections of this gateway, by role (none = not registered yet)")
+                    .tag(MetricNames.TAG_ROLE, role.getValue())
+                    .register(meters);
+        }
+    }
+
+    private double countRole(Role role) {
+        return byFd.values().stream().filter(c -> c.role() == role).count();
     }
 
     /** Opens a connection, or returns empty when {@code maxConnections} are already open. */

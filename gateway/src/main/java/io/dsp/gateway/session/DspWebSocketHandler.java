@@ -12,6 +12,9 @@ import io.dsp.gateway.protocol.MessageType;
 import io.dsp.gateway.relay.Relay;
 import io.dsp.gateway.worker.WorkerBridge;
 import io.dsp.schemas.avro.RelayTarget;
+import io.dsp.schemas.metric.MetricNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
@@ -53,6 +57,7 @@ class DspWebSocketHandler extends TextWebSocketHandler {
     private final GatewaySettings settings;
     private final JsonMapper json;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     DspWebSocketHandler(
             Connections connections,
@@ -63,7 +68,8 @@ class DspWebSocketHandler extends TextWebSocketHandler {
             Relay relay,
             GatewaySettings settings,
             JsonMapper json,
-            Clock clock) {
+            Clock clock,
+            MeterRegistry meters) {
         this.connections = connections;
         this.workers = workers;
         this.intake = intake;
@@ -73,6 +79,7 @@ class DspWebSocketHandler extends TextWebSocketHandler {
         this.settings = settings;
         this.json = json;
         this.clock = clock;
+        this.meters = meters;
     }
 
     @Override
@@ -104,12 +111,14 @@ class DspWebSocketHandler extends TextWebSocketHandler {
         connection.heardAt(now);
         // Workers are exempt: a busy worker's results must never be dropped, and a result is an answer, not a request.
         if (connection.role() != Role.WORKER && !connection.withinRate(now, settings.maxMessagesPerSecond())) {
+            rejected("rate_limit");
             connection.send(Frames.error("消息过于频繁，请稍后再试", null));
             return;
         }
         String text = message.getPayload();
         if (text.length() > settings.maxFrameBytes()
                 || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > settings.maxFrameBytes()) {
+            rejected("too_large");
             connection.send(Frames.error("消息过大（上限 " + settings.maxFrameBytes() + " 字节）", null));
             return;
         }
@@ -123,6 +132,7 @@ class DspWebSocketHandler extends TextWebSocketHandler {
                 url.put("url", trimmed);
                 frame = json.valueToTree(url);
             } else if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+                rejected("bad_json");
                 connection.send(Frames.error("消息不是合法的 JSON", null));
                 return;
             } else {
@@ -130,18 +140,25 @@ class DspWebSocketHandler extends TextWebSocketHandler {
             }
         }
         if (frame == null || !frame.isObject() || !frame.path("type").isString()) {
+            rejected("no_type");
             connection.send(Frames.error("消息缺少 type 字段", null));
             return;
         }
         String type = frame.path("type").asString();
         Optional<MessageType> known = MessageType.fromWire(type);
         if (known.isEmpty()) {
+            rejected("unknown_type");
             connection.send(Frames.error("未知的消息类型: " + type, text(frame, "request_id")));
             return;
         }
+        long errorsBefore = connection.errorsSent();
         try {
             handle(connection, known.get(), frame);
+            if (connection.errorsSent() > errorsBefore) {
+                rejected("refused");
+            }
         } catch (Exception e) {
+            rejected("failed");
             log.error("frame {} from {} failed", type, connection, e);
             connection.send(Frames.error("处理消息失败: " + type, text(frame, "request_id")));
         }
@@ -221,6 +238,25 @@ class DspWebSocketHandler extends TextWebSocketHandler {
             case RESULT, CHATGLM_VIDEO_RESULT -> legacyWorkerResult(from, type, frame);
             default -> from.send(Frames.error("该消息类型只由网关发送: " + type.wireName(), text(frame, "request_id")));
         }
+    }
+
+    /** Binary frames are not part of the protocol: the connection is closed (1003), as the container did. */
+    @Override
+    protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
+        rejected("binary");
+        try {
+            session.close(CloseStatus.NOT_ACCEPTABLE.withReason("binary frames are not supported"));
+        } catch (IOException e) {
+            log.debug("closing after a binary frame failed: {}", e.toString());
+        }
+    }
+
+    private void rejected(String reason) {
+        Counter.builder(MetricNames.INPUT_REJECTED)
+                .tag(MetricNames.TAG_SOURCE, "gateway")
+                .tag("reason", reason)
+                .register(meters)
+                .increment();
     }
 
     private void register(Connection from, JsonNode frame) {
@@ -535,6 +571,9 @@ class DspWebSocketHandler extends TextWebSocketHandler {
         }
         connections.closed(connection);
         workers.detach(connection);
+        if (status.getCode() == CloseStatus.TOO_BIG_TO_PROCESS.getCode()) {
+            rejected("too_large");
+        }
         log.debug("closed {} status={}", connection, status);
     }
 }

@@ -9,15 +9,21 @@ import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskProgress;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.topic.Topics;
+import io.dsp.schemas.trace.TraceContext;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Publishes what a legacy worker does with a task, and waits for Kafka to have it before the share-group delivery is
- * acknowledged: the dispatcher counts the task in flight until a terminal step arrives.
+ * acknowledged: the dispatcher counts the task in flight until a terminal step arrives. Every record carries a child
+ * of the task's trace; every end is counted ({@code source=gateway}).
  */
 @Component
 class TaskReporter {
@@ -27,56 +33,76 @@ class TaskReporter {
 
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final Clock clock;
+    private final MeterRegistry meters;
 
-    TaskReporter(KafkaTemplate<byte[], byte[]> kafka, Clock clock) {
+    TaskReporter(KafkaTemplate<byte[], byte[]> kafka, Clock clock, MeterRegistry meters) {
         this.kafka = kafka;
         this.clock = clock;
+        this.meters = meters;
     }
 
-    void started(TaskRequested task, String workerId, int delivery) throws Exception {
-        send(event(task, TaskEventType.STARTED, workerId, delivery).build());
+    void started(TaskRequested task, String workerId, int delivery, TraceContext trace) throws Exception {
+        send(event(task, TaskEventType.STARTED, workerId, delivery).build(), trace);
     }
 
-    void succeeded(TaskRequested task, String workerId, int delivery, String resultJson) throws Exception {
-        send(event(task, TaskEventType.SUCCEEDED, workerId, delivery)
-                .setResultJson(resultJson)
-                .build());
+    void succeeded(TaskRequested task, String workerId, int delivery, String resultJson, TraceContext trace)
+            throws Exception {
+        send(
+                event(task, TaskEventType.SUCCEEDED, workerId, delivery)
+                        .setResultJson(resultJson)
+                        .build(),
+                trace);
+        count(MetricNames.TASKS_SUCCEEDED, task);
     }
 
-    void failed(TaskRequested task, String workerId, int delivery, String code, String message) throws Exception {
-        send(event(task, TaskEventType.FAILED, workerId, delivery)
-                .setError(new TaskError(code, message))
-                .build());
+    void failed(TaskRequested task, String workerId, int delivery, String code, String message, TraceContext trace)
+            throws Exception {
+        send(
+                event(task, TaskEventType.FAILED, workerId, delivery)
+                        .setError(new TaskError(code, message))
+                        .build(),
+                trace);
+        count(MetricNames.TASKS_FAILED, task);
     }
 
-    void cancelled(TaskRequested task, String workerId, Integer delivery, String reason) throws Exception {
-        send(event(task, TaskEventType.CANCELLED, workerId, delivery)
-                .setError(new TaskError("CANCELLED", reason == null ? "任务已取消" : "任务已取消: " + reason))
-                .build());
+    void cancelled(TaskRequested task, String workerId, Integer delivery, String reason, TraceContext trace)
+            throws Exception {
+        send(
+                event(task, TaskEventType.CANCELLED, workerId, delivery)
+                        .setError(new TaskError("CANCELLED", reason == null ? "任务已取消" : "任务已取消: " + reason))
+                        .build(),
+                trace);
+        count(MetricNames.TASKS_CANCELLED, task);
     }
 
     /**
      * A legacy worker's result for a task that was cancelled while it ran: kept in the task's history (as a
      * {@code discarded} progress step with the result), never a second end and never shown to clients as a success.
      */
-    void lateResult(TaskRequested task, String workerId, String resultJson, boolean error) throws Exception {
-        send(event(task, TaskEventType.PROGRESS, workerId, null)
-                .setProgress(TaskProgress.newBuilder()
-                        .setStatus(EventRouter.DISCARDED)
-                        .setPercent(100)
-                        .setMessage(error ? "取消后收到的失败结果，已丢弃" : "取消后收到的结果，已丢弃")
-                        .build())
-                .setResultJson(resultJson)
-                .build());
+    void lateResult(TaskRequested task, String workerId, String resultJson, boolean error, TraceContext trace)
+            throws Exception {
+        send(
+                event(task, TaskEventType.PROGRESS, workerId, null)
+                        .setProgress(TaskProgress.newBuilder()
+                                .setStatus(EventRouter.DISCARDED)
+                                .setPercent(100)
+                                .setMessage(error ? "取消后收到的失败结果，已丢弃" : "取消后收到的结果，已丢弃")
+                                .build())
+                        .setResultJson(resultJson)
+                        .build(),
+                trace);
     }
 
-    void progress(TaskRequested task, String workerId, TaskProgress progress) throws Exception {
-        send(event(task, TaskEventType.PROGRESS, workerId, null)
-                .setProgress(progress)
-                .build());
+    void progress(TaskRequested task, String workerId, TaskProgress progress, TraceContext trace) throws Exception {
+        send(
+                event(task, TaskEventType.PROGRESS, workerId, null)
+                        .setProgress(progress)
+                        .build(),
+                trace);
     }
 
-    void deadLettered(TaskRequested task, String workerId, int delivery, String lastError) throws Exception {
+    void deadLettered(TaskRequested task, String workerId, int delivery, String lastError, TraceContext trace)
+            throws Exception {
         DeadLetter letter = DeadLetter.newBuilder()
                 .setTask(task)
                 .setReason(DeadLetterReason.DELIVERY_LIMIT)
@@ -86,10 +112,26 @@ class TaskReporter {
                 .setSourceTopic(Topics.DISPATCH.name())
                 .setDeadLetteredAt(clock.instant())
                 .build();
-        kafka.send(Topics.DEAD_LETTERS.record(task.getRequestId(), letter)).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        send(event(task, TaskEventType.DEAD_LETTERED, workerId, delivery)
-                .setError(new TaskError("DELIVERY_LIMIT", lastError))
-                .build());
+        kafka.send(traced(Topics.DEAD_LETTERS.record(task.getRequestId(), letter), trace))
+                .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        send(
+                event(task, TaskEventType.DEAD_LETTERED, workerId, delivery)
+                        .setError(new TaskError("DELIVERY_LIMIT", lastError))
+                        .build(),
+                trace);
+        Counter.builder(MetricNames.TASKS_DEAD_LETTERED)
+                .tag(MetricNames.TAG_TASK_TYPE, task.getTaskType())
+                .tag("reason", DeadLetterReason.DELIVERY_LIMIT.name())
+                .register(meters)
+                .increment();
+    }
+
+    private void count(String name, TaskRequested task) {
+        Counter.builder(name)
+                .tag(MetricNames.TAG_TASK_TYPE, task.getTaskType())
+                .tag(MetricNames.TAG_SOURCE, SOURCE)
+                .register(meters)
+                .increment();
     }
 
     private TaskEvent.Builder event(TaskRequested task, TaskEventType type, String workerId, Integer delivery) {
@@ -98,7 +140,14 @@ class TaskReporter {
                 .setDeliveryCount(delivery);
     }
 
-    private void send(TaskEvent event) throws Exception {
-        kafka.send(Topics.TASK_EVENTS.record(event.getRequestId(), event)).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    private void send(TaskEvent event, TraceContext trace) throws Exception {
+        kafka.send(traced(Topics.TASK_EVENTS.record(event.getRequestId(), event), trace))
+                .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Each record written about a task carries a new span of the task's trace. */
+    private static ProducerRecord<byte[], byte[]> traced(ProducerRecord<byte[], byte[]> record, TraceContext trace) {
+        trace.child().writeTo(record.headers());
+        return record;
     }
 }

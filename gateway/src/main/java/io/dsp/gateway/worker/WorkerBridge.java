@@ -15,8 +15,12 @@ import io.dsp.schemas.avro.WorkerAction;
 import io.dsp.schemas.avro.WorkerCommand;
 import io.dsp.schemas.avro.WorkerKind;
 import io.dsp.schemas.avro.WorkerPresence;
+import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.Topics;
+import io.dsp.schemas.trace.TraceContext;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,6 +34,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -77,7 +82,8 @@ public class WorkerBridge implements SmartLifecycle {
             FleetWatch fleet,
             RedisWorkerSet workerSet,
             KafkaTemplate<byte[], byte[]> kafka,
-            Clock clock) {
+            Clock clock,
+            MeterRegistry meters) {
         consumerConfig.put(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafkaProperties.getBootstrapServers()));
         consumerConfig.putAll(SLOT_SETTINGS);
@@ -91,6 +97,10 @@ public class WorkerBridge implements SmartLifecycle {
         this.kafka = kafka;
         this.clock = clock;
         this.ownPrefix = FleetWatch.workerIdPrefix(node);
+        Gauge.builder(MetricNames.WORKERS_ONLINE, workers, Map::size)
+                .description("legacy workers connected to this gateway")
+                .tag("kind", "legacy")
+                .register(meters);
     }
 
     /** Starts a registered worker's slots and announces it. */
@@ -126,7 +136,12 @@ public class WorkerBridge implements SmartLifecycle {
         beat(worker);
         workerSet.added(id);
         changed(worker);
-        log.info("legacy worker {} connected with {} slots for {}", id, slots, taskTypes);
+        MDC.put("worker_id", id);
+        try {
+            log.info("legacy worker {} connected with {} slots for {}", id, slots, taskTypes);
+        } finally {
+            MDC.remove("worker_id");
+        }
     }
 
     /** The worker's connection closed: its slots close their consumers (tasks go back at once) and it is withdrawn. */
@@ -140,7 +155,12 @@ public class WorkerBridge implements SmartLifecycle {
         kafka.send(Topics.WORKERS.record(worker.id(), null));
         workerSet.removed(worker.id());
         fleet.local((int) workers.values().stream().filter(w -> !w.draining()).count(), inFlight(), 0);
-        log.info("legacy worker {} disconnected", worker.id());
+        MDC.put("worker_id", worker.id());
+        try {
+            log.info("legacy worker {} disconnected", worker.id());
+        } finally {
+            MDC.remove("worker_id");
+        }
     }
 
     public boolean isWorker(Connection connection) {
@@ -169,7 +189,8 @@ public class WorkerBridge implements SmartLifecycle {
                             cancelled.get(),
                             worker.id(),
                             result == null || result.isNull() ? null : result.toString(),
-                            frame.path("error").asBoolean(false));
+                            frame.path("error").asBoolean(false),
+                            frameTrace(frame));
                 } catch (Exception e) {
                     log.warn("could not record the late result of requestId={}: {}", requestId, e.toString());
                 }
@@ -200,6 +221,7 @@ public class WorkerBridge implements SmartLifecycle {
         String message = frame.path("message").isString()
                 ? frame.path("message").asString()
                 : frame.path("error").isString() ? frame.path("error").asString() : null;
+        TraceContext trace = worker.slotRunning(taskId).map(WorkerSlot::trace).orElseGet(() -> frameTrace(frame));
         reporter.progress(
                 task.get(),
                 worker.id(),
@@ -213,7 +235,8 @@ public class WorkerBridge implements SmartLifecycle {
                         .setMessage(message)
                         .setTotalFrames(frame.path("total_frames").asInt(0))
                         .setCurrentFrame(frame.path("current_frame").asInt(0))
-                        .build());
+                        .build(),
+                trace);
         return task;
     }
 
@@ -270,6 +293,13 @@ public class WorkerBridge implements SmartLifecycle {
                     beat(w);
                     changed(w);
                 });
+    }
+
+    /** The trace a frame names in its {@code traceparent} field (an extension), or a new one. */
+    private static TraceContext frameTrace(JsonNode frame) {
+        JsonNode traceparent = frame.get(TraceContext.HEADER);
+        return TraceContext.continueOrStart(
+                traceparent != null && traceparent.isString() ? traceparent.asString() : null);
     }
 
     /** A connected worker that declared this task type (legacy url / chatglm_video go to such a worker only). */

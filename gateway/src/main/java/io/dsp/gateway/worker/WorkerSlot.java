@@ -1,5 +1,6 @@
 package io.dsp.gateway.worker;
 
+import io.dsp.gateway.LicenseMask;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.protocol.LegacyPayloads;
 import io.dsp.gateway.routing.Origins;
@@ -7,6 +8,7 @@ import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.topic.Topics;
+import io.dsp.schemas.trace.TraceContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -62,6 +65,7 @@ final class WorkerSlot implements Runnable {
     private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private volatile ShareConsumer<byte[], byte[]> consumer;
     private volatile TaskRequested task;
+    private volatile TraceContext trace = TraceContext.start();
 
     /**
      * Timing of a slot.
@@ -92,6 +96,11 @@ final class WorkerSlot implements Runnable {
         this.timing = timing;
         this.changed = changed;
         this.cancellations = cancellations;
+    }
+
+    /** The trace of the task this slot holds (a child span of the record's). */
+    TraceContext trace() {
+        return trace;
     }
 
     TaskRequested task() {
@@ -175,12 +184,32 @@ final class WorkerSlot implements Runnable {
             acknowledge(c, record, AcknowledgeType.REJECT);
             return;
         }
+        trace = TraceContext.continueOrStart(record.headers());
+        MDC.put("request_id", decoded.getRequestId());
+        MDC.put("license", LicenseMask.mask(decoded.getLicenseKey()));
+        MDC.put("worker_id", worker.id());
+        MDC.put("trace_id", trace.traceId());
+        try {
+            handle(c, record, decoded, delivery);
+        } finally {
+            MDC.remove("request_id");
+            MDC.remove("license");
+            MDC.remove("worker_id");
+            MDC.remove("trace_id");
+        }
+    }
+
+    private void handle(
+            ShareConsumer<byte[], byte[]> c,
+            ConsumerRecord<byte[], byte[]> record,
+            TaskRequested decoded,
+            int delivery) {
         Optional<io.dsp.schemas.avro.TaskControl> cancelled = cancellations.of(decoded);
         if (cancelled.isPresent()) {
             // Cancelled after its release: it ends here, never run (the dispatcher may have said so too).
             try {
                 reporter.cancelled(
-                        decoded, worker.id(), delivery, cancelled.get().getReason());
+                        decoded, worker.id(), delivery, cancelled.get().getReason(), trace);
                 acknowledge(c, record, AcknowledgeType.ACCEPT);
             } catch (Exception e) {
                 log.warn("could not record the cancellation of requestId={}: {}", decoded.getRequestId(), e.toString());
@@ -206,7 +235,7 @@ final class WorkerSlot implements Runnable {
         worker.running(requestId, this);
         changed.run();
         try {
-            reporter.started(t, worker.id(), delivery);
+            reporter.started(t, worker.id(), delivery, trace);
             worker.connection()
                     .send(Frames.workerJob(
                             t.getTaskType(), requestId, t.getLicenseKey(), senderFd(t), payloads.toLegacy(t)));
@@ -250,7 +279,7 @@ final class WorkerSlot implements Runnable {
                 worker.connection()
                         .send(Frames.workerCancel(
                                 t.getTaskType(), t.getRequestId(), t.getLicenseKey(), cancel.reason()));
-                reporter.cancelled(t, worker.id(), delivery, cancel.reason());
+                reporter.cancelled(t, worker.id(), delivery, cancel.reason(), trace);
                 acknowledge(c, held, AcknowledgeType.ACCEPT);
                 log.info("task requestId={} cancelled while worker {} ran it", t.getRequestId(), worker.id());
                 return;
@@ -258,7 +287,8 @@ final class WorkerSlot implements Runnable {
             if (signal instanceof Gone || !worker.connected()) {
                 if (delivery >= timing.deliveryCountLimit()) {
                     // The broker would archive it silently after this delivery: dead-letter it ourselves.
-                    reporter.deadLettered(t, worker.id(), delivery, "legacy worker disconnected on the last delivery");
+                    reporter.deadLettered(
+                            t, worker.id(), delivery, "legacy worker disconnected on the last delivery", trace);
                     acknowledge(c, held, AcknowledgeType.ACCEPT);
                 }
                 // Otherwise the consumer is closed on the way out, which returns the task to the group at once.
@@ -269,7 +299,7 @@ final class WorkerSlot implements Runnable {
                 return;
             }
             if (System.nanoTime() >= deadline) {
-                reporter.failed(t, worker.id(), delivery, "TIMEOUT", "任务超时：GPU服务器未返回结果");
+                reporter.failed(t, worker.id(), delivery, "TIMEOUT", "任务超时：GPU服务器未返回结果", trace);
                 acknowledge(c, held, AcknowledgeType.ACCEPT);
                 return;
             }
@@ -314,10 +344,11 @@ final class WorkerSlot implements Runnable {
         if (frame.path("error").asBoolean(false)) {
             String message =
                     frame.path("error_msg").isString() ? frame.path("error_msg").asString() : "未知错误";
-            reporter.failed(t, worker.id(), delivery, "WORKER_ERROR", message);
+            reporter.failed(t, worker.id(), delivery, "WORKER_ERROR", message, trace);
         } else {
             JsonNode result = frame.get("result");
-            reporter.succeeded(t, worker.id(), delivery, result == null || result.isNull() ? "{}" : result.toString());
+            reporter.succeeded(
+                    t, worker.id(), delivery, result == null || result.isNull() ? "{}" : result.toString(), trace);
         }
     }
 
