@@ -9,8 +9,7 @@ public final class WorkerMetrics {
      */
     public static final String TASK_DECISIONS = "dsp.worker.task.decisions";
 
-    /** Gauge: tasks running now. */
-    public static final String IN_FLIGHT = "dsp.worker.in.flight";
+    // Tasks running now: MetricNames.WORKER_IN_FLIGHT (tag worker); a second gauge here would export the same name.
 
     /**
      * Counter: deliveries whose previous attempt started and never ended, i.e. its worker died (or hung past its lock)

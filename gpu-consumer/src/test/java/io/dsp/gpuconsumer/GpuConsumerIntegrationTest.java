@@ -33,8 +33,8 @@ import org.springframework.test.context.TestPropertySource;
             // short holds before a retry, so that retries and dead letters take seconds
             "dsp.gpu-consumer.retry-backoff=100ms",
             "dsp.gpu-consumer.retry-backoff-max=500ms",
-            // heygem_submit on the simulated engine, quick, every step published
-            "dsp.gpu-consumer.heygem.simulated.duration=1s",
+            // heygem_submit on the simulated engine, every step published; long enough to cancel one mid-run
+            "dsp.gpu-consumer.heygem.simulated.duration=8s",
             "dsp.gpu-consumer.heygem.simulated.progress-steps=4",
             "dsp.gpu-consumer.progress-interval=50ms"
         })

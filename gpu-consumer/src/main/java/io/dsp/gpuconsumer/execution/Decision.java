@@ -13,6 +13,8 @@ public enum Decision {
     RETRY(AcknowledgeType.RELEASE),
     /** Last allowed delivery failed transiently: the worker dead-letters it, the broker would archive it silently. */
     DEAD_LETTER(AcknowledgeType.ACCEPT),
+    /** Its owner cancelled it (before it started, or while it ran): recorded CANCELLED, never delivered again. */
+    CANCEL(AcknowledgeType.ACCEPT),
     /** Not a task at all (undecodable): nothing to record against a request id. */
     REJECT(AcknowledgeType.REJECT),
     /** Finished before (a redelivery after a lost acknowledgement, a duplicate forward, a replay): not run again. */
@@ -37,6 +39,9 @@ public enum Decision {
         }
         if (outcome instanceof TaskOutcome.Failed) {
             return FAIL;
+        }
+        if (outcome instanceof TaskOutcome.Cancelled) {
+            return CANCEL;
         }
         return deliveryCount >= limit ? DEAD_LETTER : RETRY;
     }

@@ -9,6 +9,9 @@ public sealed interface TaskOutcome {
     /** Will never succeed (bad payload, unknown type): recorded as failed, not retried. */
     record Failed(String code, String message) implements TaskOutcome {}
 
+    /** Stopped or never started because its owner cancelled it; any result it produced is discarded. */
+    record Cancelled(String reason) implements TaskOutcome {}
+
     /** May succeed later (engine busy, network): retried on another delivery until the limit. */
     record Retry(String reason) implements TaskOutcome {}
 }

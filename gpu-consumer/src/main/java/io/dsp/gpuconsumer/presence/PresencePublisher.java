@@ -52,7 +52,10 @@ class PresencePublisher implements SmartLifecycle {
     public void start() {
         timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "presence-heartbeat"));
         long period = settings.heartbeatInterval().toMillis();
-        timer.scheduleAtFixedRate(this::beat, 0, period, TimeUnit.MILLISECONDS);
+        // Fixed delay, not fixed rate: after a stall (a loaded host, a long GC) a fixed-rate timer fires the missed
+        // beats
+        // back to back, all with the same time; one beat says as much.
+        timer.scheduleWithFixedDelay(this::beat, 0, period, TimeUnit.MILLISECONDS);
         log.info("presence started: workerId={} slots={}", identity.id(), settings.maxConcurrent());
     }
 

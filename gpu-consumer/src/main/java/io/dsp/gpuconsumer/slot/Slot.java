@@ -1,7 +1,9 @@
 package io.dsp.gpuconsumer.slot;
 
+import io.dsp.gpuconsumer.LicenseMask;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.WorkerSettings;
+import io.dsp.gpuconsumer.control.Cancellations;
 import io.dsp.gpuconsumer.execution.Decision;
 import io.dsp.gpuconsumer.execution.RetryBackoff;
 import io.dsp.gpuconsumer.execution.TaskContext;
@@ -11,12 +13,18 @@ import io.dsp.gpuconsumer.ledger.PriorAttempts;
 import io.dsp.gpuconsumer.ledger.TaskLedger;
 import io.dsp.schemas.avro.DeadLetterReason;
 import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.topic.Topics;
+import io.dsp.schemas.trace.TraceContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,12 +40,17 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One slot: a share consumer that acquires exactly one task per poll (explicit acknowledgement, {@code record_limit},
  * {@code max.poll.records=1}), looks it up in the ledger, runs it on its own thread while keeping the lock on it,
  * reports it, and only then acknowledges it. A crash anywhere before the acknowledgement hands the task back to the
  * fleet; the ledger makes sure a task that was reported finished is never run again.
+ *
+ * <p>A paused slot (the worker is draining) finishes the task it holds, then closes its consumer, so it leaves the
+ * share group and acquires nothing, until it is resumed with a new consumer. A task its own license cancelled is not
+ * started, or is stopped while it runs, and ends {@code CANCELLED}.
  */
 final class Slot implements Runnable {
 
@@ -49,11 +62,14 @@ final class Slot implements Runnable {
     private final TaskReporter reporter;
     private final TaskLedger ledger;
     private final RunningTasks running;
+    private final Cancellations cancellations;
+    private final String workerId;
     private final WorkerSettings settings;
     private final AtomicInteger inFlight;
     private final MeterRegistry meters;
     private final Clock clock;
     private volatile boolean taking = true;
+    private volatile boolean stopping;
     private volatile RuntimeException failure;
 
     Slot(
@@ -63,6 +79,8 @@ final class Slot implements Runnable {
             TaskReporter reporter,
             TaskLedger ledger,
             RunningTasks running,
+            Cancellations cancellations,
+            String workerId,
             WorkerSettings settings,
             AtomicInteger inFlight,
             MeterRegistry meters,
@@ -73,6 +91,8 @@ final class Slot implements Runnable {
         this.reporter = reporter;
         this.ledger = ledger;
         this.running = running;
+        this.cancellations = cancellations;
+        this.workerId = workerId;
         this.settings = settings;
         this.inFlight = inFlight;
         this.meters = meters;
@@ -88,18 +108,38 @@ final class Slot implements Runnable {
         return name;
     }
 
-    void stopTakingWork() {
+    /** For good (the worker stops): the slot ends after its task; a task acquired meanwhile goes back untouched. */
+    synchronized void stopTakingWork() {
+        stopping = true;
         taking = false;
+        notifyAll();
+    }
+
+    /** For a while (drain): the slot finishes its task, then leaves the share group until {@link #resume()}. */
+    synchronized void pause() {
+        taking = false;
+    }
+
+    synchronized void resume() {
+        taking = true;
+        notifyAll();
     }
 
     @Override
     public void run() {
         ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-task"));
-        try (ShareConsumer<byte[], byte[]> consumer = consumerFactory.get()) {
-            consumer.subscribe(List.of(Topics.DISPATCH.name()));
-            while (taking && !Thread.currentThread().isInterrupted()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
-                    handle(consumer, record, runner);
+        try {
+            while (!stopping && !Thread.currentThread().isInterrupted()) {
+                if (!awaitTaking()) {
+                    break;
+                }
+                try (ShareConsumer<byte[], byte[]> consumer = consumerFactory.get()) {
+                    consumer.subscribe(List.of(Topics.DISPATCH.name()));
+                    while (taking && !Thread.currentThread().isInterrupted()) {
+                        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
+                            handle(consumer, record, runner);
+                        }
+                    }
                 }
             }
         } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
@@ -110,6 +150,19 @@ final class Slot implements Runnable {
         } finally {
             runner.shutdownNow();
         }
+    }
+
+    /** Waits while paused; false when the slot is stopping instead. */
+    private synchronized boolean awaitTaking() {
+        try {
+            while (!taking && !stopping) {
+                wait();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return !stopping;
     }
 
     private void handle(
@@ -128,14 +181,18 @@ final class Slot implements Runnable {
             finish(lease, Decision.REJECT, null);
             return;
         }
-        if (!taking) {
+        if (stopping) {
             // acquired by the last poll of a stopping slot: hand it straight back, untouched
             lease.acknowledge(AcknowledgeType.RELEASE);
             return;
         }
+        // A paused (draining) slot runs what its last poll acquired: releasing it would cost the task a delivery.
+        TraceContext trace = TraceContext.continueOrStart(record.headers());
+        putLogContext(task, trace);
+        reporter.trace(task.getRequestId(), trace);
         inFlight.incrementAndGet();
-        try (RunningTasks.Claim claim = running.claim(task.getRequestId(), lease)) {
-            execute(lease, task, delivery, runner);
+        try (RunningTasks.Claim claim = running.claim(task, lease)) {
+            execute(lease, task, delivery, runner, claim);
         } catch (Lease.LockLost e) {
             meters.counter(WorkerMetrics.LOCK_LOST).increment();
             log.warn(
@@ -161,10 +218,28 @@ final class Slot implements Runnable {
             releaseQuietly(lease, task);
         } finally {
             inFlight.decrementAndGet();
+            reporter.untrace(task.getRequestId());
+            clearLogContext();
         }
     }
 
-    private void execute(Lease lease, TaskRequested task, int delivery, ExecutorService runner) throws Exception {
+    private void putLogContext(TaskRequested task, TraceContext trace) {
+        MDC.put("request_id", task.getRequestId());
+        MDC.put("license", LicenseMask.mask(task.getLicenseKey()));
+        MDC.put("worker_id", workerId);
+        MDC.put("trace_id", trace.traceId());
+    }
+
+    private static void clearLogContext() {
+        MDC.remove("request_id");
+        MDC.remove("license");
+        MDC.remove("worker_id");
+        MDC.remove("trace_id");
+    }
+
+    private void execute(
+            Lease lease, TaskRequested task, int delivery, ExecutorService runner, RunningTasks.Claim claim)
+            throws Exception {
         String requestId = task.getRequestId();
         PriorAttempts prior;
         try {
@@ -203,12 +278,37 @@ final class Slot implements Runnable {
             finish(lease, Decision.QUARANTINE, task);
             return;
         }
+        Cancellations.Verdict verdict = cancellations.verdict(requestId, task.getLicenseKey());
+        if (verdict == Cancellations.Verdict.CANCELLED) {
+            log.info("requestId={} was cancelled by its license before it started; not running it", requestId);
+            reporter.cancelled(task, delivery, "cancelled before it started");
+            finish(lease, Decision.CANCEL, task);
+            return;
+        }
+        if (verdict == Cancellations.Verdict.FOREIGN_ONLY) {
+            log.warn("ignoring a cancel of requestId={} sent with another license's key", requestId);
+        }
         reporter.started(task, delivery);
+        long startedAt = System.nanoTime();
         TaskOutcome outcome = run(
-                lease, task, runner, ProgressThrottle.of(reporter, task, delivery, settings.progressInterval(), clock));
+                lease,
+                task,
+                runner,
+                ProgressThrottle.of(reporter, task, delivery, settings.progressInterval(), clock),
+                claim);
         Decision decision = Decision.of(outcome, delivery, settings.deliveryCountLimit());
+        Timer.builder(MetricNames.TASK_DURATION)
+                .tag(MetricNames.TAG_TASK_TYPE, task.getTaskType())
+                .tag(MetricNames.TAG_OUTCOME, decision.name().toLowerCase(Locale.ROOT))
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(Duration.ofNanos(System.nanoTime() - startedAt));
         switch (decision) {
             case SUCCEED -> reporter.succeeded(task, delivery, ((TaskOutcome.Succeeded) outcome).resultJson());
+            case CANCEL -> {
+                log.info("requestId={} stopped: cancelled by its license while running", requestId);
+                reporter.cancelled(task, delivery, ((TaskOutcome.Cancelled) outcome).reason());
+            }
             case FAIL -> {
                 TaskOutcome.Failed failed = (TaskOutcome.Failed) outcome;
                 reporter.failed(task, delivery, failed.code(), failed.message());
@@ -226,11 +326,30 @@ final class Slot implements Runnable {
     }
 
     /** Runs the handler on the slot's task thread; this thread keeps the lock meanwhile. */
-    private TaskOutcome run(Lease lease, TaskRequested task, ExecutorService runner, TaskContext context)
+    private TaskOutcome run(
+            Lease lease, TaskRequested task, ExecutorService runner, TaskContext context, RunningTasks.Claim claim)
             throws InterruptedException, Lease.LockLost {
-        Future<TaskOutcome> work = runner.submit(() -> handlers.run(task, context));
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
+        Future<TaskOutcome> work = runner.submit(() -> {
+            if (logContext != null) {
+                MDC.setContextMap(logContext);
+            }
+            try {
+                return handlers.run(task, context);
+            } finally {
+                MDC.clear();
+            }
+        });
+        claim.attach(work);
+        // A cancel that arrived between the check before the start and the attach above is applied here.
+        if (cancellations.verdict(task.getRequestId(), task.getLicenseKey()) == Cancellations.Verdict.CANCELLED) {
+            claim.cancel();
+        }
         try {
-            return lease.await(work);
+            TaskOutcome outcome = lease.await(work);
+            return claim.cancelled() ? new TaskOutcome.Cancelled("cancelled while running") : outcome;
+        } catch (CancellationException e) {
+            return new TaskOutcome.Cancelled("cancelled while running");
         } catch (ExecutionException e) {
             return new TaskOutcome.Retry(e.getCause().toString());
         } finally {

@@ -1,10 +1,11 @@
 package io.dsp.gpuconsumer.slot;
 
 import io.dsp.gpuconsumer.WorkerIdentity;
-import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.WorkerSettings;
+import io.dsp.gpuconsumer.control.Cancellations;
 import io.dsp.gpuconsumer.execution.TaskHandlers;
 import io.dsp.gpuconsumer.ledger.TaskLedger;
+import io.dsp.schemas.metric.MetricNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -23,7 +24,8 @@ import org.springframework.stereotype.Component;
 /**
  * This worker's {@code max-concurrent} slots, each one share-group member running one task at a time. Stopping lets
  * running tasks finish until the shutdown timeout; closing a slot's consumer hands anything unfinished back to the
- * group at once.
+ * group at once. Draining (an operator's command) lets each slot finish its task and leave the share group, so the
+ * worker takes nothing new and reports {@code draining} with nothing in flight; undraining brings the slots back.
  */
 @Component
 public class SlotPool implements SmartLifecycle {
@@ -36,6 +38,7 @@ public class SlotPool implements SmartLifecycle {
     private final TaskReporter reporter;
     private final TaskLedger ledger;
     private final RunningTasks running = new RunningTasks();
+    private final Cancellations cancellations;
     private final WorkerIdentity identity;
     private final WorkerSettings settings;
     private final MeterRegistry meters;
@@ -45,12 +48,15 @@ public class SlotPool implements SmartLifecycle {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean started;
     private volatile boolean draining;
+    /** An operator asked this worker to drain; kept across start and stop, so a drained worker starts drained. */
+    private volatile boolean drained;
 
     SlotPool(
             ShareConsumerFactory<byte[], byte[]> consumers,
             TaskHandlers handlers,
             TaskReporter reporter,
             TaskLedger ledger,
+            Cancellations cancellations,
             WorkerIdentity identity,
             WorkerSettings settings,
             MeterRegistry meters,
@@ -59,11 +65,44 @@ public class SlotPool implements SmartLifecycle {
         this.handlers = handlers;
         this.reporter = reporter;
         this.ledger = ledger;
+        this.cancellations = cancellations;
         this.identity = identity;
         this.settings = settings;
         this.meters = meters;
         this.clock = clock;
-        Gauge.builder(WorkerMetrics.IN_FLIGHT, inFlight, AtomicInteger::get).register(meters);
+        Gauge.builder(MetricNames.WORKER_IN_FLIGHT, inFlight, AtomicInteger::get)
+                .tag(MetricNames.TAG_WORKER, identity.id())
+                .description("tasks this worker is running now")
+                .register(meters);
+        cancellations.onCancel(running::cancel);
+    }
+
+    /**
+     * Stops taking new tasks: each slot finishes the task it holds, then leaves the share group. Presence says
+     * {@code draining} at once, so the dispatcher counts no free slot here; {@link #inFlight()} falls to 0.
+     */
+    public synchronized void drain() {
+        if (drained) {
+            return;
+        }
+        drained = true;
+        slots.forEach(Slot::pause);
+        log.info("draining workerId={}: taking no new task, {} in flight", identity.id(), inFlight.get());
+    }
+
+    /** Takes tasks again after {@link #drain()}. */
+    public synchronized void undrain() {
+        if (!drained) {
+            return;
+        }
+        drained = false;
+        slots.forEach(Slot::resume);
+        log.info("undrained workerId={}: taking tasks again", identity.id());
+    }
+
+    /** Whether an operator's drain is in force. */
+    public boolean drained() {
+        return drained;
     }
 
     public int inFlight() {
@@ -75,14 +114,14 @@ public class SlotPool implements SmartLifecycle {
         return settings.maxConcurrent();
     }
 
-    /** Whether the slots are up and taking work (false before start, while stopping and after). */
+    /** Whether the slots are up and taking work (false before start, while stopping or drained, and after). */
     public boolean taking() {
-        return started && !draining && failedSlots().isEmpty();
+        return started && !draining && !drained && failedSlots().isEmpty();
     }
 
-    /** Stopping: no new task is taken, running ones finish or go back. */
+    /** Taking no new task: stopping (running ones finish or go back), or drained by an operator. */
     public boolean draining() {
-        return draining;
+        return draining || drained;
     }
 
     /** Slots that died of an unexpected error, by name, with the error. */
@@ -109,10 +148,15 @@ public class SlotPool implements SmartLifecycle {
                     reporter,
                     ledger,
                     running,
+                    cancellations,
+                    identity.id(),
                     settings,
                     inFlight,
                     meters,
                     clock);
+            if (drained) {
+                slot.pause(); // a worker told to drain before it started stays out of the group
+            }
             Thread thread = new Thread(slot, clientId);
             slots.add(slot);
             threads.add(thread);

@@ -9,13 +9,23 @@ import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskProgress;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.topic.Topics;
+import io.dsp.schemas.trace.TraceContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
-/** Publishes what happens to a task on this worker, and waits for Kafka to have it before the delivery is acknowledged. */
+/**
+ * Publishes what happens to a task on this worker, and waits for Kafka to have it before the delivery is acknowledged.
+ * Every record carries the task's trace context, continued from the record the slot took ({@link #trace}); outcomes
+ * are counted by task type.
+ */
 @Component
 class TaskReporter {
 
@@ -25,11 +35,23 @@ class TaskReporter {
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final WorkerIdentity identity;
     private final Clock clock;
+    private final MeterRegistry meters;
+    private final Map<String, TraceContext> traces = new ConcurrentHashMap<>();
 
-    TaskReporter(KafkaTemplate<byte[], byte[]> kafka, WorkerIdentity identity, Clock clock) {
+    TaskReporter(KafkaTemplate<byte[], byte[]> kafka, WorkerIdentity identity, Clock clock, MeterRegistry meters) {
         this.kafka = kafka;
         this.identity = identity;
         this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** The trace context this worker's records about the task carry from now on: a child of the consumed one. */
+    void trace(String requestId, TraceContext trace) {
+        traces.put(requestId, trace);
+    }
+
+    void untrace(String requestId) {
+        traces.remove(requestId);
     }
 
     void started(TaskRequested task, int deliveryCount) throws Exception {
@@ -41,7 +63,7 @@ class TaskReporter {
         TaskEvent event = event(task, TaskEventType.PROGRESS, deliveryCount)
                 .setProgress(progress)
                 .build();
-        kafka.send(Topics.TASK_EVENTS.record(event.getRequestId(), event));
+        kafka.send(traced(Topics.TASK_EVENTS.record(event.getRequestId(), event)));
     }
 
     /**
@@ -63,12 +85,22 @@ class TaskReporter {
         send(event(task, TaskEventType.SUCCEEDED, deliveryCount)
                 .setResultJson(resultJson)
                 .build());
+        count(MetricNames.TASKS_SUCCEEDED, task);
     }
 
     void failed(TaskRequested task, int deliveryCount, String code, String message) throws Exception {
         send(event(task, TaskEventType.FAILED, deliveryCount)
                 .setError(new TaskError(code, message))
                 .build());
+        count(MetricNames.TASKS_FAILED, task);
+    }
+
+    /** The owner cancelled the task: it did not run, or was stopped and its result discarded. */
+    void cancelled(TaskRequested task, int deliveryCount, String reason) throws Exception {
+        send(event(task, TaskEventType.CANCELLED, deliveryCount)
+                .setError(new TaskError("CANCELLED", "任务已取消: " + reason))
+                .build());
+        count(MetricNames.TASKS_CANCELLED, task);
     }
 
     void deadLettered(TaskRequested task, int deliveryCount, DeadLetterReason reason, String lastError)
@@ -82,10 +114,33 @@ class TaskReporter {
                 .setSourceTopic(Topics.DISPATCH.name())
                 .setDeadLetteredAt(clock.instant())
                 .build();
-        kafka.send(Topics.DEAD_LETTERS.record(task.getRequestId(), letter)).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        kafka.send(traced(Topics.DEAD_LETTERS.record(task.getRequestId(), letter)))
+                .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         send(event(task, TaskEventType.DEAD_LETTERED, deliveryCount)
                 .setError(new TaskError(reason.name(), lastError))
                 .build());
+        meters.counter(
+                        MetricNames.TASKS_DEAD_LETTERED,
+                        MetricNames.TAG_TASK_TYPE,
+                        task.getTaskType(),
+                        "reason",
+                        reason.name().toLowerCase(java.util.Locale.ROOT))
+                .increment();
+    }
+
+    private void count(String name, TaskRequested task) {
+        meters.counter(name, MetricNames.TAG_TASK_TYPE, task.getTaskType(), MetricNames.TAG_SOURCE, SOURCE)
+                .increment();
+    }
+
+    private ProducerRecord<byte[], byte[]> traced(ProducerRecord<byte[], byte[]> record) {
+        String requestId =
+                record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+        TraceContext trace = requestId == null ? null : traces.get(requestId);
+        if (trace != null) {
+            trace.writeTo(record.headers());
+        }
+        return record;
     }
 
     private TaskEvent.Builder event(TaskRequested task, TaskEventType type, int deliveryCount) {
@@ -95,6 +150,7 @@ class TaskReporter {
     }
 
     private void send(TaskEvent event) throws Exception {
-        kafka.send(Topics.TASK_EVENTS.record(event.getRequestId(), event)).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        kafka.send(traced(Topics.TASK_EVENTS.record(event.getRequestId(), event)))
+                .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 }

@@ -33,7 +33,8 @@ class WorkerHealth extends AbstractHealthIndicator {
         Map<String, String> failed = slots.failedSlots();
         health.withDetail("workerId", identity.id())
                 .withDetail("slots", settings.maxConcurrent())
-                .withDetail("inFlight", slots.inFlight());
+                .withDetail("inFlight", slots.inFlight())
+                .withDetail("drained", slots.drained());
         Optional<String> ledgerFailure = ledger.failure();
         if (failed.isEmpty() && ledgerFailure.isEmpty()) {
             health.up();

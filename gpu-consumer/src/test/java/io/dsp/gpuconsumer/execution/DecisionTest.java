@@ -60,6 +60,15 @@ class DecisionTest {
         assertThat(Decision.of(RETRY, limit, limit)).isEqualTo(Decision.DEAD_LETTER);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4, 5, 6})
+    void aCancelledTaskIsAcceptedOnAnyDeliverySoThatItIsNeverDeliveredAgain(int delivery) {
+        Decision decision = Decision.of(new TaskOutcome.Cancelled("cancelled while running"), delivery, LIMIT);
+
+        assertThat(decision).isEqualTo(Decision.CANCEL);
+        assertThat(decision.acknowledgement()).isEqualTo(AcknowledgeType.ACCEPT);
+    }
+
     @Test
     void undecodableRecordIsRejected() {
         assertThat(Decision.REJECT.acknowledgement()).isEqualTo(AcknowledgeType.REJECT);
@@ -79,11 +88,15 @@ class DecisionTest {
                         Decision.FAIL,
                         Decision.RETRY,
                         Decision.DEAD_LETTER,
+                        Decision.CANCEL,
                         Decision.REJECT,
                         Decision.SKIP,
                         Decision.QUARANTINE);
         assertThat(TaskOutcome.class.getPermittedSubclasses())
                 .containsExactlyInAnyOrder(
-                        TaskOutcome.Succeeded.class, TaskOutcome.Failed.class, TaskOutcome.Retry.class);
+                        TaskOutcome.Succeeded.class,
+                        TaskOutcome.Failed.class,
+                        TaskOutcome.Cancelled.class,
+                        TaskOutcome.Retry.class);
     }
 }

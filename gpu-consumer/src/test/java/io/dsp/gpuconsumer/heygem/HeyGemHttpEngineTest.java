@@ -196,6 +196,42 @@ class HeyGemHttpEngineTest {
     }
 
     @Test
+    void aCancelledSynthesisStopsPollingAndNeverDownloadsItsResult() throws Exception {
+        // given a synthesis the server keeps processing, cancelled (its thread interrupted) at the third progress call
+        heygem.pool(audio, ".wav");
+        heygem.pool(video, ".mp4");
+        heygem.script(new Step("processing", 50, "合成中", null));
+        java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.Future<?> work = runner.submit(() -> {
+            try {
+                engine(SECRET).synthesize(job("req-10"), progress::add);
+                ended.complete(null);
+            } catch (Exception e) {
+                ended.complete(e);
+            }
+        });
+        heygem.onProgress(call -> {
+            if (call == 3) {
+                work.cancel(true);
+            }
+        });
+
+        // then the engine gives up with an interruption, and asks for nothing more: no progress, no download
+        Throwable end = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        runner.shutdown();
+        assertThat(end).isInstanceOf(InterruptedException.class);
+        List<String> calls = heygem.calls();
+        assertThat(calls).doesNotContain("GET /api/heygem/download");
+        assertThat(calls.stream().filter(c -> c.equals("GET /api/heygem/progress")))
+                .hasSizeBetween(3, 4);
+        org.awaitility.Awaitility.await()
+                .during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(heygem.calls()).isEqualTo(calls));
+    }
+
+    @Test
     void retriesWhenNoServerRuns() {
         URI nothing = heygem.url();
         heygem.close();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code heygem_submit} run by the worker on the simulated engine (1 s, 4 steps), against a real broker. */
+/** {@code heygem_submit} run by the worker on the simulated engine (8 s, 4 steps), against a real broker. */
 @GpuConsumerIntegrationTest
 class HeyGemSubmitIT {
 

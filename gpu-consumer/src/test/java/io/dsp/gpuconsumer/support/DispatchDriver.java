@@ -1,15 +1,22 @@
 package io.dsp.gpuconsumer.support;
 
 import io.dsp.schemas.avro.DeadLetter;
+import io.dsp.schemas.avro.TaskAction;
+import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.avro.WorkerAction;
+import io.dsp.schemas.avro.WorkerCommand;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.KafkaTestBroker;
 import io.dsp.testkit.TopicTail;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -44,6 +51,32 @@ public final class DispatchDriver implements AutoCloseable {
     /** Writes a task event to {@code dsp.task-events} as another worker or service would. */
     public void report(TaskEvent event) {
         send(Topics.TASK_EVENTS.record(event.getRequestId(), event));
+    }
+
+    /** Sends a cancel command about a task, signed with {@code licenseKey}, as asset-api or the gateway does. */
+    public void cancel(String requestId, String licenseKey) {
+        send(Topics.TASK_CONTROL.record(
+                requestId,
+                TaskControl.newBuilder()
+                        .setCommandId(UUID.randomUUID().toString())
+                        .setRequestId(requestId)
+                        .setLicenseKey(licenseKey)
+                        .setAction(TaskAction.CANCEL)
+                        .setAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                        .setSource("test")
+                        .build()));
+    }
+
+    /** Sets an operator's command for a worker, as the ops CLI does. */
+    public void command(String workerId, WorkerAction action) {
+        send(Topics.WORKER_COMMANDS.record(
+                workerId,
+                WorkerCommand.newBuilder()
+                        .setWorkerId(workerId)
+                        .setAction(action)
+                        .setAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                        .setSource("test")
+                        .build()));
     }
 
     /** Writes bytes that are no task at all to {@code dsp.dispatch}. */
