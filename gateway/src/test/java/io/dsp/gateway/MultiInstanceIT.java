@@ -47,7 +47,13 @@ class MultiInstanceIT {
     }
 
     static Map<String, Object> settings(String nodeId) {
-        return Map.of("dsp.gateway.node-id", nodeId, "dsp.gateway.presence-interval", "1s");
+        return Map.of(
+                "dsp.gateway.node-id",
+                nodeId,
+                "dsp.gateway.presence-interval",
+                "1s",
+                "dsp.gateway.relay.alive-interval",
+                "1s");
     }
 
     @AfterAll
@@ -115,6 +121,38 @@ class MultiInstanceIT {
             KafkaProbe.forward(TenantTopics.topicName(license), TenantTopics.forLicense(license), 1);
             JsonNode result = awaitFrame(again, "gpu.job.result", requestId);
             assertThat(result.path("result").path("id").asLong()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aClientWhoseInstanceStoppedGetsItsResultOnTheInstanceItReconnectedTo() {
+        String license = "LIC-" + UUID.randomUUID();
+        Licenses.provisionActive(license);
+        String requestId = "orphan-" + UUID.randomUUID();
+        String cId = "gw-c-" + UUID.randomUUID().toString().substring(0, 8);
+        ConfigurableApplicationContext c = Services.start(GatewayApplication.builder(), settings(cId));
+        try (LegacySocket first = client(url(c), license, "pc")) {
+            first.send(submit(requestId, 6));
+            assertThat(first.next().path("request_id").asString()).isEqualTo(requestId);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> b.getBean(io.dsp.gateway.relay.Relay.class).isAlive(cId));
+        } finally {
+            c.close();
+        }
+        long stopped = System.nanoTime();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !b.getBean(io.dsp.gateway.relay.Relay.class).isAlive(cId));
+        System.out.printf(
+                "a stopped gateway was taken for gone after %d ms (alive interval 1 s)%n",
+                (System.nanoTime() - stopped) / 1_000_000);
+        try (LegacySocket again = client(url(b), license, "pc");
+                FakeLegacyWorker worker = FakeLegacyWorker.connect(url(b), Mode.SUCCEED)) {
+            KafkaProbe.forward(TenantTopics.topicName(license), TenantTopics.forLicense(license), 1);
+            assertThat(awaitFrame(again, "gpu.job.result", requestId)
+                            .path("result")
+                            .path("id")
+                            .asLong())
+                    .isEqualTo(6);
         }
     }
 

@@ -11,6 +11,8 @@ import io.dsp.schemas.avro.RelayFrame;
 import io.dsp.schemas.avro.RelayTarget;
 import io.dsp.schemas.topic.Topics;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class Relay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    private static final String ALIVE_FRAME = "{\"type\":\"gateway.alive\"}";
 
     private final Connections connections;
     private final GatewayNode node;
@@ -53,6 +56,8 @@ public class Relay implements SmartLifecycle {
     private final RelaySettings settings;
     private final Map<String, Boolean> seen;
     private final Map<String, Long> awaitingAnswer = new ConcurrentHashMap<>();
+    private final Map<String, Instant> heard = new ConcurrentHashMap<>();
+    private volatile Instant startedAt;
     private ScheduledExecutorService timer;
 
     Relay(
@@ -110,10 +115,36 @@ public class Relay implements SmartLifecycle {
 
     /** A record of {@code dsp.gateway-relay}, read by the topic reader. */
     public void received(RelayFrame frame) {
+        heard.put(frame.getOrigin(), clock.instant());
         if (node.id().equals(frame.getOrigin()) || seen.put(frame.getRelayId(), Boolean.TRUE) != null) {
             return;
         }
+        if (frame.getTarget() == RelayTarget.UNKNOWN) {
+            return; // an instance's alive beat (or a target of a newer contract): nothing to deliver
+        }
         deliver(frame.getTarget(), frame.getAddress(), frame.getFrameJson());
+    }
+
+    /**
+     * Whether the gateway instance with this node id is alive: heard on the relay within three alive intervals. Until
+     * this instance has listened that long, every instance counts as alive (it may simply not have beaten yet).
+     */
+    public boolean isAlive(String nodeId) {
+        if (node.id().equals(nodeId)) {
+            return true;
+        }
+        Instant now = clock.instant();
+        Duration grace = settings.aliveInterval().multipliedBy(3);
+        if (startedAt == null || startedAt.plus(grace).isAfter(now)) {
+            return true;
+        }
+        Instant last = heard.get(nodeId);
+        return last != null && last.plus(grace).isAfter(now);
+    }
+
+    /** This instance's alive beat: a frame with no target, which every instance reads and none delivers. */
+    void beat() {
+        publish(RelayTarget.UNKNOWN, null, ALIVE_FRAME);
     }
 
     private void publish(RelayTarget target, String address, String text) {
@@ -125,7 +156,7 @@ public class Relay implements SmartLifecycle {
                 .setOrigin(node.id())
                 .setAt(clock.instant())
                 .build();
-        kafka.send(Topics.GATEWAY_RELAY.record(address == null ? target.name() : address, frame))
+        kafka.send(Topics.GATEWAY_RELAY.record(address == null ? target.name() + "|" + node.id() : address, frame))
                 .whenComplete((ok, error) -> {
                     if (error != null) {
                         log.warn("relay of a {} frame failed: {}", target, error.toString());
@@ -231,6 +262,19 @@ public class Relay implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
+        startedAt = clock.instant();
+        long period = settings.aliveInterval().toMillis();
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        beat();
+                    } catch (RuntimeException e) {
+                        log.warn("relay alive beat failed: {}", e.toString());
+                    }
+                },
+                0,
+                period,
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -136,7 +136,13 @@ public class EventRouter {
                 && origin.get().getChannel() == TaskChannel.WEBSOCKET
                 && origin.get().getNodeId() != null) {
             if (!node.id().equals(origin.get().getNodeId())) {
-                return; // the accepting instance routes it
+                if (relay.isAlive(origin.get().getNodeId())) {
+                    return; // the accepting instance routes it
+                }
+                // The accepting instance is gone (its clients reconnected elsewhere): each instance delivers to the
+                // license's connections it has, as the legacy fallback.
+                connections.clientsOf(key).forEach(c -> frames.forEach(c::send));
+                return;
             }
             Optional<Connection> sender = fd(origin.get().getConnectionId())
                     .flatMap(connections::byFd)
