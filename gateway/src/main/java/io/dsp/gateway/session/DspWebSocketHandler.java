@@ -211,14 +211,14 @@ class DspWebSocketHandler extends TextWebSocketHandler {
                 boot.put("fd", from.fd());
                 boot.put("request_id", orDefault(text(frame, "request_id"), Frames.uniqueId("boot_", clock.instant())));
                 boot.put("msg", orDefault(text(frame, "msg"), "请求启动GPU"));
-                relay.everywhere(RelayTarget.MONITORS, null, boot);
+                toMonitors(from, boot);
             }
             case GPU_STATUS_QUERY -> {
                 Map<String, Object> query = Frames.of(MessageType.GPU_STATUS_QUERY);
                 query.put("source", "client");
                 query.put("sender_fd", from.fd());
                 query.put("request_id", orDefault(text(frame, "request_id"), Frames.uniqueId("sq_", clock.instant())));
-                relay.everywhere(RelayTarget.MONITORS, null, query);
+                toMonitors(from, query);
             }
             case GPU_STATUS_RESPONSE -> {
                 if (requireRole(from, Role.MONITOR, "仅 gpu_monitor 可发送 gpu.status.response", frame)) {
@@ -327,6 +327,18 @@ class DspWebSocketHandler extends TextWebSocketHandler {
             from.send(registered);
         } else {
             from.send(Frames.error("注册需要 role (worker / gpu_monitor) 或 key", null));
+        }
+    }
+
+    /**
+     * Monitors on every instance for a registered sender; only this instance's for an unregistered one (legacy lets
+     * any connection ask, but an anonymous connection must not make every gateway write to Kafka).
+     */
+    private void toMonitors(Connection from, Map<String, Object> frame) {
+        if (from.role() == Role.NONE) {
+            connections.sendToRole(Role.MONITOR, frame);
+        } else {
+            relay.everywhere(RelayTarget.MONITORS, null, frame);
         }
     }
 
