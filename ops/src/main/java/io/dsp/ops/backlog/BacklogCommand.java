@@ -106,8 +106,7 @@ public final class BacklogCommand implements Callable<Integer> {
         List<TopicPartition> partitions = kafka.partitions(tenantTopics);
         Map<TopicPartition, Long> ends = kafka.endOffsets(partitions);
         Map<TopicPartition, Long> starts = kafka.beginningOffsets(partitions);
-        Map<TopicPartition, OffsetAndMetadata> committed = kafka.get(
-                kafka.admin().listConsumerGroupOffsets(Groups.DISPATCHER).partitionsToOffsetAndMetadata());
+        Map<TopicPartition, OffsetAndMetadata> committed = kafka.committedOffsets(Groups.DISPATCHER);
         Map<TopicPartition, Long> head = new HashMap<>();
         Map<String, Long> waiting = new TreeMap<>();
         for (TopicPartition tp : partitions) {

@@ -235,6 +235,35 @@ public final class KafkaAccess implements AutoCloseable {
         }
     }
 
+    /** A consumer group's committed offsets; none for a group that does not exist (no dispatcher ever ran). */
+    public Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committedOffsets(String group) {
+        try {
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets =
+                    admin().listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata()
+                            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> out = new HashMap<>();
+            offsets.forEach((tp, offset) -> {
+                if (offset != null) {
+                    out.put(tp, offset);
+                }
+            });
+            return out;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+                return Map.of();
+            }
+            throw new OpsException("Kafka at " + bootstrapServers + " refused to list the offsets of " + group + ": "
+                    + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OpsException("Interrupted while waiting for Kafka");
+        } catch (TimeoutException e) {
+            throw new OpsException("Kafka at " + bootstrapServers + " did not answer within " + timeout.toSeconds()
+                    + " s (is it running? --bootstrap-servers)");
+        }
+    }
+
     public <T> T get(KafkaFuture<T> future) {
         return await(future);
     }

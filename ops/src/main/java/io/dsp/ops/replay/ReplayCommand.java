@@ -185,8 +185,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /** At or after the dispatcher group's committed offset (or none committed): the dispatcher has yet to read it. */
     static Predicate<TaskCopy> waiting(KafkaAccess kafka, List<String> topics) {
-        Map<TopicPartition, OffsetAndMetadata> committed = kafka.get(
-                kafka.admin().listConsumerGroupOffsets(Groups.DISPATCHER).partitionsToOffsetAndMetadata());
+        Map<TopicPartition, OffsetAndMetadata> committed = kafka.committedOffsets(Groups.DISPATCHER);
         return copy -> {
             OffsetAndMetadata offset = committed.get(new TopicPartition(copy.topic(), copy.partition()));
             return offset == null || copy.offset() >= offset.offset();
