@@ -217,6 +217,17 @@ class OpsCommandsIT {
         assertThat(tmp.resolve(app)).doesNotExist();
     }
 
+    @Test
+    void commandsThatCannotActSayWhyInOneSentence() {
+        Cli.Result noTopic = Cli.run("replay", "--license=nobody-" + UUID.randomUUID(), "--from=1h");
+        assertThat(noTopic.code()).isEqualTo(1);
+        assertThat(noTopic.err()).startsWith("ops: error: License nob***").contains("has no task topic");
+
+        Cli.Result badRedis = Cli.run("migrate-legacy", "--redis-url=not a url");
+        assertThat(badRedis.code()).isEqualTo(2);
+        assertThat(badRedis.err()).contains("--redis-url: not a Redis URL");
+    }
+
     private static String[] withDryRun(String[] args) {
         String[] out = java.util.Arrays.copyOf(args, args.length + 1);
         out[args.length] = "--dry-run";
