@@ -7,17 +7,27 @@ import io.dsp.gateway.connection.Role;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.protocol.MessageType;
 import io.dsp.gateway.relay.Relay;
+import io.dsp.gateway.relay.RelaySettings;
 import io.dsp.schemas.avro.RelayTarget;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskProgress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +40,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>a task submitted over a WebSocket is the accepting instance's: it sends results and progress to the
  *       submitting connection if it is still open there, else (the client reconnected, perhaps to another instance)
  *       to every connection of the license on every instance, through the relay (legacy {@code _replyToClient});
+ *   <li>a task accepted by an instance that is gone (no alive beat on the relay for three intervals) goes to every
+ *       connection of the license on each remaining instance; results that arrived while that instance still counted
+ *       as alive are held here for a while and delivered the same way once it is taken for gone;
  *   <li>any other task (HTTP, or one whose acceptance this instance did not see) goes to every connection of the
  *       license on each instance, each instance delivering to its own.
  * </ul>
@@ -38,7 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
  * work); every instance does so for its own monitors.
  */
 @Component
-public class EventRouter {
+public class EventRouter implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(EventRouter.class);
 
@@ -46,12 +59,17 @@ public class EventRouter {
     public static final String DISCARDED = "discarded";
 
     private static final int ENDED_REMEMBERED = 100_000;
+    private static final int HELD_LIMIT = 20_000;
 
     private final Connections connections;
     private final Origins origins;
     private final GatewayNode node;
     private final Relay relay;
     private final JsonMapper json;
+    private final RelaySettings relaySettings;
+    private final Clock clock;
+    private final Deque<Held> held = new ArrayDeque<>();
+    private ScheduledExecutorService timer;
     private final Map<String, Boolean> ended = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -59,7 +77,16 @@ public class EventRouter {
         }
     };
 
-    EventRouter(Connections connections, Origins origins, GatewayNode node, Relay relay, JsonMapper json) {
+    EventRouter(
+            Connections connections,
+            Origins origins,
+            GatewayNode node,
+            Relay relay,
+            JsonMapper json,
+            RelaySettings relaySettings,
+            Clock clock) {
+        this.relaySettings = relaySettings;
+        this.clock = clock;
         this.connections = connections;
         this.origins = origins;
         this.node = node;
@@ -137,7 +164,9 @@ public class EventRouter {
                 && origin.get().getNodeId() != null) {
             if (!node.id().equals(origin.get().getNodeId())) {
                 if (relay.isAlive(origin.get().getNodeId())) {
-                    return; // the accepting instance routes it
+                    // The accepting instance routes it; kept a while in case that instance turns out to be gone.
+                    hold(new Held(origin.get().getNodeId(), key, frames, clock.instant()));
+                    return;
                 }
                 // The accepting instance is gone (its clients reconnected elsewhere): each instance delivers to the
                 // license's connections it has, as the legacy fallback.
@@ -158,6 +187,72 @@ public class EventRouter {
         }
         List<Connection> targets = connections.clientsOf(key);
         targets.forEach(c -> frames.forEach(c::send));
+    }
+
+    /** Frames another instance should have delivered, kept until that instance is known alive or gone. */
+    private record Held(String nodeId, String key, List<Map<String, Object>> frames, Instant at) {}
+
+    private void hold(Held frames) {
+        synchronized (held) {
+            held.addLast(frames);
+            if (held.size() > HELD_LIMIT) {
+                held.removeFirst();
+            }
+        }
+    }
+
+    /**
+     * Frames held for an instance that has since been taken for gone go to this instance's connections of the license
+     * (its clients reconnected); frames of an instance that stayed alive past the detection time are dropped.
+     */
+    void sweep() {
+        Instant now = clock.instant();
+        Duration keep = relaySettings.aliveInterval().multipliedBy(6);
+        List<Held> orphaned = new java.util.ArrayList<>();
+        synchronized (held) {
+            for (var it = held.iterator(); it.hasNext(); ) {
+                Held h = it.next();
+                if (!relay.isAlive(h.nodeId())) {
+                    orphaned.add(h);
+                    it.remove();
+                } else if (h.at().plus(keep).isBefore(now)) {
+                    it.remove();
+                }
+            }
+        }
+        for (Held h : orphaned) {
+            connections.clientsOf(h.key()).forEach(c -> h.frames().forEach(c::send));
+        }
+    }
+
+    @Override
+    public void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "event-router-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        sweep();
+                    } catch (RuntimeException e) {
+                        log.warn("held results sweep failed: {}", e.toString());
+                    }
+                },
+                1,
+                1,
+                TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void stop() {
+        timer.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null && !timer.isShutdown();
     }
 
     private static Optional<Long> fd(String connectionId) {
