@@ -90,7 +90,7 @@ public class TaskIntake {
                 .setRequestedAt(now)
                 .setOrigin(new TaskOrigin(TaskChannel.HTTP, settings.nodeId(), null, license.deviceType()))
                 .build();
-        String topic = topics.ensure(license.licenseKey(), priority).name();
+        topics.ensure(license.licenseKey(), priority);
         CompletableFuture<?> queued = kafka.send(TenantTopics.forTask(task).record(task.getRequestId(), task));
         // The origin and priority travel on ACCEPTED, so any reader (status, gateway routing) has them.
         CompletableFuture<?> accepted = kafka.send(Topics.TASK_EVENTS.record(
@@ -107,12 +107,12 @@ public class TaskIntake {
                                 .build()));
         await(CompletableFuture.allOf(queued, accepted, waiting), task);
         log.info(
-                "accepted task requestId={} taskType={} priority={} license={} topic={}",
+                // Not the topic: a tenant topic's name spells the license key out (ADR 003).
+                "accepted task requestId={} taskType={} priority={} license={}",
                 task.getRequestId(),
                 taskType,
                 Priorities.name(priority),
-                license.masked(),
-                topic);
+                license.masked());
         return task;
     }
 

@@ -212,7 +212,7 @@ class TaskSubmitController {
         return answer.body(ApiResponse.ok((Boolean) data.get("queued") ? "已排队" : "已提交", data));
     }
 
-    private static String key(String header, String bodyRequestId) {
+    static String key(String header, String bodyRequestId) {
         String h = header == null || header.isBlank() ? null : header.strip();
         String b = bodyRequestId == null || bodyRequestId.isBlank() ? null : bodyRequestId.strip();
         if (h != null && b != null && !h.equals(b)) {

@@ -7,9 +7,11 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.ServletRequestBindingException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -35,6 +37,17 @@ class ApiExceptionHandler {
     @ExceptionHandler({HttpMessageNotReadableException.class, MissingServletRequestParameterException.class})
     ResponseEntity<ApiResponse> unreadable(Exception e, HttpServletRequest request) {
         return respond(request, HttpStatus.BAD_REQUEST, "请求格式错误: 需要 JSON 对象");
+    }
+
+    @ExceptionHandler(ServletRequestBindingException.class)
+    ResponseEntity<ApiResponse> badRequest(Exception e, HttpServletRequest request) {
+        return respond(request, HttpStatus.BAD_REQUEST, "请求格式错误");
+    }
+
+    /** The envelope is JSON whatever the client accepts: a refusal must still reach it (and never be a 500). */
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ResponseEntity<ApiResponse> notAcceptable(Exception e, HttpServletRequest request) {
+        return respond(request, HttpStatus.NOT_ACCEPTABLE, "不支持的响应格式: 仅提供 application/json");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -73,7 +86,7 @@ class ApiExceptionHandler {
         return respond(request, HttpStatus.INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试");
     }
 
-    private static ResponseEntity<ApiResponse> respond(HttpServletRequest request, HttpStatus status, String message) {
+    static ResponseEntity<ApiResponse> respond(HttpServletRequest request, HttpStatus status, String message) {
         // JSON even when the client asked for something else (an event stream), so the refusal still reads.
         if (request.getRequestURI().startsWith("/api/v1/")
                 || request.getRequestURI().startsWith("/admin/")
