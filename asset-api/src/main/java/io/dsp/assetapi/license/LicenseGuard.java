@@ -1,5 +1,6 @@
 package io.dsp.assetapi.license;
 
+import io.dsp.assetapi.observe.RequestContext;
 import io.dsp.assetapi.readmodel.ReadModels;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.schemas.avro.License;
@@ -56,6 +57,7 @@ class LicenseGuard implements HandlerInterceptor {
         check(license, clock.instant());
         bindings.check(key, deviceType, machineCode.strip());
         AuthenticatedLicense.set(request, new AuthenticatedLicense(key, machineCode.strip(), deviceType));
+        RequestContext.license(AuthenticatedLicense.mask(key));
         return true;
     }
 

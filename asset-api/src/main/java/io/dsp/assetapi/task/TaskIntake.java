@@ -2,6 +2,7 @@ package io.dsp.assetapi.task;
 
 import io.dsp.assetapi.AssetApiSettings;
 import io.dsp.assetapi.license.AuthenticatedLicense;
+import io.dsp.assetapi.observe.RequestContext;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskChannel;
@@ -9,8 +10,12 @@ import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Topics;
+import io.dsp.schemas.trace.TraceContext;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -41,12 +47,19 @@ public class TaskIntake {
     private final TaskTopics topics;
     private final AssetApiSettings settings;
     private final Clock clock;
+    private final MeterRegistry meters;
 
-    TaskIntake(KafkaTemplate<byte[], byte[]> kafka, TaskTopics topics, AssetApiSettings settings, Clock clock) {
+    TaskIntake(
+            KafkaTemplate<byte[], byte[]> kafka,
+            TaskTopics topics,
+            AssetApiSettings settings,
+            Clock clock,
+            MeterRegistry meters) {
         this.kafka = kafka;
         this.topics = topics;
         this.settings = settings;
         this.clock = clock;
+        this.meters = meters;
     }
 
     /**
@@ -91,21 +104,35 @@ public class TaskIntake {
                 .setOrigin(new TaskOrigin(TaskChannel.HTTP, settings.nodeId(), null, license.deviceType()))
                 .build();
         topics.ensure(license.licenseKey(), priority);
-        CompletableFuture<?> queued = kafka.send(TenantTopics.forTask(task).record(task.getRequestId(), task));
+        RequestContext.requestId(task.getRequestId());
+        // The request's trace (continued from its traceparent or started here) goes on every record of the task.
+        TraceContext trace = RequestContext.trace();
+        CompletableFuture<?> queued =
+                kafka.send(traced(TenantTopics.forTask(task).record(task.getRequestId(), task), trace));
         // The origin and priority travel on ACCEPTED, so any reader (status, gateway routing) has them.
-        CompletableFuture<?> accepted = kafka.send(Topics.TASK_EVENTS.record(
-                task.getRequestId(),
-                TaskEvents.about(task, TaskEventType.ACCEPTED, SOURCE, now)
-                        .setOrigin(task.getOrigin())
-                        .setPriority(task.getPriority())
-                        .build()));
+        CompletableFuture<?> accepted = kafka.send(traced(
+                Topics.TASK_EVENTS.record(
+                        task.getRequestId(),
+                        TaskEvents.about(task, TaskEventType.ACCEPTED, SOURCE, now)
+                                .setOrigin(task.getOrigin())
+                                .setPriority(task.getPriority())
+                                .build()),
+                trace));
         CompletableFuture<?> waiting = gpuOnline
                 ? CompletableFuture.completedFuture(null)
-                : kafka.send(Topics.TASK_EVENTS.record(
-                        task.getRequestId(),
-                        TaskEvents.about(task, TaskEventType.QUEUED, SOURCE, now)
-                                .build()));
+                : kafka.send(traced(
+                        Topics.TASK_EVENTS.record(
+                                task.getRequestId(),
+                                TaskEvents.about(task, TaskEventType.QUEUED, SOURCE, now)
+                                        .build()),
+                        trace));
         await(CompletableFuture.allOf(queued, accepted, waiting), task);
+        Counter.builder(MetricNames.TASKS_ACCEPTED)
+                .description("Tasks accepted at an edge")
+                .tag(MetricNames.TAG_TASK_TYPE, taskType)
+                .tag(MetricNames.TAG_SOURCE, SOURCE)
+                .register(meters)
+                .increment();
         log.info(
                 // Not the topic: a tenant topic's name spells the license key out (ADR 003).
                 "accepted task requestId={} taskType={} priority={} license={}",
@@ -114,6 +141,11 @@ public class TaskIntake {
                 Priorities.name(priority),
                 license.masked());
         return task;
+    }
+
+    private static ProducerRecord<byte[], byte[]> traced(ProducerRecord<byte[], byte[]> record, TraceContext trace) {
+        trace.writeTo(record.headers());
+        return record;
     }
 
     private void await(CompletableFuture<?> sends, TaskRequested task) {

@@ -1,5 +1,6 @@
 package io.dsp.assetapi.web;
 
+import io.dsp.assetapi.observe.RejectionMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,12 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 class ApiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    private final RejectionMetrics metrics;
+
+    ApiExceptionHandler(RejectionMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiResponse> refused(ApiException e, HttpServletRequest request) {
@@ -77,6 +84,7 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(NoResourceFoundException.class)
     ResponseEntity<ApiResponse> notFound(Exception e, HttpServletRequest request) {
+        metrics.rejected(HttpStatus.NOT_FOUND);
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(ApiResponse.fail(404, "接口不存在"));
     }
 
@@ -86,7 +94,8 @@ class ApiExceptionHandler {
         return respond(request, HttpStatus.INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试");
     }
 
-    static ResponseEntity<ApiResponse> respond(HttpServletRequest request, HttpStatus status, String message) {
+    private ResponseEntity<ApiResponse> respond(HttpServletRequest request, HttpStatus status, String message) {
+        metrics.rejected(status);
         // JSON even when the client asked for something else (an event stream), so the refusal still reads.
         if (request.getRequestURI().startsWith("/api/v1/")
                 || request.getRequestURI().startsWith("/admin/")

@@ -1,5 +1,6 @@
 package io.dsp.assetapi.web;
 
+import io.dsp.assetapi.observe.RejectionMetrics;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -17,6 +18,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class LegacyErrorController implements ErrorController {
 
+    private final RejectionMetrics metrics;
+
+    LegacyErrorController(RejectionMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @RequestMapping("/error")
     ResponseEntity<ApiResponse> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
@@ -24,6 +31,7 @@ class LegacyErrorController implements ErrorController {
         if (status == null || !status.isError()) {
             status = HttpStatus.BAD_REQUEST;
         }
+        metrics.rejected(status);
         String message = status.is5xxServerError() ? "服务器内部错误，请稍后重试" : "请求无效";
         return ResponseEntity.status(status)
                 .contentType(MediaType.APPLICATION_JSON)
