@@ -75,6 +75,38 @@ class LegacyWorkerBridgeIT {
     }
 
     @Test
+    void aTaskDeliveredAgainAfterItsOutcomeWasRecordedIsNotHandedToALegacyWorkerTwice() {
+        TaskRequested task = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 321);
+        try (FakeLegacyWorker worker = FakeLegacyWorker.connect(url(), Mode.SUCCEED)) {
+            KafkaProbe.dispatch(List.of(task));
+            assertThat(KafkaProbe.values(
+                            Topics.TASK_EVENTS,
+                            2,
+                            Duration.ofSeconds(30),
+                            e -> e.getRequestId().equals(task.getRequestId())))
+                    .extracting(TaskEvent::getType)
+                    .containsExactly(TaskEventType.STARTED, TaskEventType.SUCCEEDED);
+            // a replay (or a redelivery whose acknowledgement was lost) of the same task
+            TaskRequested marker = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 322);
+            KafkaProbe.dispatch(List.of(task, marker));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> worker.requestIds().contains(marker.getRequestId()));
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(4))
+                    .until(() -> worker.requestIds().stream()
+                                    .filter(task.getRequestId()::equals)
+                                    .count()
+                            == 1);
+            assertThat(KafkaProbe.values(
+                            Topics.TASK_EVENTS,
+                            3,
+                            Duration.ofSeconds(3),
+                            e -> e.getRequestId().equals(task.getRequestId())))
+                    .hasSize(2);
+        }
+    }
+
+    @Test
     void aWorkerErrorIsRecordedAsAFailedStepWithTheLegacyErrorText() {
         TaskRequested task = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 7);
         try (FakeLegacyWorker worker = FakeLegacyWorker.connect(url(), Mode.FAIL)) {

@@ -4,6 +4,7 @@ import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.license.LicenseRegistry;
 import io.dsp.gateway.relay.Relay;
 import io.dsp.gateway.routing.EventRouter;
+import io.dsp.gateway.routing.Outcomes;
 import io.dsp.gateway.worker.WorkerBridge;
 import io.dsp.schemas.avro.RelayFrame;
 import io.dsp.schemas.avro.TaskControl;
@@ -53,6 +54,7 @@ class TopicReader implements SmartLifecycle {
     private final LicenseRegistry licenses;
     private final FleetWatch fleet;
     private final Relay relay;
+    private final Outcomes outcomes;
     private final WorkerBridge workers;
     private final EventRouter router;
     private final Clock clock;
@@ -67,6 +69,7 @@ class TopicReader implements SmartLifecycle {
             LicenseRegistry licenses,
             FleetWatch fleet,
             Relay relay,
+            Outcomes outcomes,
             WorkerBridge workers,
             EventRouter router,
             Clock clock) {
@@ -79,6 +82,7 @@ class TopicReader implements SmartLifecycle {
         this.licenses = licenses;
         this.fleet = fleet;
         this.relay = relay;
+        this.outcomes = outcomes;
         this.workers = workers;
         this.router = router;
         this.clock = clock;
@@ -166,6 +170,7 @@ class TopicReader implements SmartLifecycle {
             if (topic.equals(Topics.TASK_EVENTS.name())) {
                 TaskEvent event = Topics.TASK_EVENTS.value(record);
                 if (event != null) {
+                    outcomes.apply(event);
                     router.route(event);
                 }
             } else if (topic.equals(Topics.TASK_CONTROL.name())) {

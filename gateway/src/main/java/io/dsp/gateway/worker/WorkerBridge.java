@@ -7,6 +7,7 @@ import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.fleet.RedisWorkerSet;
 import io.dsp.gateway.protocol.LegacyPayloads;
 import io.dsp.gateway.routing.Origins;
+import io.dsp.gateway.routing.Outcomes;
 import io.dsp.schemas.avro.TaskAction;
 import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskProgress;
@@ -63,6 +64,7 @@ public class WorkerBridge implements SmartLifecycle {
     private final LegacyPayloads payloads;
     private final Origins origins;
     private final FleetWatch fleet;
+    private final Outcomes outcomes;
     private final RedisWorkerSet workerSet;
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final Clock clock;
@@ -80,6 +82,7 @@ public class WorkerBridge implements SmartLifecycle {
             JsonMapper json,
             Origins origins,
             FleetWatch fleet,
+            Outcomes outcomes,
             RedisWorkerSet workerSet,
             KafkaTemplate<byte[], byte[]> kafka,
             Clock clock,
@@ -93,6 +96,7 @@ public class WorkerBridge implements SmartLifecycle {
         this.payloads = new LegacyPayloads(json);
         this.origins = origins;
         this.fleet = fleet;
+        this.outcomes = outcomes;
         this.workerSet = workerSet;
         this.kafka = kafka;
         this.clock = clock;
@@ -127,6 +131,7 @@ public class WorkerBridge implements SmartLifecycle {
                     origins,
                     timing,
                     cancellations,
+                    outcomes,
                     () -> changed(worker));
             worker.slots().add(slot);
             Thread thread = new Thread(slot, clientId);

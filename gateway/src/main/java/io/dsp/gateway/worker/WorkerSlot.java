@@ -4,6 +4,7 @@ import io.dsp.gateway.LicenseMask;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.protocol.LegacyPayloads;
 import io.dsp.gateway.routing.Origins;
+import io.dsp.gateway.routing.Outcomes;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
@@ -62,6 +63,7 @@ final class WorkerSlot implements Runnable {
     private final SlotTiming timing;
     private final Runnable changed;
     private final Cancellations cancellations;
+    private final Outcomes outcomes;
     private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private volatile ShareConsumer<byte[], byte[]> consumer;
     private volatile TaskRequested task;
@@ -86,6 +88,7 @@ final class WorkerSlot implements Runnable {
             Origins origins,
             SlotTiming timing,
             Cancellations cancellations,
+            Outcomes outcomes,
             Runnable changed) {
         this.name = name;
         this.worker = worker;
@@ -96,6 +99,7 @@ final class WorkerSlot implements Runnable {
         this.timing = timing;
         this.changed = changed;
         this.cancellations = cancellations;
+        this.outcomes = outcomes;
     }
 
     /** The trace of the task this slot holds (a child span of the record's). */
@@ -215,6 +219,14 @@ final class WorkerSlot implements Runnable {
                 log.warn("could not record the cancellation of requestId={}: {}", decoded.getRequestId(), e.toString());
                 acknowledge(c, record, AcknowledgeType.RELEASE);
             }
+            return;
+        }
+        if (outcomes.finished(decoded.getRequestId())) {
+            // Delivered again after its outcome was recorded: acknowledged, not run twice, nothing published.
+            log.info(
+                    "requestId={} already has an outcome; acknowledged without running it again",
+                    decoded.getRequestId());
+            acknowledge(c, record, AcknowledgeType.ACCEPT);
             return;
         }
         if (!worker.connected() || worker.draining() || !worker.runs(decoded.getTaskType())) {
