@@ -22,7 +22,7 @@ import org.springframework.test.context.TestPropertySource;
             "dsp.asset-api.blobs.max-file-size=" + AssetApiIntegrationTest.MAX_FILE_KB + "KB",
             "dsp.asset-api.limits.requests-per-window=" + AssetApiIntegrationTest.RATE_LIMIT,
             "dsp.asset-api.limits.window=1h",
-            "dsp.asset-api.tasks.generic-types=echo_test",
+            "dsp.asset-api.tasks.generic-types=echo_test,estimate_test",
             "dsp.asset-api.limits.high-per-window=" + AssetApiIntegrationTest.HIGH_LIMIT,
             // One boot request per hour: the boot test sees exactly what its own calls did.
             "dsp.asset-api.boot.min-interval=1h"
