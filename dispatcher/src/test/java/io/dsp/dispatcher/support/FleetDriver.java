@@ -74,7 +74,8 @@ public final class FleetDriver implements AutoCloseable {
 
     /** Waits until no worker of an earlier test is live and nothing released earlier is still in flight. */
     public void awaitQuietFleet() {
-        await("a quiet fleet").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        // Generous: the previous test's clean-up may still be finishing on a loaded machine.
+        await("a quiet fleet").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             Instant now = Instant.now();
             assertThat(view.liveSlots(now)).as("live slots").isZero();
             assertThat(view.inFlight(now)).as("tasks in flight").isZero();
@@ -142,9 +143,13 @@ public final class FleetDriver implements AutoCloseable {
 
     /** Announces a live worker with this many slots; it stays live for the test and leaves at {@link #close()}. */
     public String announceWorker(int slots) {
+        return announceWorker(slots, BEAT);
+    }
+
+    private String announceWorker(int slots, Duration beat) {
         String workerId = "worker-" + UUID.randomUUID();
         workers.add(workerId);
-        send(Topics.WORKERS.record(workerId, TestTasks.presence(workerId, slots, false, Instant.now(), BEAT)));
+        send(Topics.WORKERS.record(workerId, TestTasks.presence(workerId, slots, false, Instant.now(), beat)));
         return workerId;
     }
 
@@ -250,9 +255,11 @@ public final class FleetDriver implements AutoCloseable {
     public void close() throws InterruptedException {
         try {
             List.copyOf(workers).forEach(this::withdrawWorker);
-            String janitor = announceWorker(1_000);
+            // Live for longer than the clean-up may take (three beats), without beating again.
+            String janitor = announceWorker(1_000, Duration.ofMinutes(2));
+            // A flood of thousands of tasks is released and finished one event at a time: minutes on a loaded machine.
             await("every submitted task released and finished")
-                    .atMost(Duration.ofSeconds(30))
+                    .atMost(Duration.ofSeconds(180))
                     .untilAsserted(() -> {
                         finishReleased(submitted);
                         events(submitted).stream()
