@@ -80,6 +80,38 @@ class CancellationAndPriorityIT {
     }
 
     @Test
+    void highPrioritySubmissionsOverTheLicensesQuotaAreRefusedAndWriteNothing() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        Licenses.provisionActive(license);
+        int accepted = 0;
+        int refused = 0;
+        try (LegacySocket client = client(license)) {
+            // 25 within seconds span at most two 1-minute windows of 10 each, so at least 5 must be refused.
+            for (int i = 0; i < 25; i++) {
+                client.send("{\"type\":\"gpu.job.submit\",\"task_type\":\"delete_asset\","
+                        + "\"priority\":\"high\",\"payload\":{\"id\":" + (i + 1) + "}}");
+                JsonNode answer = answerTo(client);
+                if ("error".equals(answer.path("type").asString())) {
+                    assertThat(answer.path("message").asString()).contains("高优先级");
+                    refused++;
+                } else {
+                    accepted++;
+                }
+            }
+            // A normal submission is not counted against the high quota.
+            client.send("{\"type\":\"gpu.job.submit\",\"task_type\":\"delete_asset\",\"payload\":{\"id\":99}}");
+            assertThat(answerTo(client).path("type").asString()).isNotEqualTo("error");
+        }
+        assertThat(refused).isGreaterThanOrEqualTo(5);
+        assertThat(KafkaProbe.values(
+                        TenantTopics.forLicense(license, Priority.HIGH),
+                        accepted + 1,
+                        Duration.ofSeconds(5),
+                        t -> true))
+                .hasSize(accepted);
+    }
+
+    @Test
     void aRunningTaskCancelledByItsOwnerEndsCancelledIsNotRedeliveredAndItsLateResultIsNotASuccess() throws Exception {
         String license = "LIC-" + UUID.randomUUID();
         String stranger = "LIC-" + UUID.randomUUID();
@@ -213,6 +245,18 @@ class CancellationAndPriorityIT {
                 .filter(e -> e.getRequestId().equals(requestId))
                 .map(TaskEvent::getType)
                 .toList();
+    }
+
+    /** The answer to a submit: an error, or an ack / offline notice naming its request (broadcasts are skipped). */
+    private static JsonNode answerTo(LegacySocket client) {
+        while (true) {
+            JsonNode frame = client.next();
+            String type = frame.path("type").asString();
+            boolean names = !frame.path("request_id").asString("").isEmpty();
+            if (type.equals("error") || (names && (type.equals("ack") || type.equals("gpu.power.offline")))) {
+                return frame;
+            }
+        }
     }
 
     private LegacySocket client(String license) {

@@ -52,6 +52,7 @@ public class ClientIntake {
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern TASK_TYPE = Pattern.compile("[a-z0-9_.]{1,64}");
     static final String CANCEL_REQUESTED_TEXT = "已请求取消";
+    static final String HIGH_PRIORITY_REFUSED_TEXT = "高优先级任务提交过于频繁，请稍后重试或使用普通优先级";
     private static final Map<String, Priority> PRIORITIES = Map.of("normal", Priority.NORMAL, "high", Priority.HIGH);
 
     private final KafkaTemplate<byte[], byte[]> kafka;
@@ -63,6 +64,7 @@ public class ClientIntake {
     private final LegacyPayloads payloads;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final HighPriorityQuota highPriorityQuota;
 
     ClientIntake(
             KafkaTemplate<byte[], byte[]> kafka,
@@ -73,7 +75,8 @@ public class ClientIntake {
             Origins origins,
             JsonMapper json,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            HighPriorityQuota highPriorityQuota) {
         this.kafka = kafka;
         this.topics = topics;
         this.settings = settings;
@@ -83,6 +86,7 @@ public class ClientIntake {
         this.payloads = new LegacyPayloads(json);
         this.clock = clock;
         this.meters = meters;
+        this.highPriorityQuota = highPriorityQuota;
     }
 
     /** Accepts one task from a registered client and returns the frame to answer with. */
@@ -107,6 +111,9 @@ public class ClientIntake {
                 return Frames.error("priority 只能是 high 或 normal", requestId);
             }
             priority = PRIORITIES.get(value);
+        }
+        if (priority == Priority.HIGH && !highPriorityQuota.tryAcquire(client.key())) {
+            return Frames.error(HIGH_PRIORITY_REFUSED_TEXT, requestId);
         }
         Object payload;
         try {
