@@ -28,5 +28,5 @@ record Profile(
 
     static final Profile SMOKE = new Profile("smoke", 20, 3, 2, 4, 20, 4, 3, 300, 50);
     static final Profile QUICK = new Profile("quick", 25, 10, 4, 8, 200, 16, 8, 5_000, 1_000);
-    static final Profile FULL = new Profile("full", 50, 30, 5, 8, 1_000, 32, 20, 100_000, 10_000);
+    static final Profile FULL = new Profile("full", 20, 30, 5, 8, 1_000, 32, 20, 100_000, 10_000);
 }

@@ -71,12 +71,15 @@ final class RawHop implements AutoCloseable {
     }
 
     /** Sends one task; {@code latencies} learns its start when the broker acknowledges it. */
-    void send(int tenant, String id, byte[] value, Latencies latencies) {
+    void send(int tenant, String id, byte[] value, Latencies... latencies) {
         producer.send(
                 new ProducerRecord<>(prefix + tenant, id.getBytes(StandardCharsets.UTF_8), value),
                 (metadata, error) -> {
                     if (error == null) {
-                        latencies.started(id, System.nanoTime());
+                        long now = System.nanoTime();
+                        for (Latencies l : latencies) {
+                            l.started(id, now);
+                        }
                     }
                 });
     }

@@ -26,6 +26,11 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 final class ShareTail implements AutoCloseable {
 
+    /** Experiment knobs: commit each acknowledgement at once, and the share fetch's longest wait (default 500). */
+    static final boolean COMMIT_EACH = Boolean.getBoolean("bench.raw.commit");
+
+    static final int FETCH_MAX_WAIT_MS = Integer.getInteger("bench.raw.fetch-max-wait-ms", 500);
+
     private final String group;
     private final List<KafkaShareConsumer<byte[], byte[]>> consumers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -70,6 +75,9 @@ final class ShareTail implements AutoCloseable {
                     latencies.ended(new String(r.key(), StandardCharsets.UTF_8), System.nanoTime());
                     // the acknowledgement rides on the next poll: the leanest correct use of a share consumer
                     consumer.acknowledge(r, AcknowledgeType.ACCEPT);
+                    if (COMMIT_EACH) {
+                        consumer.commitSync(Duration.ofSeconds(30));
+                    }
                 }
             }
         } catch (WakeupException e) {

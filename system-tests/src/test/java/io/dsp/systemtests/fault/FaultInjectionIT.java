@@ -66,6 +66,7 @@ class FaultInjectionIT {
     private final List<String[]> faults = new ArrayList<>();
     private final Instant suiteStart = Instant.now();
 
+    private final List<FaultClient> clients = new ArrayList<>();
     private BrokerProcess broker;
     private ConfigurableApplicationContext assetApi;
     private ConfigurableApplicationContext dispatcher;
@@ -80,7 +81,6 @@ class FaultInjectionIT {
         List<WorkerProcess> workers = new ArrayList<>();
         ScheduledExecutorService submitter = Executors.newScheduledThreadPool(1);
         FaultLegacyWorker legacy = null;
-        List<FaultClient> clients = new ArrayList<>();
         try {
             broker = new BrokerProcess(dir.resolve("broker"));
             provisionLicense();
@@ -277,7 +277,7 @@ class FaultInjectionIT {
         Map<String, Long> byOutcome = new TreeMap<>(terminals.values().stream()
                 .map(list -> list.get(0).getType().toString())
                 .collect(Collectors.groupingBy(t -> t, Collectors.counting())));
-        int wsRefused = 0;
+        int wsRefused = clients.stream().mapToInt(c -> c.refused.get()).sum();
 
         StringBuilder md = new StringBuilder();
         md.append("# Fault injection summary\n\n");
