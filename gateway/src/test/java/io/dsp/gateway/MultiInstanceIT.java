@@ -6,8 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
 import io.dsp.gateway.support.KafkaProbe;
+import io.dsp.gateway.support.Tasks;
 import io.dsp.schemas.avro.RelayFrame;
 import io.dsp.schemas.avro.RelayTarget;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.KafkaTestBroker;
@@ -155,6 +159,36 @@ class MultiInstanceIT {
                     (System.nanoTime() - stopped) / 1_000_000);
         }
         assertThat(b.getBean(io.dsp.gateway.relay.Relay.class).isAlive(cId)).isFalse();
+    }
+
+    @Test
+    void aStartingInstanceKnowsRecentOutcomesAndNeverHandsAnEndedTaskToItsLegacyWorkers() throws Exception {
+        // A task that ended before this instance started (its acknowledgement lost to a broker crash, say) ...
+        TaskRequested ended = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 41);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.get().bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            producer.send(Topics.TASK_EVENTS.record(
+                            ended.getRequestId(),
+                            TaskEvents.about(ended, TaskEventType.SUCCEEDED, "gateway", java.time.Instant.now())
+                                    .build()))
+                    .get();
+        }
+        String dId = "gw-d-" + UUID.randomUUID().toString().substring(0, 8);
+        ConfigurableApplicationContext d = Services.start(GatewayApplication.builder(), settings(dId));
+        try (FakeLegacyWorker worker = FakeLegacyWorker.connect(url(d), Mode.SUCCEED)) {
+            // ... is delivered again: the new instance acknowledges it without handing it to its worker.
+            TaskRequested marker = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 42);
+            KafkaProbe.dispatch(List.of(ended, marker));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> worker.requestIds().contains(marker.getRequestId()));
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(4))
+                    .until(() -> !worker.requestIds().contains(ended.getRequestId()));
+        } finally {
+            d.close();
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.license.LicenseRegistry;
 import io.dsp.gateway.relay.Relay;
 import io.dsp.gateway.routing.EventRouter;
+import io.dsp.gateway.routing.OutcomeSettings;
 import io.dsp.gateway.routing.Outcomes;
 import io.dsp.gateway.worker.WorkerBridge;
 import io.dsp.schemas.avro.RelayFrame;
@@ -55,6 +56,7 @@ class TopicReader implements SmartLifecycle {
     private final FleetWatch fleet;
     private final Relay relay;
     private final Outcomes outcomes;
+    private final OutcomeSettings outcomeSettings;
     private final WorkerBridge workers;
     private final EventRouter router;
     private final Clock clock;
@@ -70,6 +72,7 @@ class TopicReader implements SmartLifecycle {
             FleetWatch fleet,
             Relay relay,
             Outcomes outcomes,
+            OutcomeSettings outcomeSettings,
             WorkerBridge workers,
             EventRouter router,
             Clock clock) {
@@ -83,6 +86,7 @@ class TopicReader implements SmartLifecycle {
         this.fleet = fleet;
         this.relay = relay;
         this.outcomes = outcomes;
+        this.outcomeSettings = outcomeSettings;
         this.workers = workers;
         this.router = router;
         this.clock = clock;
@@ -91,6 +95,7 @@ class TopicReader implements SmartLifecycle {
     @Override
     public void start() {
         TopicProvisioner.provision(adminConfig);
+        catchUpOutcomes();
         running = true;
         thread = new Thread(this::run, "gateway-topic-reader");
         thread.start();
@@ -102,6 +107,57 @@ class TopicReader implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Reads the outcomes recorded in the last {@code dsp.gateway.outcomes.lookback} up to the end as of now, before any
+     * slot exists, so that a redelivered task that already ended is never handed to a legacy worker again (ADR 006's
+     * ledger, bounded in time here). Results are not routed from this read: clients had them when they were written.
+     */
+    private void catchUpOutcomes() {
+        long started = System.nanoTime();
+        long applied = 0;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            c.partitionsFor(Topics.TASK_EVENTS.name())
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            c.assign(partitions);
+            Map<TopicPartition, Long> ends = c.endOffsets(partitions);
+            long since = clock.instant().minus(outcomeSettings.lookback()).toEpochMilli();
+            Map<TopicPartition, Long> times = new HashMap<>();
+            partitions.forEach(p -> times.put(p, since));
+            Map<TopicPartition, OffsetAndTimestamp> starts = c.offsetsForTimes(times);
+            for (TopicPartition p : partitions) {
+                OffsetAndTimestamp start = starts.get(p);
+                c.seek(p, start == null ? ends.get(p) : start.offset());
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(p -> c.position(p) < ends.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    log.warn(
+                            "outcomes of the last {} not fully read within 60 s; starting with what was read",
+                            outcomeSettings.lookback());
+                    break;
+                }
+                for (ConsumerRecord<byte[], byte[]> record : c.poll(Duration.ofMillis(200))) {
+                    TaskEvent event = Topics.TASK_EVENTS.value(record);
+                    if (event != null
+                            && record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                        outcomes.apply(event);
+                        applied++;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn(
+                    "could not read recent outcomes; a task acknowledged-but-lost before start may run again: {}",
+                    e.toString());
+        }
+        log.info(
+                "read {} task events of the last {} in {} ms",
+                applied,
+                outcomeSettings.lookback(),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     private void run() {

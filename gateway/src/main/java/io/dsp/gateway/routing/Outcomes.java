@@ -8,10 +8,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Tasks that have an outcome (SUCCEEDED, FAILED or CANCELLED; a dead letter is re-driven on purpose, so it does not
- * count), as read from {@code dsp.task-events} since this instance started: a slot that acquires one again (an
+ * count), as read from {@code dsp.task-events} from {@code dsp.gateway.outcomes.lookback} before this instance started on: a slot that acquires one again (an
  * acknowledgement lost to a broker restart, a replay, a duplicate forward) acknowledges it without handing it to its
- * legacy worker a second time. A partial ledger (ADR 006): outcomes written before this instance started are not
- * known. Bounded: the oldest are forgotten first.
+ * legacy worker a second time. A ledger bounded in time (ADR 006): outcomes older than the lookback are not known.
+ * Bounded in size too: the oldest are forgotten first.
  */
 @Component
 public class Outcomes {
