@@ -131,6 +131,30 @@ class ClientFlowIT {
                 .isEmpty();
     }
 
+    @Test
+    void aFrameLongerThanTheContainersBufferIsReadWholeAndAnAbsurdOneClosesTheConnection() throws Exception {
+        try (LegacySocket client = LegacySocket.connect(url())) {
+            client.next();
+            // 40 KiB: five parts of the container's 8 KiB buffer, joined into one frame within the 64 KiB limit.
+            client.send("{\"type\":\"ping\",\"pad\":\"" + "p".repeat(40 * 1024) + "\"}");
+            assertThat(client.next().path("type").asString()).isEqualTo("pong");
+        }
+        java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(java.net.URI.create(url()), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(
+                            java.net.http.WebSocket webSocket, int statusCode, String reason) {
+                        closed.complete(statusCode);
+                        return null;
+                    }
+                })
+                .join();
+        socket.sendText("x".repeat(300_000), true);
+        assertThat(closed.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1009);
+    }
+
     private static List<JsonNode> drain(LegacySocket socket) {
         List<JsonNode> frames = new ArrayList<>();
         while (!socket.quietFor(Duration.ofMillis(300))) {

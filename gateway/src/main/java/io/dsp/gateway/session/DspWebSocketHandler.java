@@ -101,12 +101,39 @@ class DspWebSocketHandler extends TextWebSocketHandler {
         }
     }
 
+    /**
+     * Frames arrive in parts of the container's small per-connection buffer ({@link WebSocketConfiguration}), so an
+     * idle connection costs kilobytes instead of a buffer of the largest frame; the parts are joined here.
+     */
+    @Override
+    public boolean supportsPartialMessages() {
+        return true;
+    }
+
     @Override
     protected void handleTextMessage(WebSocketSession session, TextMessage message) {
         Connection connection = connection(session);
         if (connection == null) {
             return;
         }
+        String whole = PartialFrames.join(
+                session, message, settings.maxFrameBytes() * WebSocketConfiguration.CONTAINER_HEADROOM);
+        if (whole == null) {
+            return;
+        }
+        if (whole == PartialFrames.TOO_BIG) {
+            rejected("too_large");
+            try {
+                session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("frame too large"));
+            } catch (IOException e) {
+                log.debug("closing after an oversize frame failed: {}", e.toString());
+            }
+            return;
+        }
+        handleWholeText(connection, whole);
+    }
+
+    private void handleWholeText(Connection connection, String text) {
         Instant now = clock.instant();
         connection.heardAt(now);
         // Workers are exempt: a busy worker's results must never be dropped, and a result is an answer, not a request.
@@ -115,7 +142,6 @@ class DspWebSocketHandler extends TextWebSocketHandler {
             connection.send(Frames.error("消息过于频繁，请稍后再试", null));
             return;
         }
-        String text = message.getPayload();
         if (text.length() > settings.maxFrameBytes()
                 || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > settings.maxFrameBytes()) {
             rejected("too_large");

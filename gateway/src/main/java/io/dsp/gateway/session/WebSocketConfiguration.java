@@ -13,10 +13,18 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 class WebSocketConfiguration implements WebSocketConfigurer {
 
     /**
-     * The container accepts frames up to this many times the configured limit, so a frame somewhat over the limit
-     * gets a clear error frame from the handler, and only an absurd one is cut off by the container (close 1009).
+     * Frames up to this many times the configured limit are read whole, so a frame somewhat over the limit gets a clear
+     * error frame from the handler, and only an absurd one is cut off (close 1009).
      */
     static final int CONTAINER_HEADROOM = 4;
+
+    /**
+     * The container's per-connection buffers, allocated for every open connection: frames longer than this arrive in
+     * parts that the handler joins (up to the limit times the headroom), so 10,000 idle clients cost little heap.
+     */
+    static final int CONTAINER_TEXT_BUFFER = 8 * 1024;
+
+    static final int CONTAINER_BINARY_BUFFER = 1024;
 
     private final DspWebSocketHandler handler;
 
@@ -33,8 +41,8 @@ class WebSocketConfiguration implements WebSocketConfigurer {
     @Bean
     ServletServerContainerFactoryBean webSocketContainer(GatewaySettings settings) {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(settings.maxFrameBytes() * CONTAINER_HEADROOM);
-        container.setMaxBinaryMessageBufferSize(settings.maxFrameBytes());
+        container.setMaxTextMessageBufferSize(Math.min(CONTAINER_TEXT_BUFFER, settings.maxFrameBytes()));
+        container.setMaxBinaryMessageBufferSize(CONTAINER_BINARY_BUFFER);
         return container;
     }
 }
