@@ -340,10 +340,11 @@ class FaultInjectionIT {
                         legacy.effects.containsKey(id) ? legacy.effects.get(id).get() : 0,
                         life));
             }
-            md.append("\nA task the gateway hands to a legacy worker is not looked up in the task ledger first (the"
-                    + " native workers do, ADR 006): a delivery that returns after its outcome was recorded (an"
-                    + " acknowledgement lost to the broker kill, which also resets the delivery count) runs again on"
-                    + " a legacy worker.\n");
+            md.append("\nA legacy worker cannot be asked whether it already ran a task: when the gateway bridging it"
+                    + " stops while it runs one, its result has nowhere to go, the record is released and another"
+                    + " member runs the task again (at least once through the legacy bridge). Tasks that ended before"
+                    + " are never handed to a legacy worker again: the gateway reads recent outcomes before it opens"
+                    + " (dsp.gateway.outcomes.lookback).\n");
         }
         Path summary = TestClasspath.TARGET.resolve("fault-summary.md");
         Files.writeString(summary, md.toString(), StandardCharsets.UTF_8);
