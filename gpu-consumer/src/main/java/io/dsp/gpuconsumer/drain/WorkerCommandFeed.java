@@ -1,25 +1,19 @@
 package io.dsp.gpuconsumer.drain;
 
 import io.dsp.gpuconsumer.WorkerIdentity;
+import io.dsp.gpuconsumer.feed.TopicFollower;
 import io.dsp.gpuconsumer.slot.SlotPool;
 import io.dsp.schemas.avro.WorkerAction;
 import io.dsp.schemas.avro.WorkerCommand;
 import io.dsp.schemas.topic.Topics;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.stereotype.Component;
 
@@ -29,80 +23,34 @@ import org.springframework.stereotype.Component;
  * UNDRAIN (or a tombstone: no command) undrains it. Commands for other workers are skipped.
  */
 @Component
-class WorkerCommandFeed implements SmartLifecycle {
+class WorkerCommandFeed extends TopicFollower {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerCommandFeed.class);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Map<String, Object> kafkaConfig;
     private final WorkerIdentity identity;
     private final SlotPool slots;
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private volatile boolean running;
-    private KafkaConsumer<byte[], byte[]> consumer;
-    private Thread thread;
     /** The latest command for this worker read so far; applied once the start-up read is done, then as it comes. */
     private WorkerAction latest;
 
     WorkerCommandFeed(KafkaAdmin kafkaAdmin, WorkerIdentity identity, SlotPool slots) {
-        this.kafkaConfig = Map.copyOf(kafkaAdmin.getConfigurationProperties());
+        super(kafkaAdmin, Topics.WORKER_COMMANDS.name(), STARTUP_TIMEOUT);
         this.identity = identity;
         this.slots = slots;
     }
 
     @Override
-    public synchronized void start() {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafkaConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false));
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.WORKER_COMMANDS.name()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition()))
-                .toList();
-        consumer.assign(partitions);
+    protected void seekStart(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
         consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-        running = true;
-        thread = new Thread(() -> follow(ends), "worker-command-feed");
-        thread.setDaemon(true);
-        thread.start();
-        try {
-            if (!caughtUp.await(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("{} not read within {}; starting undrained", Topics.WORKER_COMMANDS.name(), STARTUP_TIMEOUT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
-    private void follow(Map<TopicPartition, Long> ends) {
-        try {
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    read(record);
-                }
-                if (caughtUp.getCount() > 0
-                        && ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    apply(latest);
-                    caughtUp.countDown();
-                }
-            }
-        } catch (WakeupException e) {
-            // stopping
-        } catch (RuntimeException e) {
-            log.error(
-                    "stopped reading {}; drain commands no longer reach this worker", Topics.WORKER_COMMANDS.name(), e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
+    @Override
+    protected void onCaughtUp() {
+        apply(latest);
     }
 
-    private void read(ConsumerRecord<byte[], byte[]> record) {
+    @Override
+    protected void onRecord(ConsumerRecord<byte[], byte[]> record) {
         String workerId;
         WorkerCommand command;
         try {
@@ -116,7 +64,7 @@ class WorkerCommandFeed implements SmartLifecycle {
             return;
         }
         latest = command == null ? WorkerAction.UNDRAIN : command.getAction();
-        if (caughtUp.getCount() == 0) {
+        if (caughtUp()) {
             log.info("worker command {} from {}", latest, command == null ? "a tombstone" : command.getSource());
             apply(latest);
         }
@@ -132,28 +80,12 @@ class WorkerCommandFeed implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void stop() {
-        running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(10).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    protected String whenLate() {
+        return "starting undrained";
     }
 
     @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** Starts before the slots, so that a drained worker never takes a task at start-up. */
-    @Override
-    public int getPhase() {
-        return -1;
+    protected String whenStopped() {
+        return "drain commands no longer reach this worker";
     }
 }
