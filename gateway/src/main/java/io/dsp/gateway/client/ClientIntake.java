@@ -112,14 +112,15 @@ public class ClientIntake {
             }
             priority = PRIORITIES.get(value);
         }
-        if (priority == Priority.HIGH && !highPriorityQuota.tryAcquire(client.key())) {
-            return Frames.error(HIGH_PRIORITY_REFUSED_TEXT, requestId);
-        }
         Object payload;
         try {
             payload = payloads.fromLegacy(taskType, payloadNode);
         } catch (IllegalArgumentException e) {
             return Frames.error(e.getMessage(), requestId);
+        }
+        // Counted only for a submission that is otherwise valid, as asset-api does.
+        if (priority == Priority.HIGH && !highPriorityQuota.tryAcquire(client.key())) {
+            return Frames.error(HIGH_PRIORITY_REFUSED_TEXT, requestId);
         }
         Instant now = clock.instant();
         TaskRequested task = TaskRequested.newBuilder()

@@ -61,6 +61,9 @@ class TopicReader implements SmartLifecycle {
     private final EventRouter router;
     private final Clock clock;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    /** Where the start-up read of outcomes stopped: task events are followed from there, so none falls in between. */
+    private volatile Map<TopicPartition, Long> outcomesReadUpTo = Map.of();
+
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean running;
     private Thread thread;
@@ -95,7 +98,7 @@ class TopicReader implements SmartLifecycle {
     @Override
     public void start() {
         TopicProvisioner.provision(adminConfig);
-        catchUpOutcomes();
+        outcomesReadUpTo = catchUpOutcomes();
         running = true;
         thread = new Thread(this::run, "gateway-topic-reader");
         thread.start();
@@ -114,7 +117,8 @@ class TopicReader implements SmartLifecycle {
      * slot exists, so that a redelivered task that already ended is never handed to a legacy worker again (ADR 006's
      * ledger, bounded in time here). Results are not routed from this read: clients had them when they were written.
      */
-    private void catchUpOutcomes() {
+    private Map<TopicPartition, Long> catchUpOutcomes() {
+        Map<TopicPartition, Long> readUpTo = Map.of();
         long started = System.nanoTime();
         long applied = 0;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config)) {
@@ -123,6 +127,7 @@ class TopicReader implements SmartLifecycle {
                     .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
             c.assign(partitions);
             Map<TopicPartition, Long> ends = c.endOffsets(partitions);
+            readUpTo = ends;
             long since = clock.instant().minus(outcomeSettings.lookback()).toEpochMilli();
             Map<TopicPartition, Long> times = new HashMap<>();
             partitions.forEach(p -> times.put(p, since));
@@ -158,6 +163,7 @@ class TopicReader implements SmartLifecycle {
                 applied,
                 outcomeSettings.lookback(),
                 (System.nanoTime() - started) / 1_000_000);
+        return readUpTo;
     }
 
     private void run() {
@@ -177,6 +183,7 @@ class TopicReader implements SmartLifecycle {
             c.assign(all);
             c.seekToBeginning(List.of(licensesPartition, workersPartition, commandsPartition));
             c.seekToEnd(fromNow);
+            outcomesReadUpTo.forEach(c::seek);
             // Cancellations of the last hour: a task cancelled after its release may still be acquired by a slot here.
             OffsetAndTimestamp since = c.offsetsForTimes(Map.of(
                             controlPartition,

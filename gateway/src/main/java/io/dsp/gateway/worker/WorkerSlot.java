@@ -208,6 +208,15 @@ final class WorkerSlot implements Runnable {
             ConsumerRecord<byte[], byte[]> record,
             TaskRequested decoded,
             int delivery) {
+        if (outcomes.finished(decoded.getRequestId())) {
+            // Delivered again after its outcome was recorded (a cancellation included): acknowledged, not run twice,
+            // nothing published again.
+            log.info(
+                    "requestId={} already has an outcome; acknowledged without running it again",
+                    decoded.getRequestId());
+            acknowledge(c, record, AcknowledgeType.ACCEPT);
+            return;
+        }
         Optional<io.dsp.schemas.avro.TaskControl> cancelled = cancellations.of(decoded);
         if (cancelled.isPresent()) {
             // Cancelled after its release: it ends here, never run (the dispatcher may have said so too).
@@ -219,14 +228,6 @@ final class WorkerSlot implements Runnable {
                 log.warn("could not record the cancellation of requestId={}: {}", decoded.getRequestId(), e.toString());
                 acknowledge(c, record, AcknowledgeType.RELEASE);
             }
-            return;
-        }
-        if (outcomes.finished(decoded.getRequestId())) {
-            // Delivered again after its outcome was recorded: acknowledged, not run twice, nothing published.
-            log.info(
-                    "requestId={} already has an outcome; acknowledged without running it again",
-                    decoded.getRequestId());
-            acknowledge(c, record, AcknowledgeType.ACCEPT);
             return;
         }
         if (!worker.connected() || worker.draining() || !worker.runs(decoded.getTaskType())) {
@@ -245,6 +246,8 @@ final class WorkerSlot implements Runnable {
         origins.remember(t);
         signals.removeIf(s -> !(s instanceof Gone));
         worker.running(requestId, this);
+        // A cancellation that arrived after the check above found no running slot to tell: this slot tells itself.
+        cancellations.of(t).ifPresent(cancel -> offer(new Cancel(requestId, cancel.getReason())));
         changed.run();
         try {
             reporter.started(t, worker.id(), delivery, trace);

@@ -26,6 +26,18 @@ class CancellationsTest {
     }
 
     @Test
+    void anotherLicensesLaterCommandDoesNotUndoTheOwnersCancellation() {
+        Cancellations cancellations = new Cancellations();
+        TaskRequested task = task("r1", "LIC-OWNER");
+        cancellations.add(control("r1", "LIC-OWNER"));
+        cancellations.add(control("r1", "LIC-STRANGER"));
+        assertThat(cancellations.of(task))
+                .get()
+                .extracting(TaskControl::getLicenseKey)
+                .isEqualTo("LIC-OWNER");
+    }
+
+    @Test
     void theOldestCancellationsAreForgottenFirst() {
         Cancellations cancellations = new Cancellations();
         for (int i = 0; i <= Cancellations.CAPACITY; i++) {
