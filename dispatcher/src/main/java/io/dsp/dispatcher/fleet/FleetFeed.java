@@ -24,8 +24,8 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps {@link FleetView} current from {@code dsp.workers} (all of it, compacted), {@code dsp.task-events} and
- * {@code dsp.task-control} (the in-flight expiry window back from now). Not a group member: every dispatcher instance reads everything.
+ * Keeps {@link FleetView} current from {@code dsp.workers} (all of it, compacted), {@code dsp.task-events}
+ * (the in-flight expiry window back from now) and {@code dsp.task-control} (all of it). Not a group member: every dispatcher instance reads everything.
  */
 @Component
 public class FleetFeed implements SmartLifecycle {
@@ -104,13 +104,16 @@ public class FleetFeed implements SmartLifecycle {
 
     private Map<TopicPartition, Long> assignAndSeek() {
         List<TopicPartition> workers = partitions(Topics.WORKERS);
-        List<TopicPartition> events = new ArrayList<>(partitions(Topics.TASK_EVENTS));
-        // Cancel commands of the same window: a waiting task may be reached long after its command was sent.
-        events.addAll(partitions(Topics.TASK_CONTROL));
+        List<TopicPartition> events = partitions(Topics.TASK_EVENTS);
+        // Cancel commands all the way back (the topic's retention): a task may wait far longer than the in-flight
+        // expiry (no GPU online overnight) and must still be skipped when reached after a restart. Cancels are few.
+        List<TopicPartition> controls = partitions(Topics.TASK_CONTROL);
         List<TopicPartition> all = new ArrayList<>(workers);
         all.addAll(events);
+        all.addAll(controls);
         consumer.assign(all);
         consumer.seekToBeginning(workers);
+        consumer.seekToBeginning(controls);
         long since = clock.millis() - settings.inFlightExpiry().toMillis();
         Map<TopicPartition, Long> query = new HashMap<>();
         events.forEach(tp -> query.put(tp, since));

@@ -32,17 +32,28 @@ public final class FleetView {
     /** Recently finished tasks, so a DISPATCHED event that arrives after the task's end does not revive it. */
     private final LinkedHashMap<String, Instant> finished = new LinkedHashMap<>();
     /**
-     * Cancel commands of the expiry window by request id, with the license keys that sent them, in arrival order. A
-     * command may arrive before the task is read (it waits in a long backlog), so it is kept until the task is reached.
+     * Cancel commands by request id, with the license keys that sent them, in arrival order. A command may arrive long
+     * before its task is reached (a long backlog, or no GPU online overnight), so it is kept until the release loop
+     * reaches the task, never dropped by age; only the count is bounded ({@link #maxCancels}, oldest dropped first), for
+     * cancels of tasks this instance never reaches (running ones, other instances' tenants).
      */
     private final LinkedHashMap<String, Cancel> cancels = new LinkedHashMap<>();
 
+    /** Most cancels kept: a few hundred bytes each, so the default bound holds some tens of MB at worst. */
+    static final int MAX_CANCELS = 100_000;
+
     private final Duration inFlightExpiry;
     private final int prefetch;
+    private final int maxCancels;
 
     public FleetView(int prefetch, Duration inFlightExpiry) {
+        this(prefetch, inFlightExpiry, MAX_CANCELS);
+    }
+
+    FleetView(int prefetch, Duration inFlightExpiry, int maxCancels) {
         this.prefetch = prefetch;
         this.inFlightExpiry = inFlightExpiry;
+        this.maxCancels = maxCancels;
     }
 
     public synchronized void presence(String workerId, WorkerPresence presence) {
@@ -70,9 +81,32 @@ public final class FleetView {
         if (command.getAction() != TaskAction.CANCEL) {
             return;
         }
-        cancels.computeIfAbsent(command.getRequestId(), id -> new Cancel(new HashSet<>(), command.getAt()))
+        cancels.computeIfAbsent(command.getRequestId(), id -> new Cancel(new HashSet<>(2)))
                 .licenseKeys()
                 .add(command.getLicenseKey());
+        for (var it = cancels.values().iterator(); cancels.size() > maxCancels && it.hasNext(); ) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    /** Whether any cancel command names this request id (whoever sent it): a cheap test before decoding the task. */
+    public synchronized boolean hasCancel(String requestId) {
+        return cancels.containsKey(requestId);
+    }
+
+    /** The release loop reached this task and committed its release: its cancels have nothing left to act on. */
+    public synchronized void reached(String requestId) {
+        cancels.remove(requestId);
+    }
+
+    /**
+     * The release loop committed this task's skip (its CANCELLED event): its cancel is done, and the task counts as
+     * finished at once, so a second queued copy reached before the event comes back is dropped as a duplicate.
+     */
+    public synchronized void skipped(String requestId, Instant at) {
+        cancels.remove(requestId);
+        finished.put(requestId, at);
     }
 
     /** What the cancel commands seen so far say about this waiting task of this license. */
@@ -152,10 +186,6 @@ public final class FleetView {
         for (var it = finished.values().iterator(); it.hasNext() && it.next().isBefore(horizon); ) {
             it.remove();
         }
-        for (var it = cancels.values().iterator();
-                it.hasNext() && it.next().at().isBefore(horizon); ) {
-            it.remove();
-        }
         return inFlight.size();
     }
 
@@ -187,5 +217,5 @@ public final class FleetView {
 
     private record Flight(String licenseKey, Instant since) {}
 
-    private record Cancel(Set<String> licenseKeys, Instant at) {}
+    private record Cancel(Set<String> licenseKeys) {}
 }

@@ -54,7 +54,8 @@ import org.springframework.stereotype.Component;
  * The dispatcher's one loop: read every tenant topic (normal and high priority) as the {@link Groups#DISPATCHER}
  * group, and forward tasks to {@code dsp.dispatch} while the fleet has room and the tenant is under its in-flight cap:
  * high-priority tasks first, then weighted round-robin across tenants ({@link TenantBuffers}). A waiting task whose
- * own license asked to cancel it is not released: its offset is committed with a {@code CANCELLED} event instead.
+ * own license asked to cancel it is not released: its offset is committed with a {@code CANCELLED} event instead,
+ * even while nothing may be released (a cancelled task at the front of its queue is skipped whatever the window).
  *
  * <p>Each turn's releases, their {@code DISPATCHED} events and the tenant offsets past them are one Kafka transaction
  * (offsets sent with the consumer's group metadata), so a release happens exactly once: a crash or abort before the
@@ -196,6 +197,7 @@ class ReleaseLoop implements SmartLifecycle {
         List<Release> batch = new ArrayList<>();
         List<Release> cancelled = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        skipCancelledFronts(cancelled, offsets);
         while (window > 0) {
             Optional<ConsumerRecord<byte[], byte[]>> next = buffers.poll(this::underCap);
             if (next.isEmpty()) {
@@ -264,6 +266,8 @@ class ReleaseLoop implements SmartLifecycle {
             rewind(offsets.keySet(), batch);
             return;
         }
+        batch.forEach(r -> fleet.reached(r.task().getRequestId()));
+        cancelled.forEach(r -> fleet.skipped(r.task().getRequestId(), now));
         released.increment(batch.size());
         for (Release r : batch) {
             meters.counter(
@@ -286,6 +290,48 @@ class ReleaseLoop implements SmartLifecycle {
                     .increment();
             withContext(r, () -> log.info("cancelled while waiting; not released"));
         }
+    }
+
+    /**
+     * Skips the tasks at the front of each tenant queue (normal and high) that their own license cancelled, whatever
+     * the window: with no worker online, at the tenant's cap or with the fleet draining, the window loop reaches
+     * nothing, and a cancelled task must still end {@code CANCELLED} now rather than run when the GPUs come back.
+     * Like the window loop's skip, each goes with its offset and one {@code CANCELLED} event in this turn's
+     * transaction. Only the front of a queue is taken, so the committed offsets stay contiguous; a queue is taken from
+     * until its front is not cancelled. Undecodable and duplicate fronts are dropped on the way, as the window loop
+     * would, so they neither block the queue nor get decoded again each turn.
+     */
+    private void skipCancelledFronts(List<Release> cancelled, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        for (TopicPartition tp : buffers.partitions()) {
+            while (true) {
+                Optional<ConsumerRecord<byte[], byte[]>> front = buffers.first(tp);
+                // Every edge keys a task by its request id: only a front with a cancel is worth decoding.
+                if (front.isEmpty() || !fleet.hasCancel(requestIdKey(front.get()))) {
+                    break;
+                }
+                ConsumerRecord<byte[], byte[]> record = front.get();
+                TaskRequested task = decode(record);
+                if (task != null) {
+                    licenseOf.put(tenantOf(tp), task.getLicenseKey());
+                    Release release = new Release(record, task, TraceContext.continueOrStart(record.headers()));
+                    if (fleet.isKnown(task.getRequestId())) {
+                        duplicates.increment();
+                        withContext(release, () -> log.warn("dropping a second copy from {}", record.topic()));
+                    } else if (fleet.cancelVerdict(task.getRequestId(), task.getLicenseKey())
+                            == FleetView.CancelVerdict.CANCELLED) {
+                        cancelled.add(release);
+                    } else {
+                        break; // a foreign cancel only: released in its turn by the window loop
+                    }
+                }
+                buffers.pollFirst(tp);
+                offsets.put(tp, new OffsetAndMetadata(record.offset() + 1));
+            }
+        }
+    }
+
+    private static String requestIdKey(ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? "" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private Timer latency(Priority priority) {

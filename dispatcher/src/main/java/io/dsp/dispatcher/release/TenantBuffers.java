@@ -73,6 +73,21 @@ final class TenantBuffers {
         return Optional.empty();
     }
 
+    /** The first waiting record of a tenant partition, if any, left in place. */
+    Optional<ConsumerRecord<byte[], byte[]>> first(TopicPartition tp) {
+        ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
+        return queue == null ? Optional.empty() : Optional.ofNullable(queue.peekFirst());
+    }
+
+    /**
+     * Takes the first waiting record of a tenant partition out of turn (no slot, no round-robin turn): only the front
+     * may be taken, so the offsets committed past it stay contiguous.
+     */
+    Optional<ConsumerRecord<byte[], byte[]>> pollFirst(TopicPartition tp) {
+        ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
+        return queue == null ? Optional.empty() : Optional.ofNullable(queue.pollFirst());
+    }
+
     /** The first {@code n} waiting records of a tenant partition, in release order. */
     List<ConsumerRecord<byte[], byte[]>> peek(TopicPartition tp, int n) {
         ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);

@@ -145,12 +145,62 @@ class FleetViewTest {
     }
 
     @Test
-    void aCancelIsForgottenAfterTheInFlightExpiry() {
+    void aCancelIsKeptPastTheInFlightExpiryUntilItsTaskIsReached() {
+        // given a cancel of a task that waits all night with no GPU online
         view.control(TestTasks.cancel("r1", "OWNER", NOW));
 
-        view.inFlight(NOW.plus(EXPIRY).plusSeconds(1));
+        // when the expiry passes many times over
+        Instant morning = NOW.plus(EXPIRY.multipliedBy(6));
+        view.inFlight(morning);
+        view.window(morning);
 
+        // then the cancel still counts, until the release loop reaches the task
+        assertThat(view.cancelVerdict("r1", "OWNER")).isEqualTo(FleetView.CancelVerdict.CANCELLED);
+        view.reached("r1");
         assertThat(view.cancelVerdict("r1", "OWNER")).isEqualTo(FleetView.CancelVerdict.NONE);
+        assertThat(view.hasCancel("r1")).isFalse();
+    }
+
+    @Test
+    void aSkippedTaskLosesItsCancelAndCountsAsFinishedSoASecondCopyIsADuplicate() {
+        view.control(TestTasks.cancel("r1", "OWNER", NOW));
+
+        view.skipped("r1", NOW);
+
+        assertThat(view.hasCancel("r1")).isFalse();
+        assertThat(view.isKnown("r1")).isTrue();
+        assertThat(view.inFlightOf("OWNER")).isZero();
+    }
+
+    @Test
+    void beyondTheCountBoundTheOldestCancelIsDroppedFirst() {
+        // given a view that keeps at most three cancels
+        FleetView fleet = new FleetView(1, EXPIRY, 3);
+        for (String id : java.util.List.of("r1", "r2", "r3")) {
+            fleet.control(TestTasks.cancel(id, "OWNER", NOW));
+        }
+
+        // when a second license cancels a kept one, nothing is dropped; when a fourth task is cancelled, r1 is
+        fleet.control(TestTasks.cancel("r2", "OTHER", NOW));
+        assertThat(fleet.hasCancel("r1")).isTrue();
+        fleet.control(TestTasks.cancel("r4", "OWNER", NOW));
+
+        // then
+        assertThat(fleet.cancelVerdict("r1", "OWNER")).isEqualTo(FleetView.CancelVerdict.NONE);
+        for (String id : java.util.List.of("r2", "r3", "r4")) {
+            assertThat(fleet.cancelVerdict(id, "OWNER")).as(id).isEqualTo(FleetView.CancelVerdict.CANCELLED);
+        }
+    }
+
+    @Test
+    void theDefaultCountBoundIsOneHundredThousandCancels() {
+        for (int i = 0; i < FleetView.MAX_CANCELS + 1; i++) {
+            view.control(TestTasks.cancel("r" + i, "OWNER", NOW));
+        }
+
+        assertThat(view.hasCancel("r0")).isFalse();
+        assertThat(view.hasCancel("r1")).isTrue();
+        assertThat(view.hasCancel("r" + FleetView.MAX_CANCELS)).isTrue();
     }
 
     @Test
