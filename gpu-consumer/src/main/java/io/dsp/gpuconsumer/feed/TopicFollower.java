@@ -1,8 +1,11 @@
 package io.dsp.gpuconsumer.feed;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,7 +33,7 @@ public abstract class TopicFollower implements SmartLifecycle {
     private final Duration startupTimeout;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean running;
-    private KafkaConsumer<byte[], byte[]> consumer;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
     protected TopicFollower(KafkaAdmin kafkaAdmin, String topic, Duration startupTimeout) {
@@ -59,9 +62,8 @@ public abstract class TopicFollower implements SmartLifecycle {
         return caughtUp.getCount() == 0;
     }
 
-    @Override
-    public synchronized void start() {
-        consumer = new KafkaConsumer<>(Map.of(
+    private KafkaConsumer<byte[], byte[]> newConsumer() {
+        return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafkaConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
@@ -70,6 +72,11 @@ public abstract class TopicFollower implements SmartLifecycle {
                 ByteArrayDeserializer.class,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false));
+    }
+
+    @Override
+    public synchronized void start() {
+        consumer = newConsumer();
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
@@ -89,25 +96,76 @@ public abstract class TopicFollower implements SmartLifecycle {
         }
     }
 
+    /**
+     * Follows until stopped. A record that cannot be applied is logged and skipped; a consumer that fails (the broker
+     * gone for long, a fenced fetch) is replaced after a pause and resumes where it was, so the worker never silently
+     * stops hearing commands.
+     */
     private void follow(Map<TopicPartition, Long> ends) {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        long backoffMillis = 500;
         try {
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    onRecord(record);
-                }
-                if (caughtUp.getCount() > 0
-                        && ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    onCaughtUp();
-                    caughtUp.countDown();
+                try {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        apply(record);
+                        positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+                    }
+                    if (caughtUp.getCount() > 0
+                            && ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                        onCaughtUp();
+                        caughtUp.countDown();
+                    }
+                    backoffMillis = 500;
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    log.error(
+                            "reading {} failed; {} until it is read again, retrying in {} ms",
+                            topic,
+                            whenStopped(),
+                            backoffMillis,
+                            e);
+                    Thread.sleep(backoffMillis);
+                    backoffMillis = Math.min(backoffMillis * 2, 5_000);
+                    consumer = replace(consumer, positions);
                 }
             }
         } catch (WakeupException e) {
             // stopping
-        } catch (RuntimeException e) {
-            log.error("stopped reading {}; {}", topic, whenStopped(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            onRecord(record);
+        } catch (RuntimeException e) {
+            log.error("skipping {} record at {}@{}: {}", topic, record.partition(), record.offset(), e.toString(), e);
+        }
+    }
+
+    /** A new consumer on the same partitions, at the positions reached (the start point for partitions not read yet). */
+    private KafkaConsumer<byte[], byte[]> replace(
+            KafkaConsumer<byte[], byte[]> failed, Map<TopicPartition, Long> positions) {
+        Set<TopicPartition> partitions = failed.assignment();
+        try {
+            failed.close(Duration.ofSeconds(1));
+        } catch (RuntimeException e) {
+            log.debug("closing the failed consumer of {}: {}", topic, e.toString());
+        }
+        KafkaConsumer<byte[], byte[]> fresh = newConsumer();
+        fresh.assign(partitions);
+        List<TopicPartition> unread = new ArrayList<>(partitions);
+        unread.removeAll(positions.keySet());
+        if (!unread.isEmpty()) {
+            seekStart(fresh, unread);
+        }
+        positions.forEach(fresh::seek);
+        return fresh;
     }
 
     @Override
