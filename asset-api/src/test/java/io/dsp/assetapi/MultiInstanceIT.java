@@ -111,14 +111,18 @@ class MultiInstanceIT {
                 .orElseThrow();
         CompletableFuture<ApiClient.Answer> poll =
                 CompletableFuture.supplyAsync(() -> a.get("/api/v1/tasks/" + remote + "?wait=30"));
-        Thread.sleep(1_500); // lets the poll register first; the assertion does not depend on it
+        // The poll is still waiting when the change is made (so only a wake-up can answer it) ...
+        await().pollDelay(Duration.ofMillis(1_500))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> !poll.isDone());
         TestKafka.publish(
                 Topics.TASK_EVENTS,
                 remote,
                 TaskEvents.about(task, TaskEventType.STARTED, "gpu-consumer", Instant.now())
                         .setWorkerId("w-multi")
                         .build());
-        JsonNode changed = poll.get().data();
+        // ... and answers well before its own 30 s wait would end with whatever state it then had.
+        JsonNode changed = poll.get(20, java.util.concurrent.TimeUnit.SECONDS).data();
         assertThat(changed.path("status").asString()).isEqualTo("started");
     }
 
