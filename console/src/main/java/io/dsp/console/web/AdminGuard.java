@@ -13,6 +13,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -35,14 +37,19 @@ class AdminGuard implements HandlerInterceptor {
 
     static final String COOKIE = "dsp_console_session";
 
+    /** How long a session cookie opens the console after sign-in; after that the page asks for the token again. */
+    static final Duration SESSION_MAX_AGE = Duration.ofHours(12);
+
     private static final Logger log = LoggerFactory.getLogger(AdminGuard.class);
 
     private final ConsoleSettings settings;
+    private final Clock clock;
     private final Counter refusedToken;
     private final Counter refusedRemote;
 
-    AdminGuard(ConsoleSettings settings, MeterRegistry meters) {
+    AdminGuard(ConsoleSettings settings, MeterRegistry meters, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
         this.refusedToken = Counter.builder(ConsoleMetrics.REFUSED)
                 .description("Console requests refused by the admin guard")
                 .tag("reason", "token")
@@ -96,24 +103,46 @@ class AdminGuard implements HandlerInterceptor {
         if (cookies == null) {
             return false;
         }
-        String expected = sessionValue();
         for (Cookie cookie : cookies) {
-            if (COOKIE.equals(cookie.getName()) && same(expected, cookie.getValue())) {
+            if (COOKIE.equals(cookie.getName()) && validSession(cookie.getValue())) {
                 return true;
             }
         }
         return false;
     }
 
+    private boolean validSession(String value) {
+        int dot = value == null ? -1 : value.indexOf('.');
+        if (dot < 1) {
+            return false;
+        }
+        long issued;
+        try {
+            issued = Long.parseLong(value.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        long now = clock.instant().getEpochSecond();
+        if (issued > now + 60 || now - issued > SESSION_MAX_AGE.toSeconds()) {
+            return false;
+        }
+        return same(signature(issued), value.substring(dot + 1));
+    }
+
     /**
-     * The session cookie's value: an HMAC of a fixed label under the token, so the cookie never holds the token itself
-     * and changing the token ends every session.
+     * A new session cookie's value: its issue time and an HMAC of it under the token, so the cookie never holds the
+     * token itself, expires after {@link #SESSION_MAX_AGE}, and changing the token ends every session.
      */
     String sessionValue() {
+        long issued = clock.instant().getEpochSecond();
+        return issued + "." + signature(issued);
+    }
+
+    private String signature(long issued) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(settings.adminToken().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] digest = mac.doFinal("dsp-console-session".getBytes(StandardCharsets.UTF_8));
+            byte[] digest = mac.doFinal(("dsp-console-session:" + issued).getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);

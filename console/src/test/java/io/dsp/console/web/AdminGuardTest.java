@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dsp.console.ConsoleSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.http.Cookie;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -13,9 +16,14 @@ import org.springframework.mock.web.MockHttpServletResponse;
 class AdminGuardTest {
 
     private static AdminGuard guard(String token) {
+        return guard(token, Clock.systemUTC());
+    }
+
+    private static AdminGuard guard(String token, Clock clock) {
         return new AdminGuard(
                 new ConsoleSettings(token, 200, 40, 100, 20_000, Duration.ofHours(1), Duration.ofMillis(500), 50),
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(),
+                clock);
     }
 
     private static MockHttpServletRequest from(String address) {
@@ -81,5 +89,26 @@ class AdminGuardTest {
                 .isTrue();
         assertThat(guard.preHandle(forged, new MockHttpServletResponse(), null)).isFalse();
         assertThat(guard("other").sessionValue()).isNotEqualTo(session);
+    }
+
+    @Test
+    void aSessionCookieStopsOpeningTheApiOnceItIsOlderThanItsMaximumAge() throws Exception {
+        Instant signedIn = Instant.parse("2026-11-29T08:00:00Z");
+        String session = guard("s3cret", Clock.fixed(signedIn, ZoneOffset.UTC)).sessionValue();
+        MockHttpServletRequest withCookie = from("10.1.2.3");
+        withCookie.setCookies(new Cookie(AdminGuard.COOKIE, session));
+        AdminGuard later = guard(
+                "s3cret", Clock.fixed(signedIn.plus(AdminGuard.SESSION_MAX_AGE).plusSeconds(1), ZoneOffset.UTC));
+        AdminGuard sooner = guard("s3cret", Clock.fixed(signedIn.plus(Duration.ofHours(1)), ZoneOffset.UTC));
+        MockHttpServletRequest tampered = from("10.1.2.3");
+        tampered.setCookies(new Cookie(
+                AdminGuard.COOKIE, (signedIn.getEpochSecond() + 3600) + session.substring(session.indexOf('.'))));
+
+        assertThat(sooner.preHandle(withCookie, new MockHttpServletResponse(), null))
+                .isTrue();
+        assertThat(later.preHandle(withCookie, new MockHttpServletResponse(), null))
+                .isFalse();
+        assertThat(sooner.preHandle(tampered, new MockHttpServletResponse(), null))
+                .isFalse();
     }
 }
