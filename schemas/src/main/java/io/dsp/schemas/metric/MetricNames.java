@@ -48,6 +48,21 @@ public final class MetricNames {
     /** Counter: inputs refused at an edge (bad frame, bad body, auth). Tags: {@link #TAG_SOURCE}, {@code reason}. */
     public static final String INPUT_REJECTED = "dsp.input.rejected";
 
+    /** Counter: records a topic view applied. Tags: {@link #TAG_VIEW}. */
+    public static final String VIEW_RECORDS_APPLIED = "dsp.view.records.applied";
+
+    /** Counter: records a topic view could not apply and skipped. Tags: {@link #TAG_VIEW}. */
+    public static final String VIEW_RECORDS_SKIPPED = "dsp.view.records.skipped";
+
+    /** Counter: consumers a topic view replaced after they failed. Tags: {@link #TAG_VIEW}. */
+    public static final String VIEW_CONSUMERS_REPLACED = "dsp.view.consumers.replaced";
+
+    /** Gauge: records between a topic view's positions and its topics' ends. Tags: {@link #TAG_VIEW}. */
+    public static final String VIEW_LAG = "dsp.view.lag";
+
+    /** Gauge: 1 while a topic view is stalled (health DOWN). Tags: {@link #TAG_VIEW}. */
+    public static final String VIEW_STALLED = "dsp.view.stalled";
+
     public static final String TAG_TASK_TYPE = "task_type";
     public static final String TAG_SOURCE = "source";
     public static final String TAG_OUTCOME = "outcome";
@@ -55,6 +70,7 @@ public final class MetricNames {
     public static final String TAG_TENANT = "tenant";
     public static final String TAG_WORKER = "worker";
     public static final String TAG_ROLE = "role";
+    public static final String TAG_VIEW = "view";
 
     private MetricNames() {}
 }

@@ -1,4 +1,4 @@
-package io.dsp.gpuconsumer.ledger;
+package io.dsp.core.ledger;
 
 import static io.dsp.schemas.avro.TaskEventType.ACCEPTED;
 import static io.dsp.schemas.avro.TaskEventType.CANCELLED;
@@ -10,10 +10,12 @@ import static io.dsp.schemas.avro.TaskEventType.STARTED;
 import static io.dsp.schemas.avro.TaskEventType.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dsp.gpuconsumer.support.TestTasks;
+import io.dsp.schemas.avro.DeleteAssetPayload;
+import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskError;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskProgress;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
@@ -24,7 +26,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class TaskHistoryTest {
 
-    private final TaskRequested task = TestTasks.deleteAsset("license", 1);
+    private final TaskRequested task = TaskRequested.newBuilder()
+            .setRequestId("req-1")
+            .setLicenseKey("license")
+            .setTaskType("delete_asset")
+            .setPayload(DeleteAssetPayload.newBuilder().setAssetId(1).build())
+            .setRequestedAt(Instant.parse("2026-12-02T10:00:00Z"))
+            .setOrigin(TaskOrigin.newBuilder()
+                    .setChannel(TaskChannel.HTTP)
+                    .setNodeId("test")
+                    .build())
+            .build();
     private final TaskHistory history = new TaskHistory();
 
     @Test
