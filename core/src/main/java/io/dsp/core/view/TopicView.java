@@ -511,6 +511,8 @@ public final class TopicView implements SmartLifecycle {
                     config.put(k, v);
                 }
             });
+            // consumer-side timeouts (a short default.api.timeout.ms) would not fit an admin client's checks
+            config.remove(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
             admin = Admin.create(config);
         }
         return admin;
