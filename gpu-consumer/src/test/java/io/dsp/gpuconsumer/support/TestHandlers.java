@@ -66,7 +66,7 @@ public class TestHandlers {
                 if (!millis.matches()) {
                     return new TaskOutcome.Failed("BAD_PAYLOAD", "no ms");
                 }
-                Thread.sleep(Long.parseLong(millis.group(1)));
+                Thread.sleep(Long.parseLong(millis.group(1))); // simulated work
                 COMPLETED_RUNS
                         .computeIfAbsent(task.getRequestId(), id -> new AtomicInteger())
                         .incrementAndGet();

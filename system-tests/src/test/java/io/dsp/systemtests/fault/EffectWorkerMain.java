@@ -44,7 +44,7 @@ public final class EffectWorkerMain {
 
                 @Override
                 public TaskOutcome handle(TaskRequested task) throws Exception {
-                    Thread.sleep(workTime.toMillis());
+                    Thread.sleep(workTime.toMillis()); // simulated work
                     record(effectLog, task.getRequestId());
                     return new TaskOutcome.Succeeded("{\"effect\":\"done\"}");
                 }
