@@ -3,10 +3,6 @@ package io.dsp.gpuconsumer.assetstore;
 import io.dsp.gpuconsumer.WorkerSettings;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +13,13 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 
 /**
  * Fetches blobs by md5 from asset-api ({@code GET /api/v1/blobs/{md5}}, {@code Authorization: Bearer <fleet token>})
@@ -46,16 +48,24 @@ public class BlobClient {
     private static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
-    private final URI baseUrl;
-    private final String fleetToken;
-    private final HttpClient http;
+    private final RestClient http;
 
-    BlobClient(WorkerSettings settings, @Value("${dsp.fleet.token:}") String fleetToken) {
-        this.baseUrl = settings.assetApiUrl();
-        this.fleetToken = fleetToken;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER)
+    BlobClient(
+            WorkerSettings settings, @Value("${dsp.fleet.token:}") String fleetToken, RestClient.Builder restClients) {
+        // never follow a redirect: the fleet token must not travel to another host
+        ClientHttpRequestFactory requests = ClientHttpRequestFactoryBuilder.httpComponents()
+                .build(HttpClientSettings.defaults()
+                        .withTimeouts(Duration.ofSeconds(10), TIMEOUT)
+                        .withRedirects(HttpRedirects.DONT_FOLLOW));
+        this.http = restClients
+                .clone()
+                .baseUrl(stripSlash(settings.assetApiUrl().toString()))
+                .requestFactory(requests)
+                .defaultHeaders(headers -> {
+                    if (!fleetToken.isBlank()) {
+                        headers.setBearerAuth(fleetToken);
+                    }
+                })
                 .build();
     }
 
@@ -75,36 +85,57 @@ public class BlobClient {
         if (!isMd5(md5)) {
             throw new IllegalArgumentException("not an md5: " + md5);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                        URI.create(stripSlash(baseUrl.toString()) + "/api/v1/blobs/" + md5))
-                .timeout(TIMEOUT)
-                .GET();
-        if (!fleetToken.isBlank()) {
-            request.header("Authorization", "Bearer " + fleetToken);
+        try {
+            http.get().uri("/api/v1/blobs/{md5}", md5).exchange((request, response) -> {
+                try (InputStream body = response.getBody()) {
+                    int status = response.getStatusCode().value();
+                    if (status == 404) {
+                        throw new Failure(new BlobException("asset-api has no blob " + md5, true));
+                    }
+                    if (status != 200) {
+                        throw new Failure(
+                                new BlobException("asset-api answered " + status + " for blob " + md5, false));
+                    }
+                    verifiedCopy(md5, body, target);
+                    return null;
+                }
+            });
+        } catch (ResourceAccessException e) {
+            if (e.getCause() instanceof Failure refused) {
+                throw refused.blob;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted fetching blob " + md5);
+            }
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() == 404) {
-                throw new BlobException("asset-api has no blob " + md5, true);
+    }
+
+    /** Carries a refusal out of the exchange callback, which may only throw IOException. */
+    private static final class Failure extends IOException {
+        private final BlobException blob;
+
+        Failure(BlobException blob) {
+            super(blob.getMessage());
+            this.blob = blob;
+        }
+    }
+
+    private static void verifiedCopy(String md5, InputStream body, Path target) throws IOException {
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        Path partial = Files.createTempFile(target.toAbsolutePath().getParent(), ".blob-", ".part");
+        try {
+            MessageDigest digest = md5Digest();
+            try (InputStream in = new DigestInputStream(body, digest)) {
+                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
             }
-            if (response.statusCode() != 200) {
-                throw new BlobException("asset-api answered " + response.statusCode() + " for blob " + md5, false);
+            String actual = HexFormat.of().formatHex(digest.digest());
+            if (!actual.equals(md5)) {
+                throw new Failure(new BlobException("blob " + md5 + " arrived with md5 " + actual, false));
             }
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            Path partial = Files.createTempFile(target.toAbsolutePath().getParent(), ".blob-", ".part");
-            try {
-                MessageDigest digest = md5Digest();
-                try (InputStream in = new DigestInputStream(body, digest)) {
-                    Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-                }
-                String actual = HexFormat.of().formatHex(digest.digest());
-                if (!actual.equals(md5)) {
-                    throw new BlobException("blob " + md5 + " arrived with md5 " + actual, false);
-                }
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(partial);
-            }
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
         }
     }
 

@@ -1,10 +1,10 @@
 package io.dsp.gpuconsumer.heygem;
 
 import io.dsp.gpuconsumer.assetstore.BlobClient;
-import java.net.http.HttpClient;
 import java.util.random.RandomGenerator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.client.RestClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The one engine {@code dsp.gpu-consumer.heygem.engine} names. */
@@ -12,18 +12,15 @@ import tools.jackson.databind.json.JsonMapper;
 class HeyGemConfiguration {
 
     @Bean
-    HeyGemEngine heyGemEngine(HeyGemSettings settings, ResultStore results, BlobClient blobs, JsonMapper json) {
+    HeyGemEngine heyGemEngine(
+            HeyGemSettings settings,
+            ResultStore results,
+            BlobClient blobs,
+            JsonMapper json,
+            RestClient.Builder restClients) {
         return switch (settings.engine()) {
             case SIMULATED -> new SimulatedEngine(settings.simulated(), results, RandomGenerator.getDefault());
-            case HTTP ->
-                new HeyGemHttpEngine(
-                        settings.http(),
-                        blobs,
-                        results,
-                        json,
-                        HttpClient.newBuilder()
-                                .connectTimeout(settings.http().requestTimeout())
-                                .build());
+            case HTTP -> new HeyGemHttpEngine(settings.http(), blobs, results, json, restClients);
         };
     }
 }

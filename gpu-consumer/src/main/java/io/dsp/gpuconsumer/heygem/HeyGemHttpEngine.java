@@ -5,12 +5,6 @@ import io.dsp.gpuconsumer.execution.TaskContext;
 import io.dsp.schemas.avro.TaskProgress;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,6 +13,18 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,30 +49,49 @@ final class HeyGemHttpEngine implements HeyGemEngine {
     private final BlobClient blobs;
     private final ResultStore results;
     private final JsonMapper json;
-    private final HttpClient http;
+    private final RestClient http;
     private final String base;
 
     HeyGemHttpEngine(
-            HeyGemSettings.Http settings, BlobClient blobs, ResultStore results, JsonMapper json, HttpClient http) {
+            HeyGemSettings.Http settings,
+            BlobClient blobs,
+            ResultStore results,
+            JsonMapper json,
+            RestClient.Builder http) {
         this.settings = settings;
         this.blobs = blobs;
         this.results = results;
         this.json = json;
-        this.http = http;
         String url = settings.baseUrl().toString();
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        // Apache HttpClient, not the JDK's: the JDK client's response stream swallows a thread interrupt (JDK 17), and
+        // an
+        // interrupt is how a cancelled synthesis stops polling; a blocking socket read leaves it set for the next wait.
+        ClientHttpRequestFactory requests = ClientHttpRequestFactoryBuilder.httpComponents()
+                .build(HttpClientSettings.defaults()
+                        .withTimeouts(settings.requestTimeout(), settings.requestTimeout())
+                        .withRedirects(HttpRedirects.DONT_FOLLOW));
+        this.http = http.clone()
+                .baseUrl(base)
+                .requestFactory(requests)
+                .defaultHeaders(headers -> {
+                    if (!settings.apiSecret().isBlank()) {
+                        headers.setBearerAuth(settings.apiSecret());
+                    }
+                })
+                .build();
     }
 
     @Override
     public Result synthesize(Job job, TaskContext context) throws EngineException, IOException, InterruptedException {
         stageInputs(job);
-        Reply submitted = send(post(
+        Reply submitted = post(
                 "/api/heygem/submit",
                 Map.of(
                         "audio_hash", job.audioHash(),
                         "audio_ext", job.audioExt(),
                         "video_hash", job.videoHash(),
-                        "video_ext", job.videoExt())));
+                        "video_ext", job.videoExt()));
         if (submitted.status() == 404) {
             // checked and uploaded a moment ago: the server's cleanup removed it since; the next attempt uploads it
             throw new EngineException("FILE_MISSING", message(submitted), false);
@@ -81,13 +106,13 @@ final class HeyGemHttpEngine implements HeyGemEngine {
 
     /** Makes sure the server's pool holds both inputs, uploading what it lacks. */
     private void stageInputs(Job job) throws EngineException, IOException, InterruptedException {
-        Reply checked = send(post(
+        Reply checked = post(
                 "/api/heygem/check_files",
                 Map.of(
                         "files",
                         List.of(
                                 Map.of("hash", job.audioHash(), "ext", job.audioExt()),
-                                Map.of("hash", job.videoHash(), "ext", job.videoExt())))));
+                                Map.of("hash", job.videoHash(), "ext", job.videoExt()))));
         JsonNode present = ok("check_files", checked).path("data");
         if (!present.path(job.audioHash()).asBoolean(false)) {
             upload(job.audioHash(), job.audioExt(), "音频文件不存在: ");
@@ -114,23 +139,23 @@ final class HeyGemHttpEngine implements HeyGemEngine {
                 }
                 throw new EngineException("BLOB_UNAVAILABLE", e.getMessage(), false);
             }
-            String boundary = "----dsp-" + UUID.randomUUID();
-            byte[] head = (part(boundary, "hash", hash)
-                            + part(boundary, "ext", ext)
-                            + "--" + boundary + "\r\n"
-                            + "Content-Disposition: form-data; name=\"file\"; filename=\"" + hash + ext + "\"\r\n"
-                            + "Content-Type: application/octet-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-            HttpRequest request = request("/api/heygem/upload_file")
-                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                    .POST(HttpRequest.BodyPublishers.concat(
-                            HttpRequest.BodyPublishers.ofByteArray(head),
-                            HttpRequest.BodyPublishers.ofFile(file),
-                            HttpRequest.BodyPublishers.ofByteArray(tail)))
-                    .build();
+            // The server keeps the file under the md5 it computes; the part's file name is the one its clients send.
+            HttpHeaders filePart = new HttpHeaders();
+            filePart.setContentDispositionFormData("file", hash + ext);
+            filePart.setContentType(MediaType.APPLICATION_OCTET_STREAM);
+            MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
+            form.add("hash", hash);
+            form.add("ext", ext);
+            form.add("file", new HttpEntity<>(new FileSystemResource(file), filePart));
+            Reply uploaded = call(() -> http.post()
+                    .uri("/api/heygem/upload_file")
+                    .contentType(MediaType.MULTIPART_FORM_DATA)
+                    .body(form)
+                    .exchange((request, response) -> new Reply(
+                            response.getStatusCode().value(),
+                            parse(response.getBody().readAllBytes()))));
             String stored =
-                    ok("upload_file", send(request)).path("data").path("hash").asString();
+                    ok("upload_file", uploaded).path("data").path("hash").asString();
             if (!hash.equals(stored)) {
                 // the server keeps a file under the md5 it computed: these bytes were not the blob
                 throw new EngineException("UPLOAD_CORRUPT", "HeyGem stored " + hash + ext + " as " + stored, false);
@@ -144,9 +169,7 @@ final class HeyGemHttpEngine implements HeyGemEngine {
             throws EngineException, IOException, InterruptedException {
         long deadline = System.nanoTime() + settings.taskTimeout().toNanos();
         while (true) {
-            Reply reply = send(request("/api/heygem/progress?task_id=" + encode(engineTaskId))
-                    .GET()
-                    .build());
+            Reply reply = get("/api/heygem/progress?task_id={id}", engineTaskId);
             if (reply.status() == 404) {
                 // tasks live in the server's memory only: it restarted and forgot this one
                 throw new EngineException("ENGINE_LOST_TASK", "HeyGem no longer knows task " + engineTaskId, false);
@@ -179,55 +202,63 @@ final class HeyGemHttpEngine implements HeyGemEngine {
     }
 
     private Path download(Job job, String engineTaskId) throws EngineException, IOException, InterruptedException {
-        HttpResponse<InputStream> response = exchange(
-                request("/api/heygem/download?task_id=" + encode(engineTaskId))
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
         Path video = results.video(job.licenseKey(), job.requestId());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                Reply reply = new Reply(response.statusCode(), parse(body.readAllBytes()));
-                throw failure("download", reply);
-            }
-            Files.createDirectories(video.getParent());
-            Path partial = Files.createTempFile(video.getParent(), ".result-", ".part");
-            try {
-                Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(partial, video, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(partial);
-            }
+        Reply refused = call(() -> http.get()
+                .uri("/api/heygem/download?task_id={id}", engineTaskId)
+                .exchange((request, response) -> {
+                    try (InputStream body = response.getBody()) {
+                        if (response.getStatusCode().value() != 200) {
+                            return new Reply(response.getStatusCode().value(), parse(body.readAllBytes()));
+                        }
+                        // streamed to a partial file and moved into place: never half-visible, never in memory
+                        Files.createDirectories(video.getParent());
+                        Path partial = Files.createTempFile(video.getParent(), ".result-", ".part");
+                        try {
+                            Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
+                            Files.move(
+                                    partial,
+                                    video,
+                                    StandardCopyOption.REPLACE_EXISTING,
+                                    StandardCopyOption.ATOMIC_MOVE);
+                        } finally {
+                            Files.deleteIfExists(partial);
+                        }
+                        return null;
+                    }
+                }));
+        if (refused != null) {
+            throw failure("download", refused);
         }
         return video;
     }
 
-    private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(URI.create(base + path)).timeout(settings.requestTimeout());
-        if (!settings.apiSecret().isBlank()) {
-            request.header("Authorization", "Bearer " + settings.apiSecret());
-        }
-        return request;
+    private Reply post(String path, Object body) throws EngineException, InterruptedException {
+        return call(() -> http.post()
+                .uri(path)
+                .contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+                .body(json.writeValueAsString(body))
+                .exchange((request, response) -> new Reply(
+                        response.getStatusCode().value(),
+                        parse(response.getBody().readAllBytes()))));
     }
 
-    private HttpRequest post(String path, Object body) {
-        return request(path)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
-                .build();
+    private Reply get(String path, Object... variables) throws EngineException, InterruptedException {
+        return call(() -> http.get()
+                .uri(path, variables)
+                .exchange((request, response) -> new Reply(
+                        response.getStatusCode().value(),
+                        parse(response.getBody().readAllBytes()))));
     }
 
-    private Reply send(HttpRequest request) throws EngineException, InterruptedException {
-        HttpResponse<byte[]> response = exchange(request, HttpResponse.BodyHandlers.ofByteArray());
-        return new Reply(response.statusCode(), parse(response.body()));
-    }
-
-    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler)
-            throws EngineException, InterruptedException {
+    /** One exchange with the server; a transport failure means the server is unreachable (worth a retry). */
+    private <T> T call(java.util.function.Supplier<T> exchange) throws EngineException, InterruptedException {
         try {
-            return http.send(request, handler);
-        } catch (IOException e) {
+            return exchange.get();
+        } catch (ResourceAccessException e) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted talking to HeyGem at " + base);
+            }
             throw new EngineException("ENGINE_UNREACHABLE", "HeyGem server at " + base + " unreachable: " + e, false);
         }
     }
@@ -265,13 +296,5 @@ final class HeyGemHttpEngine implements HeyGemEngine {
 
     private static String message(Reply reply) {
         return reply.body().path("msg").asString("");
-    }
-
-    private static String part(String boundary, String name, String value) {
-        return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

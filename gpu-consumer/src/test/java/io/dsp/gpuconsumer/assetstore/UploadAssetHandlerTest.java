@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.web.client.RestClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code upload_asset} against a fake asset-api on a real local port. */
@@ -141,7 +142,9 @@ class UploadAssetHandlerTest {
                 Duration.ofSeconds(2),
                 assetApiUrl);
         return new UploadAssetHandler(
-                store, new BlobClient(settings, token), JsonMapper.builder().build());
+                store,
+                new BlobClient(settings, token, RestClient.builder()),
+                JsonMapper.builder().build());
     }
 
     private static java.util.List<String> files(Path dir) throws IOException {

@@ -11,7 +11,6 @@ import io.dsp.gpuconsumer.support.FakeAssetApi;
 import io.dsp.schemas.avro.TaskProgress;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.web.client.RestClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The whole conversation with the legacy HeyGem server, and its errors, against a fake server on a real port. */
@@ -259,7 +259,7 @@ class HeyGemHttpEngineTest {
                 BlobClientAccess.blobClient(workerSettings(assetApi.url()), FLEET_TOKEN),
                 new ResultStore(dataDir),
                 JsonMapper.builder().build(),
-                HttpClient.newHttpClient());
+                RestClient.builder());
     }
 
     static WorkerSettings workerSettings(URI assetApiUrl) {
