@@ -4,20 +4,19 @@ import io.dsp.assetapi.AssetApiSettings;
 import io.dsp.assetapi.fleet.FleetSettings;
 import io.dsp.assetapi.readmodel.RemoteStores;
 import io.dsp.assetapi.web.ApiException;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.util.DefaultUriBuilderFactory;
 
 /**
  * Asks the owning instance for a store value ({@link InternalStoreController}), with the fleet token and a hop header.
@@ -30,14 +29,24 @@ class PeerStoreClient implements RemoteStores {
     private static final Logger log = LoggerFactory.getLogger(PeerStoreClient.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final RestClient http;
     private final FleetSettings fleet;
     private final AssetApiSettings settings;
 
-    PeerStoreClient(FleetSettings fleet, AssetApiSettings settings) {
+    PeerStoreClient(FleetSettings fleet, AssetApiSettings settings, RestClient.Builder restClients) {
         this.fleet = fleet;
         this.settings = settings;
+        // variables encoded strictly: a key with '&' or '+' must reach the owner as it is
+        DefaultUriBuilderFactory uris = new DefaultUriBuilderFactory();
+        uris.setEncodingMode(DefaultUriBuilderFactory.EncodingMode.VALUES_ONLY);
+        this.http = restClients
+                .clone()
+                .uriBuilderFactory(uris)
+                .requestFactory(ClientHttpRequestFactoryBuilder.jdk()
+                        .build(HttpClientSettings.defaults()
+                                .withTimeouts(TIMEOUT, TIMEOUT)
+                                .withRedirects(HttpRedirects.DONT_FOLLOW)))
+                .build();
     }
 
     @Override
@@ -46,27 +55,32 @@ class PeerStoreClient implements RemoteStores {
             log.warn("dsp.fleet.token is unset: cannot read {} from the instance at {}", store, host);
             throw unavailable();
         }
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + InternalStoreController.PATH + "/" + store
-                + "?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(TIMEOUT)
-                .header("Authorization", "Bearer " + fleet.token())
-                .header(HOP_HEADER, settings.nodeId())
-                .GET()
-                .build();
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() == 200) {
-                return Optional.of(response.body());
+            Optional<byte[]> value = http.get()
+                    .uri(
+                            "http://{host}:{port}" + InternalStoreController.PATH + "/{store}?key={key}",
+                            host.host(),
+                            host.port(),
+                            store,
+                            key)
+                    .header("Authorization", "Bearer " + fleet.token())
+                    .header(HOP_HEADER, settings.nodeId())
+                    .exchange((request, response) -> {
+                        int status = response.getStatusCode().value();
+                        if (status == 200) {
+                            return Optional.of(response.getBody().readAllBytes());
+                        }
+                        if (status == 404) {
+                            return Optional.<byte[]>empty();
+                        }
+                        log.warn("instance at {} answered {} for a read of {}", host, status, store);
+                        return null;
+                    });
+            if (value != null) {
+                return value;
             }
-            if (response.statusCode() == 404) {
-                return Optional.empty();
-            }
-            log.warn("instance at {} answered {} for a read of {}", host, response.statusCode(), store);
-        } catch (IOException e) {
+        } catch (ResourceAccessException e) {
             log.warn("instance at {} unreachable for a read of {}: {}", host, store, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         throw unavailable();
     }
