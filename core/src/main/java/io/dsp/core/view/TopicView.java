@@ -294,6 +294,7 @@ public final class TopicView implements SmartLifecycle {
             partitions = List.copyOf(all);
             return c;
         } catch (RuntimeException e) {
+            consumer = null;
             closeQuietly(c);
             throw e;
         }
