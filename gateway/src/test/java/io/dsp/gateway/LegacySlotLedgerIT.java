@@ -31,6 +31,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -101,6 +103,17 @@ class LegacySlotLedgerIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> shareGroupStartOffset() > offset);
             assertThat(startedEvents(task)).isZero();
         }
+    }
+
+    @Test
+    void theViewsAndTheLedgerEachReportTheirHealth() {
+        // DOWN while stalled (core's views), so a gateway whose feed stopped is taken out of service.
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(gateway.getBeansOfType(HealthIndicator.class))
+                        .containsKeys(
+                                "stateViewHealthIndicator", "liveViewHealthIndicator", "taskLedgerHealthIndicator")
+                        .allSatisfy((name, indicator) ->
+                                assertThat(indicator.health().getStatus()).isEqualTo(Status.UP)));
     }
 
     static String url() {
