@@ -11,7 +11,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 @Configuration(proxyBeanMethods = false)
 class GatewayConfiguration {
 
-    /** Creates tenant topics on a license's first task; shared topics are provisioned by the topic reader. */
+    /** Creates tenant topics on a license's first task; shared topics are provisioned before the views start. */
     @Bean(destroyMethod = "")
     TopicProvisioner topicProvisioner(Admin admin) {
         return new TopicProvisioner(admin, (short) -1);

@@ -4,27 +4,35 @@ import io.dsp.schemas.avro.License;
 import io.dsp.schemas.avro.LicenseStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Component;
 
 /**
  * The license registry as this instance knows it: every record of the compacted {@code dsp.licenses}, fed by the
- * gateway's topic reader. A key it has not seen yet makes it catch up with the topic's end before answering, so a
+ * gateway's state view. A key it has not seen yet makes it catch up with the topic's end before answering, so a
  * license issued a moment ago is found.
  */
 @Component
 public class LicenseRegistry {
 
+    /** Waits until the registry holds everything written to {@code dsp.licenses} before the call. */
+    @FunctionalInterface
+    public interface CatchUp {
+        void awaitEnd(Duration wait) throws InterruptedException, TimeoutException;
+    }
+
     private final Map<String, License> licenses = new ConcurrentHashMap<>();
-    private final List<CompletableFuture<Void>> syncRequests = new ArrayList<>();
+    private volatile CatchUp catchUp = wait -> {
+        throw new TimeoutException("dsp.licenses is not followed yet");
+    };
+
+    /** Set by the view that feeds the registry, before the endpoint opens. */
+    public void catchUpWith(CatchUp catchUp) {
+        this.catchUp = catchUp;
+    }
 
     /** Applies one record of {@code dsp.licenses}; a {@code null} value (tombstone) removes the key. */
     public void apply(String key, License license) {
@@ -39,16 +47,12 @@ public class LicenseRegistry {
     public boolean isActive(String key, Instant now, Duration wait) {
         License license = licenses.get(key);
         if (license == null) {
-            CompletableFuture<Void> synced = new CompletableFuture<>();
-            synchronized (syncRequests) {
-                syncRequests.add(synced);
-            }
             try {
-                synced.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+                catchUp.awaitEnd(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
-            } catch (ExecutionException | TimeoutException e) {
+            } catch (TimeoutException | RuntimeException e) {
                 return false;
             }
             license = licenses.get(key);
@@ -65,14 +69,5 @@ public class LicenseRegistry {
 
     public Optional<License> find(String key) {
         return Optional.ofNullable(licenses.get(key));
-    }
-
-    /** Requests to catch up made since the last call; the reader completes them once it has read to the end. */
-    public List<CompletableFuture<Void>> takeSyncRequests() {
-        synchronized (syncRequests) {
-            List<CompletableFuture<Void>> taken = List.copyOf(syncRequests);
-            syncRequests.clear();
-            return taken;
-        }
     }
 }

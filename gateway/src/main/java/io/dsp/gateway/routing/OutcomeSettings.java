@@ -7,11 +7,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How much of the fleet's recorded outcomes a starting gateway reads before its slots hand tasks to legacy workers.
+ * How much of the fleet's task ledger ({@code dsp.task-events}) a starting gateway reads before its slots hand tasks to
+ * legacy workers.
  *
- * @param lookback outcomes of {@code dsp.task-events} written this long before start are read before the endpoint
- *     opens, so a task whose acknowledgement was lost (a broker crash, this instance's restart) is not run a second
- *     time on a legacy worker; default 30 min. Longer covers older redeliveries at the cost of a slower start.
+ * @param lookback events of {@code dsp.task-events} written this long before start are read into the task ledger
+ *     before the endpoint opens (then it follows the topic), so a task whose acknowledgement was lost (a broker crash,
+ *     this instance's restart) is not run a second time on a legacy worker; default 30 min. Longer covers older
+ *     redeliveries at the cost of a slower start.
  */
 @Validated
 @ConfigurationProperties("dsp.gateway.outcomes")

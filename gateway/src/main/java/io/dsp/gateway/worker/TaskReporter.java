@@ -1,7 +1,6 @@
 package io.dsp.gateway.worker;
 
 import io.dsp.gateway.routing.EventRouter;
-import io.dsp.gateway.routing.Outcomes;
 import io.dsp.schemas.avro.DeadLetter;
 import io.dsp.schemas.avro.DeadLetterReason;
 import io.dsp.schemas.avro.TaskError;
@@ -35,10 +34,8 @@ class TaskReporter {
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final Clock clock;
     private final MeterRegistry meters;
-    private final Outcomes outcomes;
 
-    TaskReporter(KafkaTemplate<byte[], byte[]> kafka, Clock clock, MeterRegistry meters, Outcomes outcomes) {
-        this.outcomes = outcomes;
+    TaskReporter(KafkaTemplate<byte[], byte[]> kafka, Clock clock, MeterRegistry meters) {
         this.kafka = kafka;
         this.clock = clock;
         this.meters = meters;
@@ -55,7 +52,6 @@ class TaskReporter {
                         .setResultJson(resultJson)
                         .build(),
                 trace);
-        outcomes.ended(task.getRequestId(), TaskEventType.SUCCEEDED);
         count(MetricNames.TASKS_SUCCEEDED, task);
     }
 
@@ -66,7 +62,6 @@ class TaskReporter {
                         .setError(new TaskError(code, message))
                         .build(),
                 trace);
-        outcomes.ended(task.getRequestId(), TaskEventType.FAILED);
         count(MetricNames.TASKS_FAILED, task);
     }
 
@@ -77,7 +72,6 @@ class TaskReporter {
                         .setError(new TaskError("CANCELLED", reason == null ? "任务已取消" : "任务已取消: " + reason))
                         .build(),
                 trace);
-        outcomes.ended(task.getRequestId(), TaskEventType.CANCELLED);
         count(MetricNames.TASKS_CANCELLED, task);
     }
 

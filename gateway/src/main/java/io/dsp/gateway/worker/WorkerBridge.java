@@ -1,5 +1,6 @@
 package io.dsp.gateway.worker;
 
+import io.dsp.core.ledger.TaskLedger;
 import io.dsp.gateway.GatewayNode;
 import io.dsp.gateway.GatewaySettings;
 import io.dsp.gateway.connection.Connection;
@@ -7,7 +8,6 @@ import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.fleet.RedisWorkerSet;
 import io.dsp.gateway.protocol.LegacyPayloads;
 import io.dsp.gateway.routing.Origins;
-import io.dsp.gateway.routing.Outcomes;
 import io.dsp.schemas.avro.TaskAction;
 import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskProgress;
@@ -64,7 +64,7 @@ public class WorkerBridge implements SmartLifecycle {
     private final LegacyPayloads payloads;
     private final Origins origins;
     private final FleetWatch fleet;
-    private final Outcomes outcomes;
+    private final TaskLedger ledger;
     private final RedisWorkerSet workerSet;
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final Clock clock;
@@ -82,7 +82,7 @@ public class WorkerBridge implements SmartLifecycle {
             JsonMapper json,
             Origins origins,
             FleetWatch fleet,
-            Outcomes outcomes,
+            TaskLedger ledger,
             RedisWorkerSet workerSet,
             KafkaTemplate<byte[], byte[]> kafka,
             Clock clock,
@@ -96,7 +96,7 @@ public class WorkerBridge implements SmartLifecycle {
         this.payloads = new LegacyPayloads(json);
         this.origins = origins;
         this.fleet = fleet;
-        this.outcomes = outcomes;
+        this.ledger = ledger;
         this.workerSet = workerSet;
         this.kafka = kafka;
         this.clock = clock;
@@ -131,7 +131,7 @@ public class WorkerBridge implements SmartLifecycle {
                     origins,
                     timing,
                     cancellations,
-                    outcomes,
+                    ledger,
                     () -> changed(worker));
             worker.slots().add(slot);
             Thread thread = new Thread(slot, clientId);

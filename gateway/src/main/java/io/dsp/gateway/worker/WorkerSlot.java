@@ -1,10 +1,11 @@
 package io.dsp.gateway.worker;
 
+import io.dsp.core.ledger.PriorAttempts;
+import io.dsp.core.ledger.TaskLedger;
 import io.dsp.gateway.LicenseMask;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.protocol.LegacyPayloads;
 import io.dsp.gateway.routing.Origins;
-import io.dsp.gateway.routing.Outcomes;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,6 +38,11 @@ import tools.jackson.databind.JsonNode;
  * sequence {@code RENEW}, {@code commitSync}, {@code poll(100 ms)} measured in the share-groups probe), and ACCEPTs it
  * once the worker's result is recorded. When the worker's connection drops, the consumer is closed, which hands the
  * task back to the group at once.
+ *
+ * <p>Before a task is handed over, the fleet's task ledger is consulted exactly as a native slot does: a task that
+ * already has an outcome is acknowledged and never run again (legacy workers cannot be asked whether they ran it), and
+ * one that cannot be checked in time is released, not run unchecked. While the ledger is stalled the slot leaves the
+ * share group, so that no task burns its deliveries on a slot that cannot check it.
  */
 final class WorkerSlot implements Runnable {
 
@@ -63,7 +70,7 @@ final class WorkerSlot implements Runnable {
     private final SlotTiming timing;
     private final Runnable changed;
     private final Cancellations cancellations;
-    private final Outcomes outcomes;
+    private final TaskLedger ledger;
     private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private volatile ShareConsumer<byte[], byte[]> consumer;
     private volatile TaskRequested task;
@@ -88,7 +95,7 @@ final class WorkerSlot implements Runnable {
             Origins origins,
             SlotTiming timing,
             Cancellations cancellations,
-            Outcomes outcomes,
+            TaskLedger ledger,
             Runnable changed) {
         this.name = name;
         this.worker = worker;
@@ -99,7 +106,7 @@ final class WorkerSlot implements Runnable {
         this.timing = timing;
         this.changed = changed;
         this.cancellations = cancellations;
-        this.outcomes = outcomes;
+        this.ledger = ledger;
     }
 
     /** The trace of the task this slot holds (a child span of the record's). */
@@ -133,7 +140,7 @@ final class WorkerSlot implements Runnable {
     public void run() {
         try {
             while (worker.connected()) {
-                if (worker.draining()) {
+                if (worker.draining() || ledger.failure().isPresent()) {
                     closeConsumer();
                     if (signals.poll(timing.pollTimeout().toMillis(), TimeUnit.MILLISECONDS) instanceof Gone) {
                         return;
@@ -208,14 +215,42 @@ final class WorkerSlot implements Runnable {
             ConsumerRecord<byte[], byte[]> record,
             TaskRequested decoded,
             int delivery) {
-        if (outcomes.finished(decoded.getRequestId())) {
-            // Delivered again after its outcome was recorded (a cancellation included): acknowledged, not run twice,
-            // nothing published again.
+        String requestId = decoded.getRequestId();
+        PriorAttempts prior;
+        try {
+            prior = ledger.priorAttempts(requestId);
+        } catch (TimeoutException e) {
+            // Not knowing whether it finished, the slot must not hand it over; another delivery checks again.
+            log.warn(
+                    "slot {} cannot check requestId={} in the ledger; releasing it: {}",
+                    name,
+                    requestId,
+                    e.getMessage());
+            acknowledge(c, record, AcknowledgeType.RELEASE);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acknowledge(c, record, AcknowledgeType.RELEASE);
+            return;
+        }
+        if (prior.finished()) {
+            // Delivered again after its outcome was recorded (a lost acknowledgement, a replay, a duplicate forward, a
+            // cancellation): acknowledged, not run twice, nothing published again.
             log.info(
-                    "requestId={} already has an outcome; acknowledged without running it again",
-                    decoded.getRequestId());
+                    "requestId={} already {} in the fleet; acknowledged without running it again",
+                    requestId,
+                    prior.outcome());
             acknowledge(c, record, AcknowledgeType.ACCEPT);
             return;
+        }
+        if (prior.abandoned() > 0) {
+            // No quarantine here: the delivery limit ends a task whose legacy worker keeps vanishing (see
+            // awaitOutcome).
+            log.warn(
+                    "requestId={} was started {} time(s) without an end, last by {}: its worker died or left mid-task",
+                    requestId,
+                    prior.abandoned(),
+                    prior.lastWorkerId());
         }
         Optional<io.dsp.schemas.avro.TaskControl> cancelled = cancellations.of(decoded);
         if (cancelled.isPresent()) {

@@ -1,0 +1,160 @@
+package io.dsp.gateway.feed;
+
+import io.dsp.core.ledger.KafkaTaskLedger;
+import io.dsp.core.view.StartRule;
+import io.dsp.core.view.TopicView;
+import io.dsp.gateway.fleet.FleetWatch;
+import io.dsp.gateway.license.LicenseRegistry;
+import io.dsp.gateway.relay.Relay;
+import io.dsp.gateway.routing.EventRouter;
+import io.dsp.gateway.routing.OutcomeSettings;
+import io.dsp.gateway.worker.WorkerBridge;
+import io.dsp.schemas.avro.RelayFrame;
+import io.dsp.schemas.avro.TaskControl;
+import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.topic.TopicProvisioner;
+import io.dsp.schemas.topic.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/**
+ * This instance's views of Kafka, outside any consumer group (every instance reads everything, each from its own
+ * position), all started before the WebSocket endpoint takes connections:
+ *
+ * <ul>
+ *   <li>{@code gateway-state}: the license registry, fleet presence and operators' worker commands from the start of
+ *       their compacted topics, cancellations of the last hour (a task cancelled after its release may still be
+ *       acquired by a slot here);
+ *   <li>{@code gateway-live}: task events (their {@code ACCEPTED} origins, results and progress, routed to
+ *       connections) and relayed frames, from this instance's start on: clients had older results when they were
+ *       written;
+ *   <li>the task ledger its legacy slots consult before handing a task to a worker.
+ * </ul>
+ *
+ * Each reports its health: DOWN while stalled.
+ */
+@Configuration(proxyBeanMethods = false)
+class GatewayViews {
+
+    /** Before the web server opens (it starts in a later phase), after nothing else. */
+    static final int PHASE = Integer.MIN_VALUE + 1000;
+
+    private static final Duration CONTROL_LOOKBACK = Duration.ofHours(1);
+
+    /** Licenses and presence are read up to their end before the endpoint opens, so the first answers are right. */
+    private static final Duration STATE_STARTUP_WAIT = Duration.ofSeconds(30);
+
+    private static final Duration LEDGER_STARTUP_WAIT = Duration.ofSeconds(60);
+
+    /** One look before a task: a slot that cannot check a task in this time releases it (as a native slot does). */
+    private static final Duration LEDGER_CATCH_UP = Duration.ofSeconds(10);
+
+    /** The shared topics, created before any view opens (a view does not start on a topic that does not exist). */
+    record SharedTopics() {}
+
+    @Bean
+    SharedTopics sharedTopics(KafkaAdmin admin) {
+        TopicProvisioner.provision(admin.getConfigurationProperties());
+        return new SharedTopics();
+    }
+
+    @Bean
+    TopicView stateView(
+            SharedTopics topics,
+            KafkaAdmin admin,
+            LicenseRegistry licenses,
+            FleetWatch fleet,
+            WorkerBridge workers,
+            MeterRegistry meters,
+            Clock clock) {
+        TopicView view = TopicView.builder("gateway-state", admin.getConfigurationProperties())
+                .follow(
+                        Topics.LICENSES,
+                        StartRule.beginning(),
+                        r -> licenses.apply(Topics.LICENSES.key(r), Topics.LICENSES.value(r)))
+                .follow(
+                        Topics.WORKERS,
+                        StartRule.beginning(),
+                        r -> fleet.presence(Topics.WORKERS.key(r), Topics.WORKERS.value(r)))
+                .follow(
+                        Topics.WORKER_COMMANDS,
+                        StartRule.beginning(),
+                        r -> workers.command(Topics.WORKER_COMMANDS.key(r), Topics.WORKER_COMMANDS.value(r)))
+                .follow(Topics.TASK_CONTROL, StartRule.lookBack(CONTROL_LOOKBACK), r -> {
+                    TaskControl control = Topics.TASK_CONTROL.value(r);
+                    if (control != null) {
+                        workers.control(control);
+                    }
+                })
+                .startupWait(STATE_STARTUP_WAIT, false)
+                .meters(meters)
+                .clock(clock)
+                .phase(PHASE)
+                .build();
+        // A key the registry has not seen makes it wait until this view has read what was written before the ask.
+        licenses.catchUpWith(wait -> view.awaitCurrentEnd(Topics.LICENSES.name(), wait));
+        return view;
+    }
+
+    @Bean
+    TopicView liveView(
+            SharedTopics topics, KafkaAdmin admin, EventRouter router, Relay relay, MeterRegistry meters, Clock clock) {
+        return TopicView.builder("gateway-live", admin.getConfigurationProperties())
+                .follow(Topics.TASK_EVENTS, StartRule.now(), r -> {
+                    TaskEvent event = Topics.TASK_EVENTS.value(r);
+                    if (event != null) {
+                        router.route(event);
+                    }
+                })
+                .follow(Topics.GATEWAY_RELAY, StartRule.now(), r -> {
+                    RelayFrame frame = Topics.GATEWAY_RELAY.value(r);
+                    if (frame != null) {
+                        relay.received(frame);
+                    }
+                })
+                .startupWait(STATE_STARTUP_WAIT, false)
+                .meters(meters)
+                .clock(clock)
+                .phase(PHASE)
+                .build();
+    }
+
+    /**
+     * The fleet's ledger (ADR 006), as the native workers keep it, but over {@code dsp.gateway.outcomes.lookback} of
+     * {@code dsp.task-events} rather than the whole topic (30 days of it): a start bounded in time (ADR 010), covering
+     * the redeliveries that matter (a lost acknowledgement comes back within the lock time). Not required at start: a
+     * slot cannot check a task before it has caught up, and releases it rather than run it unchecked.
+     */
+    @Bean
+    KafkaTaskLedger taskLedger(SharedTopics topics, KafkaAdmin admin, OutcomeSettings outcomes, MeterRegistry meters) {
+        return new KafkaTaskLedger(
+                admin.getConfigurationProperties(),
+                StartRule.lookBack(outcomes.lookback()),
+                LEDGER_STARTUP_WAIT,
+                false,
+                LEDGER_CATCH_UP,
+                meters,
+                PHASE);
+    }
+
+    @Bean
+    HealthIndicator stateViewHealthIndicator(@Qualifier("stateView") TopicView view) {
+        return view::health;
+    }
+
+    @Bean
+    HealthIndicator liveViewHealthIndicator(@Qualifier("liveView") TopicView view) {
+        return view::health;
+    }
+
+    @Bean
+    HealthIndicator taskLedgerHealthIndicator(KafkaTaskLedger ledger) {
+        return ledger::health;
+    }
+}

@@ -1,0 +1,137 @@
+package io.dsp.gateway.session;
+
+import static io.dsp.gateway.protocol.FrameFields.text;
+
+import io.dsp.gateway.GatewaySettings;
+import io.dsp.gateway.connection.Connection;
+import io.dsp.gateway.connection.Connections;
+import io.dsp.gateway.connection.Role;
+import io.dsp.gateway.license.LicenseRegistry;
+import io.dsp.gateway.protocol.FrameFamily;
+import io.dsp.gateway.protocol.FrameRoute;
+import io.dsp.gateway.protocol.Frames;
+import io.dsp.gateway.protocol.MessageType;
+import io.dsp.gateway.worker.WorkerBridge;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/** The connection itself: keep-alives, and {@code register}, which gives a connection its role for good. */
+@Component
+class SessionFrames implements FrameFamily {
+
+    private static final Duration LICENSE_LOOKUP_WAIT = Duration.ofSeconds(3);
+
+    private final Connections connections;
+    private final WorkerBridge workers;
+    private final LicenseRegistry licenses;
+    private final GatewaySettings settings;
+    private final Clock clock;
+
+    SessionFrames(
+            Connections connections,
+            WorkerBridge workers,
+            LicenseRegistry licenses,
+            GatewaySettings settings,
+            Clock clock) {
+        this.connections = connections;
+        this.workers = workers;
+        this.licenses = licenses;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<FrameRoute> routes() {
+        return List.of(
+                FrameRoute.open(MessageType.PING, (from, type, frame) -> from.send(Frames.of(MessageType.PONG))),
+                FrameRoute.open(MessageType.PONG, (from, type, frame) -> {
+                    // a worker's answer to our ping; being heard is all it does
+                }),
+                FrameRoute.open(MessageType.REGISTER, (from, type, frame) -> register(from, frame)));
+    }
+
+    private void register(Connection from, JsonNode frame) {
+        String role = text(frame, "role");
+        String key = text(frame, "key");
+        Map<String, Object> registered = Frames.of(MessageType.REGISTERED);
+        if ("worker".equals(role)) {
+            if (!settings.workerToken().isBlank() && !settings.workerToken().equals(text(frame, "token"))) {
+                from.send(Frames.error("worker 令牌无效", null));
+                return;
+            }
+            int slots = settings.workerSlots();
+            if (frame.has("slots")) {
+                JsonNode declared = frame.get("slots");
+                if (!declared.isInt() || declared.asInt() < 1 || declared.asInt() > settings.maxWorkerSlots()) {
+                    from.send(Frames.error("slots 必须是 1-" + settings.maxWorkerSlots() + " 的整数", null));
+                    return;
+                }
+                slots = declared.asInt();
+            }
+            Set<String> types = new LinkedHashSet<>(settings.workerTaskTypes());
+            if (frame.has("task_types")) {
+                JsonNode declared = frame.get("task_types");
+                if (!declared.isArray()
+                        || declared.isEmpty()
+                        || !declared.valueStream().allMatch(JsonNode::isString)) {
+                    from.send(Frames.error("task_types 必须是非空字符串数组", null));
+                    return;
+                }
+                types.clear();
+                declared.valueStream().forEach(t -> types.add(t.asString()));
+            }
+            if (!sameRoleOrNone(from, Role.WORKER)) {
+                return;
+            }
+            connections.registerWorker(from);
+            // Attached before the answer: a client that submits once the worker is registered is told it is online.
+            workers.attach(from, slots, types);
+            registered.put("role", "worker");
+            from.send(registered);
+        } else if ("gpu_monitor".equals(role)) {
+            if (!sameRoleOrNone(from, Role.MONITOR)) {
+                return;
+            }
+            connections.registerMonitor(from);
+            registered.put("role", "gpu_monitor");
+            from.send(registered);
+        } else if (key != null) {
+            if (key.length() > 256) {
+                from.send(Frames.error("key 过长", null));
+                return;
+            }
+            if (!sameRoleOrNone(from, Role.CLIENT)) {
+                return;
+            }
+            if (from.role() == Role.CLIENT && !key.equals(from.key())) {
+                from.send(Frames.error("连接已用另一个 key 注册", null));
+                return;
+            }
+            if (settings.validateLicenses() && !licenses.isActive(key, clock.instant(), LICENSE_LOOKUP_WAIT)) {
+                from.send(Frames.error("授权码无效或已过期", null));
+                return;
+            }
+            String deviceType = "mobile".equals(text(frame, "device_type")) ? "mobile" : "pc";
+            connections.registerClient(from, key, deviceType);
+            registered.put("key", key);
+            registered.put("device_type", deviceType);
+            from.send(registered);
+        } else {
+            from.send(Frames.error("注册需要 role (worker / gpu_monitor) 或 key", null));
+        }
+    }
+
+    private static boolean sameRoleOrNone(Connection from, Role role) {
+        if (from.role() == Role.NONE || from.role() == role) {
+            return true;
+        }
+        from.send(Frames.error("连接已注册为 " + from.role().name().toLowerCase(java.util.Locale.ROOT) + "，不能更改角色", null));
+        return false;
+    }
+}
