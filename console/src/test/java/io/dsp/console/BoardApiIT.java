@@ -30,9 +30,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -50,6 +53,9 @@ class BoardApiIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    ApplicationContext context;
 
     private String url(String path) {
         return "http://127.0.0.1:" + port + path;
@@ -241,6 +247,13 @@ class BoardApiIT {
             assertThat(metrics).contains("dsp_console_feed_records_total");
             assertThat(metrics).contains("dsp_console_live_clients");
         });
+    }
+
+    @Test
+    void bootGeneratesNoDefaultUserAndTheApiKeepsNoHttpSession() {
+        assertThat(context.getBeanNamesForType(UserDetailsService.class)).isEmpty();
+        assertThat(Http.get(url("/console/api/board")).headers().allValues("Set-Cookie"))
+                .noneMatch(cookie -> cookie.startsWith("JSESSIONID"));
     }
 
     @Test

@@ -5,64 +5,62 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseCookie;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Lets the page sign in: it presents the admin token once as a bearer token and gets an HttpOnly session cookie, which
- * the browser then sends with every API call and with the live-update stream (an {@code EventSource} cannot set
- * headers). Not behind the guard; it checks the token itself.
+ * Lets the page sign in: it presents the admin token once as a bearer token and gets the {@link SessionCookie}, which
+ * the browser then sends with every API call and with the live-update stream. Not behind the guard; it checks the
+ * token itself.
  */
 @RestController
 class SessionController {
 
     private final ConsoleSettings settings;
-    private final AdminGuard guard;
+    private final AdminToken adminToken;
+    private final SessionCookie session;
+    private final Refusals refusals;
 
-    SessionController(ConsoleSettings settings, AdminGuard guard) {
+    SessionController(ConsoleSettings settings, AdminToken adminToken, SessionCookie session, Refusals refusals) {
         this.settings = settings;
-        this.guard = guard;
+        this.adminToken = adminToken;
+        this.session = session;
+        this.refusals = refusals;
     }
 
     /** Whether the page must ask for a token; answers nothing else. */
-    @GetMapping("/console/api/session")
+    @GetMapping(ConsoleSecurity.SESSION_PATH)
     Map<String, Object> describe() {
         return Map.of("tokenRequired", settings.tokenRequired());
     }
 
-    @PostMapping("/console/api/session")
+    @PostMapping(ConsoleSecurity.SESSION_PATH)
     void signIn(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (!settings.tokenRequired()) {
             response.setStatus(HttpStatus.NO_CONTENT.value());
             return;
         }
-        if (!guard.presentsToken(request)) {
-            AdminGuard.refuse(response, HttpStatus.UNAUTHORIZED, "That is not this console's admin token.");
-            return;
+        try {
+            Authentication presented = adminToken.convert(request);
+            if (presented == null) {
+                throw new BadCredentialsException("No bearer token");
+            }
+            session.loginSuccess(request, response, adminToken.authenticate(presented));
+            response.setStatus(HttpStatus.NO_CONTENT.value());
+        } catch (AuthenticationException e) {
+            refusals.write(response, HttpStatus.UNAUTHORIZED, "That is not this console's admin token.");
         }
-        response.addHeader(HttpHeaders.SET_COOKIE, cookie(guard.sessionValue(), request.isSecure(), -1));
-        response.setStatus(HttpStatus.NO_CONTENT.value());
     }
 
-    @DeleteMapping("/console/api/session")
+    @DeleteMapping(ConsoleSecurity.SESSION_PATH)
     void signOut(HttpServletRequest request, HttpServletResponse response) {
-        response.addHeader(HttpHeaders.SET_COOKIE, cookie("", request.isSecure(), 0));
+        session.logout(request, response, null);
         response.setStatus(HttpStatus.NO_CONTENT.value());
-    }
-
-    private static String cookie(String value, boolean secure, long maxAgeSeconds) {
-        return ResponseCookie.from(AdminGuard.COOKIE, value)
-                .path("/console")
-                .httpOnly(true)
-                .secure(secure)
-                .sameSite("Strict")
-                .maxAge(maxAgeSeconds)
-                .build()
-                .toString();
     }
 }

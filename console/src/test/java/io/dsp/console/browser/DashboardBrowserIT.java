@@ -10,6 +10,10 @@ import io.dsp.gpuconsumer.GpuConsumerApplication;
 import io.dsp.testkit.ApiClient;
 import io.dsp.testkit.Licenses;
 import io.dsp.testkit.Services;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +21,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -41,6 +52,21 @@ class DashboardBrowserIT {
     private static final int SLOTS = 2;
     private static final Duration WAIT = Duration.ofSeconds(120);
 
+    /**
+     * Spring Security is on this classpath for the console alone: the other services run without it, so Boot must not
+     * lock them with a generated password here.
+     */
+    private static final Map<String, Object> WITHOUT_SECURITY = Map.of(
+            "spring.autoconfigure.exclude",
+            Stream.of(
+                            SecurityAutoConfiguration.class,
+                            ServletWebSecurityAutoConfiguration.class,
+                            SecurityFilterAutoConfiguration.class,
+                            UserDetailsServiceAutoConfiguration.class,
+                            ManagementWebSecurityAutoConfiguration.class)
+                    .map(Class::getName)
+                    .collect(Collectors.joining(",")));
+
     private final List<ConfigurableApplicationContext> services = new ArrayList<>();
 
     @AfterEach
@@ -59,8 +85,12 @@ class DashboardBrowserIT {
         ConfigurableApplicationContext console = start(
                 ConsoleApplication.builder(),
                 Map.of("dsp.console.admin-token", ADMIN_TOKEN, "dsp.console.push-interval", "300ms"));
-        ConfigurableApplicationContext assetApi = start(AssetApiApplication.builder(), Map.of());
-        start(DispatcherApplication.builder(), Map.of());
+        ConfigurableApplicationContext assetApi = start(AssetApiApplication.builder(), WITHOUT_SECURITY);
+        start(DispatcherApplication.builder(), WITHOUT_SECURITY);
+        // the console's API needs the token, while its page and actuator stay open
+        assertThat(status(url(console, "/console/api/board"))).isEqualTo(401);
+        assertThat(status(url(console, "/console/"))).isEqualTo(200);
+        assertThat(status(url(console, "/actuator/prometheus"))).isEqualTo(200);
         ApiClient app = ApiClient.forLicense(url(assetApi, ""), LICENSE, "browser-machine");
         Licenses.provisionActive(LICENSE);
         await().atMost(WAIT)
@@ -103,9 +133,14 @@ class DashboardBrowserIT {
             start(
                     GpuConsumerApplication.builder(),
                     Map.of(
-                            "dsp.gpu-consumer.worker-id", WORKER_ID,
-                            "dsp.gpu-consumer.max-concurrent", SLOTS,
-                            "dsp.gpu-consumer.heartbeat-interval", "1s"));
+                            "spring.autoconfigure.exclude",
+                            WITHOUT_SECURITY.get("spring.autoconfigure.exclude"),
+                            "dsp.gpu-consumer.worker-id",
+                            WORKER_ID,
+                            "dsp.gpu-consumer.max-concurrent",
+                            SLOTS,
+                            "dsp.gpu-consumer.heartbeat-interval",
+                            "1s"));
             for (int id = 4; id <= 5; id++) {
                 requestIds.add(app.postJson("/api/asset/delete", "{\"id\":" + id + "}")
                         .data()
@@ -168,6 +203,12 @@ class DashboardBrowserIT {
     private static String url(ConfigurableApplicationContext context, String path) {
         return "http://127.0.0.1:"
                 + ((WebServerApplicationContext) context).getWebServer().getPort() + path;
+    }
+
+    private static int status(String url) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     /** The waiting counts of the rows showing this test's tenant (other tenants may share its mask). */
