@@ -1,9 +1,9 @@
 package io.dsp.dispatcher.release;
 
+import io.dsp.core.view.TopicView;
 import io.dsp.dispatcher.DispatcherMetrics;
 import io.dsp.dispatcher.DispatcherSettings;
 import io.dsp.dispatcher.LicenseMask;
-import io.dsp.dispatcher.fleet.FleetFeed;
 import io.dsp.dispatcher.fleet.FleetView;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.QueueFacts;
@@ -73,7 +73,7 @@ class ReleaseLoop implements SmartLifecycle {
     private final Map<String, Object> producerConfig;
     private final String transactionalId;
     private final FleetView fleet;
-    private final FleetFeed feed;
+    private final TopicView feed;
     private final DispatcherSettings settings;
     private final Clock clock;
     private final Counter released;
@@ -101,7 +101,7 @@ class ReleaseLoop implements SmartLifecycle {
             ConsumerFactory<byte[], byte[]> consumers,
             ProducerFactory<byte[], byte[]> producers,
             FleetView fleet,
-            FleetFeed feed,
+            TopicView feed,
             DispatcherSettings settings,
             Clock clock,
             MeterRegistry meters) {
