@@ -1,8 +1,8 @@
 package io.dsp.gpuconsumer.slot;
 
+import io.dsp.core.ledger.TaskLedger;
 import io.dsp.gpuconsumer.WorkerIdentity;
 import io.dsp.gpuconsumer.WorkerSettings;
-import io.dsp.gpuconsumer.ledger.TaskLedger;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
