@@ -8,13 +8,13 @@ import io.dsp.schemas.avro.WorkerPresence;
 import io.dsp.schemas.topic.Topics;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,14 +32,17 @@ class PresencePublisher implements SmartLifecycle {
     private final SlotPool slots;
     private final Clock clock;
     private final Instant startedAt;
-    private ScheduledExecutorService timer;
+    private final TaskScheduler scheduler;
+    private volatile ScheduledFuture<?> beats;
 
     PresencePublisher(
             KafkaTemplate<byte[], byte[]> kafka,
             WorkerIdentity identity,
             WorkerSettings settings,
             SlotPool slots,
-            Clock clock) {
+            Clock clock,
+            TaskScheduler scheduler) {
+        this.scheduler = scheduler;
         this.kafka = kafka;
         this.identity = identity;
         this.settings = settings;
@@ -50,12 +53,9 @@ class PresencePublisher implements SmartLifecycle {
 
     @Override
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "presence-heartbeat"));
-        long period = settings.heartbeatInterval().toMillis();
         // Fixed delay, not fixed rate: after a stall (a loaded host, a long GC) a fixed-rate timer fires the missed
-        // beats
-        // back to back, all with the same time; one beat says as much.
-        timer.scheduleWithFixedDelay(this::beat, 0, period, TimeUnit.MILLISECONDS);
+        // beats back to back, all with the same time; one beat says as much.
+        beats = scheduler.scheduleWithFixedDelay(this::beat, settings.heartbeatInterval());
         log.info("presence started: workerId={} slots={}", identity.id(), settings.maxConcurrent());
     }
 
@@ -82,7 +82,11 @@ class PresencePublisher implements SmartLifecycle {
     /** Stops after the slots (higher phases stop first), so "gone" is said once no task runs here. */
     @Override
     public void stop() {
-        timer.shutdownNow();
+        ScheduledFuture<?> running = beats;
+        beats = null;
+        if (running != null) {
+            running.cancel(true);
+        }
         try {
             kafka.send(Topics.WORKERS.record(identity.id(), null)).get(5, TimeUnit.SECONDS);
             log.info("presence withdrawn: workerId={}", identity.id());
@@ -93,7 +97,7 @@ class PresencePublisher implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return timer != null && !timer.isShutdown();
+        return beats != null;
     }
 
     @Override
