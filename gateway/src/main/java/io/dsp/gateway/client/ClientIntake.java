@@ -1,8 +1,10 @@
 package io.dsp.gateway.client;
 
+import io.dsp.core.license.LicenseKeys;
+import io.dsp.core.license.QuotaLimiter;
+import io.dsp.core.license.QuotaLimiter.Quota;
 import io.dsp.gateway.GatewayNode;
 import io.dsp.gateway.GatewaySettings;
-import io.dsp.gateway.LicenseMask;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.protocol.Frames;
@@ -64,7 +66,8 @@ public class ClientIntake {
     private final LegacyPayloads payloads;
     private final Clock clock;
     private final MeterRegistry meters;
-    private final HighPriorityQuota highPriorityQuota;
+    private final QuotaLimiter quotas;
+    private final HighPriorityQuotaSettings highPriority;
 
     ClientIntake(
             KafkaTemplate<byte[], byte[]> kafka,
@@ -76,7 +79,8 @@ public class ClientIntake {
             JsonMapper json,
             Clock clock,
             MeterRegistry meters,
-            HighPriorityQuota highPriorityQuota) {
+            QuotaLimiter quotas,
+            HighPriorityQuotaSettings highPriority) {
         this.kafka = kafka;
         this.topics = topics;
         this.settings = settings;
@@ -86,7 +90,8 @@ public class ClientIntake {
         this.payloads = new LegacyPayloads(json);
         this.clock = clock;
         this.meters = meters;
-        this.highPriorityQuota = highPriorityQuota;
+        this.quotas = quotas;
+        this.highPriority = highPriority;
     }
 
     /** Accepts one task from a registered client and returns the frame to answer with. */
@@ -119,7 +124,9 @@ public class ClientIntake {
             return Frames.error(e.getMessage(), requestId);
         }
         // Counted only for a submission that is otherwise valid, as asset-api does.
-        if (priority == Priority.HIGH && !highPriorityQuota.tryAcquire(client.key())) {
+        if (priority == Priority.HIGH
+                && !quotas.tryAcquire(
+                        Quota.HIGH_PRIORITY, client.key(), highPriority.perWindow(), highPriority.window())) {
             return Frames.error(HIGH_PRIORITY_REFUSED_TEXT, requestId);
         }
         Instant now = clock.instant();
@@ -172,7 +179,7 @@ public class ClientIntake {
                 .register(meters)
                 .increment();
         MDC.put("request_id", task.getRequestId());
-        MDC.put("license", LicenseMask.mask(client.key()));
+        MDC.put("license", LicenseKeys.mask(client.key()));
         MDC.put("trace_id", trace.traceId());
         try {
             log.info(
@@ -230,7 +237,7 @@ public class ClientIntake {
             return Frames.error("取消请求失败，请稍后重试", requestId);
         }
         MDC.put("request_id", requestId);
-        MDC.put("license", LicenseMask.mask(client.key()));
+        MDC.put("license", LicenseKeys.mask(client.key()));
         MDC.put("trace_id", trace.traceId());
         try {
             log.info("cancel requested requestId={} from fd={}", requestId, client.fd());

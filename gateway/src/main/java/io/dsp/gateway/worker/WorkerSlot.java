@@ -2,7 +2,7 @@ package io.dsp.gateway.worker;
 
 import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
-import io.dsp.gateway.LicenseMask;
+import io.dsp.core.license.LicenseKeys;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.protocol.LegacyPayloads;
 import io.dsp.gateway.routing.Origins;
@@ -197,7 +197,7 @@ final class WorkerSlot implements Runnable {
         }
         trace = TraceContext.continueOrStart(record.headers());
         MDC.put("request_id", decoded.getRequestId());
-        MDC.put("license", LicenseMask.mask(decoded.getLicenseKey()));
+        MDC.put("license", LicenseKeys.mask(decoded.getLicenseKey()));
         MDC.put("worker_id", worker.id());
         MDC.put("trace_id", trace.traceId());
         try {

@@ -1,6 +1,6 @@
 package io.dsp.gpuconsumer.slot;
 
-import io.dsp.gpuconsumer.LicenseMask;
+import io.dsp.core.license.LicenseKeys;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.WorkerSettings;
 import io.dsp.gpuconsumer.control.Cancellations;
@@ -225,7 +225,7 @@ final class Slot implements Runnable {
 
     private void putLogContext(TaskRequested task, TraceContext trace) {
         MDC.put("request_id", task.getRequestId());
-        MDC.put("license", LicenseMask.mask(task.getLicenseKey()));
+        MDC.put("license", LicenseKeys.mask(task.getLicenseKey()));
         MDC.put("worker_id", workerId);
         MDC.put("trace_id", trace.traceId());
     }
