@@ -2,9 +2,9 @@ package io.dsp.gateway.worker;
 
 import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
+import io.dsp.core.legacy.LegacyTaskPayloads;
 import io.dsp.core.license.LicenseKeys;
 import io.dsp.gateway.protocol.Frames;
-import io.dsp.gateway.protocol.LegacyPayloads;
 import io.dsp.gateway.routing.Origins;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
@@ -65,7 +65,7 @@ final class WorkerSlot implements Runnable {
     private final LegacyWorker worker;
     private final Supplier<ShareConsumer<byte[], byte[]>> consumers;
     private final TaskReporter reporter;
-    private final LegacyPayloads payloads;
+    private final LegacyTaskPayloads payloads;
     private final Origins origins;
     private final SlotTiming timing;
     private final Runnable changed;
@@ -91,7 +91,7 @@ final class WorkerSlot implements Runnable {
             LegacyWorker worker,
             Supplier<ShareConsumer<byte[], byte[]>> consumers,
             TaskReporter reporter,
-            LegacyPayloads payloads,
+            LegacyTaskPayloads payloads,
             Origins origins,
             SlotTiming timing,
             Cancellations cancellations,
