@@ -244,7 +244,7 @@ class BoardApiIT {
             String metrics = Http.get(url("/actuator/prometheus")).body();
             assertThat(metrics).containsPattern("dsp_workers_online\\{kind=\"native\"} [1-9]");
             assertThat(metrics).contains("dsp_workers_online{kind=\"legacy\"}");
-            assertThat(metrics).contains("dsp_console_feed_records_total");
+            assertThat(metrics).containsPattern("dsp_view_records_applied_total\\{[^}]*view=\"console-board\"");
             assertThat(metrics).contains("dsp_console_live_clients");
         });
     }

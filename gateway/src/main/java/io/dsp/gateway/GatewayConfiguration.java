@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 @Configuration(proxyBeanMethods = false)
 class GatewayConfiguration {
@@ -20,6 +21,20 @@ class GatewayConfiguration {
     @Bean(destroyMethod = "close")
     Admin kafkaAdminClient(KafkaAdmin kafkaAdmin) {
         return Admin.create(kafkaAdmin.getConfigurationProperties());
+    }
+
+    /**
+     * The gateway's periodic work (heartbeats, presence beats, sweeps, relay answers) on one small pool instead of a
+     * thread per component. Four threads: a Redis or Kafka call stuck in one task must not stop the heartbeats.
+     */
+    @Bean
+    ThreadPoolTaskScheduler gatewayTimers() {
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setPoolSize(4);
+        scheduler.setThreadNamePrefix("gateway-timer-");
+        scheduler.setDaemon(true);
+        scheduler.setRemoveOnCancelPolicy(true);
+        return scheduler;
     }
 
     @Bean

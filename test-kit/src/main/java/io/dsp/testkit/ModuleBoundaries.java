@@ -1,13 +1,19 @@
 package io.dsp.testkit;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -41,14 +47,7 @@ public final class ModuleBoundaries {
                 .toArray(String[]::new);
         return List.of(
                 slices().matching(base + ".(*)..").should().beFreeOfCycles().allowEmptyShould(true),
-                noClasses()
-                        .that()
-                        .resideOutsideOfPackage(base + ".(*).internal..")
-                        .should()
-                        .dependOnClassesThat()
-                        .resideInAPackage(base + ".(**).internal..")
-                        .because("internal packages are helpers of their own feature")
-                        .allowEmptyShould(true),
+                internalPackagesStayInTheirFeature(base),
                 noClasses()
                         .should()
                         .dependOnClassesThat()
@@ -59,5 +58,34 @@ public final class ModuleBoundaries {
                         .beAnnotatedWith(Autowired.class)
                         .because("dependencies are constructor-injected")
                         .allowEmptyShould(true));
+    }
+
+    static ArchRule internalPackagesStayInTheirFeature(String base) {
+        return classes()
+                .that()
+                .resideInAPackage(base + "..internal..")
+                .should(beUsedOnlyWithinTheirFeature())
+                .because("internal packages are helpers of their own feature")
+                .allowEmptyShould(true);
+    }
+
+    /**
+     * A class in {@code a.b.internal} (or below it) may be used by {@code a.b} and its sub-packages only: the feature
+     * the internal package belongs to.
+     */
+    private static ArchCondition<JavaClass> beUsedOnlyWithinTheirFeature() {
+        return new ArchCondition<>("be used only within their feature") {
+            @Override
+            public void check(JavaClass helper, ConditionEvents events) {
+                String name = helper.getPackageName();
+                String feature = name.substring(0, name.lastIndexOf(".internal"));
+                for (Dependency use : helper.getDirectDependenciesToSelf()) {
+                    String user = use.getOriginClass().getPackageName();
+                    if (!user.equals(feature) && !user.startsWith(feature + ".")) {
+                        events.add(SimpleConditionEvent.violated(use, use.getDescription()));
+                    }
+                }
+            }
+        };
     }
 }

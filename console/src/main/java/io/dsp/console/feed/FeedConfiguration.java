@@ -2,11 +2,18 @@ package io.dsp.console.feed;
 
 import io.dsp.console.ConsoleSettings;
 import io.dsp.console.board.Board;
+import io.dsp.core.view.StartRule;
+import io.dsp.core.view.TopicView;
+import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.topic.TopicProvisioner;
+import io.dsp.schemas.topic.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 
 @Configuration(proxyBeanMethods = false)
@@ -27,13 +34,51 @@ class FeedConfiguration {
         return Clock.systemUTC();
     }
 
-    /** The topics the console reads must exist before it assigns their partitions, even on a fresh broker. */
+    /**
+     * Feeds the board, outside any group (every console instance reads everything itself and commits nothing), so a
+     * restart rebuilds the board from Kafka alone. The topics are created first: a view does not open on a topic that
+     * does not exist (a fresh broker).
+     */
     @Bean
-    SharedTopics sharedTopics(KafkaAdmin kafkaAdmin) {
-        TopicProvisioner.provision(kafkaAdmin.getConfigurationProperties());
-        return new SharedTopics();
+    TopicView boardView(
+            KafkaAdmin admin,
+            ConsumerFactory<byte[], byte[]> consumers,
+            Board board,
+            ConsoleSettings settings,
+            MeterRegistry meters,
+            Clock clock) {
+        TopicProvisioner.provision(admin.getConfigurationProperties());
+        return boardView(consumers.getConfigurationProperties(), board, settings.lookbackRecords())
+                .meters(meters)
+                .clock(clock)
+                .build();
     }
 
-    /** Marks that the shared topics exist; the feed depends on it. */
-    static final class SharedTopics {}
+    /**
+     * The board's four topics: the compacted ones ({@code dsp.workers}, {@code dsp.queue-facts}) whole, the others
+     * ({@code dsp.task-events}, {@code dsp.dead-letters}) from {@code lookbackRecords} before their end, so start-up
+     * time is bounded whatever their retention. Read committed: DISPATCHED steps of aborted releases never show.
+     */
+    static TopicView.Builder boardView(Map<String, Object> kafkaConfig, Board board, long lookbackRecords) {
+        return TopicView.builder("console-board", kafkaConfig)
+                .follow(
+                        Topics.WORKERS,
+                        StartRule.beginning(),
+                        r -> board.presence(Topics.WORKERS.key(r), Topics.WORKERS.value(r)))
+                .follow(
+                        Topics.QUEUE_FACTS,
+                        StartRule.beginning(),
+                        r -> board.queueFacts(Topics.QUEUE_FACTS.key(r), Topics.QUEUE_FACTS.value(r)))
+                .follow(Topics.TASK_EVENTS, StartRule.lastRecords(lookbackRecords), r -> {
+                    TaskEvent event = Topics.TASK_EVENTS.value(r);
+                    if (event != null) {
+                        board.taskEvent(event);
+                    }
+                })
+                .follow(
+                        Topics.DEAD_LETTERS,
+                        StartRule.lastRecords(lookbackRecords),
+                        r -> board.deadLetter(Topics.DEAD_LETTERS.key(r), Topics.DEAD_LETTERS.value(r)))
+                .onCaughtUp(board::markCaughtUp);
+    }
 }

@@ -1,15 +1,31 @@
 package io.dsp.dispatcher.fleet;
 
+import io.dsp.core.view.StartRule;
+import io.dsp.core.view.TopicView;
 import io.dsp.dispatcher.DispatcherSettings;
+import io.dsp.schemas.avro.TaskControl;
+import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.topic.TopicProvisioner;
+import io.dsp.schemas.topic.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 
 @Configuration(proxyBeanMethods = false)
 class FleetConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetConfiguration.class);
+
+    /** Before the release loop (phase 1), which waits for the view to catch up; stopped after it. */
+    static final int PHASE = 0;
 
     @Bean
     FleetView fleetView(DispatcherSettings settings) {
@@ -22,13 +38,55 @@ class FleetConfiguration {
         return Clock.systemUTC();
     }
 
-    /** The topics the dispatcher reads must exist before it assigns their partitions, even on a fresh broker. */
+    /**
+     * Keeps the {@link FleetView} current, outside any group (every dispatcher instance reads everything). The topics are
+     * created first: a view does not open on a topic that does not exist (a fresh broker).
+     */
     @Bean
-    SharedTopics sharedTopics(KafkaAdmin kafkaAdmin) {
-        TopicProvisioner.provision(kafkaAdmin.getConfigurationProperties());
-        return new SharedTopics();
+    TopicView fleetFeed(
+            KafkaAdmin admin,
+            ConsumerFactory<byte[], byte[]> consumers,
+            FleetView view,
+            DispatcherSettings settings,
+            MeterRegistry meters,
+            Clock clock) {
+        TopicProvisioner.provision(admin.getConfigurationProperties());
+        return fleetFeed(consumers.getConfigurationProperties(), view, settings.inFlightExpiry(), clock)
+                .meters(meters)
+                .phase(PHASE)
+                .build();
     }
 
-    /** Marks that the shared topics and group configs exist; what needs them may depend on this bean. */
-    static final class SharedTopics {}
+    /**
+     * The fleet view's topics, each with its start rule: {@code dsp.workers} whole (compacted), {@code dsp.task-events}
+     * {@code inFlightExpiry} back from now (what may still be in flight), {@code dsp.task-control} whole. Read
+     * committed, so DISPATCHED events of aborted releases never count.
+     */
+    static TopicView.Builder fleetFeed(
+            Map<String, Object> kafkaConfig, FleetView view, Duration inFlightExpiry, Clock clock) {
+        return TopicView.builder("dispatcher-fleet", kafkaConfig)
+                .follow(
+                        Topics.WORKERS,
+                        StartRule.beginning(),
+                        r -> view.presence(Topics.WORKERS.key(r), Topics.WORKERS.value(r)))
+                .follow(Topics.TASK_EVENTS, StartRule.lookBack(inFlightExpiry), r -> {
+                    TaskEvent event = Topics.TASK_EVENTS.value(r);
+                    if (event != null) {
+                        view.event(event);
+                    }
+                })
+                // Cancel commands all the way back (the topic's retention): a task may wait far longer than the
+                // in-flight expiry (no GPU online overnight) and must still be skipped when reached after a restart.
+                .follow(Topics.TASK_CONTROL, StartRule.beginning(), r -> {
+                    TaskControl command = Topics.TASK_CONTROL.value(r);
+                    if (command != null) {
+                        view.control(command);
+                    }
+                })
+                .onCaughtUp(() -> log.info(
+                        "fleet view caught up: liveSlots={} inFlight={}",
+                        view.liveSlots(clock.instant()),
+                        view.inFlight(clock.instant())))
+                .clock(clock);
+    }
 }

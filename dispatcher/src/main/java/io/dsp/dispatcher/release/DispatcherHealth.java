@@ -1,6 +1,6 @@
 package io.dsp.dispatcher.release;
 
-import io.dsp.dispatcher.fleet.FleetFeed;
+import io.dsp.core.view.TopicView;
 import io.dsp.dispatcher.fleet.FleetView;
 import java.time.Clock;
 import java.time.Instant;
@@ -9,18 +9,19 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
 
 /**
- * DOWN when the fleet feed or the release loop has died (nothing would be released again), OUT_OF_SERVICE until the
- * fleet view has caught up; the release window and what it is made of are shown either way.
+ * DOWN while the fleet view is stalled or the release loop has died (nothing would be released again, or released
+ * against a stale window), OUT_OF_SERVICE until the fleet view has caught up; the release window, what it is made of
+ * and the view's own health are shown either way.
  */
 @Component
 class DispatcherHealth extends AbstractHealthIndicator {
 
-    private final FleetFeed feed;
+    private final TopicView feed;
     private final ReleaseLoop loop;
     private final FleetView fleet;
     private final Clock clock;
 
-    DispatcherHealth(FleetFeed feed, ReleaseLoop loop, FleetView fleet, Clock clock) {
+    DispatcherHealth(TopicView feed, ReleaseLoop loop, FleetView fleet, Clock clock) {
         this.feed = feed;
         this.loop = loop;
         this.fleet = fleet;
@@ -32,9 +33,11 @@ class DispatcherHealth extends AbstractHealthIndicator {
         Instant now = clock.instant();
         health.withDetail("window", fleet.window(now))
                 .withDetail("liveSlots", fleet.liveSlots(now))
-                .withDetail("inFlight", fleet.inFlight(now));
-        if (feed.failure().isPresent()) {
-            health.down(feed.failure().get());
+                .withDetail("inFlight", fleet.inFlight(now))
+                .withDetail("fleetView", feed.health());
+        if (feed.stalled()) {
+            health.down();
+            feed.failure().ifPresent(health::withException);
         } else if (loop.failure().isPresent()) {
             health.down(loop.failure().get());
         } else if (!feed.caughtUp()) {

@@ -1,12 +1,11 @@
 package io.dsp.dispatcher.release;
 
 import io.dsp.core.license.LicenseKeys;
+import io.dsp.core.view.TopicView;
 import io.dsp.dispatcher.DispatcherMetrics;
 import io.dsp.dispatcher.DispatcherSettings;
-import io.dsp.dispatcher.fleet.FleetFeed;
 import io.dsp.dispatcher.fleet.FleetView;
 import io.dsp.schemas.avro.Priority;
-import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.avro.TaskError;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
@@ -27,11 +26,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -73,14 +70,13 @@ class ReleaseLoop implements SmartLifecycle {
     private final Map<String, Object> producerConfig;
     private final String transactionalId;
     private final FleetView fleet;
-    private final FleetFeed feed;
+    private final TopicView feed;
     private final DispatcherSettings settings;
     private final Clock clock;
     private final Counter released;
     private final Counter undecodable;
     private final Counter duplicates;
     private final MeterRegistry meters;
-    private final BacklogGauges backlog;
     private final TenantBuffers buffers;
     private final Set<TopicPartition> paused = new HashSet<>();
     /** Tenant partitions assigned to this instance, kept by the rebalance listener. */
@@ -88,9 +84,8 @@ class ReleaseLoop implements SmartLifecycle {
     /** License key by tenant, the tenant known by its normal-priority topic name (both topics share it). */
     private final Map<String, String> licenseOf = new HashMap<>();
 
-    private final QueueFactsPublisher queueFacts = new QueueFactsPublisher();
+    private final QueueFactsPublisher queueFacts;
     private final Restarts restarts = new Restarts();
-    private Instant nextFacts = Instant.EPOCH;
     private Consumer<byte[], byte[]> consumer;
     private ReleaseTransactions transactions;
     private volatile Thread thread;
@@ -101,7 +96,7 @@ class ReleaseLoop implements SmartLifecycle {
             ConsumerFactory<byte[], byte[]> consumers,
             ProducerFactory<byte[], byte[]> producers,
             FleetView fleet,
-            FleetFeed feed,
+            TopicView feed,
             DispatcherSettings settings,
             Clock clock,
             MeterRegistry meters) {
@@ -117,7 +112,7 @@ class ReleaseLoop implements SmartLifecycle {
         this.undecodable = meters.counter(DispatcherMetrics.UNDECODABLE);
         this.duplicates = meters.counter(DispatcherMetrics.DUPLICATES);
         this.meters = meters;
-        this.backlog = new BacklogGauges(meters);
+        this.queueFacts = new QueueFactsPublisher(fleet, meters, settings.queueFactsInterval());
         Map<String, Integer> weights = settings.weightsByTenantTopic();
         this.buffers = new TenantBuffers(tenant -> weights.getOrDefault(tenant, 1));
         Gauge.builder(DispatcherMetrics.WINDOW, () -> fleet.window(clock.instant()))
@@ -188,7 +183,7 @@ class ReleaseLoop implements SmartLifecycle {
         }
         releaseWithinWindow();
         applyBackPressure();
-        publishQueueFacts();
+        queueFacts.publishIfDue(clock.instant(), consumer, buffers, this::licenseOf, transactions);
     }
 
     private void releaseWithinWindow() {
@@ -422,65 +417,12 @@ class ReleaseLoop implements SmartLifecycle {
         }
     }
 
-    private void publishQueueFacts() {
-        Instant now = clock.instant();
-        if (now.isBefore(nextFacts)) {
-            return;
-        }
-        nextFacts = now.plus(settings.queueFactsInterval());
-        Map<String, List<TopicPartition>> byTenant = new LinkedHashMap<>();
-        for (TopicPartition tp : consumer.assignment()) {
-            byTenant.computeIfAbsent(tenantOf(tp), k -> new ArrayList<>()).add(tp);
-        }
-        List<QueueFacts> current = new ArrayList<>();
-        for (Map.Entry<String, List<TopicPartition>> tenant : byTenant.entrySet()) {
-            List<TopicPartition> partitions = tenant.getValue();
-            // High priority first: that is the order in which they will be released.
-            partitions.sort((a, b) -> TenantTopics.priorityOf(b.topic()).compareTo(TenantTopics.priorityOf(a.topic())));
-            List<ConsumerRecord<byte[], byte[]>> head = new ArrayList<>();
-            int buffered = 0;
-            long lag = 0;
-            Instant oldest = null;
-            for (TopicPartition tp : partitions) {
-                List<ConsumerRecord<byte[], byte[]>> first = buffers.peek(tp, QueueFactsPublisher.LISTED);
-                head.addAll(first);
-                buffered += buffers.size(tp);
-                lag += consumer.currentLag(tp).orElse(0);
-                if (!first.isEmpty()) {
-                    Instant since = Instant.ofEpochMilli(first.get(0).timestamp());
-                    oldest = oldest == null || since.isBefore(oldest) ? since : oldest;
-                }
-            }
-            String license = licenseOf.computeIfAbsent(
-                    tenant.getKey(), k -> head.isEmpty() ? null : licenseOfRecord(head.get(0)));
-            QueueFacts facts = QueueFactsPublisher.facts(
-                    license,
-                    head,
-                    buffered,
-                    OptionalLong.of(lag),
-                    license == null ? 0 : fleet.inFlightOf(license),
-                    oldest,
-                    now);
-            if (facts != null) {
-                current.add(facts);
-                backlog.update(license, facts.getWaiting(), facts.getOldestWaitingSince(), now);
-            }
-        }
-        List<ProducerRecord<byte[], byte[]>> changed = queueFacts.changed(current);
-        if (changed.isEmpty()) {
-            return;
-        }
-        try {
-            transactions.commit(changed, Map.of(), consumer.groupMetadata());
-            queueFacts.published(current);
-        } catch (RuntimeException e) {
-            log.warn("could not publish queue facts: {}", e.toString());
-        }
-    }
-
-    private String licenseOfRecord(ConsumerRecord<byte[], byte[]> record) {
-        TaskRequested task = decode(record);
-        return task == null ? null : task.getLicenseKey();
+    /** The license of a tenant: known from a task already decoded, else read from its first waiting one. */
+    private String licenseOf(String tenant, List<ConsumerRecord<byte[], byte[]>> head) {
+        return licenseOf.computeIfAbsent(tenant, k -> {
+            TaskRequested task = head.isEmpty() ? null : decode(head.get(0));
+            return task == null ? null : task.getLicenseKey();
+        });
     }
 
     private static TopicPartition partition(ConsumerRecord<?, ?> record) {
@@ -535,7 +477,6 @@ class ReleaseLoop implements SmartLifecycle {
             assigned.forEach(tp -> keptTenants.add(tenantOf(tp)));
             licenseOf.keySet().retainAll(keptTenants);
             queueFacts.retainOnly(Set.copyOf(licenseOf.values()));
-            backlog.retainOnly(Set.copyOf(licenseOf.values()));
             log.info("tenant partitions revoked: {}", partitions.size());
         }
 

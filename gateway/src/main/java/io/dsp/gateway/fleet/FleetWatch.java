@@ -2,21 +2,22 @@ package io.dsp.gateway.fleet;
 
 import io.dsp.gateway.GatewayNode;
 import io.dsp.gateway.GatewaySettings;
+import io.dsp.gateway.Timers;
 import io.dsp.gateway.connection.Connections;
 import io.dsp.gateway.connection.Role;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.schemas.avro.WorkerPresence;
 import io.dsp.schemas.event.Presence;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,9 +42,15 @@ public class FleetWatch implements SmartLifecycle {
     private int localInFlight;
     private long lastWorkerFd;
     private boolean online;
-    private ScheduledExecutorService timer;
+    private final Timers timers;
 
-    FleetWatch(Connections connections, GatewaySettings settings, GatewayNode node, Clock clock) {
+    FleetWatch(
+            Connections connections,
+            GatewaySettings settings,
+            GatewayNode node,
+            Clock clock,
+            @Qualifier("gatewayTimers") TaskScheduler scheduler) {
+        this.timers = new Timers(scheduler);
         this.connections = connections;
         this.settings = settings;
         this.clock = clock;
@@ -147,36 +154,18 @@ public class FleetWatch implements SmartLifecycle {
 
     @Override
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "fleet-watch"));
         // Presence expiry (a crashed worker leaves no tombstone) is noticed by re-evaluating every second.
-        timer.scheduleWithFixedDelay(this::safeEvaluate, 1, 1, TimeUnit.SECONDS);
-        long active = settings.activeNoticeInterval().toMillis();
-        timer.scheduleWithFixedDelay(this::safeActiveNotice, active, active, TimeUnit.MILLISECONDS);
-    }
-
-    private void safeEvaluate() {
-        try {
-            evaluate();
-        } catch (RuntimeException e) {
-            log.warn("fleet evaluation failed: {}", e.toString());
-        }
-    }
-
-    private void safeActiveNotice() {
-        try {
-            activeNotice();
-        } catch (RuntimeException e) {
-            log.warn("gpu.task.active notice failed: {}", e.toString());
-        }
+        timers.every(Duration.ofSeconds(1), "fleet evaluation", this::evaluate);
+        timers.every(settings.activeNoticeInterval(), "gpu.task.active notice", this::activeNotice);
     }
 
     @Override
     public void stop() {
-        timer.shutdownNow();
+        timers.cancelAll();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null && !timer.isShutdown();
+        return timers.active();
     }
 }

@@ -2,16 +2,16 @@ package io.dsp.gateway.fleet;
 
 import io.dsp.gateway.GatewaySettings;
 import io.dsp.gateway.RedisAccess;
+import io.dsp.gateway.Timers;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,9 +37,15 @@ public class RedisWorkerSet implements SmartLifecycle {
     private final Clock clock;
     private final Set<String> local = ConcurrentHashMap.newKeySet();
     private Set<String> suspects = Set.of();
-    private ScheduledExecutorService timer;
+    private final Timers timers;
 
-    RedisWorkerSet(RedisAccess redis, FleetWatch fleet, GatewaySettings settings, Clock clock) {
+    RedisWorkerSet(
+            RedisAccess redis,
+            FleetWatch fleet,
+            GatewaySettings settings,
+            Clock clock,
+            @Qualifier("gatewayTimers") TaskScheduler scheduler) {
+        this.timers = new Timers(scheduler);
         this.redis = redis;
         this.fleet = fleet;
         this.settings = settings;
@@ -92,32 +98,16 @@ public class RedisWorkerSet implements SmartLifecycle {
 
     @Override
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "redis-worker-set");
-            t.setDaemon(true);
-            return t;
-        });
-        long period = settings.presenceInterval().toMillis();
-        timer.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        reconcile();
-                    } catch (RuntimeException e) {
-                        log.warn("{} reconciliation failed: {}", KEY, e.toString());
-                    }
-                },
-                period,
-                period,
-                TimeUnit.MILLISECONDS);
+        timers.every(settings.presenceInterval(), KEY + " reconciliation", this::reconcile);
     }
 
     @Override
     public void stop() {
-        timer.shutdownNow();
+        timers.cancelAll();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null && !timer.isShutdown();
+        return timers.active();
     }
 }

@@ -1,6 +1,7 @@
 package io.dsp.gateway.relay;
 
 import io.dsp.gateway.GatewayNode;
+import io.dsp.gateway.Timers;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.gateway.connection.Connections;
 import io.dsp.gateway.connection.Role;
@@ -19,13 +20,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -58,7 +58,7 @@ public class Relay implements SmartLifecycle {
     private final Map<String, Long> awaitingAnswer = new ConcurrentHashMap<>();
     private final Map<String, Instant> heard = new ConcurrentHashMap<>();
     private volatile Instant startedAt;
-    private ScheduledExecutorService timer;
+    private final Timers timers;
 
     Relay(
             Connections connections,
@@ -66,7 +66,9 @@ public class Relay implements SmartLifecycle {
             KafkaTemplate<byte[], byte[]> kafka,
             JsonMapper json,
             Clock clock,
-            RelaySettings settings) {
+            RelaySettings settings,
+            @Qualifier("gatewayTimers") TaskScheduler scheduler) {
+        this.timers = new Timers(scheduler);
         this.connections = connections;
         this.node = node;
         this.ownWorkerPrefix = FleetWatch.workerIdPrefix(node);
@@ -103,14 +105,11 @@ public class Relay implements SmartLifecycle {
         String waitKey = from.fd() + "|" + requestId;
         awaitingAnswer.put(waitKey, from.fd());
         publish(RelayTarget.LICENSE, from.key(), json.writeValueAsString(frame));
-        timer.schedule(
-                () -> {
-                    if (awaitingAnswer.remove(waitKey) != null) {
-                        from.send(Frames.error(offlineText, requestId));
-                    }
-                },
-                settings.deviceAnswerTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
+        timers.once(settings.deviceAnswerTimeout(), "device answer timeout", () -> {
+            if (awaitingAnswer.remove(waitKey) != null) {
+                from.send(Frames.error(offlineText, requestId));
+            }
+        });
     }
 
     /** A record of {@code dsp.gateway-relay}, read by the topic reader. */
@@ -257,34 +256,18 @@ public class Relay implements SmartLifecycle {
 
     @Override
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "relay-answers");
-            t.setDaemon(true);
-            return t;
-        });
         startedAt = clock.instant();
-        long period = settings.aliveInterval().toMillis();
-        timer.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        beat();
-                    } catch (RuntimeException e) {
-                        log.warn("relay alive beat failed: {}", e.toString());
-                    }
-                },
-                0,
-                period,
-                TimeUnit.MILLISECONDS);
+        timers.every(Duration.ZERO, settings.aliveInterval(), "relay alive beat", this::beat);
     }
 
     @Override
     public void stop() {
-        timer.shutdownNow();
+        timers.cancelAll();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null && !timer.isShutdown();
+        return timers.active();
     }
 
     /** Before the web server, so the timer is there for the first frame. */

@@ -1,6 +1,7 @@
 package io.dsp.gateway.routing;
 
 import io.dsp.gateway.GatewayNode;
+import io.dsp.gateway.Timers;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.gateway.connection.Connections;
 import io.dsp.gateway.connection.Role;
@@ -22,12 +23,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -69,7 +69,7 @@ public class EventRouter implements SmartLifecycle {
     private final RelaySettings relaySettings;
     private final Clock clock;
     private final Deque<Held> held = new ArrayDeque<>();
-    private ScheduledExecutorService timer;
+    private final Timers timers;
     private final Map<String, Boolean> ended = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -84,7 +84,9 @@ public class EventRouter implements SmartLifecycle {
             Relay relay,
             JsonMapper json,
             RelaySettings relaySettings,
-            Clock clock) {
+            Clock clock,
+            @Qualifier("gatewayTimers") TaskScheduler scheduler) {
+        this.timers = new Timers(scheduler);
         this.relaySettings = relaySettings;
         this.clock = clock;
         this.connections = connections;
@@ -227,32 +229,17 @@ public class EventRouter implements SmartLifecycle {
 
     @Override
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "event-router-sweep");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        sweep();
-                    } catch (RuntimeException e) {
-                        log.warn("held results sweep failed: {}", e.toString());
-                    }
-                },
-                1,
-                1,
-                TimeUnit.SECONDS);
+        timers.every(Duration.ofSeconds(1), "held results sweep", this::sweep);
     }
 
     @Override
     public void stop() {
-        timer.shutdownNow();
+        timers.cancelAll();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null && !timer.isShutdown();
+        return timers.active();
     }
 
     private static Optional<Long> fd(String connectionId) {

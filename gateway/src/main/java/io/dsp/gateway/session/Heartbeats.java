@@ -1,16 +1,16 @@
 package io.dsp.gateway.session;
 
 import io.dsp.gateway.GatewaySettings;
+import io.dsp.gateway.Timers;
 import io.dsp.gateway.connection.Connections;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.protocol.MessageType;
 import java.time.Clock;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,9 +25,14 @@ class Heartbeats implements SmartLifecycle {
     private final Connections connections;
     private final GatewaySettings settings;
     private final Clock clock;
-    private ScheduledExecutorService timer;
+    private final Timers timers;
 
-    Heartbeats(Connections connections, GatewaySettings settings, Clock clock) {
+    Heartbeats(
+            Connections connections,
+            GatewaySettings settings,
+            Clock clock,
+            @Qualifier("gatewayTimers") TaskScheduler scheduler) {
+        this.timers = new Timers(scheduler);
         this.connections = connections;
         this.settings = settings;
         this.clock = clock;
@@ -43,18 +48,16 @@ class Heartbeats implements SmartLifecycle {
 
     @Override
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "dsp-heartbeats"));
-        long period = settings.heartbeatInterval().toMillis();
-        timer.scheduleWithFixedDelay(this::beat, period, period, TimeUnit.MILLISECONDS);
+        timers.every(settings.heartbeatInterval(), "heartbeat round", this::beat);
     }
 
     @Override
     public void stop() {
-        timer.shutdownNow();
+        timers.cancelAll();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null && !timer.isShutdown();
+        return timers.active();
     }
 }

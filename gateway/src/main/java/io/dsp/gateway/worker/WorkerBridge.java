@@ -4,6 +4,7 @@ import io.dsp.core.ledger.TaskLedger;
 import io.dsp.core.legacy.LegacyTaskPayloads;
 import io.dsp.gateway.GatewayNode;
 import io.dsp.gateway.GatewaySettings;
+import io.dsp.gateway.Timers;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.fleet.RedisWorkerSet;
@@ -28,17 +29,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -72,7 +72,7 @@ public class WorkerBridge implements SmartLifecycle {
     private final Cancellations cancellations = new Cancellations();
     private final Map<String, Boolean> drained = new ConcurrentHashMap<>();
     private final String ownPrefix;
-    private ScheduledExecutorService timer;
+    private final Timers timers;
 
     WorkerBridge(
             KafkaProperties kafkaProperties,
@@ -86,7 +86,9 @@ public class WorkerBridge implements SmartLifecycle {
             RedisWorkerSet workerSet,
             KafkaTemplate<byte[], byte[]> kafka,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            @Qualifier("gatewayTimers") TaskScheduler scheduler) {
+        this.timers = new Timers(scheduler);
         consumerConfig.put(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafkaProperties.getBootstrapServers()));
         consumerConfig.putAll(SLOT_SETTINGS);
@@ -360,30 +362,27 @@ public class WorkerBridge implements SmartLifecycle {
 
     @Override
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "legacy-worker-presence"));
-        long period = settings.presenceInterval().toMillis();
-        timer.scheduleAtFixedRate(
+        timers.every(
+                settings.presenceInterval(),
+                "legacy worker presence beats",
                 () -> workers.values().forEach(w -> {
                     try {
                         beat(w);
                     } catch (RuntimeException e) {
                         log.warn("presence beat of {} failed: {}", w.id(), e.toString());
                     }
-                }),
-                period,
-                period,
-                TimeUnit.MILLISECONDS);
+                }));
     }
 
     /** On shutdown every worker is withdrawn and its slots closed, so held tasks go straight back to the fleet. */
     @Override
     public void stop() {
-        timer.shutdownNow();
+        timers.cancelAll();
         workers.values().forEach(w -> detach(w.connection()));
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null && !timer.isShutdown();
+        return timers.active();
     }
 }

@@ -4,6 +4,9 @@ import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
 import io.dsp.core.legacy.LegacyTaskPayloads;
 import io.dsp.core.license.LicenseKeys;
+import io.dsp.core.slot.Acquired;
+import io.dsp.core.slot.Lease;
+import io.dsp.core.slot.SlotLogContext;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.routing.Origins;
 import io.dsp.schemas.avro.TaskChannel;
@@ -22,14 +25,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -47,9 +47,6 @@ import tools.jackson.databind.JsonNode;
 final class WorkerSlot implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerSlot.class);
-    private static final Duration RENEW_POLL = Duration.ofMillis(100);
-    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
-    private static final int RENEW_POLL_ATTEMPTS = 20;
 
     /** What the connection's thread hands to the slot. */
     sealed interface Signal {}
@@ -182,39 +179,21 @@ final class WorkerSlot implements Runnable {
     }
 
     private void handle(ShareConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> record) {
-        int delivery = record.deliveryCount().map(Short::intValue).orElse(1);
-        TaskRequested decoded;
-        try {
-            decoded = Topics.DISPATCH.value(record);
-        } catch (SerializationException e) {
-            log.error("rejecting undecodable record {}@{}: {}", record.topic(), record.offset(), e.getMessage());
-            acknowledge(c, record, AcknowledgeType.REJECT);
+        Lease lease = new Lease(c, record, timing.renewInterval());
+        Optional<Acquired> acquired = Acquired.of(record);
+        if (acquired.isEmpty()) {
+            acknowledge(lease, AcknowledgeType.REJECT);
             return;
         }
-        if (decoded == null) {
-            acknowledge(c, record, AcknowledgeType.REJECT);
-            return;
-        }
-        trace = TraceContext.continueOrStart(record.headers());
-        MDC.put("request_id", decoded.getRequestId());
-        MDC.put("license", LicenseKeys.mask(decoded.getLicenseKey()));
-        MDC.put("worker_id", worker.id());
-        MDC.put("trace_id", trace.traceId());
-        try {
-            handle(c, record, decoded, delivery);
-        } finally {
-            MDC.remove("request_id");
-            MDC.remove("license");
-            MDC.remove("worker_id");
-            MDC.remove("trace_id");
+        TaskRequested decoded = acquired.get().task();
+        trace = acquired.get().trace();
+        try (SlotLogContext ignored =
+                SlotLogContext.open(acquired.get(), LicenseKeys.mask(decoded.getLicenseKey()), worker.id())) {
+            handle(lease, decoded, acquired.get().delivery());
         }
     }
 
-    private void handle(
-            ShareConsumer<byte[], byte[]> c,
-            ConsumerRecord<byte[], byte[]> record,
-            TaskRequested decoded,
-            int delivery) {
+    private void handle(Lease lease, TaskRequested decoded, int delivery) {
         String requestId = decoded.getRequestId();
         PriorAttempts prior;
         try {
@@ -226,11 +205,11 @@ final class WorkerSlot implements Runnable {
                     name,
                     requestId,
                     e.getMessage());
-            acknowledge(c, record, AcknowledgeType.RELEASE);
+            acknowledge(lease, AcknowledgeType.RELEASE);
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            acknowledge(c, record, AcknowledgeType.RELEASE);
+            acknowledge(lease, AcknowledgeType.RELEASE);
             return;
         }
         if (prior.finished()) {
@@ -240,7 +219,7 @@ final class WorkerSlot implements Runnable {
                     "requestId={} already {} in the fleet; acknowledged without running it again",
                     requestId,
                     prior.outcome());
-            acknowledge(c, record, AcknowledgeType.ACCEPT);
+            acknowledge(lease, AcknowledgeType.ACCEPT);
             return;
         }
         if (prior.abandoned() > 0) {
@@ -258,24 +237,23 @@ final class WorkerSlot implements Runnable {
             try {
                 reporter.cancelled(
                         decoded, worker.id(), delivery, cancelled.get().getReason(), trace);
-                acknowledge(c, record, AcknowledgeType.ACCEPT);
+                acknowledge(lease, AcknowledgeType.ACCEPT);
             } catch (Exception e) {
                 log.warn("could not record the cancellation of requestId={}: {}", decoded.getRequestId(), e.toString());
-                acknowledge(c, record, AcknowledgeType.RELEASE);
+                acknowledge(lease, AcknowledgeType.RELEASE);
             }
             return;
         }
         if (!worker.connected() || worker.draining() || !worker.runs(decoded.getTaskType())) {
             // Released, not run: another member takes it. Every release counts as a delivery, which is why the
             // fleet should keep lanes of task types apart rather than rely on this.
-            acknowledge(c, record, AcknowledgeType.RELEASE);
+            acknowledge(lease, AcknowledgeType.RELEASE);
             return;
         }
-        run(c, record, decoded, delivery);
+        run(lease, decoded, delivery);
     }
 
-    private void run(
-            ShareConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> record, TaskRequested t, int delivery) {
+    private void run(Lease lease, TaskRequested t, int delivery) {
         String requestId = t.getRequestId();
         task = t;
         origins.remember(t);
@@ -295,12 +273,12 @@ final class WorkerSlot implements Runnable {
                     t.getTaskType(),
                     worker.id(),
                     delivery);
-            awaitOutcome(c, record, t, delivery);
+            awaitOutcome(lease, t, delivery);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             log.error("slot {} could not record requestId={}; releasing it: {}", name, requestId, e.toString());
-            acknowledge(c, record, AcknowledgeType.RELEASE);
+            acknowledge(lease, AcknowledgeType.RELEASE);
         } finally {
             worker.done(requestId);
             task = null;
@@ -308,18 +286,15 @@ final class WorkerSlot implements Runnable {
         }
     }
 
-    private void awaitOutcome(
-            ShareConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> record, TaskRequested t, int delivery)
-            throws Exception {
+    private void awaitOutcome(Lease lease, TaskRequested t, int delivery) throws Exception {
         long deadline = System.nanoTime() + timing.taskTimeout().toNanos();
         long nextRenew = System.nanoTime() + timing.renewInterval().toNanos();
-        ConsumerRecord<byte[], byte[]> held = record;
         while (true) {
             long wait = Math.max(1, Math.min(deadline, nextRenew) - System.nanoTime());
             Signal signal = signals.poll(wait, TimeUnit.NANOSECONDS);
             if (signal instanceof Result result) {
                 report(t, delivery, result.frame());
-                acknowledge(c, held, AcknowledgeType.ACCEPT);
+                acknowledge(lease, AcknowledgeType.ACCEPT);
                 return;
             }
             if (signal instanceof Cancel cancel && cancel.requestId().equals(t.getRequestId())) {
@@ -330,7 +305,7 @@ final class WorkerSlot implements Runnable {
                         .send(Frames.workerCancel(
                                 t.getTaskType(), t.getRequestId(), t.getLicenseKey(), cancel.reason()));
                 reporter.cancelled(t, worker.id(), delivery, cancel.reason(), trace);
-                acknowledge(c, held, AcknowledgeType.ACCEPT);
+                acknowledge(lease, AcknowledgeType.ACCEPT);
                 log.info("task requestId={} cancelled while worker {} ran it", t.getRequestId(), worker.id());
                 return;
             }
@@ -339,7 +314,7 @@ final class WorkerSlot implements Runnable {
                     // The broker would archive it silently after this delivery: dead-letter it ourselves.
                     reporter.deadLettered(
                             t, worker.id(), delivery, "legacy worker disconnected on the last delivery", trace);
-                    acknowledge(c, held, AcknowledgeType.ACCEPT);
+                    acknowledge(lease, AcknowledgeType.ACCEPT);
                 }
                 // Otherwise the consumer is closed on the way out, which returns the task to the group at once.
                 log.info(
@@ -350,43 +325,27 @@ final class WorkerSlot implements Runnable {
             }
             if (System.nanoTime() >= deadline) {
                 reporter.failed(t, worker.id(), delivery, "TIMEOUT", "任务超时：GPU服务器未返回结果", trace);
-                acknowledge(c, held, AcknowledgeType.ACCEPT);
+                acknowledge(lease, AcknowledgeType.ACCEPT);
                 return;
             }
             if (System.nanoTime() >= nextRenew) {
-                Optional<ConsumerRecord<byte[], byte[]>> renewed = renew(c, held);
-                if (renewed.isEmpty()) {
-                    log.warn("lost the lock of requestId={}; another worker may run it", t.getRequestId());
+                try {
+                    lease.renew();
+                } catch (Lease.LockLost e) {
+                    log.warn(
+                            "lost the lock of requestId={}; another worker may run it: {}",
+                            t.getRequestId(),
+                            e.getMessage());
+                    return;
+                } catch (KafkaException | IllegalStateException e) {
+                    log.warn(
+                            "renewal of requestId={} failed; another worker may run it: {}",
+                            t.getRequestId(),
+                            e.toString());
                     return;
                 }
-                held = renewed.get();
                 nextRenew = System.nanoTime() + timing.renewInterval().toNanos();
             }
-        }
-    }
-
-    /** The measured sequence: RENEW, commitSync (an error means the lock is lost), then poll, which returns the record. */
-    private Optional<ConsumerRecord<byte[], byte[]>> renew(
-            ShareConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> held) {
-        try {
-            c.acknowledge(held, AcknowledgeType.RENEW);
-            var results = c.commitSync(COMMIT_TIMEOUT);
-            if (results.values().stream().anyMatch(Optional::isPresent)) {
-                return Optional.empty();
-            }
-            for (int i = 0; i < RENEW_POLL_ATTEMPTS; i++) {
-                ConsumerRecords<byte[], byte[]> records = c.poll(RENEW_POLL);
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    if (r.offset() == held.offset() && r.partition() == held.partition()) {
-                        return Optional.of(r);
-                    }
-                    c.acknowledge(r, AcknowledgeType.RELEASE); // not expected with record_limit; never keep extras
-                }
-            }
-            return Optional.empty();
-        } catch (KafkaException | IllegalStateException e) {
-            log.warn("renewal of offset {} failed: {}", held.offset(), e.toString());
-            return Optional.empty();
         }
     }
 
@@ -402,18 +361,14 @@ final class WorkerSlot implements Runnable {
         }
     }
 
-    private void acknowledge(
-            ShareConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> record, AcknowledgeType type) {
+    private void acknowledge(Lease lease, AcknowledgeType type) {
+        long offset = lease.record().offset();
         try {
-            c.acknowledge(record, type);
-            c.commitSync(COMMIT_TIMEOUT)
-                    .forEach((partition, error) -> error.ifPresent(e -> log.warn(
-                            "{} of offset {} failed ({}); another worker may run it",
-                            type,
-                            record.offset(),
-                            e.toString())));
+            lease.acknowledge(type)
+                    .ifPresent(e -> log.warn(
+                            "{} of offset {} failed ({}); another worker may run it", type, offset, e.toString()));
         } catch (KafkaException | IllegalStateException e) {
-            log.warn("{} of offset {} failed: {}", type, record.offset(), e.toString());
+            log.warn("{} of offset {} failed: {}", type, offset, e.toString());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.dsp.gpuconsumer.slot;
 
+import io.dsp.core.slot.Lease;
 import io.dsp.schemas.avro.TaskRequested;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,9 @@
 package io.dsp.gpuconsumer.slot;
 
 import io.dsp.core.license.LicenseKeys;
+import io.dsp.core.slot.Acquired;
+import io.dsp.core.slot.Lease;
+import io.dsp.core.slot.SlotLogContext;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.WorkerSettings;
 import io.dsp.gpuconsumer.control.Cancellations;
@@ -15,7 +18,6 @@ import io.dsp.schemas.avro.DeadLetterReason;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.topic.Topics;
-import io.dsp.schemas.trace.TraceContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -36,7 +38,6 @@ import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,16 +169,8 @@ final class Slot implements Runnable {
     private void handle(
             ShareConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> record, ExecutorService runner) {
         Lease lease = new Lease(consumer, record);
-        int delivery = record.deliveryCount().map(Short::intValue).orElse(1);
-        TaskRequested task;
-        try {
-            task = Topics.DISPATCH.value(record);
-        } catch (SerializationException e) {
-            log.error("rejecting undecodable record {}@{}: {}", record.topic(), record.offset(), e.getMessage());
-            finish(lease, Decision.REJECT, null);
-            return;
-        }
-        if (task == null) {
+        Optional<Acquired> acquired = Acquired.of(record);
+        if (acquired.isEmpty()) {
             finish(lease, Decision.REJECT, null);
             return;
         }
@@ -187,10 +180,20 @@ final class Slot implements Runnable {
             return;
         }
         // A paused (draining) slot runs what its last poll acquired: releasing it would cost the task a delivery.
-        TraceContext trace = TraceContext.continueOrStart(record.headers());
-        putLogContext(task, trace);
-        reporter.trace(task.getRequestId(), trace);
+        TaskRequested task = acquired.get().task();
+        int delivery = acquired.get().delivery();
+        reporter.trace(task.getRequestId(), acquired.get().trace());
         inFlight.incrementAndGet();
+        try (SlotLogContext ignored =
+                SlotLogContext.open(acquired.get(), LicenseKeys.mask(task.getLicenseKey()), workerId)) {
+            hold(lease, task, delivery, runner);
+        } finally {
+            inFlight.decrementAndGet();
+            reporter.untrace(task.getRequestId());
+        }
+    }
+
+    private void hold(Lease lease, TaskRequested task, int delivery, ExecutorService runner) {
         try (RunningTasks.Claim claim = running.claim(task, lease)) {
             execute(lease, task, delivery, runner, claim);
         } catch (Lease.LockLost e) {
@@ -216,25 +219,7 @@ final class Slot implements Runnable {
                     task.getRequestId(),
                     e.toString());
             releaseQuietly(lease, task);
-        } finally {
-            inFlight.decrementAndGet();
-            reporter.untrace(task.getRequestId());
-            clearLogContext();
         }
-    }
-
-    private void putLogContext(TaskRequested task, TraceContext trace) {
-        MDC.put("request_id", task.getRequestId());
-        MDC.put("license", LicenseKeys.mask(task.getLicenseKey()));
-        MDC.put("worker_id", workerId);
-        MDC.put("trace_id", trace.traceId());
-    }
-
-    private static void clearLogContext() {
-        MDC.remove("request_id");
-        MDC.remove("license");
-        MDC.remove("worker_id");
-        MDC.remove("trace_id");
     }
 
     private void execute(

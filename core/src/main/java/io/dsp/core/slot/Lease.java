@@ -1,0 +1,143 @@
+package io.dsp.core.slot;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ShareConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicIdPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fleet slot's hold on the one record it acquired, kept for as long as the task needs, however long that is, by
+ * renewing the acquisition lock with the sequence measured to be safe under backlog (share-groups probe, Q1):
+ * {@code acknowledge(record, RENEW)}, {@code commitSync()} (an error means the lock is lost), then a short
+ * {@code poll}, which hands the same record back. RENEW followed directly by {@code poll()} acquires further records
+ * and ran tasks twice in the probe. Both kinds of slot (a native worker's and a bridged legacy worker's) hold their
+ * task through this class, so a lease rule is written once.
+ *
+ * <p>spring-kafka's share container acknowledges and renews on its own schedule, not in this sequence, which is why
+ * slots drive their {@link ShareConsumer} by hand. A lease belongs to the slot's thread (a consumer has one owner).
+ */
+public final class Lease {
+
+    /** Thrown when the broker no longer holds the record for this slot: another worker may run it now. */
+    public static final class LockLost extends Exception {
+        LockLost(String message) {
+            super(message);
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(Lease.class);
+    private static final Duration RENEWAL_POLL = Duration.ofMillis(100);
+    /** Polls after a renewal before the record counts as lost: a busy broker may answer the first ones empty. */
+    private static final int RENEWAL_POLLS = 20;
+
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_LOCK = Duration.ofSeconds(30);
+
+    private final ShareConsumer<byte[], byte[]> consumer;
+    private final Duration renewEvery;
+    private ConsumerRecord<byte[], byte[]> record;
+    private int renewals;
+
+    /** A lease renewed every third of the consumer's acquisition lock (two renewals may fail before it runs out). */
+    public Lease(ShareConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> record) {
+        this(consumer, record, lockOf(consumer).dividedBy(3));
+    }
+
+    /** A lease renewed at a chosen interval (it must stay well below the group's record lock duration). */
+    public Lease(ShareConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> record, Duration renewEvery) {
+        this.consumer = consumer;
+        this.record = record;
+        this.renewEvery = renewEvery;
+    }
+
+    /** How often the lock is renewed while the task runs. */
+    public Duration renewEvery() {
+        return renewEvery;
+    }
+
+    /** The record as last handed back by the broker (its delivery count is the broker's). */
+    public ConsumerRecord<byte[], byte[]> record() {
+        return record;
+    }
+
+    /** Waits for the work to finish, renewing the lock meanwhile. */
+    public <T> T await(Future<T> work) throws InterruptedException, ExecutionException, LockLost {
+        while (true) {
+            try {
+                return work.get(renewEvery.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                renew();
+            }
+        }
+    }
+
+    /** Keeps the record for this long without running anything (a retry's back-off), renewing the lock meanwhile. */
+    public void hold(Duration duration) throws InterruptedException, LockLost {
+        long deadline = System.nanoTime() + duration.toNanos();
+        for (long left = duration.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, renewEvery.toNanos()));
+            if (deadline - System.nanoTime() > 0) {
+                renew();
+            }
+        }
+    }
+
+    /** Ends the hold; returns the broker's error for the acknowledgement, if any. */
+    public Optional<KafkaException> acknowledge(AcknowledgeType type) {
+        consumer.acknowledge(record, type);
+        return firstError(consumer.commitSync(COMMIT_TIMEOUT));
+    }
+
+    /** Renewals since the lease began. */
+    public int renewals() {
+        return renewals;
+    }
+
+    /** Renews the lock now: RENEW, commitSync, then poll until the broker hands the same record back. */
+    public void renew() throws LockLost {
+        consumer.acknowledge(record, AcknowledgeType.RENEW);
+        Optional<KafkaException> error = firstError(consumer.commitSync(COMMIT_TIMEOUT));
+        if (error.isPresent()) {
+            throw new LockLost(
+                    "renewing the lock on " + record.topic() + "@" + record.offset() + " failed: " + error.get());
+        }
+        for (int i = 0; i < RENEWAL_POLLS; i++) {
+            boolean back = false;
+            for (ConsumerRecord<byte[], byte[]> again : consumer.poll(RENEWAL_POLL)) {
+                if (again.partition() == record.partition() && again.offset() == record.offset()) {
+                    record = again;
+                    back = true;
+                } else {
+                    // Not seen in the probe with this sequence; if it happens, the extra record is not ours to run.
+                    log.warn("renewal poll acquired {}@{} too; releasing it", again.topic(), again.offset());
+                    consumer.acknowledge(again, AcknowledgeType.RELEASE);
+                }
+            }
+            if (back) {
+                renewals++;
+                return;
+            }
+        }
+        throw new LockLost("renewal polls did not hand " + record.topic() + "@" + record.offset() + " back");
+    }
+
+    private static Duration lockOf(ShareConsumer<byte[], byte[]> consumer) {
+        return consumer.acquisitionLockTimeoutMs()
+                .map(ms -> Duration.ofMillis(ms.longValue()))
+                .orElse(DEFAULT_LOCK);
+    }
+
+    private static Optional<KafkaException> firstError(Map<TopicIdPartition, Optional<KafkaException>> results) {
+        return results.values().stream().flatMap(Optional::stream).findFirst();
+    }
+}

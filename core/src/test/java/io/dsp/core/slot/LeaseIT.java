@@ -1,0 +1,179 @@
+package io.dsp.core.slot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.consumer.ShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/** The lease both kinds of fleet slot hold their task with, against a real broker with share groups and a 2 s lock. */
+class LeaseIT {
+
+    private static final Duration LOCK = Duration.ofSeconds(2);
+
+    private static EmbeddedKafkaKraftBroker broker;
+    private static Admin admin;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperties(Map.of(
+                "offsets.topic.replication.factor", "1",
+                "transaction.state.log.replication.factor", "1",
+                "transaction.state.log.min.isr", "1",
+                "share.coordinator.state.topic.replication.factor", "1",
+                "share.coordinator.state.topic.min.isr", "1",
+                "group.initial.rebalance.delay.ms", "0",
+                "group.share.min.record.lock.duration.ms", "1000",
+                "auto.create.topics.enable", "false"));
+        broker.afterPropertiesSet();
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        admin.close();
+        broker.destroy();
+    }
+
+    @Test
+    void aRenewedLeaseKeepsItsRecordPastTheLockFromEveryOtherMemberUntilItIsAccepted() throws Exception {
+        String topic = topicWithOneTask();
+        String group = newGroup();
+        List<ConsumerRecord<byte[], byte[]>> stolen = new CopyOnWriteArrayList<>();
+        AtomicBoolean watching = new AtomicBoolean(true);
+
+        try (ShareConsumer<byte[], byte[]> holder = member(group, topic)) {
+            ConsumerRecord<byte[], byte[]> record = acquire(holder);
+            Lease lease = new Lease(holder, record, LOCK.dividedBy(4));
+            CompletableFuture<Void> other = CompletableFuture.runAsync(() -> watch(group, topic, watching, stolen));
+
+            // the work runs three locks long
+            CompletableFuture<String> work = CompletableFuture.supplyAsync(
+                    () -> "done", CompletableFuture.delayedExecutor(LOCK.toMillis() * 3, TimeUnit.MILLISECONDS));
+            assertThat(lease.await(work)).isEqualTo("done");
+            assertThat(lease.renewals()).isGreaterThanOrEqualTo(6);
+            assertThat(lease.acknowledge(AcknowledgeType.ACCEPT)).isEmpty();
+
+            // accepted: nobody gets it, not even after a further lock
+            CompletableFuture.runAsync(
+                            () -> {}, CompletableFuture.delayedExecutor(LOCK.toMillis() * 2, TimeUnit.MILLISECONDS))
+                    .join();
+            watching.set(false);
+            other.join();
+            assertThat(stolen).isEmpty();
+        }
+    }
+
+    @Test
+    void aLeaseNotRenewedInTimeLosesItsRecordToAnotherMemberAndSaysSoWhenItTries() throws Exception {
+        String topic = topicWithOneTask();
+        String group = newGroup();
+
+        try (ShareConsumer<byte[], byte[]> holder = member(group, topic);
+                ShareConsumer<byte[], byte[]> other = member(group, topic)) {
+            Lease lease = new Lease(holder, acquire(holder), LOCK.dividedBy(4));
+
+            ConsumerRecord<byte[], byte[]> again = acquire(other);
+            assertThat(again.deliveryCount()).contains((short) 2);
+
+            assertThatThrownBy(lease::renew).isInstanceOf(Lease.LockLost.class);
+            other.acknowledge(again, AcknowledgeType.ACCEPT);
+            other.commitSync();
+        }
+    }
+
+    private static void watch(
+            String group, String topic, AtomicBoolean watching, List<ConsumerRecord<byte[], byte[]>> stolen) {
+        try (ShareConsumer<byte[], byte[]> other = member(group, topic)) {
+            while (watching.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : other.poll(Duration.ofMillis(200))) {
+                    stolen.add(r);
+                    other.acknowledge(r, AcknowledgeType.RELEASE);
+                }
+            }
+        }
+    }
+
+    private static ConsumerRecord<byte[], byte[]> acquire(ShareConsumer<byte[], byte[]> consumer) {
+        List<ConsumerRecord<byte[], byte[]>> got = new CopyOnWriteArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(got::add);
+            return !got.isEmpty();
+        });
+        assertThat(got).hasSize(1);
+        return got.get(0);
+    }
+
+    private static String topicWithOneTask() throws Exception {
+        String topic = "lease-" + UUID.randomUUID();
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            producer.send(new ProducerRecord<>(topic, "task".getBytes())).get();
+        }
+        return topic;
+    }
+
+    private static String newGroup() throws Exception {
+        String group = "lease-group-" + UUID.randomUUID();
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
+        admin.incrementalAlterConfigs(Map.of(
+                        resource,
+                        List.of(
+                                new AlterConfigOp(
+                                        new ConfigEntry("share.auto.offset.reset", "earliest"),
+                                        AlterConfigOp.OpType.SET),
+                                new AlterConfigOp(
+                                        new ConfigEntry(
+                                                "share.record.lock.duration.ms", String.valueOf(LOCK.toMillis())),
+                                        AlterConfigOp.OpType.SET))))
+                .all()
+                .get();
+        return group;
+    }
+
+    private static ShareConsumer<byte[], byte[]> member(String group, String topic) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+        config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        ShareConsumer<byte[], byte[]> consumer = new KafkaShareConsumer<>(config);
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+}
