@@ -11,22 +11,13 @@ import org.springframework.stereotype.Component;
  * catalogue and leaves it once the task is accepted.
  */
 @Component
-class DeleteAssetTask implements TypedTask {
+class DeleteAssetTask extends TypedTask {
 
     private final AssetDeletion deletion;
 
     DeleteAssetTask(AssetDeletion deletion) {
+        super("delete_asset", "del_asset_");
         this.deletion = deletion;
-    }
-
-    @Override
-    public String taskType() {
-        return "delete_asset";
-    }
-
-    @Override
-    public String requestIdPrefix() {
-        return "del_asset_";
     }
 
     @Override

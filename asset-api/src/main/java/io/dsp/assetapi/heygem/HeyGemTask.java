@@ -7,22 +7,13 @@ import org.springframework.stereotype.Component;
 
 /** {@code heygem_submit} over {@code POST /api/v1/tasks}: the same inputs and checks as the legacy submit call. */
 @Component
-class HeyGemTask implements TypedTask {
+class HeyGemTask extends TypedTask {
 
     private final HeyGemInputs inputs;
 
     HeyGemTask(HeyGemInputs inputs) {
+        super("heygem_submit", "heygem_");
         this.inputs = inputs;
-    }
-
-    @Override
-    public String taskType() {
-        return "heygem_submit";
-    }
-
-    @Override
-    public String requestIdPrefix() {
-        return "heygem_";
     }
 
     @Override

@@ -7,17 +7,31 @@ import java.util.Map;
  * A task type that {@code POST /api/v1/tasks} accepts with a typed payload, contributed by the feature that owns the
  * type (so this feature does not depend on the features that submit through it).
  */
-public interface TypedTask {
+public abstract class TypedTask {
 
-    /** The {@code task_type} it handles. */
-    String taskType();
+    private final String taskType;
+    private final String requestIdPrefix;
 
-    /** Prefix of the request ids generated for it: the legacy call's, e.g. {@code heygem_}. */
-    String requestIdPrefix();
+    /**
+     * @param taskType the {@code task_type} it handles
+     * @param requestIdPrefix prefix of the request ids generated for it: the legacy call's, e.g. {@code heygem_}
+     */
+    protected TypedTask(String taskType, String requestIdPrefix) {
+        this.taskType = taskType;
+        this.requestIdPrefix = requestIdPrefix;
+    }
+
+    public final String taskType() {
+        return taskType;
+    }
+
+    public final String requestIdPrefix() {
+        return requestIdPrefix;
+    }
 
     /** The typed payload of a client's {@code payload} object; refuses bad input with an {@code ApiException}. */
-    Object payload(AuthenticatedLicense license, Map<String, Object> payload);
+    public abstract Object payload(AuthenticatedLicense license, Map<String, Object> payload);
 
-    /** What follows once Kafka holds the task with this payload. */
-    default void accepted(Object payload) throws Exception {}
+    /** What follows once Kafka holds the task with this payload; nothing by default. */
+    public void accepted(Object payload) throws Exception {}
 }

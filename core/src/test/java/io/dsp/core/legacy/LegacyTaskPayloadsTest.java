@@ -3,6 +3,7 @@ package io.dsp.core.legacy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dsp.core.intake.TaskSubmission;
 import io.dsp.schemas.avro.DeleteAssetPayload;
 import io.dsp.schemas.avro.GenericPayload;
 import io.dsp.schemas.avro.HeyGemSubmitPayload;
@@ -73,14 +74,7 @@ class LegacyTaskPayloadsTest {
     }
 
     private static TaskRequested task(Object payload) {
-        return TaskRequested.newBuilder()
-                .setRequestId("req-1")
-                .setLicenseKey("LIC-A")
-                .setTaskType("t")
-                .setPayload(payload)
-                .setPriority(Priority.NORMAL)
-                .setRequestedAt(Instant.EPOCH)
-                .setOrigin(new TaskOrigin(TaskChannel.WEBSOCKET, "gateway-1", null, null))
-                .build();
+        TaskOrigin origin = new TaskOrigin(TaskChannel.WEBSOCKET, "gateway-1", null, null);
+        return TaskSubmission.task("req-1", "LIC-A", "t", payload, Priority.NORMAL, origin, Instant.EPOCH);
     }
 }

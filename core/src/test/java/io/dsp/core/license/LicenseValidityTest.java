@@ -51,12 +51,6 @@ class LicenseValidityTest {
     }
 
     private static License license(LicenseStatus status, Instant from, Instant until) {
-        return License.newBuilder()
-                .setLicenseKey("K")
-                .setStatus(status)
-                .setValidFrom(from)
-                .setValidUntil(until)
-                .setUpdatedAt(NOW)
-                .build();
+        return new License("K", status, from, until, null, NOW);
     }
 }
