@@ -1,5 +1,7 @@
 package io.dsp.gpuconsumer.slot;
 
+import io.dsp.core.ledger.PriorAttempts;
+import io.dsp.core.ledger.TaskLedger;
 import io.dsp.core.license.LicenseKeys;
 import io.dsp.core.slot.Acquired;
 import io.dsp.core.slot.Lease;
@@ -12,8 +14,6 @@ import io.dsp.gpuconsumer.execution.RetryBackoff;
 import io.dsp.gpuconsumer.execution.TaskContext;
 import io.dsp.gpuconsumer.execution.TaskHandlers;
 import io.dsp.gpuconsumer.execution.TaskOutcome;
-import io.dsp.gpuconsumer.ledger.PriorAttempts;
-import io.dsp.gpuconsumer.ledger.TaskLedger;
 import io.dsp.schemas.avro.DeadLetterReason;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.metric.MetricNames;

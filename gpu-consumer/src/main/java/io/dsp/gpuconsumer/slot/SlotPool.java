@@ -1,10 +1,10 @@
 package io.dsp.gpuconsumer.slot;
 
+import io.dsp.core.ledger.TaskLedger;
 import io.dsp.gpuconsumer.WorkerIdentity;
 import io.dsp.gpuconsumer.WorkerSettings;
 import io.dsp.gpuconsumer.control.Cancellations;
 import io.dsp.gpuconsumer.execution.TaskHandlers;
-import io.dsp.gpuconsumer.ledger.TaskLedger;
 import io.dsp.schemas.metric.MetricNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -5,6 +5,8 @@ import static io.dsp.schemas.avro.TaskEventType.STARTED;
 import static io.dsp.schemas.avro.TaskEventType.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dsp.core.ledger.KafkaTaskLedger;
+import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.support.TestTasks;
 import io.dsp.schemas.avro.TaskEvent;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.core.KafkaAdmin;
 
-/** The Kafka-kept ledger against a real broker, outside any application: what survives a restart, what is seen when. */
+/** The worker's Kafka-kept ledger against a real broker, outside any application: what survives a restart, what is seen when. */
 class KafkaTaskLedgerIT {
 
     private static final LedgerSettings SETTINGS = new LedgerSettings(Duration.ofSeconds(30), Duration.ofSeconds(10));
@@ -91,12 +93,13 @@ class KafkaTaskLedgerIT {
     }
 
     private KafkaTaskLedger startedLedger() {
-        KafkaTaskLedger started = new KafkaTaskLedger(
-                new KafkaAdmin(Map.of(
-                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        KafkaTestBroker.get().bootstrapServers())),
-                SETTINGS,
-                meters);
+        KafkaTaskLedger started = new LedgerConfiguration()
+                .taskLedger(
+                        new KafkaAdmin(Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                KafkaTestBroker.get().bootstrapServers())),
+                        SETTINGS,
+                        meters);
         started.start();
         return started;
     }

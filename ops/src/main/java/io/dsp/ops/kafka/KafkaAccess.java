@@ -1,10 +1,14 @@
 package io.dsp.ops.kafka;
 
+import io.dsp.core.view.StartRule;
+import io.dsp.core.view.TopicView;
 import io.dsp.ops.OpsException;
 import io.dsp.ops.cli.Progress;
 import io.dsp.schemas.topic.TopicSpec;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,7 +37,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The Kafka clients of one command: an admin client, an idempotent producer that waits for every acknowledgement, and
- * group-less readers of committed records. Created on first use, closed together.
+ * group-less readers of committed records (topic views of core that read to the end, then close). Created on first
+ * use, closed together.
  */
 public final class KafkaAccess implements AutoCloseable {
 
@@ -96,7 +102,11 @@ public final class KafkaAccess implements AutoCloseable {
 
     /** A reader outside any group that sees committed records only (no release of an aborted transaction). */
     public KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(
+        return new KafkaConsumer<>(readerConfig());
+    }
+
+    private Map<String, Object> readerConfig() {
+        return Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
@@ -110,7 +120,7 @@ public final class KafkaAccess implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
                 2000,
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) timeout.toMillis()));
+                (int) timeout.toMillis());
     }
 
     /** Every topic name in the cluster (internal ones excluded). */
@@ -131,59 +141,78 @@ public final class KafkaAccess implements AutoCloseable {
         return acknowledged;
     }
 
-    /** Every committed record of these partitions between the offsets (from inclusive, to exclusive). */
-    public List<ConsumerRecord<byte[], byte[]>> read(
-            Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, Progress progress) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        Map<TopicPartition, Long> pending = new HashMap<>();
+    /** Every committed record of the topic now (from its first retained record to its end). */
+    public List<ConsumerRecord<byte[], byte[]>> readAll(TopicSpec<?, ?> topic, Progress progress) {
+        List<String> topics = List.of(topic.name());
+        List<TopicPartition> partitions = partitions(topics);
+        long total = count(beginningOffsets(partitions), endOffsets(partitions));
+        return readToEnd(topics, StartRule.beginning(), Clock.systemUTC(), total, progress);
+    }
+
+    /**
+     * Every committed record of the topics written at or after {@code since} (every retained one for
+     * {@link Instant#EPOCH}), up to their ends now.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readSince(Collection<String> topics, Instant since, Progress progress) {
+        if (topics.isEmpty()) {
+            return List.of();
+        }
+        List<TopicPartition> partitions = partitions(topics);
+        long total = count(offsetsAt(partitions, since), endOffsets(partitions));
+        if (!since.isAfter(Instant.EPOCH)) {
+            return readToEnd(topics, StartRule.beginning(), Clock.systemUTC(), total, progress);
+        }
+        // The look-back is measured from a fixed now, so that it begins at exactly {@code since}.
+        Instant now = Instant.now();
+        Duration window = since.isBefore(now) ? Duration.between(since, now) : Duration.ZERO;
+        return readToEnd(topics, StartRule.lookBack(window), Clock.fixed(now, ZoneOffset.UTC), total, progress);
+    }
+
+    private static long count(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
         long total = 0;
         for (Map.Entry<TopicPartition, Long> e : from.entrySet()) {
-            long end = to.getOrDefault(e.getKey(), e.getValue());
-            if (end > e.getValue()) {
-                pending.put(e.getKey(), end);
-                total += end - e.getValue();
-            }
+            total += Math.max(0, to.getOrDefault(e.getKey(), e.getValue()) - e.getValue());
         }
-        if (pending.isEmpty()) {
+        return total;
+    }
+
+    /**
+     * Reads the topics from {@code start} with a {@link TopicView} up to their ends as they were when it opened (its
+     * start-up read), then closes it: records written later are not this command's.
+     */
+    private List<ConsumerRecord<byte[], byte[]>> readToEnd(
+            Collection<String> topics, StartRule start, Clock clock, long total, Progress progress) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        if (total == 0) {
             return out;
         }
         progress.total(total);
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            consumer.assign(pending.keySet());
-            pending.keySet().forEach(tp -> consumer.seek(tp, from.get(tp)));
-            Instant deadline = Instant.now().plus(timeout.multipliedBy(4));
-            while (!pending.isEmpty()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                    Long end = pending.get(tp);
-                    if (end != null && record.offset() < end) {
-                        out.add(record);
-                        progress.step(1);
-                    }
+        AtomicReference<TopicView> view = new AtomicReference<>();
+        TopicView.Builder reader = TopicView.builder("ops-read", readerConfig()).clock(clock);
+        for (String topic : topics) {
+            reader.follow(topic, start, record -> {
+                if (view.get().readAtStart(record)) {
+                    out.add(record);
+                    progress.step(1);
                 }
-                // Positions, not counts: transaction markers and compacted-away offsets hold no record.
-                pending.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-                consumer.pause(consumer.assignment().stream()
-                        .filter(tp -> !pending.containsKey(tp))
-                        .toList());
-                if (!pending.isEmpty() && Instant.now().isAfter(deadline)) {
-                    throw new OpsException("Reading " + pending.keySet() + " did not finish within "
-                            + timeout.multipliedBy(4).toSeconds() + " s");
-                }
+            });
+        }
+        view.set(reader.build());
+        Duration limit = timeout.multipliedBy(4);
+        try {
+            view.get().start();
+            if (!view.get().awaitCaughtUp(limit)) {
+                throw new OpsException("Reading " + topics + " did not finish within " + limit.toSeconds() + " s"
+                        + view.get().failure().map(f -> ": " + f.getMessage()).orElse(""));
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OpsException("Interrupted while waiting for Kafka");
+        } finally {
+            view.get().stop();
         }
         progress.done();
         return out;
-    }
-
-    /** Every committed record of the topic now (from its first retained record to its end). */
-    public List<ConsumerRecord<byte[], byte[]>> readAll(TopicSpec<?, ?> topic, Progress progress) {
-        return readAll(List.of(topic.name()), progress);
-    }
-
-    public List<ConsumerRecord<byte[], byte[]>> readAll(Collection<String> topics, Progress progress) {
-        List<TopicPartition> partitions = partitions(topics);
-        return read(beginningOffsets(partitions), endOffsets(partitions), progress);
     }
 
     public List<TopicPartition> partitions(Collection<String> topics) {

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 
 /** What {@code dsp.task-events} says about tasks: the terminal step of each one that ended. */
@@ -30,10 +29,9 @@ public final class TaskOutcomes {
      * a replay window, less a margin, is far enough back) of the given request ids ({@code null}: all).
      */
     public static TaskOutcomes read(KafkaAccess kafka, Instant since, Set<String> requestIds, Progress progress) {
-        List<TopicPartition> partitions = kafka.partitions(List.of(Topics.TASK_EVENTS.name()));
         Map<String, TaskEventType> terminal = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record :
-                kafka.read(kafka.offsetsAt(partitions, since), kafka.endOffsets(partitions), progress)) {
+                kafka.readSince(List.of(Topics.TASK_EVENTS.name()), since, progress)) {
             if (record.value() == null) {
                 continue;
             }

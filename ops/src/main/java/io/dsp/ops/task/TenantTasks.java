@@ -10,10 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 
@@ -40,11 +38,8 @@ public final class TenantTasks {
      */
     public static List<TaskCopy> read(
             KafkaAccess kafka, List<String> topics, Instant since, Progress progress, int[] undecodable) {
-        List<TopicPartition> partitions = kafka.partitions(topics);
-        Map<TopicPartition, Long> from = kafka.offsetsAt(partitions, since);
-        Map<TopicPartition, Long> to = kafka.endOffsets(partitions);
         List<TaskCopy> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : kafka.read(from, to, progress)) {
+        for (ConsumerRecord<byte[], byte[]> record : kafka.readSince(topics, since, progress)) {
             if (record.value() == null) {
                 continue;
             }
