@@ -6,7 +6,7 @@ import io.dsp.assetapi.asset.AssetSettings;
 import io.dsp.assetapi.blob.BlobSettings;
 import io.dsp.assetapi.fleet.FleetSettings;
 import io.dsp.assetapi.limits.LimitSettings;
-import io.dsp.assetapi.tasks.TaskApiSettings;
+import io.dsp.assetapi.task.TaskApiSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -5,7 +5,7 @@ import static io.dsp.assetapi.AssetCatalogueIT.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dsp.assetapi.Http.Part;
-import io.dsp.assetapi.license.AuthenticatedLicense;
+import io.dsp.core.license.LicenseKeys;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.testkit.ApiClient;
@@ -64,7 +64,7 @@ class LogMaskingIT {
                 .replace(TenantTopics.topicName(license), "<tenant topic>");
         // The logs were captured, with the masked key: otherwise the checks below would prove nothing.
         assertThat(logs).contains("accepted task requestId=" + requestId);
-        assertThat(logs).contains(AuthenticatedLicense.mask(license));
+        assertThat(logs).contains(LicenseKeys.mask(license));
         assertThat(logs).doesNotContain(license);
         assertThat(logs).doesNotContain(AssetApiIntegrationTest.ADMIN_TOKEN);
         assertThat(logs).doesNotContain(AssetApiIntegrationTest.FLEET_TOKEN);

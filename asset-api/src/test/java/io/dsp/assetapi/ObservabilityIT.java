@@ -2,7 +2,7 @@ package io.dsp.assetapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dsp.assetapi.license.AuthenticatedLicense;
+import io.dsp.core.license.LicenseKeys;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.schemas.trace.TraceContext;
 import io.dsp.testkit.ApiClient;
@@ -84,7 +84,7 @@ class ObservabilityIT {
                 .orElseThrow();
         assertThat(line.path("trace_id").asString()).isEqualTo(caller.traceId());
         assertThat(line.path("request_id").asString()).isEqualTo(requestId);
-        assertThat(line.path("license").asString()).isEqualTo(AuthenticatedLicense.mask(license));
+        assertThat(line.path("license").asString()).isEqualTo(LicenseKeys.mask(license));
         assertThat(line.path("log").path("level").asString()).isEqualTo("INFO");
     }
 

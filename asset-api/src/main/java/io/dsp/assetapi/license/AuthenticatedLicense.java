@@ -1,5 +1,6 @@
 package io.dsp.assetapi.license;
 
+import io.dsp.core.license.LicenseKeys;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -28,13 +29,6 @@ public record AuthenticatedLicense(String licenseKey, String machineCode, String
 
     /** The key for logs: enough to tell licenses apart, not enough to use one. */
     public String masked() {
-        return mask(licenseKey);
-    }
-
-    public static String mask(String key) {
-        if (key.length() <= 6) {
-            return "***";
-        }
-        return key.substring(0, 3) + "***" + key.substring(key.length() - 2);
+        return LicenseKeys.mask(licenseKey);
     }
 }

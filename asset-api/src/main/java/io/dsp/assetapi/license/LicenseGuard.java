@@ -3,8 +3,9 @@ package io.dsp.assetapi.license;
 import io.dsp.assetapi.observe.RequestContext;
 import io.dsp.assetapi.readmodel.ReadModels;
 import io.dsp.assetapi.web.ApiException;
+import io.dsp.core.license.LicenseKeys;
+import io.dsp.core.license.LicenseValidity;
 import io.dsp.schemas.avro.License;
-import io.dsp.schemas.avro.LicenseStatus;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
@@ -57,25 +58,22 @@ class LicenseGuard implements HandlerInterceptor {
         check(license, clock.instant());
         bindings.check(key, deviceType, machineCode.strip());
         AuthenticatedLicense.set(request, new AuthenticatedLicense(key, machineCode.strip(), deviceType));
-        RequestContext.license(AuthenticatedLicense.mask(key));
+        RequestContext.license(LicenseKeys.mask(key));
         return true;
     }
 
+    /** Refuses a license that may not be used now, with the legacy message of its reason. */
     static void check(License license, Instant now) {
-        if (license.getStatus() == LicenseStatus.DISABLED) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "卡密已禁用");
-        }
-        if (license.getStatus() == LicenseStatus.EXPIRED) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "卡密已过期");
-        }
-        if (license.getStatus() != LicenseStatus.ACTIVE) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "卡密状态异常");
-        }
-        if (license.getValidFrom() != null && now.isBefore(license.getValidFrom())) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "卡密尚未生效");
-        }
-        if (license.getValidUntil() != null && !now.isBefore(license.getValidUntil())) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "卡密已过期");
+        String refusal = switch (LicenseValidity.of(license, now)) {
+            case VALID -> null;
+            case UNKNOWN -> "卡密不存在";
+            case DISABLED -> "卡密已禁用";
+            case EXPIRED, PAST_VALIDITY -> "卡密已过期";
+            case NOT_ACTIVE -> "卡密状态异常";
+            case NOT_YET_VALID -> "卡密尚未生效";
+        };
+        if (refusal != null) {
+            throw new ApiException(HttpStatus.FORBIDDEN, refusal);
         }
     }
 }

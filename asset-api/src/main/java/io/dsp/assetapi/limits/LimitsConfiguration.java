@@ -1,5 +1,6 @@
 package io.dsp.assetapi.limits;
 
+import io.dsp.core.license.QuotaLimiter;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import java.time.Clock;
@@ -42,19 +43,18 @@ class LimitsConfiguration implements WebMvcConfigurer {
      * this process otherwise (the embedded stack, a single instance). Closed on shutdown (inferred {@code close}).
      */
     @Bean
-    static RateLimiter rateLimiter(
+    static QuotaLimiter quotaLimiter(
             @Value("${spring.data.redis.host:}") String host,
             @Value("${spring.data.redis.port:6379}") int port,
             @Value("${spring.data.redis.password:}") String password,
-            LimitSettings settings,
             Clock clock) {
         if (host.isBlank()) {
-            return new LocalRateLimiter(settings, clock);
+            return QuotaLimiter.local(clock);
         }
         RedisURI.Builder uri = RedisURI.builder().withHost(host).withPort(port).withTimeout(Duration.ofSeconds(1));
         if (!password.isEmpty()) {
             uri.withPassword(password.toCharArray());
         }
-        return new RedisRateLimiter(RedisClient.create(uri.build()), settings, clock);
+        return new QuotaLimiter(new RedisQuotaStore(RedisClient.create(uri.build())), clock);
     }
 }

@@ -2,6 +2,8 @@ package io.dsp.assetapi.limits;
 
 import io.dsp.assetapi.license.AuthenticatedLicense;
 import io.dsp.assetapi.web.ApiException;
+import io.dsp.core.license.QuotaLimiter;
+import io.dsp.core.license.QuotaLimiter.Quota;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
@@ -14,10 +16,12 @@ class RateLimitInterceptor implements HandlerInterceptor {
 
     static final String MESSAGE = "请求过于频繁，请稍后重试";
 
-    private final RateLimiter limiter;
+    private final QuotaLimiter limiter;
+    private final LimitSettings settings;
 
-    RateLimitInterceptor(RateLimiter limiter) {
+    RateLimitInterceptor(QuotaLimiter limiter, LimitSettings settings) {
         this.limiter = limiter;
+        this.settings = settings;
     }
 
     @Override
@@ -25,7 +29,8 @@ class RateLimitInterceptor implements HandlerInterceptor {
         if (!"POST".equals(request.getMethod())) {
             return true;
         }
-        if (!limiter.tryAcquire(AuthenticatedLicense.of(request).licenseKey())) {
+        String licenseKey = AuthenticatedLicense.of(request).licenseKey();
+        if (!limiter.tryAcquire(Quota.REQUESTS, licenseKey, settings.requestsPerWindow(), settings.window())) {
             throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, MESSAGE);
         }
         return true;

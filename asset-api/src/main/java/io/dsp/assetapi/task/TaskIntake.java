@@ -4,27 +4,20 @@ import io.dsp.assetapi.AssetApiSettings;
 import io.dsp.assetapi.license.AuthenticatedLicense;
 import io.dsp.assetapi.observe.RequestContext;
 import io.dsp.assetapi.web.ApiException;
+import io.dsp.core.intake.TaskSubmission;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskChannel;
-import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
-import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.metric.MetricNames;
-import io.dsp.schemas.tenant.TenantTopics;
-import io.dsp.schemas.topic.Topics;
-import io.dsp.schemas.trace.TraceContext;
+import io.dsp.schemas.topic.TopicProvisioner;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -44,14 +37,14 @@ public class TaskIntake {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KafkaTemplate<byte[], byte[]> kafka;
-    private final TaskTopics topics;
+    private final TopicProvisioner topics;
     private final AssetApiSettings settings;
     private final Clock clock;
     private final MeterRegistry meters;
 
     TaskIntake(
             KafkaTemplate<byte[], byte[]> kafka,
-            TaskTopics topics,
+            TopicProvisioner topics,
             AssetApiSettings settings,
             Clock clock,
             MeterRegistry meters) {
@@ -94,39 +87,23 @@ public class TaskIntake {
             Priority priority,
             boolean gpuOnline) {
         Instant now = clock.instant();
-        TaskRequested task = TaskRequested.newBuilder()
-                .setRequestId(requestId)
-                .setLicenseKey(license.licenseKey())
-                .setTaskType(taskType)
-                .setPayload(payload)
-                .setPriority(priority)
-                .setRequestedAt(now)
-                .setOrigin(new TaskOrigin(TaskChannel.HTTP, settings.nodeId(), null, license.deviceType()))
-                .build();
-        topics.ensure(license.licenseKey(), priority);
+        TaskRequested task = TaskSubmission.task(
+                requestId,
+                license.licenseKey(),
+                taskType,
+                payload,
+                priority,
+                new TaskOrigin(TaskChannel.HTTP, settings.nodeId(), null, license.deviceType()),
+                now);
         RequestContext.requestId(task.getRequestId());
         // The request's trace (continued from its traceparent or started here) goes on every record of the task.
-        TraceContext trace = RequestContext.trace();
-        CompletableFuture<?> queued =
-                kafka.send(traced(TenantTopics.forTask(task).record(task.getRequestId(), task), trace));
-        // The origin and priority travel on ACCEPTED, so any reader (status, gateway routing) has them.
-        CompletableFuture<?> accepted = kafka.send(traced(
-                Topics.TASK_EVENTS.record(
-                        task.getRequestId(),
-                        TaskEvents.about(task, TaskEventType.ACCEPTED, SOURCE, now)
-                                .setOrigin(task.getOrigin())
-                                .setPriority(task.getPriority())
-                                .build()),
-                trace));
-        CompletableFuture<?> waiting = gpuOnline
-                ? CompletableFuture.completedFuture(null)
-                : kafka.send(traced(
-                        Topics.TASK_EVENTS.record(
-                                task.getRequestId(),
-                                TaskEvents.about(task, TaskEventType.QUEUED, SOURCE, now)
-                                        .build()),
-                        trace));
-        await(CompletableFuture.allOf(queued, accepted, waiting), task);
+        TaskSubmission submission = TaskSubmission.accepted(task, SOURCE, now, !gpuOnline, RequestContext.trace());
+        try {
+            submission.send(topics, kafka, settings.sendTimeout());
+        } catch (KafkaException e) {
+            log.error("could not queue task requestId={}: {}", task.getRequestId(), e.toString());
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "任务提交失败，请稍后重试");
+        }
         Counter.builder(MetricNames.TASKS_ACCEPTED)
                 .description("Tasks accepted at an edge")
                 .tag(MetricNames.TAG_TASK_TYPE, taskType)
@@ -141,27 +118,6 @@ public class TaskIntake {
                 Priorities.name(priority),
                 license.masked());
         return task;
-    }
-
-    private static ProducerRecord<byte[], byte[]> traced(ProducerRecord<byte[], byte[]> record, TraceContext trace) {
-        trace.writeTo(record.headers());
-        return record;
-    }
-
-    private void await(CompletableFuture<?> sends, TaskRequested task) {
-        try {
-            sends.get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable(task, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw unavailable(task, e);
-        }
-    }
-
-    private static ApiException unavailable(TaskRequested task, Exception cause) {
-        log.error("could not queue task requestId={}: {}", task.getRequestId(), cause.toString());
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "任务提交失败，请稍后重试");
     }
 
     /** Like PHP's uniqid (time in hex) plus randomness, so ids from several instances never meet. */

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dsp.assetapi.AssetApiIntegrationTest;
+import io.dsp.core.license.LicenseKeys;
+import io.dsp.core.license.QuotaLimiter;
+import io.dsp.core.license.QuotaLimiter.Quota;
 import io.dsp.testkit.ApiClient;
 import io.dsp.testkit.Licenses;
 import io.dsp.testkit.RedisTestServer;
@@ -24,7 +27,7 @@ class RateLimitIT {
     int port;
 
     @Autowired
-    RateLimiter limiter;
+    QuotaLimiter limiter;
 
     @Autowired
     LimitSettings settings;
@@ -41,7 +44,7 @@ class RateLimitIT {
                         () -> assertThat(app.get("/api/asset/list").code()).isZero());
 
         for (int i = 0; i < AssetApiIntegrationTest.RATE_LIMIT; i++) {
-            assertThat(limiter.tryAcquire(busy)).isTrue();
+            assertThat(acquire(limiter, busy)).isTrue();
         }
 
         ApiClient.Answer legacy = app.postJson("/api/asset/delete", "{\"id\":1}");
@@ -61,25 +64,28 @@ class RateLimitIT {
 
     @Test
     void countsLiveInRedisSoEveryInstanceSharesThem() {
-        assertThat(limiter).isInstanceOf(RedisRateLimiter.class);
         String license = "shared-" + UUID.randomUUID();
         RedisTestServer redis = RedisTestServer.get();
         RedisClient client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
-        try (RedisRateLimiter otherInstance = new RedisRateLimiter(client, settings, Clock.systemUTC());
+        try (QuotaLimiter otherInstance = new QuotaLimiter(new RedisQuotaStore(client), Clock.systemUTC());
                 StatefulRedisConnection<String, String> connection = RedisClient.create(
                                 RedisURI.create(redis.host(), redis.port()))
                         .connect()) {
             for (int i = 0; i < AssetApiIntegrationTest.RATE_LIMIT - 1; i++) {
-                assertThat(limiter.tryAcquire(license)).isTrue();
+                assertThat(acquire(limiter, license)).isTrue();
             }
-            assertThat(otherInstance.tryAcquire(license)).isTrue();
-            assertThat(otherInstance.tryAcquire(license)).isFalse();
-            assertThat(limiter.tryAcquire(license)).isFalse();
-            assertThat(connection.sync().keys("dsp:rate:" + RedisRateLimiter.hash(license) + ":*"))
+            assertThat(acquire(otherInstance, license)).isTrue();
+            assertThat(acquire(otherInstance, license)).isFalse();
+            assertThat(acquire(limiter, license)).isFalse();
+            assertThat(connection.sync().keys("dsp:rate:" + LicenseKeys.hash(license) + ":*"))
                     .singleElement()
                     .satisfies(key -> assertThat(connection.sync().pttl(key)).isPositive());
             assertThat(connection.sync().keys("*" + license + "*")).isEmpty();
         }
+    }
+
+    private boolean acquire(QuotaLimiter quotas, String license) {
+        return quotas.tryAcquire(Quota.REQUESTS, license, settings.requestsPerWindow(), settings.window());
     }
 
     private String base() {

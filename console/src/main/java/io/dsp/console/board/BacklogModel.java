@@ -1,5 +1,6 @@
 package io.dsp.console.board;
 
+import io.dsp.core.license.LicenseKeys;
 import io.dsp.schemas.avro.QueueFacts;
 import java.time.Instant;
 import java.util.Comparator;
@@ -45,7 +46,7 @@ final class BacklogModel {
     private static TenantRow row(QueueFacts f, Instant now) {
         Instant oldest = f.getWaiting() > 0 ? f.getOldestWaitingSince() : null;
         return new TenantRow(
-                Masked.licenseKey(f.getLicenseKey()),
+                LicenseKeys.mask(f.getLicenseKey()),
                 f.getWaiting(),
                 f.getInFlight(),
                 oldest == null ? null : oldest.toEpochMilli(),

@@ -1,5 +1,6 @@
 package io.dsp.console.board;
 
+import io.dsp.core.license.LicenseKeys;
 import io.dsp.schemas.avro.DeadLetter;
 import io.dsp.schemas.avro.TaskRequested;
 import java.util.ArrayList;
@@ -53,12 +54,12 @@ final class DeadLetters {
         // The original task's payload is not shown: it is the tenant's data, and re-driving needs the ops tooling.
         return new DeadLetterRow(
                 task.getRequestId(),
-                Masked.licenseKey(key),
+                LicenseKeys.mask(key),
                 task.getTaskType(),
                 task.getPriority().name().toLowerCase(Locale.ROOT),
                 letter.getReason().name().toLowerCase(Locale.ROOT),
                 letter.getDeliveryCount(),
-                Masked.text(letter.getLastError(), key),
+                LicenseKeys.maskIn(letter.getLastError(), key),
                 letter.getWorkerId(),
                 task.getRequestedAt().toEpochMilli(),
                 letter.getDeadLetteredAt().toEpochMilli());

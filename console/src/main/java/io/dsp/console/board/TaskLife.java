@@ -1,5 +1,6 @@
 package io.dsp.console.board;
 
+import io.dsp.core.license.LicenseKeys;
 import io.dsp.schemas.avro.TaskError;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
@@ -101,8 +102,9 @@ final class TaskLife {
             }
         }
         TaskError failure = event.getError();
-        String detail =
-                failure == null ? null : Masked.text(failure.getCode() + ": " + failure.getMessage(), licenseKey);
+        String detail = failure == null
+                ? null
+                : LicenseKeys.maskIn(failure.getCode() + ": " + failure.getMessage(), licenseKey);
         if (detail != null) {
             error = detail;
         }
@@ -111,7 +113,7 @@ final class TaskLife {
     }
 
     private void progress(TaskEvent event, TaskProgress progress) {
-        String message = progress == null ? null : Masked.text(progress.getMessage(), licenseKey);
+        String message = progress == null ? null : LicenseKeys.maskIn(progress.getMessage(), licenseKey);
         Integer stepPercent = progress == null ? null : progress.getPercent();
         if (!steps.isEmpty() && steps.get(steps.size() - 1).type().equals("progress")) {
             // A long synthesis writes hundreds of progress events: one step shows the latest and how many there were.
@@ -160,7 +162,7 @@ final class TaskLife {
         Instant end = endedAt != null ? endedAt : now;
         return new TaskRow(
                 requestId,
-                Masked.licenseKey(licenseKey),
+                LicenseKeys.mask(licenseKey),
                 taskType,
                 priority,
                 status == null ? "progress" : status.name().toLowerCase(Locale.ROOT),

@@ -1,6 +1,6 @@
 package io.dsp.dispatcher.release;
 
-import io.dsp.dispatcher.LicenseMask;
+import io.dsp.core.license.LicenseKeys;
 import io.dsp.schemas.metric.MetricNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +47,7 @@ final class BacklogGauges {
 
     private Tenant register(String licenseKey) {
         Tenant tenant = new Tenant();
-        String tag = LicenseMask.mask(licenseKey);
+        String tag = LicenseKeys.mask(licenseKey);
         tenant.meters = List.of(
                 Gauge.builder(MetricNames.BACKLOG, tenant, t -> t.waiting)
                         .tag(MetricNames.TAG_TENANT, tag)

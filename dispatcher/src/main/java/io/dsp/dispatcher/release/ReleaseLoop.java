@@ -1,9 +1,9 @@
 package io.dsp.dispatcher.release;
 
+import io.dsp.core.license.LicenseKeys;
 import io.dsp.core.view.TopicView;
 import io.dsp.dispatcher.DispatcherMetrics;
 import io.dsp.dispatcher.DispatcherSettings;
-import io.dsp.dispatcher.LicenseMask;
 import io.dsp.dispatcher.fleet.FleetView;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskError;
@@ -346,7 +346,7 @@ class ReleaseLoop implements SmartLifecycle {
     /** Runs a log statement with the task's request id, masked license key and trace id in the MDC. */
     private static void withContext(Release release, Runnable logStatement) {
         MDC.put("request_id", release.task().getRequestId());
-        MDC.put("license", LicenseMask.mask(release.task().getLicenseKey()));
+        MDC.put("license", LicenseKeys.mask(release.task().getLicenseKey()));
         MDC.put("trace_id", release.trace().traceId());
         try {
             logStatement.run();

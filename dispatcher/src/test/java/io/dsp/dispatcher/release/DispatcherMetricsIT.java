@@ -3,8 +3,8 @@ package io.dsp.dispatcher.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dsp.core.license.LicenseKeys;
 import io.dsp.dispatcher.DispatcherIntegrationTest;
-import io.dsp.dispatcher.LicenseMask;
 import io.dsp.dispatcher.support.FleetDriver;
 import io.dsp.dispatcher.support.QuietFleetTest;
 import io.dsp.schemas.metric.MetricNames;
@@ -36,7 +36,7 @@ class DispatcherMetricsIT extends QuietFleetTest {
     void backlogWhileWaitingThenDispatchedCountAndLatencyAfterReleaseAllOnThePrometheusPage() throws Exception {
         // given three waiting tasks of one tenant and no worker
         String license = FleetDriver.newLicense("metrics");
-        String tenant = LicenseMask.mask(license);
+        String tenant = LicenseKeys.mask(license);
         double dispatchedBefore = dispatched();
         long latencyBefore = latencyCount();
         List<String> ids = fleet.submit(license, 3);

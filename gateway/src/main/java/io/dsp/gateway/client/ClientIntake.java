@@ -1,23 +1,24 @@
 package io.dsp.gateway.client;
 
+import io.dsp.core.intake.TaskSubmission;
+import io.dsp.core.legacy.LegacyTaskPayloads;
+import io.dsp.core.license.LicenseKeys;
+import io.dsp.core.license.QuotaLimiter;
+import io.dsp.core.license.QuotaLimiter.Quota;
 import io.dsp.gateway.GatewayNode;
 import io.dsp.gateway.GatewaySettings;
-import io.dsp.gateway.LicenseMask;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.protocol.Frames;
-import io.dsp.gateway.protocol.LegacyPayloads;
 import io.dsp.gateway.routing.Origins;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskAction;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskControl;
-import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
-import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.metric.MetricNames;
-import io.dsp.schemas.tenant.TenantTopics;
+import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.schemas.trace.TraceContext;
 import io.micrometer.core.instrument.Counter;
@@ -26,10 +27,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -56,19 +57,20 @@ public class ClientIntake {
     private static final Map<String, Priority> PRIORITIES = Map.of("normal", Priority.NORMAL, "high", Priority.HIGH);
 
     private final KafkaTemplate<byte[], byte[]> kafka;
-    private final TaskTopics topics;
+    private final TopicProvisioner topics;
     private final GatewaySettings settings;
     private final GatewayNode node;
     private final FleetWatch fleet;
     private final Origins origins;
-    private final LegacyPayloads payloads;
+    private final LegacyTaskPayloads payloads;
     private final Clock clock;
     private final MeterRegistry meters;
-    private final HighPriorityQuota highPriorityQuota;
+    private final QuotaLimiter quotas;
+    private final HighPriorityQuotaSettings highPriority;
 
     ClientIntake(
             KafkaTemplate<byte[], byte[]> kafka,
-            TaskTopics topics,
+            TopicProvisioner topics,
             GatewaySettings settings,
             GatewayNode node,
             FleetWatch fleet,
@@ -76,17 +78,19 @@ public class ClientIntake {
             JsonMapper json,
             Clock clock,
             MeterRegistry meters,
-            HighPriorityQuota highPriorityQuota) {
+            QuotaLimiter quotas,
+            HighPriorityQuotaSettings highPriority) {
         this.kafka = kafka;
         this.topics = topics;
         this.settings = settings;
         this.node = node;
         this.fleet = fleet;
         this.origins = origins;
-        this.payloads = new LegacyPayloads(json);
+        this.payloads = new LegacyTaskPayloads(json);
         this.clock = clock;
         this.meters = meters;
-        this.highPriorityQuota = highPriorityQuota;
+        this.quotas = quotas;
+        this.highPriority = highPriority;
     }
 
     /** Accepts one task from a registered client and returns the frame to answer with. */
@@ -119,50 +123,27 @@ public class ClientIntake {
             return Frames.error(e.getMessage(), requestId);
         }
         // Counted only for a submission that is otherwise valid, as asset-api does.
-        if (priority == Priority.HIGH && !highPriorityQuota.tryAcquire(client.key())) {
+        if (priority == Priority.HIGH
+                && !quotas.tryAcquire(
+                        Quota.HIGH_PRIORITY, client.key(), highPriority.perWindow(), highPriority.window())) {
             return Frames.error(HIGH_PRIORITY_REFUSED_TEXT, requestId);
         }
         Instant now = clock.instant();
-        TaskRequested task = TaskRequested.newBuilder()
-                .setRequestId(requestId != null ? requestId : Frames.uniqueId("gt_", now))
-                .setLicenseKey(client.key())
-                .setTaskType(taskType)
-                .setPayload(payload)
-                .setPriority(priority)
-                .setRequestedAt(now)
-                .setOrigin(new TaskOrigin(
-                        TaskChannel.WEBSOCKET, node.id(), String.valueOf(client.fd()), client.deviceType()))
-                .build();
+        TaskRequested task = TaskSubmission.task(
+                requestId != null ? requestId : Frames.uniqueId("gt_", now),
+                client.key(),
+                taskType,
+                payload,
+                priority,
+                new TaskOrigin(TaskChannel.WEBSOCKET, node.id(), String.valueOf(client.fd()), client.deviceType()),
+                now);
         boolean online = fleet.isOnline();
         origins.remember(task);
         // The caller's trace (a traceparent field of the frame) is continued, or one is started for this task.
         TraceContext trace = TraceContext.continueOrStart(text(frame, TraceContext.HEADER));
         try {
-            topics.ensure(task);
-            CompletableFuture<?> queued =
-                    kafka.send(traced(TenantTopics.forTask(task).record(task.getRequestId(), task), trace));
-            CompletableFuture<?> accepted = kafka.send(traced(
-                    Topics.TASK_EVENTS.record(
-                            task.getRequestId(),
-                            TaskEvents.about(task, TaskEventType.ACCEPTED, SOURCE, now)
-                                    .setOrigin(task.getOrigin())
-                                    .setPriority(task.getPriority())
-                                    .build()),
-                    trace.child()));
-            CompletableFuture<?> waiting = online
-                    ? CompletableFuture.completedFuture(null)
-                    : kafka.send(traced(
-                            Topics.TASK_EVENTS.record(
-                                    task.getRequestId(),
-                                    TaskEvents.about(task, TaskEventType.QUEUED, SOURCE, now)
-                                            .build()),
-                            trace.child()));
-            CompletableFuture.allOf(queued, accepted, waiting)
-                    .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Frames.error("任务提交失败，请稍后重试", task.getRequestId());
-        } catch (Exception e) {
+            TaskSubmission.accepted(task, SOURCE, now, !online, trace).send(topics, kafka, settings.sendTimeout());
+        } catch (KafkaException e) {
             log.error("could not queue requestId={}: {}", task.getRequestId(), e.toString());
             return Frames.error("任务提交失败，请稍后重试", task.getRequestId());
         }
@@ -172,7 +153,7 @@ public class ClientIntake {
                 .register(meters)
                 .increment();
         MDC.put("request_id", task.getRequestId());
-        MDC.put("license", LicenseMask.mask(client.key()));
+        MDC.put("license", LicenseKeys.mask(client.key()));
         MDC.put("trace_id", trace.traceId());
         try {
             log.info(
@@ -230,7 +211,7 @@ public class ClientIntake {
             return Frames.error("取消请求失败，请稍后重试", requestId);
         }
         MDC.put("request_id", requestId);
-        MDC.put("license", LicenseMask.mask(client.key()));
+        MDC.put("license", LicenseKeys.mask(client.key()));
         MDC.put("trace_id", trace.traceId());
         try {
             log.info("cancel requested requestId={} from fd={}", requestId, client.fd());

@@ -1,7 +1,7 @@
 package io.dsp.gateway.license;
 
+import io.dsp.core.license.LicenseValidity;
 import io.dsp.schemas.avro.License;
-import io.dsp.schemas.avro.LicenseStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -57,14 +57,7 @@ public class LicenseRegistry {
             }
             license = licenses.get(key);
         }
-        return isActive(license, now);
-    }
-
-    static boolean isActive(License license, Instant now) {
-        return license != null
-                && license.getStatus() == LicenseStatus.ACTIVE
-                && (license.getValidFrom() == null || !license.getValidFrom().isAfter(now))
-                && (license.getValidUntil() == null || license.getValidUntil().isAfter(now));
+        return LicenseValidity.usable(license, now);
     }
 
     public Optional<License> find(String key) {

@@ -1,13 +1,13 @@
 package io.dsp.gateway.worker;
 
 import io.dsp.core.ledger.TaskLedger;
+import io.dsp.core.legacy.LegacyTaskPayloads;
 import io.dsp.gateway.GatewayNode;
 import io.dsp.gateway.GatewaySettings;
 import io.dsp.gateway.Timers;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.fleet.RedisWorkerSet;
-import io.dsp.gateway.protocol.LegacyPayloads;
 import io.dsp.gateway.routing.Origins;
 import io.dsp.schemas.avro.TaskAction;
 import io.dsp.schemas.avro.TaskControl;
@@ -61,7 +61,7 @@ public class WorkerBridge implements SmartLifecycle {
     private final GatewaySettings settings;
     private final GatewayNode node;
     private final TaskReporter reporter;
-    private final LegacyPayloads payloads;
+    private final LegacyTaskPayloads payloads;
     private final Origins origins;
     private final FleetWatch fleet;
     private final TaskLedger ledger;
@@ -95,7 +95,7 @@ public class WorkerBridge implements SmartLifecycle {
         this.settings = settings;
         this.node = node;
         this.reporter = reporter;
-        this.payloads = new LegacyPayloads(json);
+        this.payloads = new LegacyTaskPayloads(json);
         this.origins = origins;
         this.fleet = fleet;
         this.ledger = ledger;

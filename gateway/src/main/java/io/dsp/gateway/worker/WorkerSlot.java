@@ -2,12 +2,12 @@ package io.dsp.gateway.worker;
 
 import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
+import io.dsp.core.legacy.LegacyTaskPayloads;
+import io.dsp.core.license.LicenseKeys;
 import io.dsp.core.slot.Acquired;
 import io.dsp.core.slot.Lease;
 import io.dsp.core.slot.SlotLogContext;
-import io.dsp.gateway.LicenseMask;
 import io.dsp.gateway.protocol.Frames;
-import io.dsp.gateway.protocol.LegacyPayloads;
 import io.dsp.gateway.routing.Origins;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
@@ -62,7 +62,7 @@ final class WorkerSlot implements Runnable {
     private final LegacyWorker worker;
     private final Supplier<ShareConsumer<byte[], byte[]>> consumers;
     private final TaskReporter reporter;
-    private final LegacyPayloads payloads;
+    private final LegacyTaskPayloads payloads;
     private final Origins origins;
     private final SlotTiming timing;
     private final Runnable changed;
@@ -88,7 +88,7 @@ final class WorkerSlot implements Runnable {
             LegacyWorker worker,
             Supplier<ShareConsumer<byte[], byte[]>> consumers,
             TaskReporter reporter,
-            LegacyPayloads payloads,
+            LegacyTaskPayloads payloads,
             Origins origins,
             SlotTiming timing,
             Cancellations cancellations,
@@ -188,7 +188,7 @@ final class WorkerSlot implements Runnable {
         TaskRequested decoded = acquired.get().task();
         trace = acquired.get().trace();
         try (SlotLogContext ignored =
-                SlotLogContext.open(acquired.get(), LicenseMask.mask(decoded.getLicenseKey()), worker.id())) {
+                SlotLogContext.open(acquired.get(), LicenseKeys.mask(decoded.getLicenseKey()), worker.id())) {
             handle(lease, decoded, acquired.get().delivery());
         }
     }

@@ -2,10 +2,10 @@ package io.dsp.gpuconsumer.slot;
 
 import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
+import io.dsp.core.license.LicenseKeys;
 import io.dsp.core.slot.Acquired;
 import io.dsp.core.slot.Lease;
 import io.dsp.core.slot.SlotLogContext;
-import io.dsp.gpuconsumer.LicenseMask;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.WorkerSettings;
 import io.dsp.gpuconsumer.control.Cancellations;
@@ -185,7 +185,7 @@ final class Slot implements Runnable {
         reporter.trace(task.getRequestId(), acquired.get().trace());
         inFlight.incrementAndGet();
         try (SlotLogContext ignored =
-                SlotLogContext.open(acquired.get(), LicenseMask.mask(task.getLicenseKey()), workerId)) {
+                SlotLogContext.open(acquired.get(), LicenseKeys.mask(task.getLicenseKey()), workerId)) {
             hold(lease, task, delivery, runner);
         } finally {
             inFlight.decrementAndGet();

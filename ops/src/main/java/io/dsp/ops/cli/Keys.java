@@ -1,21 +1,13 @@
 package io.dsp.ops.cli;
 
-/** License keys in output: masked as asset-api masks them in logs, unless the operator asks for them. */
+import io.dsp.core.license.LicenseKeys;
+
+/** License keys in output: masked as every service masks them in logs, unless the operator asks for them. */
 public final class Keys {
 
     private Keys() {}
 
-    public static String mask(String key) {
-        if (key == null) {
-            return "-";
-        }
-        if (key.length() <= 6) {
-            return "***";
-        }
-        return key.substring(0, 3) + "***" + key.substring(key.length() - 2);
-    }
-
     public static String show(String key, boolean unmasked) {
-        return unmasked ? key : mask(key);
+        return unmasked ? key : LicenseKeys.mask(key);
     }
 }

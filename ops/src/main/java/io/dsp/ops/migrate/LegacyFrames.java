@@ -1,8 +1,6 @@
 package io.dsp.ops.migrate;
 
-import io.dsp.schemas.avro.DeleteAssetPayload;
-import io.dsp.schemas.avro.GenericPayload;
-import io.dsp.schemas.avro.HeyGemSubmitPayload;
+import io.dsp.core.legacy.LegacyTaskPayloads;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
@@ -26,8 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <ul>
  *   <li>{@code gpu.job.submit} / {@code gpu_task}: {@code delete_asset} and {@code heygem_submit} get their typed
- *       payloads exactly as the gateway builds them; {@code upload_asset} and every other type keep their payload
- *       object as JSON ({@link GenericPayload}); a typed payload missing a required field is kept as JSON too, so the
+ *       payloads exactly as the gateway builds them ({@link LegacyTaskPayloads}); {@code upload_asset} and every other type keep their payload
+ *       object as JSON ({@code GenericPayload}); a typed payload missing a required field is kept as JSON too, so the
  *       worker answers it with the legacy error instead of the task being lost;
  *   <li>{@code url} and {@code chatglm_video} (legacy {@code ws_worker} work): task types {@code url} and
  *       {@code chatglm_video} with {@code {"url":...}} / {@code {"content":...}};
@@ -57,9 +55,11 @@ final class LegacyFrames {
     }
 
     private final JsonMapper json;
+    private final LegacyTaskPayloads payloads;
 
     LegacyFrames(JsonMapper json) {
         this.json = json;
+        this.payloads = new LegacyTaskPayloads(json);
     }
 
     /**
@@ -116,25 +116,25 @@ final class LegacyFrames {
             case "gpu.job.submit", "gpu_task" -> {
                 String declared = text(frame, "task_type");
                 taskType = declared != null && TASK_TYPE.matcher(declared).matches() ? declared : frameType;
-                payload = payload(taskType, frame.get("payload"));
+                payload = payloads.fromLegacyOrGeneric(taskType, frame.get("payload"));
             }
             case "url" -> {
                 taskType = "url";
                 ObjectNode p = json.createObjectNode();
                 p.put("url", text(frame, "url") == null ? "" : text(frame, "url"));
-                payload = generic(p);
+                payload = payloads.generic(p);
             }
             case "chatglm_video" -> {
                 taskType = "chatglm_video";
                 ObjectNode p = json.createObjectNode();
                 p.put("content", text(frame, "content") == null ? "" : text(frame, "content"));
-                payload = generic(p);
+                payload = payloads.generic(p);
             }
             default -> {
                 String declared = text(frame, "task_type");
                 String candidate = declared != null ? declared : frameType;
                 taskType = TASK_TYPE.matcher(candidate).matches() ? candidate : "unknown";
-                payload = generic(frame);
+                payload = payloads.generic(frame);
             }
         }
         String own = text(frame, "request_id");
@@ -166,47 +166,6 @@ final class LegacyFrames {
         return globalLicense;
     }
 
-    /** As the gateway's LegacyPayloads: typed where the legacy worker's required fields are there. */
-    private Object payload(String taskType, JsonNode payload) {
-        ObjectNode object = payload != null && payload.isObject() ? (ObjectNode) payload : json.createObjectNode();
-        switch (taskType) {
-            case "delete_asset" -> {
-                JsonNode id = object.get("id");
-                if (id != null
-                        && (id.isIntegralNumber()
-                                || (id.isString() && id.asString().matches("\\d{1,18}")))) {
-                    return DeleteAssetPayload.newBuilder()
-                            .setAssetId(id.asLong())
-                            .setFileHash(text(object, "file_hash"))
-                            .setFileExt(text(object, "file_ext"))
-                            .build();
-                }
-            }
-            case "heygem_submit" -> {
-                String audio = text(object, "audio_hash");
-                String video = text(object, "video_hash");
-                if (audio != null && video != null) {
-                    return HeyGemSubmitPayload.newBuilder()
-                            .setAudioHash(audio)
-                            .setAudioExt(orDefault(text(object, "audio_ext"), ".wav"))
-                            .setVideoHash(video)
-                            .setVideoExt(orDefault(text(object, "video_ext"), ".mp4"))
-                            .build();
-                }
-            }
-            default -> {
-                // upload_asset names a file on the legacy API host, which no typed payload carries.
-            }
-        }
-        return generic(object);
-    }
-
-    private GenericPayload generic(JsonNode object) {
-        return GenericPayload.newBuilder()
-                .setJson(json.writeValueAsString(object))
-                .build();
-    }
-
     /** The frame's {@code ts} (Unix seconds) when it has a plausible one: when the legacy system queued it. */
     private static Instant requestedAt(JsonNode frame, Instant now) {
         JsonNode ts = frame.get("ts");
@@ -219,10 +178,6 @@ final class LegacyFrames {
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isString() && !value.asString().isBlank() ? value.asString() : null;
-    }
-
-    private static String orDefault(String value, String fallback) {
-        return value == null ? fallback : value;
     }
 
     static String sha256(String text) {

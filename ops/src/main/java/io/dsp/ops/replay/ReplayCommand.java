@@ -1,7 +1,7 @@
 package io.dsp.ops.replay;
 
+import io.dsp.core.license.LicenseKeys;
 import io.dsp.ops.OpsException;
-import io.dsp.ops.cli.Keys;
 import io.dsp.ops.cli.Progress;
 import io.dsp.ops.cli.Times;
 import io.dsp.ops.kafka.KafkaAccess;
@@ -97,7 +97,7 @@ public final class ReplayCommand implements Callable<Integer> {
         try (KafkaAccess kafka = kafkaOptions.open()) {
             List<String> topics = TenantTasks.topicsOf(license, kafka.topics());
             if (topics.isEmpty()) {
-                throw new OpsException("License " + Keys.mask(license) + " has no task topic: nothing was ever"
+                throw new OpsException("License " + LicenseKeys.mask(license) + " has no task topic: nothing was ever"
                         + " queued for it (or the key is wrong)");
             }
             int[] undecodable = {0};
@@ -153,7 +153,11 @@ public final class ReplayCommand implements Callable<Integer> {
             int undecodable) {
         out.printf(
                 "replay of %s (%s) from %s to %s%s%n",
-                Keys.mask(license), String.join(", ", topics), start, end, dryRun ? " [dry run]" : ", batch " + batch);
+                LicenseKeys.mask(license),
+                String.join(", ", topics),
+                start,
+                end,
+                dryRun ? " [dry run]" : ", batch " + batch);
         Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
         for (Decision d : plan) {
             counts.merge(d.verdict(), 1, Integer::sum);

@@ -1,31 +1,23 @@
 package io.dsp.ops.task;
 
+import io.dsp.core.intake.TaskSubmission;
+import io.dsp.ops.OpsException;
 import io.dsp.ops.kafka.KafkaAccess;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskChannel;
-import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
-import io.dsp.schemas.event.TaskEvents;
-import io.dsp.schemas.tenant.TenantTopics;
-import io.dsp.schemas.topic.TopicSpec;
-import io.dsp.schemas.topic.Topics;
+import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.trace.TraceContext;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.KafkaException;
 
 /**
- * Writes tasks into tenant topics as the edges do: the task record in its license's topic for its priority, with its
- * steps in {@code dsp.task-events}, each record carrying a child of the task's trace. Returns only once Kafka
- * acknowledged every record.
+ * Writes tasks into tenant topics as the edges do ({@link TaskSubmission}): the task record in its license's topic for
+ * its priority, with its steps in {@code dsp.task-events}, every record carrying this run's span of the task's trace.
+ * Returns only once Kafka acknowledged every record.
  */
 public final class Republisher {
 
@@ -33,7 +25,7 @@ public final class Republisher {
     public static final String SOURCE = "ops";
 
     private final KafkaAccess kafka;
-    private final Set<String> ensured = new HashSet<>();
+    private TopicProvisioner topics;
 
     public Republisher(KafkaAccess kafka) {
         this.kafka = kafka;
@@ -57,16 +49,8 @@ public final class Republisher {
     public List<ProducerRecord<byte[], byte[]>> sameId(TaskCopy copy, String batch, Instant now) {
         TaskRequested task =
                 TaskRequested.newBuilder(copy.task()).setReplayOf(batch).build();
-        TraceContext trace = trace(copy.traceparent());
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-        out.add(traced(TenantTopics.forTask(task).record(task.getRequestId(), task), trace));
-        out.add(traced(
-                Topics.TASK_EVENTS.record(
-                        task.getRequestId(),
-                        TaskEvents.about(task, TaskEventType.QUEUED, SOURCE, now)
-                                .build()),
-                trace));
-        return out;
+        return TaskSubmission.requeued(task, SOURCE, now, trace(copy.traceparent()))
+                .records();
     }
 
     /**
@@ -91,48 +75,19 @@ public final class Republisher {
 
     /** A task new to the system (a migrated one): its record, {@code ACCEPTED} (origin, priority), {@code QUEUED}. */
     public List<ProducerRecord<byte[], byte[]>> accepted(TaskRequested task, TraceContext trace, Instant now) {
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-        out.add(traced(TenantTopics.forTask(task).record(task.getRequestId(), task), trace));
-        out.add(traced(
-                Topics.TASK_EVENTS.record(
-                        task.getRequestId(),
-                        TaskEvents.about(task, TaskEventType.ACCEPTED, SOURCE, now)
-                                .setOrigin(task.getOrigin())
-                                .setPriority(task.getPriority())
-                                .build()),
-                trace));
-        out.add(traced(
-                Topics.TASK_EVENTS.record(
-                        task.getRequestId(),
-                        TaskEvents.about(task, TaskEventType.QUEUED, SOURCE, now)
-                                .build()),
-                trace));
-        return out;
+        return TaskSubmission.accepted(task, SOURCE, now, true, trace).records();
     }
 
     /** Creates the license's task topic for this priority unless it exists (as the edges do on first use). */
     public void ensureTopic(String licenseKey, Priority priority) {
-        TopicSpec<?, ?> spec = TenantTopics.forLicense(licenseKey, priority);
-        if (ensured.contains(spec.name())) {
-            return;
+        if (topics == null) {
+            topics = new TopicProvisioner(kafka.admin(), (short) -1);
         }
         try {
-            kafka.admin()
-                    .createTopics(List.of(spec.newTopic((short) -1)))
-                    .all()
-                    .get(kafka.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new io.dsp.ops.OpsException(
-                        "Cannot create " + spec.name() + ": " + e.getCause().getMessage());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new io.dsp.ops.OpsException("Interrupted while creating " + spec.name());
-        } catch (TimeoutException e) {
-            throw new io.dsp.ops.OpsException("Kafka did not create " + spec.name() + " in time");
+            topics.ensureTenantTopic(licenseKey, priority);
+        } catch (KafkaException e) {
+            throw new OpsException(e.getMessage());
         }
-        ensured.add(spec.name());
     }
 
     /** Sends and waits for every acknowledgement. */
@@ -140,12 +95,8 @@ public final class Republisher {
         kafka.sendAll(records);
     }
 
+    /** This run's span of the task's trace (continued from its record, or a new trace). */
     private static TraceContext trace(String traceparent) {
-        return TraceContext.continueOrStart(traceparent).child();
-    }
-
-    private static ProducerRecord<byte[], byte[]> traced(ProducerRecord<byte[], byte[]> record, TraceContext trace) {
-        trace.child().writeTo(record.headers());
-        return record;
+        return TraceContext.continueOrStart(traceparent);
     }
 }

@@ -1,5 +1,6 @@
 package io.dsp.schemas.topic;
 
+import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.tenant.TenantTopics;
 import java.util.Collection;
 import java.util.List;
@@ -49,9 +50,18 @@ public final class TopicProvisioner {
         configureGroup(Groups.GPU_FLEET, Groups.GPU_FLEET_CONFIGS);
     }
 
-    /** Creates the task topic of this license unless this provisioner already saw it; returns its name. */
+    /** Creates the (normal-priority) task topic of this license unless this provisioner already saw it; its name. */
     public String ensureTenantTopic(String licenseKey) {
-        TopicSpec<?, ?> spec = TenantTopics.forLicense(licenseKey);
+        return ensureTenantTopic(licenseKey, Priority.NORMAL);
+    }
+
+    /**
+     * Creates the task topic of this license for this priority ({@code dsp.tasks.<tenant>.high} for {@code HIGH})
+     * unless this provisioner already saw it; returns its name. Only that topic: a license's first task creates the
+     * topic it goes to, and the dispatcher reads whichever of the two exist.
+     */
+    public String ensureTenantTopic(String licenseKey, Priority priority) {
+        TopicSpec<?, ?> spec = TenantTopics.forLicense(licenseKey, priority);
         if (!known.contains(spec.name())) {
             ensure(List.of(spec));
         }

@@ -1,3 +1,5 @@
+package io.dsp.benchmarks;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * for a warm-up and then a measured period, and print how many were answered 202 per second with latency
  * percentiles. Only the JDK is needed:
  *
- * <pre>java asset-api/load/IntakeLoad.java [baseUrl] [licenseKey] [threads] [seconds]</pre>
+ * <pre>java benchmarks/src/main/java/io/dsp/benchmarks/IntakeLoad.java [baseUrl] [licenseKey] [threads] [seconds]</pre>
  *
  * The license's rate limit must be lifted for the run (e.g. DSP_ASSET_API_LIMITS_REQUESTS_PER_WINDOW=100000000 in the
  * environment of ./dsp up), or the run measures the limiter.
@@ -25,14 +27,16 @@ public class IntakeLoad {
 
     public static void main(String[] args) throws Exception {
         String base = args.length > 0 ? args[0] : "http://127.0.0.1:8080";
-        String license = args.length > 1 ? args[1] : new String(java.nio.file.Files.readAllBytes(
-                        java.nio.file.Path.of(".dsp-data/demo-license-key")))
-                .strip();
+        String license = args.length > 1
+                ? args[1]
+                : new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(".dsp-data/demo-license-key")))
+                        .strip();
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 16;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         int warmup = 5;
 
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         AtomicLong sequence = new AtomicLong(1_000_000_000L + System.nanoTime() % 1_000_000_000L);
         long warmupEnd = System.nanoTime() + warmup * 1_000_000_000L;
         long end = warmupEnd + seconds * 1_000_000_000L;
@@ -48,8 +52,8 @@ public class IntakeLoad {
                         if (start >= end) {
                             return;
                         }
-                        String body = "{\"task_type\":\"delete_asset\",\"payload\":{\"id\":" + sequence.incrementAndGet()
-                                + "}}";
+                        String body = "{\"task_type\":\"delete_asset\",\"payload\":{\"id\":"
+                                + sequence.incrementAndGet() + "}}";
                         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/tasks"))
                                 .header("Authorization", "Bearer " + license)
                                 .header("X-Machine-Code", "demo-machine")
@@ -58,13 +62,15 @@ public class IntakeLoad {
                                 .build();
                         int status;
                         try {
-                            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                            status = http.send(request, HttpResponse.BodyHandlers.discarding())
+                                    .statusCode();
                         } catch (Exception e) {
                             status = -1;
                         }
                         long finished = System.nanoTime();
                         if (start >= warmupEnd && finished <= end) {
-                            statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+                            statuses.computeIfAbsent(status, s -> new AtomicLong())
+                                    .incrementAndGet();
                             if (status == 202) {
                                 accepted.incrementAndGet();
                                 latencies.add(finished - start);

@@ -1,4 +1,4 @@
-package io.dsp.assetapi.tasks;
+package io.dsp.assetapi.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.dsp.assetapi.tasks;
+package io.dsp.assetapi.task;
 
 import jakarta.validation.constraints.NotNull;
 import java.util.Set;

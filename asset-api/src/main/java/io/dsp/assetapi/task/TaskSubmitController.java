@@ -1,18 +1,13 @@
-package io.dsp.assetapi.tasks;
+package io.dsp.assetapi.task;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.dsp.assetapi.asset.AssetDeletion;
 import io.dsp.assetapi.fleet.FleetStatus;
-import io.dsp.assetapi.heygem.HeyGemInputs;
 import io.dsp.assetapi.license.AuthenticatedLicense;
 import io.dsp.assetapi.limits.HighPriorityQuota;
 import io.dsp.assetapi.limits.InFlightCaps;
 import io.dsp.assetapi.readmodel.ReadModels;
-import io.dsp.assetapi.task.Priorities;
-import io.dsp.assetapi.task.TaskIntake;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.assetapi.web.ApiResponse;
-import io.dsp.schemas.avro.DeleteAssetPayload;
 import io.dsp.schemas.avro.GenericPayload;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskEvent;
@@ -28,10 +23,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -62,8 +59,9 @@ class TaskSubmitController {
     private final TaskIntake intake;
     private final FleetStatus fleet;
     private final ReadModels readModels;
-    private final HeyGemInputs heygem;
-    private final AssetDeletion deletion;
+    /** Task types with a typed payload, by name. */
+    private final Map<String, TypedTask> typed;
+
     private final TaskApiSettings settings;
     private final InFlightCaps caps;
     private final HighPriorityQuota highQuota;
@@ -77,8 +75,7 @@ class TaskSubmitController {
             TaskIntake intake,
             FleetStatus fleet,
             ReadModels readModels,
-            HeyGemInputs heygem,
-            AssetDeletion deletion,
+            List<TypedTask> typed,
             TaskApiSettings settings,
             InFlightCaps caps,
             HighPriorityQuota highQuota,
@@ -86,8 +83,7 @@ class TaskSubmitController {
         this.intake = intake;
         this.fleet = fleet;
         this.readModels = readModels;
-        this.heygem = heygem;
-        this.deletion = deletion;
+        this.typed = typed.stream().collect(Collectors.toUnmodifiableMap(TypedTask::taskType, t -> t));
         this.settings = settings;
         this.caps = caps;
         this.highQuota = highQuota;
@@ -140,35 +136,35 @@ class TaskSubmitController {
     private Map<String, Object> accept(
             AuthenticatedLicense license, String type, Map<String, Object> payload, Priority priority, String requestId)
             throws Exception {
-        Object typed = payload(license, type, payload);
+        TypedTask typedTask = typed.get(type);
+        Object taskPayload = payload(license, type, typedTask, payload);
         boolean online = fleet.anyWorkerOnline();
         TaskRequested task = caps.admit(license, type, () -> {
             // Counted only once everything else passed, so a refused submission never uses up the quota.
             highQuota.acquire(license, priority);
             return requestId == null
-                    ? intake.submit(license, type, typed, prefix(type), priority, online)
-                    : intake.submitAs(license, type, typed, requestId, priority, online);
+                    ? intake.submit(license, type, taskPayload, prefix(typedTask), priority, online)
+                    : intake.submitAs(license, type, taskPayload, requestId, priority, online);
         });
-        if (typed instanceof DeleteAssetPayload delete) {
-            deletion.removeFromCatalogue(delete);
+        if (typedTask != null) {
+            typedTask.accepted(taskPayload);
         }
         return answer(task.getRequestId(), type, priority, !online);
     }
 
     /** The typed payload of a registered type; a generic one only for configured types. */
-    private Object payload(AuthenticatedLicense license, String type, Map<String, Object> payload) {
-        return switch (type) {
-            case "heygem_submit" -> heygem.payload(payload);
-            case "delete_asset" -> deletion.payload(license, payload.get("id"));
-            case "upload_asset" ->
-                throw new ApiException(HttpStatus.BAD_REQUEST, "upload_asset 请使用 POST /api/asset/upload 上传文件");
-            default -> {
-                if (!settings.genericTypes().contains(type)) {
-                    throw new ApiException(HttpStatus.BAD_REQUEST, "未知任务类型: " + type);
-                }
-                yield new GenericPayload(JSON.writeValueAsString(payload));
-            }
-        };
+    private Object payload(
+            AuthenticatedLicense license, String type, TypedTask typedTask, Map<String, Object> payload) {
+        if (typedTask != null) {
+            return typedTask.payload(license, payload);
+        }
+        if (type.equals("upload_asset")) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "upload_asset 请使用 POST /api/asset/upload 上传文件");
+        }
+        if (!settings.genericTypes().contains(type)) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "未知任务类型: " + type);
+        }
+        return new GenericPayload(JSON.writeValueAsString(payload));
     }
 
     private Optional<Map<String, Object>> earlierAnswer(AuthenticatedLicense license, String requestId) {
@@ -235,12 +231,8 @@ class TaskSubmitController {
         }
     }
 
-    private static String prefix(String type) {
-        return switch (type) {
-            case "heygem_submit" -> "heygem_";
-            case "delete_asset" -> "del_asset_";
-            default -> "task_";
-        };
+    private static String prefix(TypedTask typedTask) {
+        return typedTask == null ? "task_" : typedTask.requestIdPrefix();
     }
 
     /** Striped locks: repeats of one key queue behind each other; unrelated keys rarely share a stripe. */

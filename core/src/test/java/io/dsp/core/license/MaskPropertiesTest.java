@@ -1,4 +1,4 @@
-package io.dsp.assetapi.license;
+package io.dsp.core.license;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,7 @@ class MaskPropertiesTest {
 
     @Property(tries = 3000)
     void aMaskedKeyNeverContainsTheKeyAndShowsAtMostFiveOfItsCharacters(@ForAll("keys") String key) {
-        String masked = AuthenticatedLicense.mask(key);
+        String masked = LicenseKeys.mask(key);
 
         assertThat(masked).doesNotContain(key);
         assertThat(masked.replace("***", "").length()).isLessThanOrEqualTo(5);

@@ -1,0 +1,140 @@
+package io.dsp.core.intake;
+
+import io.dsp.schemas.avro.Priority;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskOrigin;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.tenant.TenantTopics;
+import io.dsp.schemas.topic.TopicProvisioner;
+import io.dsp.schemas.topic.Topics;
+import io.dsp.schemas.trace.TraceContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * One task entering the system as every intake writes it (asset-api over HTTP, the gateway over WebSocket, ops for
+ * migrated, replayed and redriven tasks): the task record in its license's topic for its priority, then its first
+ * steps in {@code dsp.task-events}, all keyed by request id. Every record carries the same {@code traceparent}: the
+ * writing hop's span of the task's trace, so one trace id joins the logs of every service that handles the task.
+ */
+public final class TaskSubmission {
+
+    private final TaskRequested task;
+    private final List<ProducerRecord<byte[], byte[]>> records;
+
+    private TaskSubmission(TaskRequested task, List<ProducerRecord<byte[], byte[]>> records) {
+        this.task = task;
+        this.records = List.copyOf(records);
+    }
+
+    /** A task as an edge accepts it, requested now. */
+    public static TaskRequested task(
+            String requestId,
+            String licenseKey,
+            String taskType,
+            Object payload,
+            Priority priority,
+            TaskOrigin origin,
+            Instant now) {
+        return TaskRequested.newBuilder()
+                .setRequestId(requestId)
+                .setLicenseKey(licenseKey)
+                .setTaskType(taskType)
+                .setPayload(payload)
+                .setPriority(priority)
+                .setRequestedAt(now)
+                .setOrigin(origin)
+                .build();
+    }
+
+    /**
+     * A task new to the system: its record, {@code ACCEPTED} (with the task's origin and priority, so every reader of
+     * the events has them) and, when it has to wait for a worker, {@code QUEUED}.
+     *
+     * @param source who writes it ({@code asset-api}, {@code gateway}, {@code ops})
+     * @param queued whether to record {@code QUEUED} (an edge: no worker online; ops: always)
+     */
+    public static TaskSubmission accepted(
+            TaskRequested task, String source, Instant at, boolean queued, TraceContext trace) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        records.add(taskRecord(task, trace));
+        records.add(step(
+                task,
+                TaskEvents.about(task, TaskEventType.ACCEPTED, source, at)
+                        .setOrigin(task.getOrigin())
+                        .setPriority(task.getPriority()),
+                trace));
+        if (queued) {
+            records.add(step(task, TaskEvents.about(task, TaskEventType.QUEUED, source, at), trace));
+        }
+        return new TaskSubmission(task, records);
+    }
+
+    /** A task the system knows, once more under its own id (the replay of a lost run): its record and {@code QUEUED}. */
+    public static TaskSubmission requeued(TaskRequested task, String source, Instant at, TraceContext trace) {
+        return new TaskSubmission(
+                task,
+                List.of(
+                        taskRecord(task, trace),
+                        step(task, TaskEvents.about(task, TaskEventType.QUEUED, source, at), trace)));
+    }
+
+    public TaskRequested task() {
+        return task;
+    }
+
+    /** The records in the order they are sent: the task, then its steps. */
+    public List<ProducerRecord<byte[], byte[]>> records() {
+        return records;
+    }
+
+    /**
+     * Ensures the license's topic for the task's priority, sends every record and returns once Kafka acknowledged all
+     * of them: an intake answers its caller only then, so an accepted task is never lost.
+     *
+     * @throws KafkaException when the topic cannot be created or a record is not acknowledged within the timeout (an
+     *     interrupted wait restores the thread's interrupt flag)
+     */
+    public void send(TopicProvisioner topics, KafkaTemplate<byte[], byte[]> kafka, Duration timeout) {
+        try {
+            topics.ensureTenantTopic(task.getLicenseKey(), task.getPriority());
+            CompletableFuture<?>[] sends = records.stream().map(kafka::send).toArray(CompletableFuture<?>[]::new);
+            CompletableFuture.allOf(sends).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("Interrupted while sending task " + task.getRequestId(), e);
+        } catch (ExecutionException e) {
+            throw new KafkaException("Task " + task.getRequestId() + " not sent: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaException("Task " + task.getRequestId() + " not acknowledged within " + timeout, e);
+        } catch (RuntimeException e) {
+            throw e instanceof KafkaException kafkaException
+                    ? kafkaException
+                    : new KafkaException("Task " + task.getRequestId() + " not sent: " + e, e);
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> taskRecord(TaskRequested task, TraceContext trace) {
+        return traced(TenantTopics.forTask(task).record(task.getRequestId(), task), trace);
+    }
+
+    private static ProducerRecord<byte[], byte[]> step(
+            TaskRequested task, io.dsp.schemas.avro.TaskEvent.Builder event, TraceContext trace) {
+        return traced(Topics.TASK_EVENTS.record(task.getRequestId(), event.build()), trace);
+    }
+
+    private static ProducerRecord<byte[], byte[]> traced(ProducerRecord<byte[], byte[]> record, TraceContext trace) {
+        trace.writeTo(record.headers());
+        return record;
+    }
+}
