@@ -1,9 +1,9 @@
 package io.dsp.ops.license;
 
+import io.dsp.core.license.LicenseValidity;
 import io.dsp.ops.kafka.KafkaAccess;
 import io.dsp.ops.kafka.KafkaOptions;
 import io.dsp.schemas.avro.License;
-import io.dsp.schemas.avro.LicenseStatus;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -43,18 +43,14 @@ final class ListLicensesCommand implements Callable<Integer> {
         }
     }
 
-    /** As asset-api's LicenseGuard decides. */
+    /** The edges' rule ({@link LicenseValidity}), in the list's words. */
     static String usable(License l, Instant now) {
-        if (l.getStatus() != LicenseStatus.ACTIVE) {
-            return "no";
-        }
-        if (l.getValidFrom() != null && now.isBefore(l.getValidFrom())) {
-            return "not yet";
-        }
-        if (l.getValidUntil() != null && !now.isBefore(l.getValidUntil())) {
-            return "expired";
-        }
-        return "yes";
+        return switch (LicenseValidity.of(l, now)) {
+            case VALID -> "yes";
+            case NOT_YET_VALID -> "not yet";
+            case PAST_VALIDITY -> "expired";
+            default -> "no";
+        };
     }
 
     private java.io.PrintWriter out() {
