@@ -4,6 +4,7 @@ import io.dsp.schemas.topic.TopicProvisioner;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -28,11 +29,9 @@ class GatewayConfiguration {
      * thread per component. Four threads: a Redis or Kafka call stuck in one task must not stop the heartbeats.
      */
     @Bean
-    ThreadPoolTaskScheduler gatewayTimers() {
-        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-        scheduler.setPoolSize(4);
-        scheduler.setThreadNamePrefix("gateway-timer-");
-        scheduler.setDaemon(true);
+    ThreadPoolTaskScheduler gatewayTimers(ThreadPoolTaskSchedulerBuilder builder) {
+        ThreadPoolTaskScheduler scheduler =
+                builder.poolSize(4).threadNamePrefix("gateway-timer-").build();
         scheduler.setRemoveOnCancelPolicy(true);
         return scheduler;
     }

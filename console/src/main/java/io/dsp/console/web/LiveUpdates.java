@@ -8,16 +8,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
@@ -47,11 +47,19 @@ class LiveUpdates implements SmartLifecycle {
     private final ConsoleSettings settings;
     private final JsonMapper json;
     private final List<SseEmitter> clients = new CopyOnWriteArrayList<>();
-    private volatile ScheduledExecutorService scheduler;
+    private final TaskScheduler scheduler;
+    private volatile ScheduledFuture<?> ticks;
     private long pushedVersion = -1;
     private int quietTicks;
 
-    LiveUpdates(Board board, Clock clock, ConsoleSettings settings, JsonMapper json, MeterRegistry meters) {
+    LiveUpdates(
+            Board board,
+            Clock clock,
+            ConsoleSettings settings,
+            JsonMapper json,
+            MeterRegistry meters,
+            TaskScheduler scheduler) {
+        this.scheduler = scheduler;
         this.board = board;
         this.clock = clock;
         this.settings = settings;
@@ -63,7 +71,7 @@ class LiveUpdates implements SmartLifecycle {
 
     @GetMapping(path = "/console/api/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream() throws IOException {
-        if (scheduler == null) {
+        if (ticks == null) {
             throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "The console is stopping");
         }
         if (clients.size() >= settings.maxLiveClients()) {
@@ -118,19 +126,17 @@ class LiveUpdates implements SmartLifecycle {
 
     @Override
     public void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "console-live-updates");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = settings.pushInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+        ticks = scheduler.scheduleWithFixedDelay(
+                this::tick, Instant.now().plus(settings.pushInterval()), settings.pushInterval());
     }
 
     @Override
     public void stop() {
-        scheduler.shutdownNow();
-        scheduler = null;
+        ScheduledFuture<?> running = ticks;
+        ticks = null;
+        if (running != null) {
+            running.cancel(true);
+        }
         // Open streams would hold a graceful shutdown until they time out.
         for (SseEmitter client : clients) {
             client.complete();
@@ -140,6 +146,6 @@ class LiveUpdates implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return scheduler != null;
+        return ticks != null;
     }
 }

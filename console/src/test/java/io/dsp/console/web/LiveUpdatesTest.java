@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,7 +31,8 @@ class LiveUpdatesTest {
             Clock.fixed(NOW, ZoneOffset.UTC),
             new ConsoleSettings(null, 10, 10, 10, 100, Duration.ofHours(1), Duration.ofMillis(500), 5),
             JsonMapper.builder().build(),
-            new SimpleMeterRegistry());
+            new SimpleMeterRegistry(),
+            new ConcurrentTaskScheduler());
     private final Recording client = new Recording();
 
     @Test
