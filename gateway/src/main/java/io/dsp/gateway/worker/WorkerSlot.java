@@ -1,11 +1,11 @@
 package io.dsp.gateway.worker;
 
-import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
 import io.dsp.core.legacy.LegacyTaskPayloads;
 import io.dsp.core.license.LicenseKeys;
 import io.dsp.core.slot.Acquired;
 import io.dsp.core.slot.Lease;
+import io.dsp.core.slot.LedgerVerdict;
 import io.dsp.core.slot.SlotLogContext;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.routing.Origins;
@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -195,41 +194,24 @@ final class WorkerSlot implements Runnable {
 
     private void handle(Lease lease, TaskRequested decoded, int delivery) {
         String requestId = decoded.getRequestId();
-        PriorAttempts prior;
+        LedgerVerdict verdict;
         try {
-            prior = ledger.priorAttempts(requestId);
-        } catch (TimeoutException e) {
-            // Not knowing whether it finished, the slot must not hand it over; another delivery checks again.
-            log.warn(
-                    "slot {} cannot check requestId={} in the ledger; releasing it: {}",
-                    name,
-                    requestId,
-                    e.getMessage());
-            acknowledge(lease, AcknowledgeType.RELEASE);
-            return;
+            verdict = LedgerVerdict.of(ledger, name, requestId, delivery);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             acknowledge(lease, AcknowledgeType.RELEASE);
             return;
         }
-        if (prior.finished()) {
-            // Delivered again after its outcome was recorded (a lost acknowledgement, a replay, a duplicate forward, a
-            // cancellation): acknowledged, not run twice, nothing published again.
-            log.info(
-                    "requestId={} already {} in the fleet; acknowledged without running it again",
-                    requestId,
-                    prior.outcome());
-            acknowledge(lease, AcknowledgeType.ACCEPT);
+        if (verdict instanceof LedgerVerdict.Unchecked) {
+            // Not knowing whether it finished, the slot must not hand it over; another delivery checks again.
+            acknowledge(lease, AcknowledgeType.RELEASE);
             return;
         }
-        if (prior.abandoned() > 0) {
-            // No quarantine here: the delivery limit ends a task whose legacy worker keeps vanishing (see
-            // awaitOutcome).
-            log.warn(
-                    "requestId={} was started {} time(s) without an end, last by {}: its worker died or left mid-task",
-                    requestId,
-                    prior.abandoned(),
-                    prior.lastWorkerId());
+        if (verdict instanceof LedgerVerdict.AlreadyEnded) {
+            // Acknowledged, not run twice, nothing published again. No quarantine for a run whose legacy worker
+            // vanished: the delivery limit ends a task whose workers keep vanishing (see awaitOutcome).
+            acknowledge(lease, AcknowledgeType.ACCEPT);
+            return;
         }
         Optional<io.dsp.schemas.avro.TaskControl> cancelled = cancellations.of(decoded);
         if (cancelled.isPresent()) {

@@ -5,6 +5,7 @@ import io.dsp.core.ledger.TaskLedger;
 import io.dsp.core.license.LicenseKeys;
 import io.dsp.core.slot.Acquired;
 import io.dsp.core.slot.Lease;
+import io.dsp.core.slot.LedgerVerdict;
 import io.dsp.core.slot.SlotLogContext;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.WorkerSettings;
@@ -31,7 +32,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -226,33 +226,20 @@ final class Slot implements Runnable {
             Lease lease, TaskRequested task, int delivery, ExecutorService runner, RunningTasks.Claim claim)
             throws Exception {
         String requestId = task.getRequestId();
-        PriorAttempts prior;
-        try {
-            prior = ledger.priorAttempts(requestId);
-        } catch (TimeoutException e) {
+        LedgerVerdict ledgerSays = LedgerVerdict.of(ledger, name, requestId, delivery);
+        if (ledgerSays instanceof LedgerVerdict.Unchecked) {
             // Not knowing whether it finished, the slot must not run it; it comes back after a pause.
-            log.warn(
-                    "slot {} cannot check requestId={} in the ledger; releasing it: {}",
-                    name,
-                    requestId,
-                    e.getMessage());
             lease.hold(RetryBackoff.after(delivery, settings.retryBackoff(), settings.retryBackoffMax()));
             finish(lease, Decision.RETRY, task);
             return;
         }
-        if (prior.finished()) {
-            log.info(
-                    "requestId={} already {} in the fleet; skipping delivery {}", requestId, prior.outcome(), delivery);
+        if (ledgerSays instanceof LedgerVerdict.AlreadyEnded) {
             finish(lease, Decision.SKIP, task);
             return;
         }
+        PriorAttempts prior = ((LedgerVerdict.Run) ledgerSays).prior();
         if (prior.abandoned() > 0) {
             meters.counter(WorkerMetrics.WORKER_DIED).increment();
-            log.warn(
-                    "requestId={} was started {} time(s) without an end, last by {}: the worker died mid-task",
-                    requestId,
-                    prior.abandoned(),
-                    prior.lastWorkerId());
         }
         if (prior.abandoned() >= settings.quarantineAfter()) {
             reporter.deadLettered(
