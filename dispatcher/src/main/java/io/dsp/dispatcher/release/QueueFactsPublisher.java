@@ -1,6 +1,7 @@
 package io.dsp.dispatcher.release;
 
 import io.dsp.dispatcher.fleet.FleetView;
+import io.dsp.dispatcher.release.internal.TenantBuffers;
 import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Topics;

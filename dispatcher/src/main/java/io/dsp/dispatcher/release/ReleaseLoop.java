@@ -5,6 +5,8 @@ import io.dsp.core.view.TopicView;
 import io.dsp.dispatcher.DispatcherMetrics;
 import io.dsp.dispatcher.DispatcherSettings;
 import io.dsp.dispatcher.fleet.FleetView;
+import io.dsp.dispatcher.release.internal.Restarts;
+import io.dsp.dispatcher.release.internal.TenantBuffers;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskError;
 import io.dsp.schemas.avro.TaskEventType;

@@ -1,4 +1,4 @@
-package io.dsp.dispatcher.release;
+package io.dsp.dispatcher.release.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.dsp.dispatcher.release;
+package io.dsp.dispatcher.release.internal;
 
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.tenant.TenantTopics;
@@ -23,7 +23,7 @@ import org.apache.kafka.common.TopicPartition;
  * others and a tenant of weight w gets w releases per release of a weight-1 tenant while both wait. Order within a
  * tenant partition is kept.
  */
-final class TenantBuffers {
+public final class TenantBuffers {
 
     private static final List<Priority> ORDER = List.of(Priority.HIGH, Priority.NORMAL);
 
@@ -31,7 +31,7 @@ final class TenantBuffers {
     private final Map<Priority, WeightedRotation<TopicPartition>> rotations = new EnumMap<>(Priority.class);
 
     /** Every tenant of weight 1: plain round-robin. */
-    TenantBuffers() {
+    public TenantBuffers() {
         this(tenant -> 1);
     }
 
@@ -39,7 +39,7 @@ final class TenantBuffers {
      * @param weightOfTenant the weight of a tenant, known by its normal-priority topic name (both of its topics
      *     share it)
      */
-    TenantBuffers(ToIntFunction<String> weightOfTenant) {
+    public TenantBuffers(ToIntFunction<String> weightOfTenant) {
         for (Priority priority : ORDER) {
             rotations.put(
                     priority,
@@ -47,7 +47,7 @@ final class TenantBuffers {
         }
     }
 
-    void add(ConsumerRecord<byte[], byte[]> record) {
+    public void add(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         queues.computeIfAbsent(tp, k -> {
                     rotations.get(TenantTopics.priorityOf(k.topic())).add(k);
@@ -57,12 +57,12 @@ final class TenantBuffers {
     }
 
     /** The next record: high priority first, then weighted round-robin over tenants with waiting records. */
-    Optional<ConsumerRecord<byte[], byte[]>> poll() {
+    public Optional<ConsumerRecord<byte[], byte[]>> poll() {
         return poll(tp -> true);
     }
 
     /** The next record among tenant partitions that may release now ({@code eligible}), in the order above. */
-    Optional<ConsumerRecord<byte[], byte[]>> poll(Predicate<TopicPartition> eligible) {
+    public Optional<ConsumerRecord<byte[], byte[]>> poll(Predicate<TopicPartition> eligible) {
         for (Priority priority : ORDER) {
             Optional<TopicPartition> tp =
                     rotations.get(priority).take(k -> !queues.get(k).isEmpty() && eligible.test(k));
@@ -74,7 +74,7 @@ final class TenantBuffers {
     }
 
     /** The first waiting record of a tenant partition, if any, left in place. */
-    Optional<ConsumerRecord<byte[], byte[]>> first(TopicPartition tp) {
+    public Optional<ConsumerRecord<byte[], byte[]>> first(TopicPartition tp) {
         ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
         return queue == null ? Optional.empty() : Optional.ofNullable(queue.peekFirst());
     }
@@ -83,28 +83,28 @@ final class TenantBuffers {
      * Takes the first waiting record of a tenant partition out of turn (no slot, no round-robin turn): only the front
      * may be taken, so the offsets committed past it stay contiguous.
      */
-    Optional<ConsumerRecord<byte[], byte[]>> pollFirst(TopicPartition tp) {
+    public Optional<ConsumerRecord<byte[], byte[]>> pollFirst(TopicPartition tp) {
         ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
         return queue == null ? Optional.empty() : Optional.ofNullable(queue.pollFirst());
     }
 
     /** The first {@code n} waiting records of a tenant partition, in release order. */
-    List<ConsumerRecord<byte[], byte[]>> peek(TopicPartition tp, int n) {
+    public List<ConsumerRecord<byte[], byte[]>> peek(TopicPartition tp, int n) {
         ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
         return queue == null ? List.of() : queue.stream().limit(n).toList();
     }
 
-    int size(TopicPartition tp) {
+    public int size(TopicPartition tp) {
         ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
         return queue == null ? 0 : queue.size();
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return queues.values().stream().allMatch(ArrayDeque::isEmpty);
     }
 
     /** Forgets partitions: revoked ones, or ones rewound after a failed release. */
-    void drop(Collection<TopicPartition> partitions) {
+    public void drop(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
             if (queues.remove(tp) != null) {
                 rotations.get(TenantTopics.priorityOf(tp.topic())).remove(tp);
@@ -113,7 +113,7 @@ final class TenantBuffers {
     }
 
     /** A snapshot of the partitions with a queue: high-priority ones first, each in turn order. */
-    List<TopicPartition> partitions() {
+    public List<TopicPartition> partitions() {
         List<TopicPartition> all = new ArrayList<>();
         for (Priority priority : ORDER) {
             all.addAll(rotations.get(priority).queues());

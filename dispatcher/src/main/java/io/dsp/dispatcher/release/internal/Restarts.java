@@ -1,4 +1,4 @@
-package io.dsp.dispatcher.release;
+package io.dsp.dispatcher.release.internal;
 
 import java.time.Duration;
 
@@ -6,20 +6,20 @@ import java.time.Duration;
  * Back-off between restarts of a loop that failed: 1 s, doubling to at most 30 s, back to 1 s after a good turn.
  * A loop that stops for good would leave tasks waiting with nobody to release them.
  */
-final class Restarts {
+public final class Restarts {
 
-    static final Duration FIRST = Duration.ofSeconds(1);
-    static final Duration MAX = Duration.ofSeconds(30);
+    public static final Duration FIRST = Duration.ofSeconds(1);
+    public static final Duration MAX = Duration.ofSeconds(30);
 
     private Duration next = FIRST;
     private boolean stopped;
 
-    synchronized void succeeded() {
+    public synchronized void succeeded() {
         next = FIRST;
     }
 
     /** Waits before the next restart; false when the loop is being stopped. */
-    synchronized boolean pause() {
+    public synchronized boolean pause() {
         Duration pause = next;
         next = next.multipliedBy(2).compareTo(MAX) > 0 ? MAX : next.multipliedBy(2);
         long until = System.nanoTime() + pause.toNanos();
@@ -35,7 +35,7 @@ final class Restarts {
     }
 
     /** Ends a pause at once; later pauses return false immediately. */
-    synchronized void stop() {
+    public synchronized void stop() {
         stopped = true;
         notifyAll();
     }
