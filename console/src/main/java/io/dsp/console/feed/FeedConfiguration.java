@@ -4,7 +4,6 @@ import io.dsp.console.ConsoleSettings;
 import io.dsp.console.board.Board;
 import io.dsp.core.view.StartRule;
 import io.dsp.core.view.TopicView;
-import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,24 +60,10 @@ class FeedConfiguration {
      */
     static TopicView.Builder boardView(Map<String, Object> kafkaConfig, Board board, long lookbackRecords) {
         return TopicView.builder("console-board", kafkaConfig)
-                .follow(
-                        Topics.WORKERS,
-                        StartRule.beginning(),
-                        r -> board.presence(Topics.WORKERS.key(r), Topics.WORKERS.value(r)))
-                .follow(
-                        Topics.QUEUE_FACTS,
-                        StartRule.beginning(),
-                        r -> board.queueFacts(Topics.QUEUE_FACTS.key(r), Topics.QUEUE_FACTS.value(r)))
-                .follow(Topics.TASK_EVENTS, StartRule.lastRecords(lookbackRecords), r -> {
-                    TaskEvent event = Topics.TASK_EVENTS.value(r);
-                    if (event != null) {
-                        board.taskEvent(event);
-                    }
-                })
-                .follow(
-                        Topics.DEAD_LETTERS,
-                        StartRule.lastRecords(lookbackRecords),
-                        r -> board.deadLetter(Topics.DEAD_LETTERS.key(r), Topics.DEAD_LETTERS.value(r)))
+                .followEntries(Topics.WORKERS, StartRule.beginning(), board::presence)
+                .followEntries(Topics.QUEUE_FACTS, StartRule.beginning(), board::queueFacts)
+                .followValues(Topics.TASK_EVENTS, StartRule.lastRecords(lookbackRecords), board::taskEvent)
+                .followEntries(Topics.DEAD_LETTERS, StartRule.lastRecords(lookbackRecords), board::deadLetter)
                 .onCaughtUp(board::markCaughtUp);
     }
 }

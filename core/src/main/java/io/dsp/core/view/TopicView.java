@@ -70,6 +70,18 @@ public final class TopicView implements SmartLifecycle {
         void apply(ConsumerRecord<byte[], byte[]> record) throws Exception;
     }
 
+    /** Applies one decoded entry of a keyed (usually compacted) topic; {@code value} is null for a tombstone. */
+    @FunctionalInterface
+    public interface EntryHandler<K, V> {
+        void apply(K key, V value) throws Exception;
+    }
+
+    /** Applies one decoded value of an event topic. */
+    @FunctionalInterface
+    public interface ValueHandler<V> {
+        void apply(V value) throws Exception;
+    }
+
     private record Followed(String topic, StartRule start, RecordHandler handler) {}
 
     private final String name;
@@ -602,6 +614,28 @@ public final class TopicView implements SmartLifecycle {
         /** Follows {@code topic} from {@code start}, applying each record with {@code handler}. */
         public Builder follow(TopicSpec<?, ?> topic, StartRule start, RecordHandler handler) {
             return follow(topic.name(), start, handler);
+        }
+
+        /**
+         * Follows a catalogue topic of keyed state (presence, licenses, commands) from {@code start}, handing each
+         * record's decoded key and value, a tombstone's value as {@code null}. A record that does not decode is skipped
+         * and counted like any record the handler refuses.
+         */
+        public <K, V> Builder followEntries(TopicSpec<K, V> topic, StartRule start, EntryHandler<K, V> handler) {
+            return follow(topic.name(), start, r -> handler.apply(topic.key(r), topic.value(r)));
+        }
+
+        /**
+         * Follows a catalogue topic of events from {@code start}, handing each decoded value; tombstones carry no event
+         * and are passed over.
+         */
+        public <V> Builder followValues(TopicSpec<?, V> topic, StartRule start, ValueHandler<V> handler) {
+            return follow(topic.name(), start, r -> {
+                V value = topic.value(r);
+                if (value != null) {
+                    handler.apply(value);
+                }
+            });
         }
 
         /** Follows {@code topic} from {@code start}, applying each record with {@code handler}. */

@@ -3,8 +3,6 @@ package io.dsp.dispatcher.fleet;
 import io.dsp.core.view.StartRule;
 import io.dsp.core.view.TopicView;
 import io.dsp.dispatcher.DispatcherSettings;
-import io.dsp.schemas.avro.TaskControl;
-import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,24 +63,11 @@ class FleetConfiguration {
     static TopicView.Builder fleetFeed(
             Map<String, Object> kafkaConfig, FleetView view, Duration inFlightExpiry, Clock clock) {
         return TopicView.builder("dispatcher-fleet", kafkaConfig)
-                .follow(
-                        Topics.WORKERS,
-                        StartRule.beginning(),
-                        r -> view.presence(Topics.WORKERS.key(r), Topics.WORKERS.value(r)))
-                .follow(Topics.TASK_EVENTS, StartRule.lookBack(inFlightExpiry), r -> {
-                    TaskEvent event = Topics.TASK_EVENTS.value(r);
-                    if (event != null) {
-                        view.event(event);
-                    }
-                })
+                .followEntries(Topics.WORKERS, StartRule.beginning(), view::presence)
+                .followValues(Topics.TASK_EVENTS, StartRule.lookBack(inFlightExpiry), view::event)
                 // Cancel commands all the way back (the topic's retention): a task may wait far longer than the
                 // in-flight expiry (no GPU online overnight) and must still be skipped when reached after a restart.
-                .follow(Topics.TASK_CONTROL, StartRule.beginning(), r -> {
-                    TaskControl command = Topics.TASK_CONTROL.value(r);
-                    if (command != null) {
-                        view.control(command);
-                    }
-                })
+                .followValues(Topics.TASK_CONTROL, StartRule.beginning(), view::control)
                 .onCaughtUp(() -> log.info(
                         "fleet view caught up: liveSlots={} inFlight={}",
                         view.liveSlots(clock.instant()),

@@ -9,9 +9,6 @@ import io.dsp.gateway.relay.Relay;
 import io.dsp.gateway.routing.EventRouter;
 import io.dsp.gateway.routing.OutcomeSettings;
 import io.dsp.gateway.worker.WorkerBridge;
-import io.dsp.schemas.avro.RelayFrame;
-import io.dsp.schemas.avro.TaskControl;
-import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,24 +71,10 @@ class GatewayViews {
             MeterRegistry meters,
             Clock clock) {
         TopicView view = TopicView.builder("gateway-state", admin.getConfigurationProperties())
-                .follow(
-                        Topics.LICENSES,
-                        StartRule.beginning(),
-                        r -> licenses.apply(Topics.LICENSES.key(r), Topics.LICENSES.value(r)))
-                .follow(
-                        Topics.WORKERS,
-                        StartRule.beginning(),
-                        r -> fleet.presence(Topics.WORKERS.key(r), Topics.WORKERS.value(r)))
-                .follow(
-                        Topics.WORKER_COMMANDS,
-                        StartRule.beginning(),
-                        r -> workers.command(Topics.WORKER_COMMANDS.key(r), Topics.WORKER_COMMANDS.value(r)))
-                .follow(Topics.TASK_CONTROL, StartRule.lookBack(CONTROL_LOOKBACK), r -> {
-                    TaskControl control = Topics.TASK_CONTROL.value(r);
-                    if (control != null) {
-                        workers.control(control);
-                    }
-                })
+                .followEntries(Topics.LICENSES, StartRule.beginning(), licenses::apply)
+                .followEntries(Topics.WORKERS, StartRule.beginning(), fleet::presence)
+                .followEntries(Topics.WORKER_COMMANDS, StartRule.beginning(), workers::command)
+                .followValues(Topics.TASK_CONTROL, StartRule.lookBack(CONTROL_LOOKBACK), workers::control)
                 .startupWait(STATE_STARTUP_WAIT, false)
                 .meters(meters)
                 .clock(clock)
@@ -106,18 +89,8 @@ class GatewayViews {
     TopicView liveView(
             SharedTopics topics, KafkaAdmin admin, EventRouter router, Relay relay, MeterRegistry meters, Clock clock) {
         return TopicView.builder("gateway-live", admin.getConfigurationProperties())
-                .follow(Topics.TASK_EVENTS, StartRule.now(), r -> {
-                    TaskEvent event = Topics.TASK_EVENTS.value(r);
-                    if (event != null) {
-                        router.route(event);
-                    }
-                })
-                .follow(Topics.GATEWAY_RELAY, StartRule.now(), r -> {
-                    RelayFrame frame = Topics.GATEWAY_RELAY.value(r);
-                    if (frame != null) {
-                        relay.received(frame);
-                    }
-                })
+                .followValues(Topics.TASK_EVENTS, StartRule.now(), router::route)
+                .followValues(Topics.GATEWAY_RELAY, StartRule.now(), relay::received)
                 .startupWait(STATE_STARTUP_WAIT, false)
                 .meters(meters)
                 .clock(clock)

@@ -2,7 +2,6 @@ package io.dsp.gpuconsumer.control;
 
 import io.dsp.core.view.StartRule;
 import io.dsp.core.view.TopicView;
-import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -37,12 +36,7 @@ class ControlConfiguration {
             MeterRegistry meters,
             Clock clock) {
         return TopicView.builder("task-control", kafkaAdmin.getConfigurationProperties())
-                .follow(Topics.TASK_CONTROL, StartRule.lookBack(settings.cancelMemory()), r -> {
-                    TaskControl command = Topics.TASK_CONTROL.value(r);
-                    if (command != null) {
-                        cancellations.apply(command);
-                    }
-                })
+                .followValues(Topics.TASK_CONTROL, StartRule.lookBack(settings.cancelMemory()), cancellations::apply)
                 .startupWait(settings.startupTimeout(), false)
                 .meters(meters)
                 .clock(clock)
