@@ -3,6 +3,7 @@ package io.dsp.core.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dsp.core.CoreBroker;
 import io.dsp.schemas.avro.DeleteAssetPayload;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskChannel;
@@ -33,10 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /** Sending a submission against a real in-JVM KRaft broker that creates no topic by itself. */
-@EmbeddedKafka(brokerProperties = "auto.create.topics.enable=false")
+@CoreBroker
 class TaskSubmissionIT {
 
     private static String bootstrap;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.dsp.core.CoreBroker;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -32,36 +33,26 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 
 /** The lease both kinds of fleet slot hold their task with, against a real broker with share groups and a 2 s lock. */
+@CoreBroker
 class LeaseIT {
 
     private static final Duration LOCK = Duration.ofSeconds(2);
 
-    private static EmbeddedKafkaKraftBroker broker;
+    private static String bootstrap;
     private static Admin admin;
 
     @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.brokerProperties(Map.of(
-                "offsets.topic.replication.factor", "1",
-                "transaction.state.log.replication.factor", "1",
-                "transaction.state.log.min.isr", "1",
-                "share.coordinator.state.topic.replication.factor", "1",
-                "share.coordinator.state.topic.min.isr", "1",
-                "group.initial.rebalance.delay.ms", "0",
-                "group.share.min.record.lock.duration.ms", "1000",
-                "auto.create.topics.enable", "false"));
-        broker.afterPropertiesSet();
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()));
+    static void connect(EmbeddedKafkaBroker broker) {
+        bootstrap = broker.getBrokersAsString();
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
     @AfterAll
-    static void stopBroker() {
+    static void disconnect() {
         admin.close();
-        broker.destroy();
     }
 
     @Test
@@ -137,7 +128,7 @@ class LeaseIT {
         String topic = "lease-" + UUID.randomUUID();
         admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
             producer.send(new ProducerRecord<>(topic, "task".getBytes())).get();
@@ -165,7 +156,7 @@ class LeaseIT {
 
     private static ShareConsumer<byte[], byte[]> member(String group, String topic) {
         Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
         config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");

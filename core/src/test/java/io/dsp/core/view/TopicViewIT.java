@@ -3,6 +3,7 @@ package io.dsp.core.view;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dsp.core.CoreBroker;
 import io.dsp.schemas.metric.MetricNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -29,12 +30,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 
 /** The view's start rules and its one failure policy, against a real in-JVM KRaft broker. */
+@CoreBroker
 class TopicViewIT {
 
-    private static EmbeddedKafkaKraftBroker broker;
+    private static String bootstrap;
     private static Admin admin;
     private static KafkaProducer<String, String> producer;
 
@@ -42,26 +44,19 @@ class TopicViewIT {
     private final List<TopicView> views = new CopyOnWriteArrayList<>();
 
     @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.brokerProperties(Map.of(
-                "offsets.topic.replication.factor", "1",
-                "transaction.state.log.replication.factor", "1",
-                "transaction.state.log.min.isr", "1",
-                "auto.create.topics.enable", "false"));
-        broker.afterPropertiesSet();
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()));
+    static void connect(EmbeddedKafkaBroker broker) {
+        bootstrap = broker.getBrokersAsString();
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
     }
 
     @AfterAll
-    static void stopBroker() {
+    static void disconnect() {
         producer.close();
         admin.close();
-        broker.destroy();
     }
 
     @AfterEach
@@ -270,10 +265,7 @@ class TopicViewIT {
 
     private static Map<String, Object> config() {
         return Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.getBrokersAsString(),
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                5000);
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
     }
 
     private static String newTopic() throws Exception {
