@@ -132,7 +132,8 @@ public final class FileSystemResultStore implements ResultStore {
 
     @Override
     public Instant expiresAt(Instant lastModified) {
-        return lastModified.plus(ttl);
+        // millisecond precision, as events carry it
+        return lastModified.plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     @Override

@@ -158,7 +158,8 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
 
     @Override
     public Instant expiresAt(Instant lastModified) {
-        return lastModified.plus(ttl);
+        // millisecond precision, as events carry it
+        return lastModified.plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     @Override
