@@ -1,10 +1,20 @@
 package io.dsp.gpuconsumer.execution;
 
+import io.dsp.schemas.avro.StoredResult;
+
 /** What a handler reports about one run of a task. */
 public sealed interface TaskOutcome {
 
-    /** Done; {@code resultJson} is the legacy result object. */
-    record Succeeded(String resultJson) implements TaskOutcome {}
+    /**
+     * Done; {@code resultJson} is the legacy result object, {@code stored} the file it produced in the central result
+     * store (null for tasks that produce none).
+     */
+    record Succeeded(String resultJson, StoredResult stored) implements TaskOutcome {
+
+        public Succeeded(String resultJson) {
+            this(resultJson, null);
+        }
+    }
 
     /** Will never succeed (bad payload, unknown type): recorded as failed, not retried. */
     record Failed(String code, String message) implements TaskOutcome {}

@@ -4,7 +4,9 @@ import io.dsp.gpuconsumer.execution.TaskContext;
 import io.dsp.gpuconsumer.execution.TaskHandler;
 import io.dsp.gpuconsumer.execution.TaskOutcome;
 import io.dsp.schemas.avro.HeyGemSubmitPayload;
+import io.dsp.schemas.avro.StoredResult;
 import io.dsp.schemas.avro.TaskRequested;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code heygem_submit}: one synthesis through the configured {@link HeyGemEngine}. Unlike the legacy GPU, which
- * answered at acceptance, the result is sent at completion and says where the video lies.
+ * answered at acceptance, the result is sent at completion, once the video is in the central result store: the
+ * SUCCEEDED event names it there (hash, size, type), never a path on this worker, and the local copy is removed. A
+ * store that refuses (full, unreachable) makes the attempt a retry: the video may be made again on a later delivery.
  */
 @Component
 class HeyGemSubmitHandler implements TaskHandler {
@@ -24,11 +28,15 @@ class HeyGemSubmitHandler implements TaskHandler {
 
     private static final Pattern EXTENSION = Pattern.compile("\\.[A-Za-z0-9]{1,8}");
 
+    static final String VIDEO = "video/mp4";
+
     private final HeyGemEngine engine;
+    private final io.dsp.core.store.ResultStore results;
     private final JsonMapper json;
 
-    HeyGemSubmitHandler(HeyGemEngine engine, JsonMapper json) {
+    HeyGemSubmitHandler(HeyGemEngine engine, io.dsp.core.store.ResultStore results, JsonMapper json) {
         this.engine = engine;
+        this.results = results;
         this.json = json;
     }
 
@@ -66,12 +74,23 @@ class HeyGemSubmitHandler implements TaskHandler {
                     ? new TaskOutcome.Failed(e.code(), e.getMessage())
                     : new TaskOutcome.Retry(e.code() + ": " + e.getMessage());
         }
+        StoredResult stored;
+        try {
+            stored = results.put(result.video(), VIDEO);
+        } catch (io.dsp.core.store.ResultStore.StoreFullException e) {
+            return new TaskOutcome.Retry("RESULT_STORE_FULL: " + e.getMessage());
+        } catch (IOException e) {
+            return new TaskOutcome.Retry("RESULT_STORE_UNAVAILABLE: " + e.getMessage());
+        } finally {
+            Files.deleteIfExists(result.video());
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("task_id", task.getRequestId());
         answer.put("engine_task_id", result.engineTaskId());
         answer.put("cached", result.cached());
-        answer.put("result_location", result.video().toAbsolutePath().toUri().toString());
-        answer.put("size", Files.size(result.video()));
-        return new TaskOutcome.Succeeded(json.writeValueAsString(answer));
+        answer.put("sha256", stored.getSha256());
+        answer.put("size", stored.getSize());
+        answer.put("content_type", stored.getContentType());
+        return new TaskOutcome.Succeeded(json.writeValueAsString(answer), stored);
     }
 }

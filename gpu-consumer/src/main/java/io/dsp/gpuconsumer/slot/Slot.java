@@ -276,7 +276,10 @@ final class Slot implements Runnable {
                 .register(meters)
                 .record(Duration.ofNanos(System.nanoTime() - startedAt));
         switch (decision) {
-            case SUCCEED -> reporter.succeeded(task, delivery, ((TaskOutcome.Succeeded) outcome).resultJson());
+            case SUCCEED -> {
+                TaskOutcome.Succeeded succeeded = (TaskOutcome.Succeeded) outcome;
+                reporter.succeeded(task, delivery, succeeded.resultJson(), succeeded.stored());
+            }
             case CANCEL -> {
                 log.info("requestId={} stopped: cancelled by its license while running", requestId);
                 reporter.cancelled(task, delivery, ((TaskOutcome.Cancelled) outcome).reason());

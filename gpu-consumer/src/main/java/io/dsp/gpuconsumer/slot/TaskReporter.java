@@ -3,6 +3,7 @@ package io.dsp.gpuconsumer.slot;
 import io.dsp.gpuconsumer.WorkerIdentity;
 import io.dsp.schemas.avro.DeadLetter;
 import io.dsp.schemas.avro.DeadLetterReason;
+import io.dsp.schemas.avro.StoredResult;
 import io.dsp.schemas.avro.TaskError;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
@@ -81,9 +82,10 @@ class TaskReporter {
                 .build());
     }
 
-    void succeeded(TaskRequested task, int deliveryCount, String resultJson) throws Exception {
+    void succeeded(TaskRequested task, int deliveryCount, String resultJson, StoredResult stored) throws Exception {
         send(event(task, TaskEventType.SUCCEEDED, deliveryCount)
                 .setResultJson(resultJson)
+                .setStored(stored)
                 .build());
         count(MetricNames.TASKS_SUCCEEDED, task);
     }

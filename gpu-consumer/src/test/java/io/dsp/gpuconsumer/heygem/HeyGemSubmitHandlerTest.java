@@ -2,13 +2,16 @@ package io.dsp.gpuconsumer.heygem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dsp.core.store.FileSystemResultStore;
 import io.dsp.gpuconsumer.execution.TaskOutcome;
 import io.dsp.gpuconsumer.heygem.HeyGemEngine.EngineException;
 import io.dsp.gpuconsumer.support.TestTasks;
 import io.dsp.schemas.avro.HeyGemSubmitPayload;
 import io.dsp.schemas.avro.TaskRequested;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,7 @@ class HeyGemSubmitHandlerTest {
     Path dataDir;
 
     private final List<HeyGemEngine.Job> jobs = new ArrayList<>();
+    private FileSystemResultStore store;
 
     @Test
     void handlesHeyGemSubmit() {
@@ -33,7 +37,7 @@ class HeyGemSubmitHandlerTest {
     }
 
     @Test
-    void answersWithWhereTheVideoLies() throws Exception {
+    void putsTheVideoIntoTheResultStoreAndNamesItThereNeverOnThisWorker() throws Exception {
         Path video = Files.writeString(dataDir.resolve("out.mp4"), "mp4");
         HeyGemSubmitHandler handler = handler((job, context) -> {
             jobs.add(job);
@@ -43,12 +47,42 @@ class HeyGemSubmitHandlerTest {
 
         TaskOutcome outcome = handler.handle(task);
 
-        assertThat(outcome)
-                .isEqualTo(new TaskOutcome.Succeeded("{\"task_id\":\"" + task.getRequestId()
-                        + "\",\"engine_task_id\":\"a1b2\",\"cached\":false,\"result_location\":\""
-                        + video.toAbsolutePath().toUri() + "\",\"size\":3}"));
+        String sha256 = java.util.HexFormat.of().formatHex(sha256Of("mp4"));
+        assertThat(outcome).isInstanceOfSatisfying(TaskOutcome.Succeeded.class, succeeded -> {
+            assertThat(succeeded.stored().getSha256()).isEqualTo(sha256);
+            assertThat(succeeded.stored().getSize()).isEqualTo(3);
+            assertThat(succeeded.stored().getContentType()).isEqualTo("video/mp4");
+            assertThat(succeeded.resultJson())
+                    .isEqualTo("{\"task_id\":\"" + task.getRequestId()
+                            + "\",\"engine_task_id\":\"a1b2\",\"cached\":false,\"sha256\":\""
+                            + succeeded.stored().getSha256() + "\",\"size\":3,\"content_type\":\"video/mp4\"}");
+        });
+        assertThat(store.list()).hasSize(1);
+        assertThat(video).doesNotExist();
         assertThat(jobs)
                 .containsExactly(new HeyGemEngine.Job(task.getRequestId(), "license", AUDIO, ".wav", VIDEO, ".mp4"));
+    }
+
+    @Test
+    void retriesWhenTheResultStoreIsFullAndKeepsNothingOnThisWorker() throws Exception {
+        Path video = Files.writeString(dataDir.resolve("out.mp4"), "mp4");
+        long free = Files.getFileStore(dataDir).getUsableSpace();
+        HeyGemSubmitHandler handler = new HeyGemSubmitHandler(
+                (job, context) -> new HeyGemEngine.Result("a1b2", video, false),
+                new FileSystemResultStore(dataDir.resolve("store"), Duration.ofHours(1), free + 1),
+                JsonMapper.builder().build());
+
+        TaskOutcome outcome = handler.handle(TestTasks.heyGemSubmit("license", AUDIO, VIDEO));
+
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        TaskOutcome.Retry.class,
+                        retry -> assertThat(retry.reason()).startsWith("RESULT_STORE_FULL"));
+        assertThat(video).doesNotExist();
+    }
+
+    private static byte[] sha256Of(String text) throws Exception {
+        return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -91,7 +125,8 @@ class HeyGemSubmitHandlerTest {
                 .isEqualTo(new TaskOutcome.Failed("BAD_PAYLOAD", "缺少 audio_hash 或 video_hash"));
     }
 
-    private static HeyGemSubmitHandler handler(HeyGemEngine engine) {
-        return new HeyGemSubmitHandler(engine, JsonMapper.builder().build());
+    private HeyGemSubmitHandler handler(HeyGemEngine engine) {
+        store = new FileSystemResultStore(dataDir.resolve("store"), Duration.ofHours(1), 0);
+        return new HeyGemSubmitHandler(engine, store, JsonMapper.builder().build());
     }
 }

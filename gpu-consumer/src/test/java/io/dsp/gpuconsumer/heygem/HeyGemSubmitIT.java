@@ -9,14 +9,16 @@ import static org.awaitility.Awaitility.await;
 import io.dsp.gpuconsumer.GpuConsumerIntegrationTest;
 import io.dsp.gpuconsumer.support.DispatchDriver;
 import io.dsp.gpuconsumer.support.TestTasks;
+import io.dsp.schemas.avro.StoredResult;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskRequested;
-import java.net.URI;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,8 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
 @GpuConsumerIntegrationTest
 class HeyGemSubmitIT {
 
+    @Autowired
+    io.dsp.core.store.ResultStore results;
+
     @Test
-    void publishesTheSynthesisProgressAndThenWhereTheVideoLies() throws Exception {
+    void publishesTheSynthesisProgressAndThenTheVideoInTheCentralResultStore() throws Exception {
         try (DispatchDriver dispatch = new DispatchDriver()) {
             // when
             TaskRequested task = dispatch.release(TestTasks.heyGemSubmit(
@@ -48,9 +53,14 @@ class HeyGemSubmitIT {
             JsonNode result =
                     JsonMapper.builder().build().readTree(events.get(7).getResultJson());
             assertThat(result.get("task_id").asString()).isEqualTo(task.getRequestId());
-            assertThat(Path.of(URI.create(result.get("result_location").asString())))
-                    .content()
-                    .startsWith("simulated synthesis of");
+            StoredResult stored = events.get(7).getStored();
+            assertThat(stored.getContentType()).isEqualTo("video/mp4");
+            assertThat(result.get("sha256").asString()).isEqualTo(stored.getSha256());
+            assertThat(result.has("result_location")).isFalse();
+            try (InputStream video = results.open(stored.getSha256(), 0)) {
+                assertThat(new String(video.readAllBytes(), StandardCharsets.UTF_8))
+                        .startsWith("simulated synthesis of");
+            }
         }
     }
 }
