@@ -34,7 +34,8 @@ final class ServiceCommand {
             Path serviceDataDir,
             String envOptions,
             List<String> classSharingOptions,
-            String fleetToken) {
+            String fleetToken,
+            Path sharedDir) {
         List<String> jvm = new ArrayList<>(
                 envOptions == null || envOptions.isBlank()
                         ? DEFAULT_JVM_OPTIONS
@@ -45,6 +46,10 @@ final class ServiceCommand {
         main.add("--dsp.data-dir=" + serviceDataDir);
         // Shared by the services so that workers may fetch blobs from asset-api; never printed.
         main.add("--dsp.fleet.token=" + fleetToken);
+        // One result store for every service on this host; the signing secret of result links is read from a file
+        // (Spring's config tree: file name = property), so it never appears on a command line.
+        main.add("--dsp.results.dir=" + sharedDir.resolve("results"));
+        main.add("--spring.config.import=optional:configtree:" + sharedDir.resolve("secrets") + "/");
         return new JavaCommand(service.id(), jvm, main);
     }
 }

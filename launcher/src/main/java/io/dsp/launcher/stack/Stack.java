@@ -132,6 +132,10 @@ public final class Stack {
         SecureRandom random = new SecureRandom();
         String fleetToken = DemoLicenseKey.loadOrCreate(
                 dataDir.root().resolve("fleet-token"), () -> DemoLicenseKey.fleetToken(random), "the fleet token");
+        DemoLicenseKey.loadOrCreate(
+                dataDir.root().resolve("secrets").resolve("dsp.results.links.secret"),
+                () -> DemoLicenseKey.fleetToken(random) + DemoLicenseKey.fleetToken(random),
+                "the result-link signing secret");
         synchronized (this) {
             refuseWhileStopping();
             out.printf(
@@ -150,7 +154,8 @@ public final class Stack {
                                 dataDir.service(service.id()),
                                 envOptions,
                                 sharing,
-                                fleetToken)
+                                fleetToken,
+                                dataDir.root())
                         .toList(dataDir.root());
                 try {
                     // Created here so that a service may take its data dir for granted.

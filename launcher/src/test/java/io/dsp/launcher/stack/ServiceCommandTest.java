@@ -10,11 +10,13 @@ import org.junit.jupiter.api.Test;
 class ServiceCommandTest {
 
     private final Path jar = Path.of("/repo/gateway/target/gateway-0.1.0-SNAPSHOT-exec.jar");
-    private final Path data = Path.of("/repo/.dsp-data/gateway");
+    private final Path root = Path.of("/repo/.dsp-data");
+    private final Path data = root.resolve("gateway");
 
     @Test
-    void passesTheBrokerTheServiceDataDirAndTheFleetTokenAsArguments() {
-        JavaCommand command = ServiceCommand.of(Service.GATEWAY, jar, "127.0.0.1:19092", data, null, List.of(), "tok");
+    void passesTheBrokerTheServiceDataDirTheFleetTokenAndTheSharedResultStoreAsArguments() {
+        JavaCommand command =
+                ServiceCommand.of(Service.GATEWAY, jar, "127.0.0.1:19092", data, null, List.of(), "tok", root);
 
         assertThat(command.component()).isEqualTo("gateway");
         assertThat(command.mainAndArgs())
@@ -23,12 +25,15 @@ class ServiceCommandTest {
                         jar.toString(),
                         "--spring.kafka.bootstrap-servers=127.0.0.1:19092",
                         "--dsp.data-dir=/repo/.dsp-data/gateway",
-                        "--dsp.fleet.token=tok");
+                        "--dsp.fleet.token=tok",
+                        "--dsp.results.dir=/repo/.dsp-data/results",
+                        "--spring.config.import=optional:configtree:/repo/.dsp-data/secrets/");
+        assertThat(String.join(" ", command.mainAndArgs())).doesNotContain("links.secret");
     }
 
     @Test
     void runsWithSmallQuickStartingJvmsByDefault() {
-        JavaCommand command = ServiceCommand.of(Service.GATEWAY, jar, "b", data, " ", List.of(), "tok");
+        JavaCommand command = ServiceCommand.of(Service.GATEWAY, jar, "b", data, " ", List.of(), "tok", root);
 
         assertThat(command.jvmOptions()).contains("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     }
@@ -36,7 +41,7 @@ class ServiceCommandTest {
     @Test
     void takesOtherJvmOptionsFromTheEnvironment() {
         JavaCommand command =
-                ServiceCommand.of(Service.GATEWAY, jar, "b", data, " -Xmx512m  -XX:+UseG1GC ", List.of(), "tok");
+                ServiceCommand.of(Service.GATEWAY, jar, "b", data, " -Xmx512m  -XX:+UseG1GC ", List.of(), "tok", root);
 
         assertThat(command.jvmOptions()).containsExactly("-Xmx512m", "-XX:+UseG1GC");
     }
@@ -44,7 +49,7 @@ class ServiceCommandTest {
     @Test
     void addsTheClassSharingOptionsAfterTheOthers() {
         JavaCommand command = ServiceCommand.of(
-                Service.GATEWAY, jar, "b", data, "-Xmx512m", List.of("-XX:SharedArchiveFile=a"), "tok");
+                Service.GATEWAY, jar, "b", data, "-Xmx512m", List.of("-XX:SharedArchiveFile=a"), "tok", root);
 
         assertThat(command.jvmOptions()).containsExactly("-Xmx512m", "-XX:SharedArchiveFile=a");
     }
