@@ -59,6 +59,10 @@ public final class Bench implements Callable<Integer> {
     Report report;
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("result-transfer")) {
+            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            System.exit(new CommandLine(new ResultTransferBenchmark()).execute(rest));
+        }
         if (args.length > 0 && args[0].equals("release-latency")) {
             // the earlier accepted -> dsp.dispatch benchmark, kept as a subcommand
             String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
