@@ -30,9 +30,23 @@ public class DspInfrastructureInitializer implements ApplicationContextInitializ
                     "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
                     "spring.data.redis.host", redis.host(),
                     "spring.data.redis.port", redis.port(),
-                    "dsp.data-dir", Files.createTempDirectory("dsp-test-data-").toString());
+                    "dsp.data-dir", Files.createTempDirectory("dsp-test-data-").toString(),
+                    "dsp.results.dir", ResultsDir.PATH.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One result store per test JVM, shared by every service in it as on one host, fresh for every run. */
+    private static final class ResultsDir {
+        static final java.nio.file.Path PATH = create();
+
+        private static java.nio.file.Path create() {
+            try {
+                return Files.createTempDirectory("dsp-test-results-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }
