@@ -55,6 +55,61 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** A multipart form with text fields and one file part, as the apps upload files. */
+    public Answer postMultipart(
+            String path, Map<String, String> fields, String fileField, String fileName, byte[] file) {
+        String boundary = "----dsp" + java.util.UUID.randomUUID();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        fields.forEach((name, value) -> body.writeBytes(
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n")
+                        .getBytes(utf8)));
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\""
+                        + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(utf8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(utf8));
+        return send(request(path)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
+    /** A GET whose body is bytes (a download), with extra request headers such as {@code Range}. */
+    public Download download(String path, Map<String, String> extraHeaders) {
+        HttpRequest.Builder request = request(path).GET();
+        extraHeaders.forEach(request::header);
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Download(response.statusCode(), response.headers().map(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A downloaded body.
+     *
+     * @param status HTTP status
+     * @param headers response headers (names lower-case)
+     * @param body the bytes
+     */
+    public record Download(int status, Map<String, java.util.List<String>> headers, byte[] body) {
+
+        public String header(String name) {
+            return headers.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), java.util.List.of()).stream()
+                    .findFirst()
+                    .orElse(null);
+        }
+
+        /** The body as the JSON envelope of an error answer. */
+        public JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
         headers.forEach(request::header);
