@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class TinyWebSocketServer implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC11B85";
+    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     /** One accepted connection. */
     static final class Connection {
