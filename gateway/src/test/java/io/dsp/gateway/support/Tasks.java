@@ -1,6 +1,7 @@
 package io.dsp.gateway.support;
 
 import io.dsp.schemas.avro.DeleteAssetPayload;
+import io.dsp.schemas.avro.HeyGemSubmitPayload;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
@@ -19,6 +20,23 @@ public final class Tasks {
                 .setLicenseKey(licenseKey)
                 .setTaskType("delete_asset")
                 .setPayload(DeleteAssetPayload.newBuilder().setAssetId(assetId).build())
+                .setPriority(Priority.NORMAL)
+                .setRequestedAt(Instant.now())
+                .setOrigin(new TaskOrigin(TaskChannel.HTTP, "asset-api", null, "pc"))
+                .build();
+    }
+
+    public static TaskRequested heyGemSubmit(String licenseKey, String audioMd5, String videoMd5) {
+        return TaskRequested.newBuilder()
+                .setRequestId("heygem_" + UUID.randomUUID())
+                .setLicenseKey(licenseKey)
+                .setTaskType("heygem_submit")
+                .setPayload(HeyGemSubmitPayload.newBuilder()
+                        .setAudioHash(audioMd5)
+                        .setAudioExt(".wav")
+                        .setVideoHash(videoMd5)
+                        .setVideoExt(".mp4")
+                        .build())
                 .setPriority(Priority.NORMAL)
                 .setRequestedAt(Instant.now())
                 .setOrigin(new TaskOrigin(TaskChannel.HTTP, "asset-api", null, "pc"))
