@@ -241,6 +241,59 @@ class LegacyGpuSynthesisIT {
         }
     }
 
+    @Test
+    void anUploadedAssetReachesTheGpuThroughItsPoolAndTheWorkerReadsItFromThePathTheGpuGave() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        byte[] voice = ("voice sample " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        String md5 = BLOBS.put(voice);
+        TaskRequested task = Tasks.uploadAsset(license, 77, md5, ".wav", voice.length);
+        try (LegacyGpuWorkerReplica worker = LegacyGpuWorkerReplica.connect(url(), GPU)) {
+            KafkaProbe.dispatch(List.of(task));
+            TaskEvent end = ended(task.getRequestId());
+            assertThat(end.getType()).isEqualTo(TaskEventType.SUCCEEDED);
+            assertThat(JSON.readTree(end.getResultJson()).path("msg").asString())
+                    .isEqualTo("上传成功");
+            JsonNode job = worker.received().stream()
+                    .filter(f -> f.path("request_id").asString().equals(task.getRequestId()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(job.path("payload").path("file_path").asString()).endsWith(md5 + ".wav");
+            assertThat(GPU.assets()).anySatisfy(a -> assertThat(a.licenseKey()).isEqualTo(license));
+        }
+    }
+
+    @Test
+    void aWorkerThatVanishesWhileItsGpuSynthesisesHasTheTaskRedeliveredAndItEndsOnce() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        String audio = BLOBS.put(("voice " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        String video = BLOBS.put(("face " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        TaskRequested task = Tasks.heyGemSubmit(license, audio, video);
+        LegacyGpuWorkerReplica first =
+                LegacyGpuWorkerReplica.connect(url(), GPU, LegacyGpuWorkerReplica.Options.inferredFromCode());
+        try {
+            KafkaProbe.dispatch(List.of(task));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> first.sent("gpu.job.result").stream()
+                            .anyMatch(f -> f.path("request_id").asString().equals(task.getRequestId())));
+            first.drop();
+            try (LegacyGpuWorkerReplica second = LegacyGpuWorkerReplica.connect(url(), GPU)) {
+                TaskEvent end = ended(task.getRequestId());
+                assertThat(end.getType()).isEqualTo(TaskEventType.SUCCEEDED);
+                assertThat(end.getStored().getSha256()).isEqualTo(sha256(GPU.expectedResult(task.getRequestId())));
+                assertThat(second.received())
+                        .anyMatch(f -> f.path("request_id").asString().equals(task.getRequestId()));
+                assertThat(KafkaProbe.values(
+                                Topics.TASK_EVENTS,
+                                100,
+                                Duration.ofSeconds(3),
+                                e -> e.getRequestId().equals(task.getRequestId()) && ended(e)))
+                        .hasSize(1);
+            }
+        } finally {
+            first.close();
+        }
+    }
+
     private static TaskEvent ended(String requestId) {
         List<TaskEvent> ends = KafkaProbe.values(
                 Topics.TASK_EVENTS,
