@@ -4,14 +4,21 @@ import io.dsp.core.blob.BlobClient;
 import io.dsp.core.heygem.HeyGemServerClient;
 import io.dsp.core.store.ResultStore;
 import io.dsp.gateway.connection.Connection;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Makes the {@link LegacyGpu} of each worker connection, at the base URL the settings give its remote address. */
+/**
+ * The {@link LegacyGpu} of each worker connection, at the base URL the settings give its remote address: one per base
+ * URL, kept while the gateway runs, so that a worker that reconnects reuses its HTTP connection pool instead of leaving
+ * one behind per connection.
+ */
 @Component
 class LegacyGpus {
 
@@ -22,6 +29,7 @@ class LegacyGpus {
     private final BlobClient blobs;
     private final Path staging;
     private final String secret;
+    private final Map<URI, LegacyGpu> byBaseUrl = new ConcurrentHashMap<>();
 
     LegacyGpus(
             LegacyGpuSettings settings,
@@ -40,16 +48,13 @@ class LegacyGpus {
     }
 
     LegacyGpu of(Connection connection) {
-        return new LegacyGpu(
-                new HeyGemServerClient(
-                        settings.baseUrl(connection.remoteAddress()),
-                        secret,
-                        settings.requestTimeout(),
-                        json,
-                        restClients),
-                blobs,
-                results,
-                staging);
+        return byBaseUrl.computeIfAbsent(
+                settings.baseUrl(connection.remoteAddress()),
+                url -> new LegacyGpu(
+                        new HeyGemServerClient(url, secret, settings.requestTimeout(), json, restClients),
+                        blobs,
+                        results,
+                        staging));
     }
 
     Duration pollInterval() {
