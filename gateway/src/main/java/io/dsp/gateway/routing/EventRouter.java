@@ -1,5 +1,6 @@
 package io.dsp.gateway.routing;
 
+import io.dsp.core.store.ResultLinks;
 import io.dsp.gateway.GatewayNode;
 import io.dsp.gateway.Timers;
 import io.dsp.gateway.connection.Connection;
@@ -31,6 +32,7 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Turns {@code dsp.task-events} into frames, whichever instance or worker produced them. Every instance reads every
@@ -68,6 +70,7 @@ public class EventRouter implements SmartLifecycle {
     private final JsonMapper json;
     private final RelaySettings relaySettings;
     private final Clock clock;
+    private final ResultLinks links;
     private final Deque<Held> held = new ArrayDeque<>();
     private final Timers timers;
     private final Map<String, Boolean> ended = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
@@ -85,7 +88,9 @@ public class EventRouter implements SmartLifecycle {
             JsonMapper json,
             RelaySettings relaySettings,
             Clock clock,
+            ResultLinks links,
             @Qualifier("gatewayTimers") TaskScheduler scheduler) {
+        this.links = links;
         this.timers = new Timers(scheduler);
         this.relaySettings = relaySettings;
         this.clock = clock;
@@ -142,12 +147,19 @@ public class EventRouter implements SmartLifecycle {
         }
     }
 
-    /** The result as clients receive it: {@code gpu.job.result}, then the same as {@code gpu_task_result}. */
+    /**
+     * The result as clients receive it: {@code gpu.job.result}, then the same as {@code gpu_task_result}. A result that
+     * was stored (a synthesised video) carries {@code result_url}, a signed expiring link that needs no header.
+     */
     private List<Map<String, Object>> results(TaskEvent event) {
         Object result = null;
         String error = null;
         if (event.getType() == TaskEventType.SUCCEEDED) {
             result = parse(event.getResultJson());
+            if (event.getStored() != null && result instanceof ObjectNode object) {
+                links.link(event.getRequestId(), event.getStored().getExpiresAt())
+                        .ifPresent(url -> object.put("result_url", url));
+            }
         } else if (event.getType() == TaskEventType.CANCELLED) {
             error = event.getError() != null ? event.getError().getMessage() : "任务已取消";
         } else {

@@ -10,7 +10,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A connected legacy worker: its connection, the task types it runs, and its slots with the tasks they hold. */
+/**
+ * A connected legacy worker: its connection, the HeyGem server behind it, the task types it runs, and its slots with the
+ * tasks they hold (and the GPU's task ids of the syntheses they follow).
+ */
 final class LegacyWorker {
 
     private static final int CANCELLED_REMEMBERED = 1_000;
@@ -19,8 +22,10 @@ final class LegacyWorker {
     private final Connection connection;
     private final Set<String> taskTypes;
     private final Instant startedAt;
+    private final LegacyGpu gpu;
     private final List<WorkerSlot> slots = new CopyOnWriteArrayList<>();
     private final Map<String, WorkerSlot> running = new ConcurrentHashMap<>();
+    private final Map<String, WorkerSlot> following = new ConcurrentHashMap<>();
     private final Map<String, TaskRequested> cancelled = new java.util.LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, TaskRequested> eldest) {
@@ -30,8 +35,9 @@ final class LegacyWorker {
     private volatile boolean connected = true;
     private volatile boolean draining;
 
-    LegacyWorker(String id, Connection connection, Set<String> taskTypes, Instant startedAt) {
+    LegacyWorker(String id, Connection connection, Set<String> taskTypes, Instant startedAt, LegacyGpu gpu) {
         this.id = id;
+        this.gpu = gpu;
         this.connection = connection;
         this.taskTypes = Set.copyOf(taskTypes);
         this.startedAt = startedAt;
@@ -39,6 +45,10 @@ final class LegacyWorker {
 
     String id() {
         return id;
+    }
+
+    LegacyGpu gpu() {
+        return gpu;
     }
 
     Connection connection() {
@@ -79,11 +89,24 @@ final class LegacyWorker {
     }
 
     void done(String requestId) {
-        running.remove(requestId);
+        WorkerSlot slot = running.remove(requestId);
+        if (slot != null) {
+            following.values().removeIf(s -> s == slot);
+        }
+    }
+
+    /** The slot follows the GPU's task with this id (the request id, or the GPU's cache key on a cache hit). */
+    void following(String gpuTaskId, WorkerSlot slot) {
+        following.put(gpuTaskId, slot);
     }
 
     Optional<WorkerSlot> slotRunning(String requestId) {
         return Optional.ofNullable(running.get(requestId));
+    }
+
+    /** The slot whose task a {@code gpu.task.progress} frame with this {@code task_id} is about. */
+    Optional<WorkerSlot> slotOfGpuTask(String taskId) {
+        return slotRunning(taskId).or(() -> Optional.ofNullable(following.get(taskId)));
     }
 
     Optional<TaskRequested> task(String requestId) {

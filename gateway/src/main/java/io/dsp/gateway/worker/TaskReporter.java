@@ -3,6 +3,7 @@ package io.dsp.gateway.worker;
 import io.dsp.gateway.routing.EventRouter;
 import io.dsp.schemas.avro.DeadLetter;
 import io.dsp.schemas.avro.DeadLetterReason;
+import io.dsp.schemas.avro.StoredResult;
 import io.dsp.schemas.avro.TaskError;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
@@ -15,10 +16,12 @@ import io.dsp.schemas.trace.TraceContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Publishes what a legacy worker does with a task, and waits for Kafka to have it before the share-group delivery is
@@ -34,11 +37,13 @@ class TaskReporter {
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final JsonMapper json;
 
-    TaskReporter(KafkaTemplate<byte[], byte[]> kafka, Clock clock, MeterRegistry meters) {
+    TaskReporter(KafkaTemplate<byte[], byte[]> kafka, Clock clock, MeterRegistry meters, JsonMapper json) {
         this.kafka = kafka;
         this.clock = clock;
         this.meters = meters;
+        this.json = json;
     }
 
     void started(TaskRequested task, String workerId, int delivery, TraceContext trace) throws Exception {
@@ -50,6 +55,24 @@ class TaskReporter {
         send(
                 event(task, TaskEventType.SUCCEEDED, workerId, delivery)
                         .setResultJson(resultJson)
+                        .build(),
+                trace);
+        count(MetricNames.TASKS_SUCCEEDED, task);
+    }
+
+    /** A task that produced a file: the SUCCEEDED event names the stored result, never a path on a GPU. */
+    void succeeded(
+            TaskRequested task,
+            String workerId,
+            int delivery,
+            Map<String, Object> result,
+            StoredResult stored,
+            TraceContext trace)
+            throws Exception {
+        send(
+                event(task, TaskEventType.SUCCEEDED, workerId, delivery)
+                        .setResultJson(json.writeValueAsString(result))
+                        .setStored(stored)
                         .build(),
                 trace);
         count(MetricNames.TASKS_SUCCEEDED, task);

@@ -73,6 +73,7 @@ public class WorkerBridge implements SmartLifecycle {
     private final Map<String, Boolean> drained = new ConcurrentHashMap<>();
     private final String ownPrefix;
     private final Timers timers;
+    private final LegacyGpus gpus;
 
     WorkerBridge(
             KafkaProperties kafkaProperties,
@@ -87,7 +88,9 @@ public class WorkerBridge implements SmartLifecycle {
             KafkaTemplate<byte[], byte[]> kafka,
             Clock clock,
             MeterRegistry meters,
+            LegacyGpus gpus,
             @Qualifier("gatewayTimers") TaskScheduler scheduler) {
+        this.gpus = gpus;
         this.timers = new Timers(scheduler);
         consumerConfig.put(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafkaProperties.getBootstrapServers()));
@@ -112,7 +115,7 @@ public class WorkerBridge implements SmartLifecycle {
     /** Starts a registered worker's slots and announces it. */
     public void attach(Connection connection, int slots, Set<String> taskTypes) {
         String id = FleetWatch.workerIdPrefix(node) + connection.fd();
-        LegacyWorker worker = new LegacyWorker(id, connection, taskTypes, clock.instant());
+        LegacyWorker worker = new LegacyWorker(id, connection, taskTypes, clock.instant(), gpus.of(connection));
         worker.draining(drained.containsKey(id));
         if (workers.putIfAbsent(connection.fd(), worker) != null) {
             return; // a repeated register changes nothing
@@ -121,7 +124,8 @@ public class WorkerBridge implements SmartLifecycle {
                 settings.pollTimeout(),
                 settings.lockRenewInterval(),
                 settings.taskTimeout(),
-                settings.deliveryCountLimit());
+                settings.deliveryCountLimit(),
+                gpus.pollInterval());
         for (int i = 0; i < slots; i++) {
             String clientId = id + "-slot-" + i;
             WorkerSlot slot = new WorkerSlot(
@@ -220,6 +224,15 @@ public class WorkerBridge implements SmartLifecycle {
         String taskId = frame.path("task_id").isString() ? frame.path("task_id").asString() : null;
         if (worker == null || taskId == null) {
             return Optional.empty();
+        }
+        Optional<WorkerSlot> following = worker.slotOfGpuTask(taskId)
+                .filter(slot -> slot.task() != null
+                        && LegacyGpu.HEYGEM_SUBMIT.equals(slot.task().getTaskType()));
+        if (following.isPresent()) {
+            // a synthesis its slot follows: the slot records it, and handles its end (download, then SUCCEEDED)
+            TaskRequested held = following.get().task();
+            following.get().offer(new WorkerSlot.Progress(frame));
+            return Optional.ofNullable(held);
         }
         Optional<TaskRequested> task = worker.task(taskId).or(() -> origins.find(taskId));
         if (task.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.dsp.gateway.worker;
 
+import io.dsp.core.heygem.HeyGemServerClient;
 import io.dsp.core.ledger.TaskLedger;
 import io.dsp.core.legacy.LegacyTaskPayloads;
 import io.dsp.core.license.LicenseKeys;
@@ -7,14 +8,19 @@ import io.dsp.core.slot.Acquired;
 import io.dsp.core.slot.Lease;
 import io.dsp.core.slot.LedgerVerdict;
 import io.dsp.core.slot.SlotLogContext;
+import io.dsp.core.store.ResultStore;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.routing.Origins;
+import io.dsp.schemas.avro.StoredResult;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
+import io.dsp.schemas.avro.TaskProgress;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.schemas.trace.TraceContext;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +44,13 @@ import tools.jackson.databind.JsonNode;
  * once the worker's result is recorded. When the worker's connection drops, the consumer is closed, which hands the
  * task back to the group at once.
  *
+ * <p>A {@code heygem_submit} or {@code upload_asset} names files by md5 that live in asset-api's blob store: they are put
+ * into the GPU's pool over its HTTP API first ({@link LegacyGpu}). A legacy GPU answers {@code heygem_submit} at
+ * acceptance, not at completion: that answer is recorded as progress, the slot stays busy (so a GPU never holds more
+ * syntheses than its slots) and follows the GPU's task to its end, through its {@code gpu.task.progress} frames or
+ * else by polling its {@code progress}; the video is downloaded into the result store before SUCCEEDED is recorded.
+ * A result frame whose {@code task_type} is {@code progress} (the seed guide's progress pattern) is progress too.
+ *
  * <p>Before a task is handed over, the fleet's task ledger is consulted exactly as a native slot does: a task that
  * already has an outcome is acknowledged and never run again (legacy workers cannot be asked whether they ran it), and
  * one that cannot be checked in time is released, not run unchecked. While the ledger is stalled the slot leaves the
@@ -51,6 +64,9 @@ final class WorkerSlot implements Runnable {
     sealed interface Signal {}
 
     record Result(JsonNode frame) implements Signal {}
+
+    /** A {@code gpu.task.progress} frame about the task this slot holds. */
+    record Progress(JsonNode frame) implements Signal {}
 
     record Gone() implements Signal {}
 
@@ -79,8 +95,14 @@ final class WorkerSlot implements Runnable {
      * @param renewInterval how often a running task's lock is renewed
      * @param taskTimeout longest wait for the worker's result
      * @param deliveryCountLimit the broker's delivery limit; the last delivery of a vanished worker is dead-lettered
+     * @param gpuPollInterval how often a followed synthesis is asked for its progress when no frame came since
      */
-    record SlotTiming(Duration pollTimeout, Duration renewInterval, Duration taskTimeout, int deliveryCountLimit) {}
+    record SlotTiming(
+            Duration pollTimeout,
+            Duration renewInterval,
+            Duration taskTimeout,
+            int deliveryCountLimit,
+            Duration gpuPollInterval) {}
 
     WorkerSlot(
             String name,
@@ -246,9 +268,12 @@ final class WorkerSlot implements Runnable {
         changed.run();
         try {
             reporter.started(t, worker.id(), delivery, trace);
+            Map<String, Object> legacy = new LinkedHashMap<>(payloads.toLegacy(t));
+            if (!staged(lease, t, delivery, legacy)) {
+                return;
+            }
             worker.connection()
-                    .send(Frames.workerJob(
-                            t.getTaskType(), requestId, t.getLicenseKey(), senderFd(t), payloads.toLegacy(t)));
+                    .send(Frames.workerJob(t.getTaskType(), requestId, t.getLicenseKey(), senderFd(t), legacy));
             log.info(
                     "task requestId={} taskType={} handed to worker {} (delivery {})",
                     requestId,
@@ -268,16 +293,108 @@ final class WorkerSlot implements Runnable {
         }
     }
 
+    /**
+     * Puts the files the task names into the GPU's pool. A file nowhere to be found fails the task (the GPU's own
+     * message); a GPU or asset-api that cannot be reached gives it back to the fleet.
+     *
+     * @return whether the task may be handed over; otherwise it has been acknowledged
+     */
+    private boolean staged(Lease lease, TaskRequested t, int delivery, Map<String, Object> legacy) throws Exception {
+        if (!LegacyGpu.stages(t.getTaskType())) {
+            return true;
+        }
+        try {
+            worker.gpu().stage(t, legacy);
+            return true;
+        } catch (HeyGemServerClient.Failure e) {
+            if (e.permanent()) {
+                reporter.failed(t, worker.id(), delivery, e.code(), e.getMessage(), trace);
+                acknowledge(lease, AcknowledgeType.ACCEPT);
+            } else {
+                giveBack(lease, t, delivery, "staging on " + worker.gpu().baseUrl() + " failed: " + e.getMessage());
+            }
+        } catch (IOException e) {
+            giveBack(lease, t, delivery, "staging on " + worker.gpu().baseUrl() + " failed: " + e);
+        }
+        return false;
+    }
+
+    /**
+     * Hands the task back to the fleet (RELEASE: it is redelivered by the normal rules), or dead-letters it on the last
+     * delivery, because the broker would archive it silently after that.
+     */
+    private void giveBack(Lease lease, TaskRequested t, int delivery, String why) throws Exception {
+        log.warn("requestId={} goes back to the fleet: {}", t.getRequestId(), why);
+        if (delivery >= timing.deliveryCountLimit()) {
+            reporter.deadLettered(t, worker.id(), delivery, why, trace);
+            acknowledge(lease, AcknowledgeType.ACCEPT);
+        } else {
+            acknowledge(lease, AcknowledgeType.RELEASE);
+        }
+    }
+
+    /** A synthesis the GPU accepted and this slot follows: its task id there, and the last progress recorded. */
+    private static final class Followed {
+        final String gpuTaskId;
+        final boolean cached;
+        String lastProgress = "";
+
+        Followed(String gpuTaskId, boolean cached) {
+            this.gpuTaskId = gpuTaskId;
+            this.cached = cached;
+        }
+    }
+
     private void awaitOutcome(Lease lease, TaskRequested t, int delivery) throws Exception {
         long deadline = System.nanoTime() + timing.taskTimeout().toNanos();
         long nextRenew = System.nanoTime() + timing.renewInterval().toNanos();
+        long nextPoll = Long.MAX_VALUE;
+        Followed followed = null;
+        boolean follows = LegacyGpu.HEYGEM_SUBMIT.equals(t.getTaskType());
         while (true) {
-            long wait = Math.max(1, Math.min(deadline, nextRenew) - System.nanoTime());
+            long wait = Math.max(1, Math.min(Math.min(deadline, nextRenew), nextPoll) - System.nanoTime());
             Signal signal = signals.poll(wait, TimeUnit.NANOSECONDS);
             if (signal instanceof Result result) {
-                report(t, delivery, result.frame());
+                JsonNode frame = result.frame();
+                if ("progress".equals(frame.path("task_type").asString(""))) {
+                    // seed guide 6.3: send_result(task_type="progress", result={"progress": i, "total": n})
+                    seedProgress(t, frame.path("result"));
+                    continue;
+                }
+                if (follows && followed == null && !frame.path("error").asBoolean(false)) {
+                    followed = accepted(t, frame.path("result"));
+                    nextPoll = System.nanoTime() + timing.gpuPollInterval().toNanos();
+                    continue;
+                }
+                if (followed != null) {
+                    log.debug("requestId={}: another answer while following; ignored: {}", t.getRequestId(), frame);
+                    continue;
+                }
+                report(t, delivery, frame);
                 acknowledge(lease, AcknowledgeType.ACCEPT);
                 return;
+            }
+            if (signal instanceof Progress progress) {
+                JsonNode frame = progress.frame();
+                HeyGemServerClient.Progress p = new HeyGemServerClient.Progress(
+                        frame.path("status").asString("processing"),
+                        frame.path("progress").asInt(0),
+                        frame.path("message").asString(null),
+                        frame.path("total_frames").asInt(0),
+                        frame.path("current_frame").asInt(0),
+                        frame.path("error").asString(""));
+                if (followed == null) {
+                    // before the acceptance answer: recorded; its end is seen by the first poll after acceptance
+                    if (!p.done() && !p.failed()) {
+                        record(t, null, p);
+                    }
+                    continue;
+                }
+                if (ended(lease, t, delivery, followed, p)) {
+                    return;
+                }
+                nextPoll = System.nanoTime() + timing.gpuPollInterval().toNanos();
+                continue;
             }
             if (signal instanceof Cancel cancel && cancel.requestId().equals(t.getRequestId())) {
                 // The worker is told (it may ignore it); the task ends now and is not redelivered; a late result of
@@ -310,25 +427,142 @@ final class WorkerSlot implements Runnable {
                 acknowledge(lease, AcknowledgeType.ACCEPT);
                 return;
             }
-            if (System.nanoTime() >= nextRenew) {
+            if (followed != null && System.nanoTime() >= nextPoll) {
                 try {
-                    lease.renew();
-                } catch (Lease.LockLost e) {
-                    log.warn(
-                            "lost the lock of requestId={}; another worker may run it: {}",
-                            t.getRequestId(),
-                            e.getMessage());
-                    return;
-                } catch (KafkaException | IllegalStateException e) {
-                    log.warn(
-                            "renewal of requestId={} failed; another worker may run it: {}",
-                            t.getRequestId(),
-                            e.toString());
+                    if (ended(lease, t, delivery, followed, worker.gpu().progress(followed.gpuTaskId))) {
+                        return;
+                    }
+                } catch (HeyGemServerClient.Failure e) {
+                    if ("ENGINE_LOST_TASK".equals(e.code())) {
+                        // the GPU restarted and forgot it (tasks live in its memory only): run it again
+                        giveBack(lease, t, delivery, e.getMessage());
+                        return;
+                    }
+                    // a hiccup of the GPU's HTTP side while its worker stays connected: ask again next time
+                    log.warn("progress of requestId={} not available: {}", t.getRequestId(), e.getMessage());
+                }
+                nextPoll = System.nanoTime() + timing.gpuPollInterval().toNanos();
+            }
+            if (System.nanoTime() >= nextRenew) {
+                if (!renew(lease, t)) {
                     return;
                 }
                 nextRenew = System.nanoTime() + timing.renewInterval().toNanos();
             }
         }
+    }
+
+    private boolean renew(Lease lease, TaskRequested t) {
+        try {
+            lease.renew();
+            return true;
+        } catch (Lease.LockLost e) {
+            log.warn("lost the lock of requestId={}; another worker may run it: {}", t.getRequestId(), e.getMessage());
+        } catch (KafkaException | IllegalStateException e) {
+            log.warn("renewal of requestId={} failed; another worker may run it: {}", t.getRequestId(), e.toString());
+        }
+        return false;
+    }
+
+    /** The GPU accepted the synthesis: recorded as progress, then followed under the GPU's task id. */
+    private Followed accepted(TaskRequested t, JsonNode result) throws Exception {
+        String gpuTaskId =
+                result.path("task_id").isString() ? result.path("task_id").asString() : t.getRequestId();
+        boolean cached = result.path("cached").asBoolean(false);
+        Followed followed = new Followed(gpuTaskId, cached);
+        worker.following(gpuTaskId, this);
+        JsonNode queue = result.path("queue");
+        boolean waits = !cached
+                && queue.path("max_concurrent").asInt(0) > 0
+                && queue.path("processing").asInt(0)
+                        >= queue.path("max_concurrent").asInt(0);
+        record(
+                t,
+                followed,
+                new HeyGemServerClient.Progress(
+                        waits ? "queued" : "processing", 0, "任务已提交 (GPU 任务 " + gpuTaskId + ")", 0, 0, ""));
+        log.info("requestId={} accepted by worker {} as GPU task {}", t.getRequestId(), worker.id(), gpuTaskId);
+        return followed;
+    }
+
+    /**
+     * A progress of the followed synthesis: its end is handled (download and SUCCEEDED, or FAILED with the GPU's
+     * message), anything else recorded when it changed.
+     *
+     * @return whether the task is over for this slot (acknowledged or given back)
+     */
+    private boolean ended(Lease lease, TaskRequested t, int delivery, Followed followed, HeyGemServerClient.Progress p)
+            throws Exception {
+        if (p.failed()) {
+            reporter.failed(t, worker.id(), delivery, "ENGINE_ERROR", p.errorMessage(), trace);
+            acknowledge(lease, AcknowledgeType.ACCEPT);
+            return true;
+        }
+        if (!p.done()) {
+            record(t, followed, p);
+            return false;
+        }
+        if (!renew(lease, t)) {
+            return true; // a fresh lock for the download, or none: then another worker may run it
+        }
+        StoredResult stored;
+        try {
+            stored = worker.gpu().fetchResult(followed.gpuTaskId);
+        } catch (ResultStore.StoreFullException e) {
+            reporter.failed(t, worker.id(), delivery, "STORE_FULL", "结果存储空间不足，无法保存合成结果: " + e.getMessage(), trace);
+            acknowledge(lease, AcknowledgeType.ACCEPT);
+            return true;
+        } catch (HeyGemServerClient.Failure | IOException e) {
+            giveBack(lease, t, delivery, "result of GPU task " + followed.gpuTaskId + " not stored: " + e.getMessage());
+            return true;
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("task_id", t.getRequestId());
+        result.put("engine_task_id", followed.gpuTaskId);
+        result.put("cached", followed.cached);
+        result.put("sha256", stored.getSha256());
+        result.put("size", stored.getSize());
+        result.put("content_type", stored.getContentType());
+        reporter.succeeded(t, worker.id(), delivery, result, stored, trace);
+        acknowledge(lease, AcknowledgeType.ACCEPT);
+        log.info(
+                "requestId={} done on GPU task {}; result {} ({} bytes) stored",
+                t.getRequestId(),
+                followed.gpuTaskId,
+                stored.getSha256(),
+                stored.getSize());
+        return true;
+    }
+
+    /** {@code result={"progress": i, "total": n}} of the seed pattern as a percentage (a plain number if no total). */
+    private void seedProgress(TaskRequested t, JsonNode result) throws Exception {
+        int progress = result.path("progress").asInt(0);
+        int total = result.path("total").asInt(0);
+        int percent = total > 0 ? (int) ((long) progress * 100 / total) : progress;
+        String message = total > 0 ? progress + "/" + total : null;
+        record(t, null, new HeyGemServerClient.Progress("processing", percent, message, 0, 0, ""));
+    }
+
+    /** Records a PROGRESS step; a followed task's repeated poll answers are recorded once. */
+    private void record(TaskRequested t, Followed followed, HeyGemServerClient.Progress p) throws Exception {
+        if (followed != null) {
+            String key = p.status() + '|' + p.percent() + '|' + p.message() + '|' + p.currentFrame();
+            if (key.equals(followed.lastProgress)) {
+                return;
+            }
+            followed.lastProgress = key;
+        }
+        reporter.progress(
+                t,
+                worker.id(),
+                TaskProgress.newBuilder()
+                        .setStatus(p.status())
+                        .setPercent(Math.max(0, Math.min(100, p.percent())))
+                        .setMessage(p.message())
+                        .setTotalFrames(p.totalFrames())
+                        .setCurrentFrame(p.currentFrame())
+                        .build(),
+                trace);
     }
 
     private void report(TaskRequested t, int delivery, JsonNode frame) throws Exception {

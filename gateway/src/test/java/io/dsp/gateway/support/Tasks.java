@@ -1,10 +1,13 @@
 package io.dsp.gateway.support;
 
+import io.dsp.schemas.avro.AssetType;
 import io.dsp.schemas.avro.DeleteAssetPayload;
+import io.dsp.schemas.avro.HeyGemSubmitPayload;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.avro.UploadAssetPayload;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -19,6 +22,42 @@ public final class Tasks {
                 .setLicenseKey(licenseKey)
                 .setTaskType("delete_asset")
                 .setPayload(DeleteAssetPayload.newBuilder().setAssetId(assetId).build())
+                .setPriority(Priority.NORMAL)
+                .setRequestedAt(Instant.now())
+                .setOrigin(new TaskOrigin(TaskChannel.HTTP, "asset-api", null, "pc"))
+                .build();
+    }
+
+    public static TaskRequested heyGemSubmit(String licenseKey, String audioMd5, String videoMd5) {
+        return TaskRequested.newBuilder()
+                .setRequestId("heygem_" + UUID.randomUUID())
+                .setLicenseKey(licenseKey)
+                .setTaskType("heygem_submit")
+                .setPayload(HeyGemSubmitPayload.newBuilder()
+                        .setAudioHash(audioMd5)
+                        .setAudioExt(".wav")
+                        .setVideoHash(videoMd5)
+                        .setVideoExt(".mp4")
+                        .build())
+                .setPriority(Priority.NORMAL)
+                .setRequestedAt(Instant.now())
+                .setOrigin(new TaskOrigin(TaskChannel.HTTP, "asset-api", null, "pc"))
+                .build();
+    }
+
+    public static TaskRequested uploadAsset(String licenseKey, long assetId, String md5, String ext, long size) {
+        return TaskRequested.newBuilder()
+                .setRequestId("upload_asset_" + UUID.randomUUID())
+                .setLicenseKey(licenseKey)
+                .setTaskType("upload_asset")
+                .setPayload(UploadAssetPayload.newBuilder()
+                        .setAssetId(assetId)
+                        .setAssetType(AssetType.voice)
+                        .setName("my voice")
+                        .setFileHash(md5)
+                        .setFileExt(ext)
+                        .setFileSize(size)
+                        .build())
                 .setPriority(Priority.NORMAL)
                 .setRequestedAt(Instant.now())
                 .setOrigin(new TaskOrigin(TaskChannel.HTTP, "asset-api", null, "pc"))

@@ -1,5 +1,6 @@
 package io.dsp.gpuconsumer.assetstore;
 
+import io.dsp.core.blob.BlobClient;
 import io.dsp.gpuconsumer.execution.TaskHandler;
 import io.dsp.gpuconsumer.execution.TaskOutcome;
 import io.dsp.schemas.avro.TaskRequested;

@@ -1,6 +1,6 @@
 package io.dsp.gpuconsumer.heygem;
 
-import io.dsp.gpuconsumer.assetstore.BlobClient;
+import io.dsp.core.blob.BlobClient;
 import java.util.random.RandomGenerator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

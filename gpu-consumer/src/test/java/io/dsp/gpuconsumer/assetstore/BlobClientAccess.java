@@ -1,5 +1,6 @@
 package io.dsp.gpuconsumer.assetstore;
 
+import io.dsp.core.blob.BlobClient;
 import io.dsp.gpuconsumer.WorkerSettings;
 import org.springframework.web.client.RestClient;
 
@@ -9,6 +10,6 @@ public final class BlobClientAccess {
     private BlobClientAccess() {}
 
     public static BlobClient blobClient(WorkerSettings settings, String fleetToken) {
-        return new BlobClient(settings, fleetToken, RestClient.builder());
+        return new BlobClient(settings.assetApiUrl(), fleetToken, RestClient.builder());
     }
 }

@@ -3,6 +3,7 @@ package io.dsp.gpuconsumer.assetstore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dsp.core.blob.BlobClient;
 import io.dsp.gpuconsumer.WorkerSettings;
 import io.dsp.gpuconsumer.execution.TaskOutcome;
 import io.dsp.gpuconsumer.support.FakeAssetApi;
@@ -143,7 +144,7 @@ class UploadAssetHandlerTest {
                 assetApiUrl);
         return new UploadAssetHandler(
                 store,
-                new BlobClient(settings, token, RestClient.builder()),
+                new BlobClient(settings.assetApiUrl(), token, RestClient.builder()),
                 JsonMapper.builder().build());
     }
 

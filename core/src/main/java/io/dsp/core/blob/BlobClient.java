@@ -1,8 +1,8 @@
-package io.dsp.gpuconsumer.assetstore;
+package io.dsp.core.blob;
 
-import io.dsp.gpuconsumer.WorkerSettings;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,21 +12,19 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.http.client.ClientHttpRequestFactory;
-import org.springframework.stereotype.Component;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 /**
  * Fetches blobs by md5 from asset-api ({@code GET /api/v1/blobs/{md5}}, {@code Authorization: Bearer <fleet token>})
  * onto this host, verifying the md5 while the bytes stream to disk, and moving the file into place only when it
- * matches. Large videos never sit in memory.
+ * matches. Large videos never sit in memory. Used by every host that puts the apps' files where an engine reads them:
+ * a native worker's own disk, and a legacy GPU server's pool (the gateway's bridge).
  */
-@Component
 public class BlobClient {
 
     /** Why a fetch did not give a verified file. */
@@ -34,7 +32,7 @@ public class BlobClient {
 
         private final boolean missing;
 
-        BlobException(String message, boolean missing) {
+        public BlobException(String message, boolean missing) {
             super(message);
             this.missing = missing;
         }
@@ -50,8 +48,12 @@ public class BlobClient {
 
     private final RestClient http;
 
-    BlobClient(
-            WorkerSettings settings, @Value("${dsp.fleet.token:}") String fleetToken, RestClient.Builder restClients) {
+    /**
+     * @param assetApi asset-api's base URL
+     * @param fleetToken the fleet's token for {@code /api/v1/blobs}; blank sends none
+     * @param restClients the application's builder (observed like every other call); cloned, not changed
+     */
+    public BlobClient(URI assetApi, String fleetToken, RestClient.Builder restClients) {
         // never follow a redirect: the fleet token must not travel to another host
         ClientHttpRequestFactory requests = ClientHttpRequestFactoryBuilder.httpComponents()
                 .build(HttpClientSettings.defaults()
@@ -59,7 +61,7 @@ public class BlobClient {
                         .withRedirects(HttpRedirects.DONT_FOLLOW));
         this.http = restClients
                 .clone()
-                .baseUrl(stripSlash(settings.assetApiUrl().toString()))
+                .baseUrl(stripSlash(assetApi.toString()))
                 .requestFactory(requests)
                 .defaultHeaders(headers -> {
                     if (!fleetToken.isBlank()) {

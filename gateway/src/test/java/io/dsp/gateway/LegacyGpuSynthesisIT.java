@@ -1,0 +1,317 @@
+package io.dsp.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dsp.core.store.ResultStore;
+import io.dsp.gateway.support.AssetBlobs;
+import io.dsp.gateway.support.KafkaProbe;
+import io.dsp.gateway.support.Tasks;
+import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.tenant.TenantTopics;
+import io.dsp.schemas.topic.Topics;
+import io.dsp.testkit.LegacySocket;
+import io.dsp.testkit.Licenses;
+import io.dsp.testkit.legacy.HeyGemServerReplica;
+import io.dsp.testkit.legacy.LegacyGpuWorkerReplica;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * An unchanged HeyGem server behind the bridge: the replica of its HTTP API, and a worker speaking {@code ws_client.py}'s
+ * exact frames (register with {@code version}, answer at acceptance, progress pushes only for keyed tasks, no completion
+ * frame). The files the apps uploaded live in asset-api's blob store (a local stand-in of its blob route), never in the
+ * GPU's pool beforehand.
+ */
+@GatewayIntegrationTest
+class LegacyGpuSynthesisIT {
+
+    private static final String FLEET_TOKEN = "fleet-" + UUID.randomUUID();
+    private static final HeyGemServerReplica GPU = HeyGemServerReplica.start(HeyGemServerReplica.Options.defaults()
+            .withMaxConcurrent(3)
+            .withSynthesisTime(Duration.ofMillis(1500))
+            .withProgressSteps(3));
+    private static final AssetBlobs BLOBS = AssetBlobs.start(FLEET_TOKEN);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @DynamicPropertySource
+    static void legacyGpu(DynamicPropertyRegistry registry) {
+        // the worker connects from 127.0.0.1; its GPU's HTTP API is the replica's port, not the default 8383
+        registry.add(
+                "dsp.gateway.legacy-gpu.servers.[127.0.0.1]", () -> GPU.url().toString());
+        registry.add("dsp.gateway.legacy-gpu.asset-api-url", () -> BLOBS.url().toString());
+        registry.add("dsp.gateway.legacy-gpu.poll-interval", () -> "300ms");
+        registry.add("dsp.fleet.token", () -> FLEET_TOKEN);
+        registry.add("dsp.results.links.secret", () -> "link-secret-" + UUID.randomUUID());
+    }
+
+    @AfterAll
+    static void stop() {
+        GPU.close();
+        BLOBS.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ResultStore results;
+
+    URI url() {
+        return URI.create("ws://127.0.0.1:" + port + "/dsp");
+    }
+
+    @Test
+    void aSynthesisSubmittedOverTheSocketEndsWithTheGpusVideoStoredAndALinkInTheClientsResultFrame() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        Licenses.provisionActive(license);
+        String audio = BLOBS.put(("voice " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        String video = BLOBS.put(("face " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        String requestId = "heygem_" + UUID.randomUUID();
+        try (LegacyGpuWorkerReplica worker = LegacyGpuWorkerReplica.connect(url(), GPU);
+                LegacySocket client = LegacySocket.connect(url().toString())) {
+            client.next();
+            client.send("{\"type\":\"register\",\"key\":\"" + license + "\",\"device_type\":\"mobile\"}")
+                    .next();
+            client.send("{\"type\":\"gpu.job.submit\",\"task_type\":\"heygem_submit\",\"request_id\":\"" + requestId
+                    + "\",\"payload\":{\"audio_hash\":\"" + audio + "\",\"audio_ext\":\".wav\",\"video_hash\":\""
+                    + video + "\",\"video_ext\":\".mp4\",\"task_id\":\"" + requestId + "\"}}");
+            KafkaProbe.forward(TenantTopics.topicName(license), TenantTopics.forLicense(license), 1);
+
+            List<JsonNode> frames = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                JsonNode frame = client.next();
+                if (requestId.equals(frame.path("request_id").asString(""))
+                        || requestId.equals(frame.path("task_id").asString(""))) {
+                    frames.add(frame);
+                }
+                return frames.stream()
+                                .filter(f -> f.path("type").asString().equals("gpu_task_result"))
+                                .count()
+                        == 1;
+            });
+
+            // the files went into the GPU's pool through its own API before the task reached the worker
+            assertThat(GPU.pooled(audio, ".wav")).isTrue();
+            assertThat(GPU.pooled(video, ".mp4")).isTrue();
+            assertThat(GPU.calls()).contains("POST /api/heygem/check_files", "POST /api/heygem/upload_file");
+
+            List<String> types =
+                    frames.stream().map(f -> f.path("type").asString()).toList();
+            assertThat(types).contains("gpu.task.progress");
+            assertThat(types.subList(types.size() - 2, types.size()))
+                    .containsExactly("gpu.job.result", "gpu_task_result");
+            assertThat(frames.stream().filter(f -> f.path("type").asString().equals("gpu.task.progress")))
+                    .allSatisfy(f -> assertThat(f.path("status").asString()).isNotIn("done", "error"));
+            JsonNode result = frames.get(frames.size() - 2).path("result");
+            assertThat(result.path("task_id").asString()).isEqualTo(requestId);
+            assertThat(result.path("content_type").asString()).isEqualTo("video/mp4");
+            assertThat(result.path("result_url").asString())
+                    .startsWith("http://127.0.0.1:8080/api/heygem/download?task_id=" + requestId + "&expires=");
+
+            TaskEvent succeeded = ended(requestId);
+            assertThat(succeeded.getType()).isEqualTo(TaskEventType.SUCCEEDED);
+            String gpuTaskId = JSON.readTree(succeeded.getResultJson())
+                    .path("engine_task_id")
+                    .asString();
+            byte[] expected = GPU.expectedResult(gpuTaskId);
+            assertThat(succeeded.getStored().getSha256()).isEqualTo(sha256(expected));
+            assertThat(succeeded.getStored().getSize()).isEqualTo(expected.length);
+            assertThat(result.path("sha256").asString()).isEqualTo(sha256(expected));
+            try (InputStream stored = results.open(succeeded.getStored().getSha256(), 0)) {
+                assertThat(stored.readAllBytes()).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void tenQueuedSynthesesNeverPutMoreThanItsSlotsOnTheGpuAndAllSucceed() {
+        String license = "LIC-" + UUID.randomUUID();
+        String audio = BLOBS.put(("voice " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        String video = BLOBS.put(("face " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        List<TaskRequested> tasks = IntStream.range(0, 10)
+                .mapToObj(i -> Tasks.heyGemSubmit(license, audio, video))
+                .toList();
+        Set<String> ids = tasks.stream().map(TaskRequested::getRequestId).collect(Collectors.toSet());
+        // ws_client.py registers without "slots": the gateway's default of 3, the GPU's max_concurrent
+        // no progress pushes (what the spec infers from the code): the bridge follows by polling
+        try (LegacyGpuWorkerReplica worker =
+                LegacyGpuWorkerReplica.connect(url(), GPU, LegacyGpuWorkerReplica.Options.inferredFromCode())) {
+            KafkaProbe.dispatch(tasks);
+            List<TaskEvent> ends = KafkaProbe.values(
+                    Topics.TASK_EVENTS, 10, Duration.ofSeconds(120), e -> ids.contains(e.getRequestId()) && ended(e));
+            assertThat(ends).hasSize(10).allSatisfy(e -> {
+                assertThat(e.getType()).isEqualTo(TaskEventType.SUCCEEDED);
+                assertThat(e.getStored()).isNotNull();
+            });
+            assertThat(GPU.maxProcessingSeen()).isLessThanOrEqualTo(3);
+            // at each acceptance the GPU held at most 3 syntheses, the new one included: none waited for a GPU slot
+            List<JsonNode> acceptances = worker.sent("gpu.job.result").stream()
+                    .filter(f -> ids.contains(f.path("request_id").asString()))
+                    .toList();
+            assertThat(acceptances).hasSize(10).allSatisfy(f -> {
+                JsonNode queue = f.path("result").path("queue");
+                assertThat(queue.path("processing").asInt()
+                                + queue.path("queued").asInt())
+                        .isLessThanOrEqualTo(3);
+            });
+        }
+    }
+
+    @Test
+    void theSeedGuidesProgressResultsAreProgressAndTheRealResultStillLands() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        String audio = BLOBS.put(("voice " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        String video = BLOBS.put(("face " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        TaskRequested task = Tasks.heyGemSubmit(license, audio, video);
+        try (LegacyGpuWorkerReplica worker =
+                LegacyGpuWorkerReplica.connect(url(), GPU, LegacyGpuWorkerReplica.Options.inferredFromCode())) {
+            KafkaProbe.dispatch(List.of(task));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> worker.sent("gpu.job.result").stream()
+                            .anyMatch(f -> f.path("request_id").asString().equals(task.getRequestId())));
+            // send_result(task_type="progress", result={"progress": i, "total": 100}) while the synthesis runs
+            for (int i = 0; i < 50; i += 10) {
+                worker.sendSeedProgress(task.getRequestId(), i, 100);
+            }
+            TaskEvent end = ended(task.getRequestId());
+            assertThat(end.getType()).isEqualTo(TaskEventType.SUCCEEDED);
+            assertThat(end.getStored().getSha256()).isEqualTo(sha256(GPU.expectedResult(task.getRequestId())));
+            List<TaskEvent> events = KafkaProbe.values(
+                    Topics.TASK_EVENTS,
+                    100,
+                    Duration.ofSeconds(3),
+                    e -> e.getRequestId().equals(task.getRequestId()));
+            assertThat(events.stream()
+                            .filter(e -> e.getType() == TaskEventType.PROGRESS)
+                            .map(e -> e.getProgress().getPercent()))
+                    .contains(10, 20, 30, 40);
+            assertThat(events.stream().filter(LegacyGpuSynthesisIT::ended)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aSynthesisErrorOnTheGpuEndsFailedWithItsMessage() {
+        String license = "LIC-" + UUID.randomUUID();
+        String audio = BLOBS.put(("voice " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        String video = BLOBS.put(("face " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        TaskRequested task = Tasks.heyGemSubmit(license, audio, video);
+        try (LegacyGpuWorkerReplica worker = LegacyGpuWorkerReplica.connect(url(), GPU)) {
+            GPU.failNext("format video error");
+            KafkaProbe.dispatch(List.of(task));
+            TaskEvent end = ended(task.getRequestId());
+            assertThat(end.getType()).isEqualTo(TaskEventType.FAILED);
+            assertThat(end.getError().getMessage()).contains("format video error");
+        }
+    }
+
+    @Test
+    void aFileNeitherTheGpuNorAssetApiHasFailsWithTheGpusOwnMessageAndNeverReachesTheWorker() {
+        String license = "LIC-" + UUID.randomUUID();
+        String video = BLOBS.put(("face " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        String nowhere = AssetBlobs.md5(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        TaskRequested task = Tasks.heyGemSubmit(license, nowhere, video);
+        try (LegacyGpuWorkerReplica worker = LegacyGpuWorkerReplica.connect(url(), GPU)) {
+            KafkaProbe.dispatch(List.of(task));
+            TaskEvent end = ended(task.getRequestId());
+            assertThat(end.getType()).isEqualTo(TaskEventType.FAILED);
+            assertThat(end.getError().getMessage()).isEqualTo("音频文件不存在: " + nowhere + ".wav");
+            assertThat(worker.received())
+                    .noneMatch(f -> f.path("request_id").asString().equals(task.getRequestId()));
+        }
+    }
+
+    @Test
+    void anUploadedAssetReachesTheGpuThroughItsPoolAndTheWorkerReadsItFromThePathTheGpuGave() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        byte[] voice = ("voice sample " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        String md5 = BLOBS.put(voice);
+        TaskRequested task = Tasks.uploadAsset(license, 77, md5, ".wav", voice.length);
+        try (LegacyGpuWorkerReplica worker = LegacyGpuWorkerReplica.connect(url(), GPU)) {
+            KafkaProbe.dispatch(List.of(task));
+            TaskEvent end = ended(task.getRequestId());
+            assertThat(end.getType()).isEqualTo(TaskEventType.SUCCEEDED);
+            assertThat(JSON.readTree(end.getResultJson()).path("msg").asString())
+                    .isEqualTo("上传成功");
+            JsonNode job = worker.received().stream()
+                    .filter(f -> f.path("request_id").asString().equals(task.getRequestId()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(job.path("payload").path("file_path").asString()).endsWith(md5 + ".wav");
+            assertThat(GPU.assets()).anySatisfy(a -> assertThat(a.licenseKey()).isEqualTo(license));
+        }
+    }
+
+    @Test
+    void aWorkerThatVanishesWhileItsGpuSynthesisesHasTheTaskRedeliveredAndItEndsOnce() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        String audio = BLOBS.put(("voice " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        String video = BLOBS.put(("face " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        TaskRequested task = Tasks.heyGemSubmit(license, audio, video);
+        LegacyGpuWorkerReplica first =
+                LegacyGpuWorkerReplica.connect(url(), GPU, LegacyGpuWorkerReplica.Options.inferredFromCode());
+        try {
+            KafkaProbe.dispatch(List.of(task));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> first.sent("gpu.job.result").stream()
+                            .anyMatch(f -> f.path("request_id").asString().equals(task.getRequestId())));
+            first.drop();
+            try (LegacyGpuWorkerReplica second = LegacyGpuWorkerReplica.connect(url(), GPU)) {
+                TaskEvent end = ended(task.getRequestId());
+                assertThat(end.getType()).isEqualTo(TaskEventType.SUCCEEDED);
+                assertThat(end.getStored().getSha256()).isEqualTo(sha256(GPU.expectedResult(task.getRequestId())));
+                assertThat(second.received())
+                        .anyMatch(f -> f.path("request_id").asString().equals(task.getRequestId()));
+                assertThat(KafkaProbe.values(
+                                Topics.TASK_EVENTS,
+                                100,
+                                Duration.ofSeconds(3),
+                                e -> e.getRequestId().equals(task.getRequestId()) && ended(e)))
+                        .hasSize(1);
+            }
+        } finally {
+            first.close();
+        }
+    }
+
+    private static TaskEvent ended(String requestId) {
+        List<TaskEvent> ends = KafkaProbe.values(
+                Topics.TASK_EVENTS,
+                1,
+                Duration.ofSeconds(60),
+                e -> e.getRequestId().equals(requestId) && ended(e));
+        assertThat(ends).as("an end of " + requestId).hasSize(1);
+        return ends.get(0);
+    }
+
+    private static boolean ended(TaskEvent e) {
+        return switch (e.getType()) {
+            case SUCCEEDED, FAILED, CANCELLED, DEAD_LETTERED -> true;
+            default -> false;
+        };
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
