@@ -5,15 +5,18 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 
 /**
  * asset-api on a random port against the real test broker; its configuration comes from asset-api.yml. Every
- * integration test shares this one context (one Kafka Streams instance per JVM), so the test settings live here.
+ * integration test shares this one context (one Kafka Streams instance per JVM), so the test settings live here, and
+ * the free-space probe is one a test can script ({@link ScriptedFreeSpace}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @DspIntegrationTest
+@Import(ScriptedFreeSpace.class)
 @TestPropertySource(
         properties = {
             "spring.config.name=asset-api",
@@ -25,7 +28,9 @@ import org.springframework.test.context.TestPropertySource;
             "dsp.asset-api.tasks.generic-types=echo_test,estimate_test",
             "dsp.asset-api.limits.high-per-window=" + AssetApiIntegrationTest.HIGH_LIMIT,
             // One boot request per hour: the boot test sees exactly what its own calls did.
-            "dsp.asset-api.boot.min-interval=1h"
+            "dsp.asset-api.boot.min-interval=1h",
+            // Sweeps run when a test calls them, so what each removes is the test's own doing.
+            "dsp.asset-api.retention.enabled=false"
         })
 public @interface AssetApiIntegrationTest {
 

@@ -1,16 +1,12 @@
 package io.dsp.assetapi.asset;
 
-import io.dsp.assetapi.AssetApiSettings;
 import io.dsp.assetapi.license.AuthenticatedLicense;
 import io.dsp.assetapi.readmodel.ReadModels;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.schemas.avro.AssetRecord;
 import io.dsp.schemas.avro.DeleteAssetPayload;
-import io.dsp.schemas.topic.Topics;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpStatus;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,13 +17,11 @@ import org.springframework.stereotype.Component;
 public class AssetDeletion {
 
     private final ReadModels readModels;
-    private final KafkaTemplate<byte[], byte[]> kafka;
-    private final AssetApiSettings settings;
+    private final AssetBlobs assetBlobs;
 
-    AssetDeletion(ReadModels readModels, KafkaTemplate<byte[], byte[]> kafka, AssetApiSettings settings) {
+    AssetDeletion(ReadModels readModels, AssetBlobs assetBlobs) {
         this.readModels = readModels;
-        this.kafka = kafka;
-        this.settings = settings;
+        this.assetBlobs = assetBlobs;
     }
 
     /** The payload for deleting {@code rawId} (a JSON number or numeric string); refuses a bad or foreign id. */
@@ -43,11 +37,14 @@ public class AssetDeletion {
                 asset.map(AssetRecord::getFileExt).orElse(null));
     }
 
-    /** Takes the asset out of the catalogue (after its delete task was accepted). */
+    /**
+     * Takes the asset out of the catalogue (after its delete task was accepted), then its blob from the edge when no
+     * other asset references it (the delete task removes the GPU hosts' copies).
+     */
     public void removeFromCatalogue(DeleteAssetPayload payload) throws Exception {
         if (payload.getFileHash() != null) {
-            kafka.send(Topics.ASSETS.record(payload.getAssetId(), null))
-                    .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            assetBlobs.removeFromCatalogue(payload.getAssetId());
+            assetBlobs.removeBlobIfUnreferenced(payload.getFileHash(), payload.getAssetId());
         }
     }
 }

@@ -98,6 +98,7 @@ class AssetUploadController {
             throw BlobStore.tooLarge(blobs.maxBytes());
         }
         String ext = Extensions.normalise(null, file.getOriginalFilename());
+        blobs.requireRoomFor(file.getSize());
 
         BlobStore.Blob blob;
         try {

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -50,8 +51,9 @@ class StagingController {
             if (!(file instanceof Map<?, ?> entry) || !(entry.get("hash") instanceof String hash) || hash.isBlank()) {
                 throw new ApiException(HttpStatus.BAD_REQUEST, "缺少 hash 字段");
             }
-            // Blobs are stored by content alone; the extension is the client's bookkeeping.
-            found.put(hash, blobs.has(hash));
+            // Blobs are stored by content alone; the extension is the client's bookkeeping. A hit marks the file as
+            // in use, as the GPU server's pool did, so the retention sweep keeps what a client is about to use.
+            found.put(hash, blobs.touch(hash));
         }
         return ApiResponse.ok("ok", found);
     }
@@ -72,15 +74,7 @@ class StagingController {
         if (hash == null || hash.isBlank()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "缺少 hash 字段");
         }
-        if (file.getSize() > blobs.maxBytes()) {
-            throw BlobStore.tooLarge(blobs.maxBytes());
-        }
-        BlobStore.Blob blob;
-        try {
-            blob = blobs.put(file.getInputStream());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        BlobStore.Blob blob = store(file);
         if (!blob.md5().equals(hash.strip().toLowerCase(java.util.Locale.ROOT))) {
             log.info(
                     "staged file hash differs from the client's: sent={} actual={} license={}",
@@ -95,5 +89,36 @@ class StagingController {
         // The legacy server_path was a path on the GPU host; here the blob's location on the edge.
         data.put("server_path", BlobPaths.BLOBS + "/" + blob.md5());
         return ApiResponse.ok("上传成功", data);
+    }
+
+    /**
+     * {@code POST /api/v1/files}, multipart {@code file}: {@code upload_file} for v1 clients, which learn the hash
+     * from the answer instead of sending one. 201 with {@code {hash, size, server_path}}; 400, 413, and 507 when the
+     * disk is below its free-space threshold.
+     */
+    @PostMapping("/api/v1/files")
+    ResponseEntity<ApiResponse> stage(@RequestParam(value = "file", required = false) MultipartFile file) {
+        if (file == null || file.isEmpty()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "缺少 file 字段");
+        }
+        BlobStore.Blob blob = store(file);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("hash", blob.md5());
+        data.put("size", blob.size());
+        data.put("server_path", BlobPaths.BLOBS + "/" + blob.md5());
+        return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok("上传成功", data));
+    }
+
+    /** Every refusal (size, free space) before a byte is written, then the file into the store. */
+    private BlobStore.Blob store(MultipartFile file) {
+        if (file.getSize() > blobs.maxBytes()) {
+            throw BlobStore.tooLarge(blobs.maxBytes());
+        }
+        blobs.requireRoomFor(file.getSize());
+        try {
+            return blobs.put(file.getInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

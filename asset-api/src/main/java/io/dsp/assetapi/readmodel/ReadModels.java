@@ -73,18 +73,25 @@ public class ReadModels {
      * per-license index (a re-keyed table) is the step when it grows past that.
      */
     public List<AssetRecord> assetsOf(String licenseKey) {
-        List<AssetRecord> mine = new ArrayList<>();
+        return allAssets().stream()
+                .filter(a -> a.getLicenseKey().equals(licenseKey))
+                .toList();
+    }
+
+    /** Every asset of every license (a scan, as {@link #assetsOf}): what the retention sweep and blob deletes check. */
+    public List<AssetRecord> allAssets() {
+        List<AssetRecord> all = new ArrayList<>();
         ReadOnlyKeyValueStore<Long, AssetRecord> store = store(ReadModelTopology.ASSETS_STORE);
         try (KeyValueIterator<Long, AssetRecord> it = store.all()) {
             it.forEachRemaining(kv -> {
-                if (kv.value != null && kv.value.getLicenseKey().equals(licenseKey)) {
-                    mine.add(kv.value);
+                if (kv.value != null) {
+                    all.add(kv.value);
                 }
             });
         } catch (InvalidStateStoreException e) {
             throw starting();
         }
-        return mine;
+        return all;
     }
 
     /** Unfinished tasks of one license and type, as {@code requestId@acceptedAtMillis}. */
