@@ -30,12 +30,14 @@ import org.springframework.test.context.TestPropertySource;
             // One boot request per hour: the boot test sees exactly what its own calls did.
             "dsp.asset-api.boot.min-interval=1h",
             // Sweeps run when a test calls them, so what each removes is the test's own doing.
-            "dsp.asset-api.retention.enabled=false"
+            "dsp.asset-api.retention.enabled=false",
+            "dsp.results.links.secret=" + AssetApiIntegrationTest.LINK_SECRET
         })
 public @interface AssetApiIntegrationTest {
 
     String ADMIN_TOKEN = "test-admin-token";
     String FLEET_TOKEN = "test-fleet-token";
+    String LINK_SECRET = "test-link-secret";
     int MAX_FILE_KB = 64;
     /** Per license per hour: far above what one test sends, so only the rate-limit tests reach it. */
     int RATE_LIMIT = 100;

@@ -18,6 +18,11 @@ final class LicensedApp {
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () -> assertThat(app.get("/api/asset/list").code()).isZero());
+        // and the partitioned stores (task lives, in-flight caps) answer, which they do later than the global ones
+        // while the context is young
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () -> assertThat(app.get("/api/v1/tasks/none").status()).isEqualTo(404));
         return app;
     }
 }

@@ -5,6 +5,7 @@ import io.dsp.assetapi.license.AuthenticatedLicense;
 import io.dsp.assetapi.limits.HighPriorityQuota;
 import io.dsp.assetapi.limits.InFlightCaps;
 import io.dsp.assetapi.readmodel.ReadModels;
+import io.dsp.assetapi.result.TaskResults;
 import io.dsp.assetapi.task.Priorities;
 import io.dsp.assetapi.task.TaskIntake;
 import io.dsp.assetapi.task.TaskView;
@@ -45,6 +46,7 @@ class HeyGemController {
     private final InFlightCaps caps;
     private final HighPriorityQuota highQuota;
     private final BootTrigger boot;
+    private final TaskResults results;
 
     HeyGemController(
             TaskIntake intake,
@@ -53,7 +55,8 @@ class HeyGemController {
             ReadModels readModels,
             InFlightCaps caps,
             HighPriorityQuota highQuota,
-            BootTrigger boot) {
+            BootTrigger boot,
+            TaskResults results) {
         this.intake = intake;
         this.fleet = fleet;
         this.inputs = inputs;
@@ -61,6 +64,7 @@ class HeyGemController {
         this.caps = caps;
         this.highQuota = highQuota;
         this.boot = boot;
+        this.results = results;
     }
 
     @PostMapping("/api/heygem/task/submit")
@@ -116,7 +120,7 @@ class HeyGemController {
         if (view.result() != null) {
             JsonNode result = JSON.readTree(view.result());
             data.put("result", result);
-            data.put("result_url", resultUrl(result));
+            data.put("result_url", results.resultUrl(life).orElseGet(() -> resultUrl(result)));
         }
         data.put("error_msg", view.errorMessage());
         return ApiResponse.ok("ok", data);

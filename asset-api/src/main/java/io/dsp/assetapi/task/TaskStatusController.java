@@ -3,6 +3,7 @@ package io.dsp.assetapi.task;
 import io.dsp.assetapi.license.AuthenticatedLicense;
 import io.dsp.assetapi.readmodel.ReadModels;
 import io.dsp.assetapi.readmodel.TaskChanges;
+import io.dsp.assetapi.result.TaskResults;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.assetapi.web.ApiResponse;
 import io.dsp.schemas.avro.TaskEvent;
@@ -46,12 +47,19 @@ class TaskStatusController {
     private final TaskChanges changes;
     private final CancelRequests cancels;
     private final WaitEstimates estimates;
+    private final TaskResults results;
 
-    TaskStatusController(ReadModels readModels, TaskChanges changes, CancelRequests cancels, WaitEstimates estimates) {
+    TaskStatusController(
+            ReadModels readModels,
+            TaskChanges changes,
+            CancelRequests cancels,
+            WaitEstimates estimates,
+            TaskResults results) {
         this.readModels = readModels;
         this.changes = changes;
         this.cancels = cancels;
         this.estimates = estimates;
+        this.results = results;
     }
 
     @GetMapping("/api/v1/tasks/{requestId}")
@@ -195,7 +203,8 @@ class TaskStatusController {
     /** The task with its place in the queue (the dispatcher's queue facts) and its estimated wait. */
     private TaskView view(TaskLife life) {
         TaskView view = TaskView.of(life, readModels.queueFacts(life.getLicenseKey()))
-                .withCancelRequested(cancels.requested(life.getRequestId()));
+                .withCancelRequested(cancels.requested(life.getRequestId()))
+                .withResultUrl(results.resultUrl(life).orElse(null));
         return view.withEstimatedWait(estimates.secondsFor(view));
     }
 

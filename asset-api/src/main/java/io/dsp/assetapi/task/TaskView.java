@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.QueueFacts;
+import io.dsp.schemas.avro.StoredResult;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskLife;
@@ -35,7 +36,23 @@ public record TaskView(
         @JsonProperty("queue_position") Integer queuePosition,
         @JsonProperty("waiting_in_queue") Long waitingInQueue,
         @JsonProperty("estimated_wait_seconds") Long estimatedWaitSeconds,
+        Stored stored,
+        @JsonProperty("result_url") String resultUrl,
         List<Step> events) {
+
+    /** The file a finished task produced, in the central result store ({@code GET /api/v1/tasks/{id}/result}). */
+    public record Stored(
+            String sha256,
+            long size,
+            @JsonProperty("content_type") String contentType,
+            @JsonProperty("expires_at") Instant expiresAt) {
+
+        static Stored of(StoredResult stored) {
+            return stored == null
+                    ? null
+                    : new Stored(stored.getSha256(), stored.getSize(), stored.getContentType(), stored.getExpiresAt());
+        }
+    }
 
     public record Step(
             String type,
@@ -96,6 +113,8 @@ public record TaskView(
                 position,
                 facts.map(QueueFacts::getWaiting).orElse(null),
                 null,
+                Stored.of(current.getStored()),
+                null,
                 events.stream()
                         .map(e -> new Step(
                                 name(e.getType()), e.getAt(), e.getSource(), e.getWorkerId(), e.getDeliveryCount()))
@@ -124,6 +143,30 @@ public record TaskView(
                 queuePosition,
                 waitingInQueue,
                 estimatedWaitSeconds,
+                stored,
+                resultUrl,
+                events);
+    }
+
+    /** This view with a link to download its result (null: none). */
+    public TaskView withResultUrl(String url) {
+        return new TaskView(
+                requestId,
+                taskType,
+                priority,
+                status,
+                done,
+                cancelRequested,
+                workerId,
+                progress,
+                progressMessage,
+                result,
+                errorMessage,
+                queuePosition,
+                waitingInQueue,
+                estimatedWaitSeconds,
+                stored,
+                url,
                 events);
     }
 
@@ -144,6 +187,8 @@ public record TaskView(
                 queuePosition,
                 waitingInQueue,
                 seconds,
+                stored,
+                resultUrl,
                 events);
     }
 

@@ -23,7 +23,8 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * The one place that turns failures into the edge's envelope. Legacy paths answer HTTP 200 with a failure body, as the
- * PHP API did; {@code /api/v1} and {@code /admin} paths carry the matching HTTP status as well.
+ * PHP API did; {@code /api/v1} and {@code /admin} paths carry the matching HTTP status as well, and so do the GPU
+ * server's own client paths the API serves ({@link GpuPaths}), with the status as {@code code}, as that server did.
  */
 @RestControllerAdvice
 class ApiExceptionHandler {
@@ -99,7 +100,8 @@ class ApiExceptionHandler {
         // JSON even when the client asked for something else (an event stream), so the refusal still reads.
         if (request.getRequestURI().startsWith("/api/v1/")
                 || request.getRequestURI().startsWith("/admin/")
-                || request.getRequestURI().startsWith("/internal/")) {
+                || request.getRequestURI().startsWith("/internal/")
+                || GpuPaths.answersLikeTheGpu(request.getRequestURI())) {
             return ResponseEntity.status(status)
                     .contentType(MediaType.APPLICATION_JSON)
                     .body(ApiResponse.fail(status.value(), message));

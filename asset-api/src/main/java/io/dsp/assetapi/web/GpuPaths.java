@@ -1,0 +1,22 @@
+package io.dsp.assetapi.web;
+
+import java.util.Set;
+
+/**
+ * The HeyGem GPU server's own client paths that the API serves (legacy protocol, sections 4.3 and 5.3), so that an app
+ * whose synthesis-server URL points at the API works unchanged. They answer in that server's shape: the HTTP status
+ * and {@code {"code":<status>,"msg":...}}, not the API's HTTP 200 failure body.
+ */
+public final class GpuPaths {
+
+    public static final String DOWNLOAD = "/api/heygem/download";
+    public static final String PROGRESS = "/api/heygem/progress";
+
+    private static final Set<String> ALL = Set.of(DOWNLOAD, PROGRESS);
+
+    private GpuPaths() {}
+
+    public static boolean answersLikeTheGpu(String path) {
+        return ALL.contains(path);
+    }
+}
