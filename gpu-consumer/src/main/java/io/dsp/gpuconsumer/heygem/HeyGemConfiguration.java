@@ -14,7 +14,7 @@ class HeyGemConfiguration {
     @Bean
     HeyGemEngine heyGemEngine(
             HeyGemSettings settings,
-            ResultStore results,
+            EngineFiles results,
             BlobClient blobs,
             JsonMapper json,
             RestClient.Builder restClients) {

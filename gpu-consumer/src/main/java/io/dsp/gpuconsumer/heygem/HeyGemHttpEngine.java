@@ -30,13 +30,13 @@ final class HeyGemHttpEngine implements HeyGemEngine {
 
     private final HeyGemSettings.Http settings;
     private final BlobClient blobs;
-    private final ResultStore results;
+    private final EngineFiles results;
     private final HeyGemServerClient server;
 
     HeyGemHttpEngine(
             HeyGemSettings.Http settings,
             BlobClient blobs,
-            ResultStore results,
+            EngineFiles results,
             JsonMapper json,
             RestClient.Builder http) {
         this.settings = settings;

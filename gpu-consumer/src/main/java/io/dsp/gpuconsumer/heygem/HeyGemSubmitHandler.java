@@ -1,5 +1,6 @@
 package io.dsp.gpuconsumer.heygem;
 
+import io.dsp.core.store.ResultStore;
 import io.dsp.gpuconsumer.execution.TaskContext;
 import io.dsp.gpuconsumer.execution.TaskHandler;
 import io.dsp.gpuconsumer.execution.TaskOutcome;
@@ -18,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code heygem_submit}: one synthesis through the configured {@link HeyGemEngine}. Unlike the legacy GPU, which
  * answered at acceptance, the result is sent at completion, once the video is in the central result store: the
  * SUCCEEDED event names it there (hash, size, type), never a path on this worker, and the local copy is removed. A
- * store that refuses (full, unreachable) makes the attempt a retry: the video may be made again on a later delivery.
+ * store that is unreachable makes the attempt a retry (the video is made again on a later delivery); a full one fails
+ * the task with a clear message, as the legacy bridge does.
  */
 @Component
 class HeyGemSubmitHandler implements TaskHandler {
@@ -31,10 +33,10 @@ class HeyGemSubmitHandler implements TaskHandler {
     static final String VIDEO = "video/mp4";
 
     private final HeyGemEngine engine;
-    private final io.dsp.core.store.ResultStore results;
+    private final ResultStore results;
     private final JsonMapper json;
 
-    HeyGemSubmitHandler(HeyGemEngine engine, io.dsp.core.store.ResultStore results, JsonMapper json) {
+    HeyGemSubmitHandler(HeyGemEngine engine, ResultStore results, JsonMapper json) {
         this.engine = engine;
         this.results = results;
         this.json = json;
@@ -77,8 +79,9 @@ class HeyGemSubmitHandler implements TaskHandler {
         StoredResult stored;
         try {
             stored = results.put(result.video(), VIDEO);
-        } catch (io.dsp.core.store.ResultStore.StoreFullException e) {
-            return new TaskOutcome.Retry("RESULT_STORE_FULL: " + e.getMessage());
+        } catch (ResultStore.StoreFullException e) {
+            // an operator's matter, not this task's: fail it clearly rather than synthesise it again into a full disk
+            return new TaskOutcome.Failed("STORE_FULL", "结果存储空间不足，无法保存合成结果: " + e.getMessage());
         } catch (IOException e) {
             return new TaskOutcome.Retry("RESULT_STORE_UNAVAILABLE: " + e.getMessage());
         } finally {

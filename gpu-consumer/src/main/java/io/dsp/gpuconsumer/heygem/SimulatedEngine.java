@@ -19,10 +19,10 @@ final class SimulatedEngine implements HeyGemEngine {
     private static final int FRAMES_PER_STEP = 25;
 
     private final HeyGemSettings.Simulated settings;
-    private final ResultStore results;
+    private final EngineFiles results;
     private final RandomGenerator random;
 
-    SimulatedEngine(HeyGemSettings.Simulated settings, ResultStore results, RandomGenerator random) {
+    SimulatedEngine(HeyGemSettings.Simulated settings, EngineFiles results, RandomGenerator random) {
         this.settings = settings;
         this.results = results;
         this.random = random;

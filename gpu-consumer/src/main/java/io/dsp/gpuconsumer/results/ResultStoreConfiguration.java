@@ -16,7 +16,7 @@ class ResultStoreConfiguration {
     private static final Logger log = LoggerFactory.getLogger(ResultStoreConfiguration.class);
 
     @Bean
-    ResultStore centralResultStore(ResultStoreSettings settings) {
+    ResultStore resultStore(ResultStoreSettings settings) {
         ResultStore store = settings.open();
         log.info("results go to {}", store.describe());
         return store;

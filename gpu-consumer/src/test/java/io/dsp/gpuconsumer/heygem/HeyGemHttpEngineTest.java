@@ -257,7 +257,7 @@ class HeyGemHttpEngineTest {
         return new HeyGemHttpEngine(
                 settings,
                 BlobClientAccess.blobClient(workerSettings(assetApi.url()), FLEET_TOKEN),
-                new ResultStore(dataDir),
+                new EngineFiles(dataDir),
                 JsonMapper.builder().build(),
                 RestClient.builder());
     }

@@ -64,7 +64,7 @@ class HeyGemSubmitHandlerTest {
     }
 
     @Test
-    void retriesWhenTheResultStoreIsFullAndKeepsNothingOnThisWorker() throws Exception {
+    void failsClearlyWhenTheResultStoreIsFullAndKeepsNothingOnThisWorker() throws Exception {
         Path video = Files.writeString(dataDir.resolve("out.mp4"), "mp4");
         long free = Files.getFileStore(dataDir).getUsableSpace();
         HeyGemSubmitHandler handler = new HeyGemSubmitHandler(
@@ -74,10 +74,10 @@ class HeyGemSubmitHandlerTest {
 
         TaskOutcome outcome = handler.handle(TestTasks.heyGemSubmit("license", AUDIO, VIDEO));
 
-        assertThat(outcome)
-                .isInstanceOfSatisfying(
-                        TaskOutcome.Retry.class,
-                        retry -> assertThat(retry.reason()).startsWith("RESULT_STORE_FULL"));
+        assertThat(outcome).isInstanceOfSatisfying(TaskOutcome.Failed.class, failed -> {
+            assertThat(failed.code()).isEqualTo("STORE_FULL");
+            assertThat(failed.message()).startsWith("结果存储空间不足");
+        });
         assertThat(video).doesNotExist();
     }
 

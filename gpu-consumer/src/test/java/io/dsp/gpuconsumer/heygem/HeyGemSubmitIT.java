@@ -6,6 +6,7 @@ import static io.dsp.schemas.avro.TaskEventType.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dsp.core.store.ResultStore;
 import io.dsp.gpuconsumer.GpuConsumerIntegrationTest;
 import io.dsp.gpuconsumer.support.DispatchDriver;
 import io.dsp.gpuconsumer.support.TestTasks;
@@ -27,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 class HeyGemSubmitIT {
 
     @Autowired
-    io.dsp.core.store.ResultStore results;
+    ResultStore results;
 
     @Test
     void publishesTheSynthesisProgressAndThenTheVideoInTheCentralResultStore() throws Exception {

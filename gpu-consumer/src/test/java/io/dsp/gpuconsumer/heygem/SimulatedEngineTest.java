@@ -37,7 +37,7 @@ class SimulatedEngineTest {
                         org.assertj.core.groups.Tuple.tuple("processing", 95, "合成中 100/100 帧 (95%)"),
                         org.assertj.core.groups.Tuple.tuple("done", 100, "合成完成"));
         assertThat(result.video())
-                .isEqualTo(new ResultStore(dataDir).video("license", "req-1"))
+                .isEqualTo(new EngineFiles(dataDir).video("license", "req-1"))
                 .hasContent("simulated synthesis of a.wav + v.mp4");
         assertThat(result.engineTaskId()).isEqualTo("sim-req-1");
     }
@@ -83,6 +83,6 @@ class SimulatedEngineTest {
             }
         };
         return new SimulatedEngine(
-                new HeyGemSettings.Simulated(duration, steps, failureRate), new ResultStore(dataDir), dice);
+                new HeyGemSettings.Simulated(duration, steps, failureRate), new EngineFiles(dataDir), dice);
     }
 }

@@ -6,15 +6,17 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Where synthesis results live on this host: {@code <data-dir>/results/<tenant>/<request>.mp4}. Both names come from
- * the collision-free topic-name rule, so no license key or request id can point outside the store.
+ * Where an engine's files live on this host while a task runs: the video it made,
+ * {@code <data-dir>/results/<tenant>/<request>.mp4}, until it is put into the central result store (then removed), and
+ * inputs on their way to the engine. Both names come from the collision-free topic-name rule, so no license key or
+ * request id can point outside this directory.
  */
 @Component
-class ResultStore {
+class EngineFiles {
 
     private final Path root;
 
-    ResultStore(@Value("${dsp.data-dir}") Path dataDir) {
+    EngineFiles(@Value("${dsp.data-dir}") Path dataDir) {
         this.root = dataDir.resolve("results");
     }
 
