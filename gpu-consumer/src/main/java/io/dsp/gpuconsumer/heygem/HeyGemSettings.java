@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -36,13 +37,17 @@ public record HeyGemSettings(
      * @param duration how long one synthesis takes; default 10 s
      * @param progressSteps progress reports during it, evenly spaced (1-100); default 10
      * @param failureRate share of syntheses that fail for good half-way, as a bad video would (0.0-1.0); default 0
+     * @param resultSize size of the stand-in video it writes (padding after a text line), to try result transfers of
+     *     a real video's size; default 0 (the text line only)
      */
     public record Simulated(
             @NotNull @DefaultValue("10s") Duration duration,
             @Min(1) @Max(100) @DefaultValue("10") int progressSteps,
 
             @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0")
-            double failureRate) {}
+            double failureRate,
+
+            @NotNull @DefaultValue("0B") DataSize resultSize) {}
 
     /**
      * @param baseUrl the HeyGem server; default {@code http://127.0.0.1:8383}, its default port

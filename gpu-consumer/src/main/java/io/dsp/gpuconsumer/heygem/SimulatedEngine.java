@@ -53,10 +53,25 @@ final class SimulatedEngine implements HeyGemEngine {
         Path video = results.video(job.licenseKey(), job.requestId());
         Files.createDirectories(video.getParent());
         Path partial = Files.createTempFile(video.getParent(), ".result-", ".part");
-        Files.writeString(
-                partial,
-                "simulated synthesis of " + job.audioHash() + job.audioExt() + " + " + job.videoHash() + job.videoExt(),
-                StandardCharsets.UTF_8);
+        try (java.io.OutputStream out = Files.newOutputStream(partial)) {
+            byte[] line = ("simulated synthesis of " + job.audioHash() + job.audioExt() + " + " + job.videoHash()
+                            + job.videoExt())
+                    .getBytes(StandardCharsets.UTF_8);
+            out.write(line);
+            // padding up to the configured size, different per task so that results are not all one stored object
+            byte[] block = new byte[64 * 1024];
+            java.util.SplittableRandom bytes =
+                    new java.util.SplittableRandom(job.requestId().hashCode());
+            for (long left = settings.resultSize().toBytes() - line.length; left > 0; left -= block.length) {
+                for (int i = 0; i < block.length; i += 8) {
+                    long r = bytes.nextLong();
+                    for (int b = 0; b < 8; b++) {
+                        block[i + b] = (byte) (r >>> (8 * b));
+                    }
+                }
+                out.write(block, 0, (int) Math.min(block.length, left));
+            }
+        }
         Files.move(partial, video, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         context.progress(progress("done", 100, "合成完成", totalFrames, totalFrames));
         return new Result("sim-" + job.requestId(), video, false);

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.unit.DataSize;
 
 class HeyGemSettingsTest {
 
@@ -21,7 +22,7 @@ class HeyGemSettingsTest {
         runner.run(context -> assertThat(context.getBean(HeyGemSettings.class))
                 .isEqualTo(new HeyGemSettings(
                         HeyGemSettings.Engine.SIMULATED,
-                        new HeyGemSettings.Simulated(Duration.ofSeconds(10), 10, 0.0),
+                        new HeyGemSettings.Simulated(Duration.ofSeconds(10), 10, 0.0, DataSize.ofBytes(0)),
                         new HeyGemSettings.Http(
                                 URI.create("http://127.0.0.1:8383"),
                                 "",
@@ -37,6 +38,7 @@ class HeyGemSettingsTest {
                         "dsp.gpu-consumer.heygem.simulated.duration=3s",
                         "dsp.gpu-consumer.heygem.simulated.progress-steps=6",
                         "dsp.gpu-consumer.heygem.simulated.failure-rate=0.25",
+                        "dsp.gpu-consumer.heygem.simulated.result-size=256KB",
                         "dsp.gpu-consumer.heygem.http.base-url=http://gpu-7:8383",
                         "dsp.gpu-consumer.heygem.http.api-secret=s3cret",
                         "dsp.gpu-consumer.heygem.http.poll-interval=1s",
@@ -45,7 +47,7 @@ class HeyGemSettingsTest {
                 .run(context -> assertThat(context.getBean(HeyGemSettings.class))
                         .isEqualTo(new HeyGemSettings(
                                 HeyGemSettings.Engine.HTTP,
-                                new HeyGemSettings.Simulated(Duration.ofSeconds(3), 6, 0.25),
+                                new HeyGemSettings.Simulated(Duration.ofSeconds(3), 6, 0.25, DataSize.ofKilobytes(256)),
                                 new HeyGemSettings.Http(
                                         URI.create("http://gpu-7:8383"),
                                         "s3cret",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dsp.gpuconsumer.heygem.HeyGemEngine.EngineException;
 import io.dsp.schemas.avro.TaskProgress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
 
 class SimulatedEngineTest {
 
@@ -40,6 +42,20 @@ class SimulatedEngineTest {
                 .isEqualTo(new EngineFiles(dataDir).video("license", "req-1"))
                 .hasContent("simulated synthesis of a.wav + v.mp4");
         assertThat(result.engineTaskId()).isEqualTo("sim-req-1");
+    }
+
+    @Test
+    void writesAStandInVideoOfTheConfiguredSizeStartingWithItsTextLine() throws Exception {
+        SimulatedEngine engine = new SimulatedEngine(
+                new HeyGemSettings.Simulated(Duration.ofMillis(10), 1, 0.0, DataSize.ofBytes(100_003)),
+                new EngineFiles(dataDir),
+                RandomGenerator.getDefault());
+
+        HeyGemEngine.Result result = engine.synthesize(job, progress::add);
+
+        assertThat(result.video()).hasSize(100_003);
+        assertThat(new String(java.nio.file.Files.readAllBytes(result.video()), 0, 36, StandardCharsets.UTF_8))
+                .isEqualTo("simulated synthesis of a.wav + v.mp4");
     }
 
     @Test
@@ -83,6 +99,8 @@ class SimulatedEngineTest {
             }
         };
         return new SimulatedEngine(
-                new HeyGemSettings.Simulated(duration, steps, failureRate), new EngineFiles(dataDir), dice);
+                new HeyGemSettings.Simulated(duration, steps, failureRate, DataSize.ofBytes(0)),
+                new EngineFiles(dataDir),
+                dice);
     }
 }
