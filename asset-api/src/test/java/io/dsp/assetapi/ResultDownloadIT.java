@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.dsp.core.store.ResultStore;
 import io.dsp.schemas.avro.HeyGemSubmitPayload;
+import io.dsp.schemas.avro.License;
+import io.dsp.schemas.avro.LicenseStatus;
 import io.dsp.schemas.avro.StoredResult;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskEventType;
@@ -14,6 +16,7 @@ import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.ApiClient;
+import io.dsp.testkit.Licenses;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,6 +149,15 @@ class ResultDownloadIT {
         assertThat(app.download("/api/heygem/download?task_id=" + taskId, Map.of())
                         .body())
                 .isEqualTo(video);
+
+        // a disabled license's links stop working
+        License disabled = Licenses.active(license);
+        disabled.setStatus(LicenseStatus.DISABLED);
+        Licenses.provision(disabled);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(player.download(pathAndQuery, Map.of()).status())
+                                .isEqualTo(403));
     }
 
     @Test

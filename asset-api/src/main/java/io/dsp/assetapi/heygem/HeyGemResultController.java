@@ -6,12 +6,14 @@ import io.dsp.assetapi.result.TaskResults;
 import io.dsp.assetapi.task.TaskView;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.assetapi.web.GpuPaths;
+import io.dsp.core.license.LicenseValidity;
 import io.dsp.core.store.ResultLinks;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskLife;
 import io.dsp.schemas.event.TaskEvents;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,11 +43,23 @@ class HeyGemResultController {
     private final TaskResults results;
     private final ResultLinks links;
     private final ReadModels readModels;
+    private final Clock clock;
 
-    HeyGemResultController(TaskResults results, ResultLinks links, ReadModels readModels) {
+    HeyGemResultController(TaskResults results, ResultLinks links, ReadModels readModels, Clock clock) {
         this.results = results;
         this.links = links;
         this.readModels = readModels;
+        this.clock = clock;
+    }
+
+    private void refuseUnlessValid(String licenseKey) {
+        boolean valid = readModels
+                .license(licenseKey)
+                .map(license -> LicenseValidity.of(license, clock.instant()) == LicenseValidity.VALID)
+                .orElse(false);
+        if (!valid) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "卡密已禁用或已过期");
+        }
     }
 
     @GetMapping(GpuPaths.DOWNLOAD)
@@ -65,6 +79,8 @@ class HeyGemResultController {
                 throw new ApiException(HttpStatus.UNAUTHORIZED, AUTH_FAILED);
             }
             mayRead = life -> true;
+            // a link outlives nothing its license may no longer do: a disabled or expired license's links stop
+            readModels.taskLife(id).ifPresent(life -> refuseUnlessValid(life.getLicenseKey()));
         } else {
             AuthenticatedLicense license = AuthenticatedLicense.of(request);
             mayRead = life -> life.getLicenseKey().equals(license.licenseKey());
