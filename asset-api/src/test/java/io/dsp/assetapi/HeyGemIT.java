@@ -239,6 +239,32 @@ class HeyGemIT {
         }
     }
 
+    @Test
+    void theGpuServersOwnSubmitAndHealthPathsAnswerInItsShapes() {
+        ApiClient.Answer health = ApiClient.anonymous(base()).get("/api/heygem/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.body().has("initialized")).isTrue();
+        String audio = stage(randomBytes(350), "a.wav");
+        String video = stage(randomBytes(360), "v.mp4");
+
+        ApiClient.Answer submitted = app.postJson(
+                "/api/heygem/submit", "{\"audio_hash\":\"" + audio + "\",\"video_hash\":\"" + video + "\"}");
+
+        assertThat(submitted.status()).isEqualTo(200);
+        assertThat(submitted.code()).as(submitted.body().toString()).isZero();
+        assertThat(submitted.msg()).isEqualTo("任务已提交");
+        assertThat(submitted.data().path("task_id").asString()).startsWith("heygem_");
+        assertThat(submitted.data().path("queue").has("max_concurrent")).isTrue();
+        assertThat(TestKafka.tasksOf(license)).hasSize(1);
+        String missing = "0".repeat(32);
+        ApiClient.Answer refused = app.postJson(
+                "/api/heygem/submit", "{\"audio_hash\":\"" + missing + "\",\"video_hash\":\"" + video + "\"}");
+        assertThat(refused.status()).isEqualTo(404);
+        assertThat(refused.code()).isEqualTo(404);
+        assertThat(refused.msg()).isEqualTo("音频文件不存在: " + missing + ".wav，请先上传");
+        assertThat(TestKafka.tasksOf(license)).hasSize(1);
+    }
+
     private String stage(byte[] content, String filename) {
         ApiClient.Answer answer = Http.multipart(
                 base() + "/api/heygem/upload_file",

@@ -11,6 +11,7 @@ import io.dsp.assetapi.task.TaskIntake;
 import io.dsp.assetapi.task.TaskView;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.assetapi.web.ApiResponse;
+import io.dsp.assetapi.web.GpuPaths;
 import io.dsp.schemas.avro.HeyGemSubmitPayload;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskLife;
@@ -89,6 +90,49 @@ class HeyGemController {
         data.put("status", "queued");
         data.put("msg", QUEUED_MESSAGE);
         return ApiResponse.ok("已排队", data);
+    }
+
+    /**
+     * The GPU server's own submit path (legacy protocol, section 4.3), for an app whose synthesis-server URL points at
+     * the API: the same task as {@code /api/heygem/task/submit}, answered in the GPU server's shape
+     * ({@code {"code":0,"msg":"任务已提交","data":{"task_id","queue"}}}; refusals with the HTTP status as {@code code}).
+     */
+    @PostMapping(GpuPaths.SUBMIT)
+    Map<String, Object> gpuSubmit(@RequestBody Map<String, Object> body, HttpServletRequest request) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> submitted =
+                (Map<String, Object>) submit(body, request).data();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("task_id", submitted.get("task_id"));
+        data.put("queue", queue());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("code", 0);
+        answer.put("msg", "任务已提交");
+        answer.put("data", data);
+        return answer;
+    }
+
+    /**
+     * The GPU server's health path, unauthenticated as there: {@code code} 0 with {@code initialized} at the top level
+     * while some worker can take work, else {@code code} -1 (the apps then ask {@code /api/heygem/health/proxy}, which
+     * also requests a boot).
+     */
+    @GetMapping(GpuPaths.HEALTH)
+    Map<String, Object> gpuHealth() {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        boolean online = fleet.anyWorkerOnline();
+        answer.put("code", online ? 0 : -1);
+        answer.put("msg", online ? "ok" : "GPU 服务器离线");
+        answer.put("initialized", online);
+        answer.put("queue", queue());
+        return answer;
+    }
+
+    /** The fleet's side of the GPU server's {@code queue} object: how many tasks it can run at once. */
+    private Map<String, Object> queue() {
+        Map<String, Object> queue = new LinkedHashMap<>();
+        queue.put("max_concurrent", fleet.liveSlots());
+        return queue;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.dsp.assetapi.license;
 
 import io.dsp.assetapi.web.BlobPaths;
+import io.dsp.assetapi.web.GpuPaths;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -22,7 +23,10 @@ class LicenseWebConfiguration implements WebMvcConfigurer {
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
         // Blobs are fetched by GPU workers with the fleet token, never with a license.
-        registry.addInterceptor(guard).addPathPatterns("/api/**").excludePathPatterns(BlobPaths.BLOBS + "/**");
+        // The GPU server's health path needs no credential there either; it tells only whether the fleet is up.
+        registry.addInterceptor(guard)
+                .addPathPatterns("/api/**")
+                .excludePathPatterns(BlobPaths.BLOBS + "/**", GpuPaths.HEALTH);
         registry.addInterceptor(admin).addPathPatterns("/admin/**");
     }
 

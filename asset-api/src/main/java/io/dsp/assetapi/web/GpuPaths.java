@@ -11,8 +11,11 @@ public final class GpuPaths {
 
     public static final String DOWNLOAD = "/api/heygem/download";
     public static final String PROGRESS = "/api/heygem/progress";
+    public static final String SUBMIT = "/api/heygem/submit";
+    /** Unauthenticated, as on the GPU server: it says only whether the fleet can take work. */
+    public static final String HEALTH = "/api/heygem/health";
 
-    private static final Set<String> ALL = Set.of(DOWNLOAD, PROGRESS);
+    private static final Set<String> ALL = Set.of(DOWNLOAD, PROGRESS, SUBMIT, HEALTH);
 
     private GpuPaths() {}
 
