@@ -44,6 +44,9 @@ import org.springframework.validation.annotation.Validated;
  *     worker vanishes on this delivery is dead-lettered by the gateway, because the broker would archive it silently
  * @param pollTimeout longest wait in one share poll of a slot; default 500 ms
  * @param sendTimeout how long a client's submit waits for Kafka; default 10 s
+ * @param openAttemptWait how long a slot holds a task whose attempt on another worker is still open (started, no
+ *     outcome) before handing it to its legacy worker: a broker restart hands a task on while the worker that ran it is
+ *     still reporting; a worker that died never reports, so its tasks run this much later; default 10 s
  */
 @Validated
 @ConfigurationProperties("dsp.gateway")
@@ -69,4 +72,5 @@ public record GatewaySettings(
         @NotNull @DefaultValue("25s") Duration activeNoticeInterval,
         @Min(2) @Max(10) @DefaultValue("5") int deliveryCountLimit,
         @NotNull @DefaultValue("500ms") Duration pollTimeout,
-        @NotNull @DefaultValue("10s") Duration sendTimeout) {}
+        @NotNull @DefaultValue("10s") Duration sendTimeout,
+        @NotNull @DefaultValue("10s") Duration openAttemptWait) {}

@@ -47,6 +47,7 @@ public final class Lease {
     private final Duration renewEvery;
     private ConsumerRecord<byte[], byte[]> record;
     private int renewals;
+    private long lastRenewal = System.nanoTime();
 
     /** A lease renewed every third of the consumer's acquisition lock (two renewals may fail before it runs out). */
     public Lease(ShareConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> record) {
@@ -76,8 +77,29 @@ public final class Lease {
             try {
                 return work.get(renewEvery.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                renew();
+                try {
+                    renew();
+                } catch (LockLost lost) {
+                    if (!work.isDone()) {
+                        throw lost;
+                    }
+                    // It finished while the renewal waited (a broker restart): its outcome is known and must be
+                    // reported, because the outcome is what keeps the next delivery from running it again.
+                    log.info("{}; the task finished meanwhile, its outcome is reported", lost.getMessage());
+                    return work.get();
+                }
             }
+        }
+    }
+
+    /**
+     * Keeps the record through a short pause (well under {@link #renewEvery()}) without running anything, renewing
+     * the lock when a renewal is due.
+     */
+    public void keep(Duration pause) throws InterruptedException, LockLost {
+        TimeUnit.NANOSECONDS.sleep(pause.toNanos());
+        if (System.nanoTime() - lastRenewal >= renewEvery.toNanos()) {
+            renew();
         }
     }
 
@@ -125,6 +147,7 @@ public final class Lease {
             }
             if (back) {
                 renewals++;
+                lastRenewal = System.nanoTime();
                 return;
             }
         }

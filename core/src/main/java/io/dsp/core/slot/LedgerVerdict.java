@@ -3,6 +3,8 @@ package io.dsp.core.slot;
 import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
 import io.dsp.schemas.avro.TaskEventType;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,9 +12,13 @@ import org.slf4j.LoggerFactory;
 /**
  * What the fleet's task ledger says about an acquired task before a slot runs it. Both kinds of slot (a native
  * worker's and a bridged legacy worker's) ask through here, so the rule is one: a task that already ended is never run
- * again, one that cannot be checked in time is not run unchecked, and starts that never ended are reported.
+ * again, one that cannot be checked in time is not run unchecked, one whose attempt on another worker is still open is
+ * given a while to end, and starts that never ended are reported.
  */
 public sealed interface LedgerVerdict {
+
+    /** How long a slot pauses between two looks while another worker's attempt is open. */
+    Duration LOOK_AGAIN_AFTER = Duration.ofMillis(250);
 
     /** Never ended in the fleet: the slot may run it; {@code prior} counts the starts that were abandoned. */
     record Run(PriorAttempts prior) implements LedgerVerdict {}
@@ -23,20 +29,62 @@ public sealed interface LedgerVerdict {
     /** The ledger did not answer in time: the slot gives the task back instead of running it unchecked. */
     record Unchecked(String reason) implements LedgerVerdict {}
 
-    /** Asks the ledger about {@code requestId} for the slot named {@code slot}, logging what it found. */
-    static LedgerVerdict of(TaskLedger ledger, String slot, String requestId, int delivery)
-            throws InterruptedException {
+    /** Keeps the task's record while the slot waits (a {@link Lease#keep}). */
+    @FunctionalInterface
+    interface Hold {
+        void keep(Duration pause) throws InterruptedException, Lease.LockLost;
+    }
+
+    /**
+     * Asks the ledger about {@code requestId} for the slot named {@code slot} of worker {@code workerId}, logging what
+     * it found.
+     *
+     * <p>When another worker's attempt is still open, the slot holds the record and looks again for up to
+     * {@code openAttemptWait}: a broker restart hands a record on while the worker that ran it is still reporting its
+     * outcome, and running it at once would repeat its effect. A worker that died never reports, so after the wait the
+     * task runs. An open attempt of this very worker is not waited for: its running copies wait in the worker itself,
+     * so an open one here was lost by an earlier start of this worker.
+     */
+    static LedgerVerdict of(
+            TaskLedger ledger,
+            String slot,
+            String requestId,
+            int delivery,
+            String workerId,
+            Duration openAttemptWait,
+            Hold hold)
+            throws InterruptedException, Lease.LockLost {
         Logger log = LoggerFactory.getLogger(LedgerVerdict.class);
+        Duration waited = Duration.ZERO;
         PriorAttempts prior;
-        try {
-            prior = ledger.priorAttempts(requestId);
-        } catch (TimeoutException e) {
-            log.warn(
-                    "slot {} cannot check requestId={} in the ledger; not running it: {}",
-                    slot,
-                    requestId,
-                    e.getMessage());
-            return new Unchecked(e.getMessage());
+        while (true) {
+            try {
+                prior = ledger.priorAttempts(requestId);
+            } catch (TimeoutException e) {
+                log.warn(
+                        "slot {} cannot check requestId={} in the ledger; not running it: {}",
+                        slot,
+                        requestId,
+                        e.getMessage());
+                return new Unchecked(e.getMessage());
+            }
+            Optional<String> openOn = prior.openOn();
+            if (prior.finished()
+                    || openOn.isEmpty()
+                    || openOn.get().equals(workerId)
+                    || waited.compareTo(openAttemptWait) >= 0) {
+                break;
+            }
+            if (waited.isZero()) {
+                log.info(
+                        "requestId={} is still open on {}; slot {} waits up to {} for its outcome before running it",
+                        requestId,
+                        openOn.get(),
+                        slot,
+                        openAttemptWait);
+            }
+            hold.keep(LOOK_AGAIN_AFTER);
+            waited = waited.plus(LOOK_AGAIN_AFTER);
         }
         if (prior.finished()) {
             log.info(

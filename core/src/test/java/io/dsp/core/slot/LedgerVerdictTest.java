@@ -5,18 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
 import io.dsp.schemas.avro.TaskEventType;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 class LedgerVerdictTest {
 
+    private static final Duration WAIT = Duration.ofSeconds(2);
+
+    private final List<Duration> pauses = new ArrayList<>();
+
     @Test
     void aTaskThatAlreadyEndedIsNotRunAgain() throws Exception {
-        LedgerVerdict verdict =
-                LedgerVerdict.of(answering(new PriorAttempts(TaskEventType.SUCCEEDED, 0, null)), "slot-1", "req-1", 2);
+        LedgerVerdict verdict = ask(answering(new PriorAttempts(TaskEventType.SUCCEEDED, 0, null)), 2);
 
         assertThat(verdict).isEqualTo(new LedgerVerdict.AlreadyEnded(TaskEventType.SUCCEEDED));
+        assertThat(pauses).isEmpty();
     }
 
     @Test
@@ -33,22 +42,53 @@ class LedgerVerdictTest {
             }
         };
 
-        assertThat(LedgerVerdict.of(late, "slot-1", "req-1", 1))
-                .isEqualTo(new LedgerVerdict.Unchecked("ledger stalled"));
+        assertThat(ask(late, 1)).isEqualTo(new LedgerVerdict.Unchecked("ledger stalled"));
     }
 
     @Test
-    void aTaskThatNeverEndedRunsWithItsAbandonedStartsCounted() throws Exception {
-        PriorAttempts prior = new PriorAttempts(null, 2, "gpu-a");
+    void aTaskWhoseAbandonedStartsAreClosedRunsAtOnceWithThemCounted() throws Exception {
+        PriorAttempts prior = new PriorAttempts(null, 2, null);
 
-        assertThat(LedgerVerdict.of(answering(prior), "slot-1", "req-1", 3)).isEqualTo(new LedgerVerdict.Run(prior));
+        assertThat(ask(answering(prior), 3)).isEqualTo(new LedgerVerdict.Run(prior));
+        assertThat(pauses).isEmpty();
     }
 
-    private static TaskLedger answering(PriorAttempts prior) {
+    @Test
+    void anotherWorkersOpenAttemptThatSucceedsMeanwhileIsNotRunAgain() throws Exception {
+        PriorAttempts open = new PriorAttempts(null, 1, "gpu-a");
+        TaskLedger ledger = answering(open, open, open, new PriorAttempts(TaskEventType.SUCCEEDED, 0, null));
+
+        assertThat(ask(ledger, 2)).isEqualTo(new LedgerVerdict.AlreadyEnded(TaskEventType.SUCCEEDED));
+        assertThat(pauses).hasSize(3).containsOnly(LedgerVerdict.LOOK_AGAIN_AFTER);
+    }
+
+    @Test
+    void anotherWorkersOpenAttemptThatNeverEndsRunsAfterTheWaitWithItCountedAsAbandoned() throws Exception {
+        PriorAttempts open = new PriorAttempts(null, 1, "gpu-a");
+
+        assertThat(ask(answering(open), 2)).isEqualTo(new LedgerVerdict.Run(open));
+        assertThat(pauses.stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(WAIT);
+    }
+
+    @Test
+    void anOpenAttemptOfThisVeryWorkerIsNotWaitedFor() throws Exception {
+        PriorAttempts open = new PriorAttempts(null, 1, "gpu-self");
+
+        assertThat(ask(answering(open), 2)).isEqualTo(new LedgerVerdict.Run(open));
+        assertThat(pauses).isEmpty();
+    }
+
+    private LedgerVerdict ask(TaskLedger ledger, int delivery) throws Exception {
+        return LedgerVerdict.of(ledger, "slot-1", "req-1", delivery, "gpu-self", WAIT, pauses::add);
+    }
+
+    /** A ledger giving these answers in turn, then the last one for ever. */
+    private static TaskLedger answering(PriorAttempts... answers) {
+        Deque<PriorAttempts> left = new ArrayDeque<>(List.of(answers));
         return new TaskLedger() {
             @Override
             public PriorAttempts priorAttempts(String requestId) {
-                return prior;
+                return left.size() > 1 ? left.poll() : left.peek();
             }
 
             @Override

@@ -32,7 +32,12 @@ import tools.jackson.databind.json.JsonMapper;
 class TaskReporter {
 
     static final String SOURCE = "gateway";
-    private static final long SEND_TIMEOUT_SECONDS = 30;
+    /**
+     * Longer than the producer's delivery timeout (120 s by default), so a send ends with the producer's own verdict:
+     * an outcome given up on earlier could still land after the task was released, and another worker, finding no
+     * outcome, would run it again (a broker restart takes tens of seconds on a small machine).
+     */
+    private static final long SEND_TIMEOUT_SECONDS = 130;
 
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final Clock clock;

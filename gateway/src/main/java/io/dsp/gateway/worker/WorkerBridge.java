@@ -125,7 +125,8 @@ public class WorkerBridge implements SmartLifecycle {
                 settings.lockRenewInterval(),
                 settings.taskTimeout(),
                 settings.deliveryCountLimit(),
-                gpus.pollInterval());
+                gpus.pollInterval(),
+                settings.openAttemptWait());
         for (int i = 0; i < slots; i++) {
             String clientId = id + "-slot-" + i;
             WorkerSlot slot = new WorkerSlot(

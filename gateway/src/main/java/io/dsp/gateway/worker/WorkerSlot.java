@@ -96,13 +96,15 @@ final class WorkerSlot implements Runnable {
      * @param taskTimeout longest wait for the worker's result
      * @param deliveryCountLimit the broker's delivery limit; the last delivery of a vanished worker is dead-lettered
      * @param gpuPollInterval how often a followed synthesis is asked for its progress when no frame came since
+     * @param openAttemptWait how long a task another worker's attempt still holds open is held before it runs here
      */
     record SlotTiming(
             Duration pollTimeout,
             Duration renewInterval,
             Duration taskTimeout,
             int deliveryCountLimit,
-            Duration gpuPollInterval) {}
+            Duration gpuPollInterval,
+            Duration openAttemptWait) {}
 
     WorkerSlot(
             String name,
@@ -218,9 +220,18 @@ final class WorkerSlot implements Runnable {
         String requestId = decoded.getRequestId();
         LedgerVerdict verdict;
         try {
-            verdict = LedgerVerdict.of(ledger, name, requestId, delivery);
+            verdict = LedgerVerdict.of(
+                    ledger, name, requestId, delivery, worker.id(), timing.openAttemptWait(), lease::keep);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            acknowledge(lease, AcknowledgeType.RELEASE);
+            return;
+        } catch (Lease.LockLost e) {
+            log.warn(
+                    "slot {} lost requestId={} while waiting for its open attempt: {}",
+                    name,
+                    requestId,
+                    e.getMessage());
             acknowledge(lease, AcknowledgeType.RELEASE);
             return;
         }

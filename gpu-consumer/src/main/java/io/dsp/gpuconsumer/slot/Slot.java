@@ -66,6 +66,7 @@ final class Slot implements Runnable {
     private final Cancellations cancellations;
     private final String workerId;
     private final WorkerSettings settings;
+    private final Duration openAttemptWait;
     private final AtomicInteger inFlight;
     private final MeterRegistry meters;
     private final Clock clock;
@@ -83,6 +84,7 @@ final class Slot implements Runnable {
             Cancellations cancellations,
             String workerId,
             WorkerSettings settings,
+            Duration openAttemptWait,
             AtomicInteger inFlight,
             MeterRegistry meters,
             Clock clock) {
@@ -95,6 +97,7 @@ final class Slot implements Runnable {
         this.cancellations = cancellations;
         this.workerId = workerId;
         this.settings = settings;
+        this.openAttemptWait = openAttemptWait;
         this.inFlight = inFlight;
         this.meters = meters;
         this.clock = clock;
@@ -226,7 +229,8 @@ final class Slot implements Runnable {
             Lease lease, TaskRequested task, int delivery, ExecutorService runner, RunningTasks.Claim claim)
             throws Exception {
         String requestId = task.getRequestId();
-        LedgerVerdict ledgerSays = LedgerVerdict.of(ledger, name, requestId, delivery);
+        LedgerVerdict ledgerSays =
+                LedgerVerdict.of(ledger, name, requestId, delivery, workerId, openAttemptWait, lease::keep);
         if (ledgerSays instanceof LedgerVerdict.Unchecked) {
             // Not knowing whether it finished, the slot must not run it; it comes back after a pause.
             lease.hold(RetryBackoff.after(delivery, settings.retryBackoff(), settings.retryBackoffMax()));

@@ -5,6 +5,7 @@ import io.dsp.gpuconsumer.WorkerIdentity;
 import io.dsp.gpuconsumer.WorkerSettings;
 import io.dsp.gpuconsumer.control.Cancellations;
 import io.dsp.gpuconsumer.execution.TaskHandlers;
+import io.dsp.gpuconsumer.ledger.LedgerSettings;
 import io.dsp.schemas.metric.MetricNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,6 +42,7 @@ public class SlotPool implements SmartLifecycle {
     private final Cancellations cancellations;
     private final WorkerIdentity identity;
     private final WorkerSettings settings;
+    private final Duration openAttemptWait;
     private final MeterRegistry meters;
     private final Clock clock;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -59,8 +61,10 @@ public class SlotPool implements SmartLifecycle {
             Cancellations cancellations,
             WorkerIdentity identity,
             WorkerSettings settings,
+            LedgerSettings ledgerSettings,
             MeterRegistry meters,
             Clock clock) {
+        this.openAttemptWait = ledgerSettings.openAttemptWait();
         this.consumers = consumers;
         this.handlers = handlers;
         this.reporter = reporter;
@@ -151,6 +155,7 @@ public class SlotPool implements SmartLifecycle {
                     cancellations,
                     identity.id(),
                     settings,
+                    openAttemptWait,
                     inFlight,
                     meters,
                     clock);

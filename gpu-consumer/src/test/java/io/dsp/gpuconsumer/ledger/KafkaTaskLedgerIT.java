@@ -31,7 +31,8 @@ import org.springframework.kafka.core.KafkaAdmin;
 /** The worker's Kafka-kept ledger against a real broker, outside any application: what survives a restart, what is seen when. */
 class KafkaTaskLedgerIT {
 
-    private static final LedgerSettings SETTINGS = new LedgerSettings(Duration.ofSeconds(30), Duration.ofSeconds(10));
+    private static final LedgerSettings SETTINGS =
+            new LedgerSettings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10));
 
     private final KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,

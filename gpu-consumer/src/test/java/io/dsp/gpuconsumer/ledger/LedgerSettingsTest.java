@@ -16,15 +16,18 @@ class LedgerSettingsTest {
     @Test
     void defaultsApplyWhenNothingIsSet() {
         runner.run(context -> assertThat(context.getBean(LedgerSettings.class))
-                .isEqualTo(new LedgerSettings(Duration.ofMinutes(5), Duration.ofSeconds(10))));
+                .isEqualTo(new LedgerSettings(Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(10))));
     }
 
     @Test
     void bindsEveryFieldFromKebabCaseProperties() {
         runner.withPropertyValues(
-                        "dsp.gpu-consumer.ledger.startup-timeout=90s", "dsp.gpu-consumer.ledger.catch-up-timeout=2s")
+                        "dsp.gpu-consumer.ledger.startup-timeout=90s",
+                        "dsp.gpu-consumer.ledger.catch-up-timeout=2s",
+                        "dsp.gpu-consumer.ledger.open-attempt-wait=3s")
                 .run(context -> assertThat(context.getBean(LedgerSettings.class))
-                        .isEqualTo(new LedgerSettings(Duration.ofSeconds(90), Duration.ofSeconds(2))));
+                        .isEqualTo(new LedgerSettings(
+                                Duration.ofSeconds(90), Duration.ofSeconds(2), Duration.ofSeconds(3))));
     }
 
     @Test
