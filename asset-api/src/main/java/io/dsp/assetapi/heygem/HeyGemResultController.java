@@ -13,6 +13,7 @@ import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskLife;
 import io.dsp.schemas.event.TaskEvents;
 import jakarta.servlet.http.HttpServletRequest;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -192,8 +193,9 @@ class HeyGemResultController {
     }
 
     /** Epoch seconds with a fraction, as the GPU server's records are. */
-    private static double seconds(TaskEvent event) {
+    /** Epoch seconds with millisecond decimals, written plainly (a double would print as 1.796E9). */
+    private static BigDecimal seconds(TaskEvent event) {
         Instant at = event.getAt();
-        return at.toEpochMilli() / 1000.0;
+        return BigDecimal.valueOf(at.toEpochMilli(), 3);
     }
 }
