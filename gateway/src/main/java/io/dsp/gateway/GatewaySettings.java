@@ -32,6 +32,10 @@ import org.springframework.validation.annotation.Validated;
  *     default delete_asset, upload_asset, heygem_submit
  * @param workerToken when not blank, a worker must register with {@code "token": <this>}; default blank (legacy
  *     workers send no secret)
+ * @param acceptObservers whether a client {@code register} whose key is no license at all (the PC boot helper's
+ *     {@code gradio_client} or HeyGem API secret) is accepted as an observer that hears only the GPU's power and status
+ *     broadcasts; default true, because the unchanged helper waits 600 s for them otherwise. A lapsed license is
+ *     refused either way
  * @param validateLicenses whether a client's {@code register} key must be an active license of {@code dsp.licenses};
  *     default true (set false for the legacy behaviour of accepting any key)
  * @param taskTimeout longest wait for a legacy worker's result before the task is failed; default 1 h
@@ -65,6 +69,7 @@ public record GatewaySettings(
         List<String> workerTaskTypes,
 
         @DefaultValue("") String workerToken,
+        @DefaultValue("true") boolean acceptObservers,
         @DefaultValue("true") boolean validateLicenses,
         @NotNull @DefaultValue("1h") Duration taskTimeout,
         @NotNull @DefaultValue("10s") Duration lockRenewInterval,

@@ -83,12 +83,29 @@ class DspHandshakeIT {
     }
 
     @Test
-    void aClientWithAnUnknownLicenseIsRefusedAndStaysUnregistered() {
+    void aClientWithALapsedLicenseIsRefusedAndStaysUnregistered() {
+        String lapsed = "LIC-" + java.util.UUID.randomUUID();
+        Licenses.provision(io.dsp.schemas.avro.License.newBuilder(Licenses.active(lapsed))
+                .setStatus(io.dsp.schemas.avro.LicenseStatus.EXPIRED)
+                .build());
         socket.next();
-        JsonNode refused = socket.send("{\"type\":\"register\",\"key\":\"NO-SUCH-LICENSE\"}")
+        JsonNode refused = socket.send("{\"type\":\"register\",\"key\":\"" + lapsed + "\"}")
                 .next();
         assertThat(refused.path("type").asString()).isEqualTo("error");
         assertThat(refused.path("message").asString()).isEqualTo("授权码无效或已过期");
+
+        JsonNode submit = socket.send(
+                        "{\"type\":\"gpu.job.submit\",\"task_type\":\"delete_asset\",\"payload\":{\"id\":1}}")
+                .next();
+        assertThat(submit.path("type").asString()).isEqualTo("error");
+    }
+
+    @Test
+    void aKeyThatIsNoLicenseRegistersAnObserverThatCannotSubmit() {
+        socket.next();
+        JsonNode registered = socket.send("{\"type\":\"register\",\"key\":\"NO-SUCH-LICENSE\"}")
+                .next();
+        assertThat(registered.path("type").asString()).isEqualTo("registered");
 
         JsonNode submit = socket.send(
                         "{\"type\":\"gpu.job.submit\",\"task_type\":\"delete_asset\",\"payload\":{\"id\":1}}")

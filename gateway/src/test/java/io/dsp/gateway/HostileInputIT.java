@@ -73,6 +73,7 @@ class HostileInputIT {
 
     static final String LICENSE = "LIC-FUZZ-" + UUID.randomUUID();
     static final String OTHER_LICENSE = "LIC-FUZZ-OTHER-" + UUID.randomUUID();
+    static final String DISABLED_LICENSE = "LIC-FUZZ-DISABLED-" + UUID.randomUUID();
     static final AtomicInteger INPUTS = new AtomicInteger();
     static final AtomicInteger FRAMES = new AtomicInteger();
     static final AtomicInteger CLOSES = new AtomicInteger();
@@ -92,6 +93,9 @@ class HostileInputIT {
     static void start() throws Exception {
         Licenses.provisionActive(LICENSE);
         Licenses.provisionActive(OTHER_LICENSE);
+        Licenses.provision(io.dsp.schemas.avro.License.newBuilder(Licenses.active(DISABLED_LICENSE))
+                .setStatus(io.dsp.schemas.avro.LicenseStatus.DISABLED)
+                .build());
         gateway = Services.start(GatewayApplication.builder(), Map.of());
         url = "ws://127.0.0.1:"
                 + ((WebServerApplicationContext) gateway).getWebServer().getPort() + "/dsp";
@@ -330,9 +334,20 @@ class HostileInputIT {
                         List.of("{\"type\":\"register\",\"key\":\"" + OTHER_LICENSE + "\"}"),
                         Expect.ERROR_OR_CLOSE),
                 new Hostile(
-                        "register with an unknown license key",
+                        "register with a disabled license key",
                         Role.NONE,
-                        List.of("{\"type\":\"register\",\"key\":\"NO-SUCH-" + UUID.randomUUID() + "\"}"),
+                        List.of("{\"type\":\"register\",\"key\":\"" + DISABLED_LICENSE + "\"}"),
+                        Expect.ERROR_OR_CLOSE),
+                new Hostile(
+                        "worker with an unknown kind",
+                        Role.NONE,
+                        List.of("{\"type\":\"register\",\"role\":\"worker\",\"kind\":\"quantum\"}"),
+                        Expect.ERROR_OR_CLOSE),
+                new Hostile(
+                        "automation worker declaring a GPU task type",
+                        Role.NONE,
+                        List.of("{\"type\":\"register\",\"role\":\"worker\",\"kind\":\"automation\","
+                                + "\"task_types\":[\"heygem_submit\"]}"),
                         Expect.ERROR_OR_CLOSE),
                 new Hostile(
                         "client becomes a monitor",

@@ -85,6 +85,11 @@ public class Connections {
         connection.registerAs(Role.MONITOR, null, null);
     }
 
+    /** A connection that only listens to the fleet's power state: filed under no license, so it gets no result. */
+    public void registerObserver(Connection connection) {
+        connection.registerAs(Role.OBSERVER, null, null);
+    }
+
     /** Files a client under its license; the last connection of each device type wins for device-to-device routing. */
     public void registerClient(Connection connection, String key, String deviceType) {
         connection.registerAs(Role.CLIENT, key, deviceType);
@@ -116,6 +121,17 @@ public class Connections {
 
     public void sendToRole(Role role, Map<String, Object> frame) {
         withRole(role).forEach(c -> c.send(frame));
+    }
+
+    /** Who hears the fleet's power and status broadcasts: clients and observers. */
+    public List<Connection> fleetAudience() {
+        return byFd.values().stream()
+                .filter(c -> (c.role() == Role.CLIENT || c.role() == Role.OBSERVER) && c.isOpen())
+                .toList();
+    }
+
+    public void sendToFleetAudience(Map<String, Object> frame) {
+        fleetAudience().forEach(c -> c.send(frame));
     }
 
     public Collection<Connection> all() {

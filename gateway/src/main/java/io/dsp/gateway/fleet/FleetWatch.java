@@ -129,18 +129,17 @@ public class FleetWatch implements SmartLifecycle {
         online = nowOnline;
         if (nowOnline) {
             log.info(
-                    "GPU fleet online; telling {} clients",
-                    connections.withRole(Role.CLIENT).size());
-            connections.sendToRole(Role.CLIENT, Frames.gpuOnline());
-            connections.sendToRole(Role.CLIENT, Frames.powerOnline(lastWorkerFd, now));
+                    "GPU fleet online; telling {} clients and observers",
+                    connections.fleetAudience().size());
+            connections.sendToFleetAudience(Frames.gpuOnline());
+            connections.sendToFleetAudience(Frames.powerOnline(lastWorkerFd, now));
         } else {
             log.info(
-                    "GPU fleet offline; telling {} clients",
-                    connections.withRole(Role.CLIENT).size());
-            connections.sendToRole(
-                    Role.CLIENT,
+                    "GPU fleet offline; telling {} clients and observers",
+                    connections.fleetAudience().size());
+            connections.sendToFleetAudience(
                     Frames.powerOffline(Frames.uniqueId("gpu_offline_", now), null, Frames.OFFLINE_TEXT, now));
-            connections.sendToRole(Role.CLIENT, Frames.gpuOffline());
+            connections.sendToFleetAudience(Frames.gpuOffline());
         }
     }
 

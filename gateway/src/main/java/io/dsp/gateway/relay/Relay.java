@@ -171,7 +171,7 @@ public class Relay implements SmartLifecycle {
             case MONITORS -> connections.withRole(Role.MONITOR);
             case WORKERS -> connections.withRole(Role.WORKER);
             case WORKER -> worker(address);
-            case CLIENTS -> connections.withRole(Role.CLIENT);
+            case CLIENTS -> connections.fleetAudience(); // only power and status broadcasts go to every client
             default -> List.of();
         };
         targets.forEach(c -> c.sendText(text));

@@ -11,12 +11,15 @@ import io.dsp.gateway.protocol.FrameFamily;
 import io.dsp.gateway.protocol.FrameRoute;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.protocol.MessageType;
+import io.dsp.gateway.worker.LegacyWorkerKind;
 import io.dsp.gateway.worker.WorkerBridge;
+import io.dsp.gateway.worker.WorkerKinds;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -30,6 +33,7 @@ class SessionFrames implements FrameFamily {
     private final Connections connections;
     private final WorkerBridge workers;
     private final LicenseRegistry licenses;
+    private final WorkerKinds kinds;
     private final GatewaySettings settings;
     private final Clock clock;
 
@@ -37,11 +41,13 @@ class SessionFrames implements FrameFamily {
             Connections connections,
             WorkerBridge workers,
             LicenseRegistry licenses,
+            WorkerKinds kinds,
             GatewaySettings settings,
             Clock clock) {
         this.connections = connections;
         this.workers = workers;
         this.licenses = licenses;
+        this.kinds = kinds;
         this.settings = settings;
         this.clock = clock;
     }
@@ -65,6 +71,11 @@ class SessionFrames implements FrameFamily {
                 from.send(Frames.error("worker 令牌无效", null));
                 return;
             }
+            Optional<LegacyWorkerKind> kind = kinds.of(frame);
+            if (kind.isEmpty()) {
+                from.send(Frames.error("kind 必须是 gpu 或 automation", null));
+                return;
+            }
             int slots = settings.workerSlots();
             if (frame.has("slots")) {
                 JsonNode declared = frame.get("slots");
@@ -74,7 +85,8 @@ class SessionFrames implements FrameFamily {
                 }
                 slots = declared.asInt();
             }
-            Set<String> types = new LinkedHashSet<>(settings.workerTaskTypes());
+            Set<String> types = new LinkedHashSet<>(
+                    kind.get() == LegacyWorkerKind.GPU ? settings.workerTaskTypes() : kinds.automationTaskTypes());
             if (frame.has("task_types")) {
                 JsonNode declared = frame.get("task_types");
                 if (!declared.isArray()
@@ -86,12 +98,17 @@ class SessionFrames implements FrameFamily {
                 types.clear();
                 declared.valueStream().forEach(t -> types.add(t.asString()));
             }
+            if (kind.get() == LegacyWorkerKind.AUTOMATION
+                    && !kinds.automationTaskTypes().containsAll(types)) {
+                from.send(Frames.error("automation worker 只能运行 " + kinds.automationTaskTypes(), null));
+                return;
+            }
             if (!sameRoleOrNone(from, Role.WORKER)) {
                 return;
             }
             connections.registerWorker(from);
             // Attached before the answer: a client that submits once the worker is registered is told it is online.
-            workers.attach(from, slots, types);
+            workers.attach(from, kind.get(), slots, types);
             registered.put("role", "worker");
             from.send(registered);
         } else if ("gpu_monitor".equals(role)) {
@@ -114,6 +131,17 @@ class SessionFrames implements FrameFamily {
                 return;
             }
             if (settings.validateLicenses() && !licenses.isActive(key, clock.instant(), LICENSE_LOOKUP_WAIT)) {
+                if (settings.acceptObservers()
+                        && from.role() == Role.NONE
+                        && licenses.find(key).isEmpty()) {
+                    // Not a license at all: the PC boot helper registers with "gradio_client" or the HeyGem API secret
+                    // and only listens for the GPU's power state. A known license that lapsed is refused instead.
+                    connections.registerObserver(from);
+                    registered.put("key", key);
+                    registered.put("device_type", "mobile".equals(text(frame, "device_type")) ? "mobile" : "pc");
+                    from.send(registered);
+                    return;
+                }
                 from.send(Frames.error("授权码无效或已过期", null));
                 return;
             }

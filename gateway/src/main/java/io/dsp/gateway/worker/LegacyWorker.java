@@ -19,6 +19,7 @@ final class LegacyWorker {
     private static final int CANCELLED_REMEMBERED = 1_000;
 
     private final String id;
+    private final LegacyWorkerKind kind;
     private final Connection connection;
     private final Set<String> taskTypes;
     private final Instant startedAt;
@@ -35,8 +36,15 @@ final class LegacyWorker {
     private volatile boolean connected = true;
     private volatile boolean draining;
 
-    LegacyWorker(String id, Connection connection, Set<String> taskTypes, Instant startedAt, LegacyGpu gpu) {
+    LegacyWorker(
+            String id,
+            LegacyWorkerKind kind,
+            Connection connection,
+            Set<String> taskTypes,
+            Instant startedAt,
+            LegacyGpu gpu) {
         this.id = id;
+        this.kind = kind;
         this.gpu = gpu;
         this.connection = connection;
         this.taskTypes = Set.copyOf(taskTypes);
@@ -45,6 +53,15 @@ final class LegacyWorker {
 
     String id() {
         return id;
+    }
+
+    LegacyWorkerKind kind() {
+        return kind;
+    }
+
+    /** A GPU worker that is not draining: it counts as "GPU online" and as room for GPU tasks. */
+    boolean offersGpu() {
+        return kind == LegacyWorkerKind.GPU && !draining;
     }
 
     LegacyGpu gpu() {

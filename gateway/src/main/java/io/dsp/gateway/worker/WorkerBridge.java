@@ -112,10 +112,14 @@ public class WorkerBridge implements SmartLifecycle {
                 .register(meters);
     }
 
-    /** Starts a registered worker's slots and announces it. */
-    public void attach(Connection connection, int slots, Set<String> taskTypes) {
+    /**
+     * Starts a registered worker's slots and announces it. An automation worker gets no share-group slot: the fleet's
+     * group carries GPU tasks only, and its {@code url} / {@code chatglm_video} frames reach it through
+     * {@link #runnerOf}.
+     */
+    public void attach(Connection connection, LegacyWorkerKind kind, int slots, Set<String> taskTypes) {
         String id = FleetWatch.workerIdPrefix(node) + connection.fd();
-        LegacyWorker worker = new LegacyWorker(id, connection, taskTypes, clock.instant(), gpus.of(connection));
+        LegacyWorker worker = new LegacyWorker(id, kind, connection, taskTypes, clock.instant(), gpus.of(connection));
         worker.draining(drained.containsKey(id));
         if (workers.putIfAbsent(connection.fd(), worker) != null) {
             return; // a repeated register changes nothing
@@ -127,7 +131,7 @@ public class WorkerBridge implements SmartLifecycle {
                 settings.deliveryCountLimit(),
                 gpus.pollInterval(),
                 settings.openAttemptWait());
-        for (int i = 0; i < slots; i++) {
+        for (int i = 0; kind == LegacyWorkerKind.GPU && i < slots; i++) {
             String clientId = id + "-slot-" + i;
             WorkerSlot slot = new WorkerSlot(
                     clientId,
@@ -150,7 +154,12 @@ public class WorkerBridge implements SmartLifecycle {
         changed(worker);
         MDC.put("worker_id", id);
         try {
-            log.info("legacy worker {} connected with {} slots for {}", id, slots, taskTypes);
+            log.info(
+                    "legacy {} worker {} connected with {} slots for {}",
+                    kind.wireName(),
+                    id,
+                    worker.slots().size(),
+                    taskTypes);
         } finally {
             MDC.remove("worker_id");
         }
@@ -166,7 +175,7 @@ public class WorkerBridge implements SmartLifecycle {
         worker.slots().forEach(WorkerSlot::workerGone);
         kafka.send(Topics.WORKERS.record(worker.id(), null));
         workerSet.removed(worker.id());
-        fleet.local((int) workers.values().stream().filter(w -> !w.draining()).count(), inFlight(), 0);
+        fleet.local(gpuWorkersTakingWork(), inFlight(), 0);
         MDC.put("worker_id", worker.id());
         try {
             log.info("legacy worker {} disconnected", worker.id());
@@ -335,6 +344,10 @@ public class WorkerBridge implements SmartLifecycle {
         return workers.size();
     }
 
+    private int gpuWorkersTakingWork() {
+        return (int) workers.values().stream().filter(LegacyWorker::offersGpu).count();
+    }
+
     int inFlight() {
         return workers.values().stream().mapToInt(LegacyWorker::inFlight).sum();
     }
@@ -344,9 +357,11 @@ public class WorkerBridge implements SmartLifecycle {
             beat(worker); // its in-flight count going to 0 is what an operator waits for
         }
         fleet.local(
-                (int) workers.values().stream().filter(w -> !w.draining()).count(),
+                gpuWorkersTakingWork(),
                 inFlight(),
-                worker.connected() ? worker.connection().fd() : 0);
+                worker.connected() && worker.kind() == LegacyWorkerKind.GPU
+                        ? worker.connection().fd()
+                        : 0);
     }
 
     private void beat(LegacyWorker worker) {
@@ -356,7 +371,7 @@ public class WorkerBridge implements SmartLifecycle {
         WorkerPresence presence = WorkerPresence.newBuilder()
                 .setWorkerId(worker.id())
                 .setKind(WorkerKind.LEGACY)
-                .setLane("gpu")
+                .setLane(worker.kind().lane())
                 .setHost(worker.connection().remoteAddress())
                 .setSlots(worker.slots().size())
                 .setInFlight(worker.inFlight())
