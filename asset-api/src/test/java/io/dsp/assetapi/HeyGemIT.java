@@ -139,6 +139,39 @@ class HeyGemIT {
     }
 
     @Test
+    void theOlderAppsProxiedSubmitIsAnsweredFlatAndQueuesNothingWhenRefused() {
+        ApiClient.Answer bad = app.postJson("/api/heygem/task/proxy", "{\"audio_hash\":\"\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body().path("code").asInt()).isEqualTo(-1);
+        assertThat(bad.body().path("msg").asString()).isEqualTo("参数错误");
+
+        String audio = stage(randomBytes(300), "a.wav");
+        String video = stage(randomBytes(300), "v.mp4");
+        String body = "{\"audio_hash\":\"" + audio + "\",\"video_hash\":\"" + video + "\"}";
+        ApiClient.Answer queued = app.postJson("/api/heygem/task/proxy", body);
+
+        assertThat(queued.status()).isEqualTo(200);
+        JsonNode flat = queued.body();
+        assertThat(flat.path("code").asInt()).isZero();
+        assertThat(flat.path("msg").asString()).isEqualTo("GPU 服务器离线，任务已排队");
+        assertThat(flat.path("status").asString()).isEqualTo("queued");
+        assertThat(flat.has("data")).as("flat, not enveloped").isFalse();
+        String taskId = flat.path("task_id").asString();
+        assertThat(taskId)
+                .startsWith("heygem_")
+                .isEqualTo(flat.path("request_id").asString());
+        assertThat(TestKafka.tasksOf(license))
+                .singleElement()
+                .extracting(TaskRequested::getRequestId)
+                .isEqualTo(taskId);
+
+        ApiClient.Answer again = app.postJson("/api/heygem/task/proxy", body);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.body().path("msg").asString()).matches("任务处理中，请等待完成（已用时 \\d+秒）");
+        assertThat(TestKafka.tasksOf(license)).hasSize(1);
+    }
+
+    @Test
     void oneSynthesisAtATimePerLicenseAsTheLegacyGatewayRuled() {
         String audio = stage(randomBytes(400), "a.wav");
         String body = "{\"audio_hash\":\"" + audio + "\",\"video_hash\":\"" + audio + "\"}";

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -90,6 +91,44 @@ class HeyGemController {
         data.put("status", "queued");
         data.put("msg", QUEUED_MESSAGE);
         return ApiResponse.ok("已排队", data);
+    }
+
+    /**
+     * The older apps' proxied submit (legacy protocol, section 5.2): the same task as {@code /api/heygem/task/submit},
+     * answered flat: {@code {"code":0,"msg","task_id","request_id","status":"queued"|"processing"}}. Bad parameters
+     * answer {@code {"code":-1,"msg":"参数错误"}}; a file not staged, a second synthesis while one is unfinished and the
+     * high-priority quota their own messages; any other refusal {@code {"code":-1,"msg":"任务提交失败"}}. Each carries
+     * its HTTP status, and nothing is queued.
+     */
+    @PostMapping("/api/heygem/task/proxy")
+    ResponseEntity<Map<String, Object>> proxy(@RequestBody Map<String, Object> body, HttpServletRequest request) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        ApiResponse submitted;
+        try {
+            submitted = submit(body, request);
+        } catch (ApiException e) {
+            if (e.status() == HttpStatus.UNAUTHORIZED || e.status() == HttpStatus.FORBIDDEN) {
+                throw e; // the license's own envelope, as on every other path
+            }
+            answer.put("code", -1);
+            answer.put(
+                    "msg",
+                    switch (e.status()) {
+                        case BAD_REQUEST -> "参数错误";
+                        case NOT_FOUND, CONFLICT, TOO_MANY_REQUESTS -> e.getMessage();
+                        default -> "任务提交失败";
+                    });
+            return ResponseEntity.status(e.status()).body(answer);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = (Map<String, Object>) submitted.data();
+        boolean queued = "queued".equals(data.get("status"));
+        answer.put("code", 0);
+        answer.put("msg", queued ? "GPU 服务器离线，任务已排队" : "任务已提交");
+        answer.put("task_id", data.get("task_id"));
+        answer.put("request_id", data.get("request_id"));
+        answer.put("status", queued ? "queued" : "processing");
+        return ResponseEntity.ok(answer);
     }
 
     /**
