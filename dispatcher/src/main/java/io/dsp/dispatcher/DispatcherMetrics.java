@@ -21,5 +21,12 @@ public final class DispatcherMetrics {
     /** Counter: records in tenant topics that could not be decoded and were skipped. */
     public static final String UNDECODABLE = "dsp.dispatcher.undecodable";
 
+    /** A lane gauge's name: the GPU lane keeps the plain names, another lane's sit under {@code dsp.dispatcher.<lane>}. */
+    public static String ofLane(String name, io.dsp.schemas.topic.Lane lane) {
+        return lane == io.dsp.schemas.topic.Lane.GPU
+                ? name
+                : name.replace("dsp.dispatcher.", "dsp.dispatcher." + lane.wireName() + ".");
+    }
+
     private DispatcherMetrics() {}
 }

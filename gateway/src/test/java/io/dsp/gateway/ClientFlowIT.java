@@ -9,6 +9,7 @@ import io.dsp.gateway.support.KafkaProbe;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.tenant.TenantTopics;
+import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.LegacySocket;
 import io.dsp.testkit.Licenses;
 import java.time.Duration;
@@ -100,6 +101,54 @@ class ClientFlowIT {
             }
             JsonNode offlineAgain = client.next();
             assertThat(offlineAgain.path("type").asString()).isEqualTo("gpu.power.offline");
+        }
+    }
+
+    @Test
+    void aDoubleSynthesisSubmitOfOneLicenseGetsTheLegacyGuardErrorAndQueuesNothing() {
+        String license = "LIC-" + UUID.randomUUID();
+        String other = "LIC-" + UUID.randomUUID();
+        Licenses.provisionActive(license);
+        Licenses.provisionActive(other);
+        String synthesis = "{\"type\":\"gpu.job.submit\",\"task_type\":\"heygem_submit\",\"request_id\":\"%s\","
+                + "\"payload\":{\"audio_hash\":\"a1\",\"audio_ext\":\".wav\",\"video_hash\":\"v1\","
+                + "\"video_ext\":\".mp4\"}}";
+        try (LegacySocket client = LegacySocket.connect(url());
+                LegacySocket otherClient = LegacySocket.connect(url())) {
+            client.next();
+            client.send("{\"type\":\"register\",\"key\":\"" + license + "\"}").next();
+            otherClient.next();
+            otherClient
+                    .send("{\"type\":\"register\",\"key\":\"" + other + "\"}")
+                    .next();
+            String first = "hg-" + UUID.randomUUID();
+            String second = "hg-" + UUID.randomUUID();
+            assertThat(client.send(synthesis.formatted(first))
+                            .next()
+                            .path("type")
+                            .asString())
+                    .isIn("ack", "gpu.power.offline");
+
+            JsonNode refused = client.send(synthesis.formatted(second)).next();
+            assertThat(refused.path("type").asString()).isEqualTo("error");
+            assertThat(refused.path("msg").asString()).startsWith("任务处理中，请等待完成（已用时 ");
+            assertThat(refused.path("old_request_id").asString()).isEqualTo(first);
+            assertThat(refused.path("task_type").asString()).isEqualTo("heygem_submit");
+
+            assertThat(otherClient
+                            .send(synthesis.formatted("hg-" + UUID.randomUUID()))
+                            .next()
+                            .path("type")
+                            .asString())
+                    .as("another license is not held back")
+                    .isIn("ack", "gpu.power.offline");
+            assertThat(KafkaProbe.values(
+                            Topics.TASK_EVENTS,
+                            1,
+                            Duration.ofSeconds(3),
+                            e -> e.getRequestId().equals(second)))
+                    .as("the refused submit recorded nothing")
+                    .isEmpty();
         }
     }
 

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
 import io.dsp.gateway.support.KafkaProbe;
+import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.tenant.TenantTopics;
+import io.dsp.schemas.topic.Lane;
 import io.dsp.testkit.LegacySocket;
 import io.dsp.testkit.Licenses;
 import java.time.Duration;
@@ -55,7 +57,14 @@ class WorkerKindsIT {
 
             JsonNode urlAck = client.send("{\"type\":\"url\",\"url\":\"https://example.invalid/v/1\"}")
                     .next();
-            assertThat(urlAck.path("type").asString()).isNotEqualTo("gpu.power.offline");
+            assertThat(urlAck.path("type").asString())
+                    .as("an automation worker is online: the url task is acknowledged")
+                    .isEqualTo("ack");
+            // its own lane: the automation tenant topic, released into dsp.dispatch.automation
+            KafkaProbe.forward(
+                    TenantTopics.topicName(license, Priority.NORMAL, Lane.AUTOMATION),
+                    TenantTopics.forLicense(license, Priority.NORMAL, Lane.AUTOMATION),
+                    1);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> automation.others().stream()
                             .anyMatch(f -> f.path("type").asString().equals("url")));

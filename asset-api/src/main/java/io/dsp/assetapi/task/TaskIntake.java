@@ -5,6 +5,7 @@ import io.dsp.assetapi.license.AuthenticatedLicense;
 import io.dsp.assetapi.observe.RequestContext;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.core.intake.TaskSubmission;
+import io.dsp.core.legacy.LegacyLog;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
@@ -103,6 +104,9 @@ public class TaskIntake {
         } catch (KafkaException e) {
             log.error("could not queue task requestId={}: {}", task.getRequestId(), e.toString());
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "任务提交失败，请稍后重试");
+        }
+        if (!gpuOnline) {
+            LegacyLog.taskQueued(task.getLicenseKey(), taskType, task.getRequestId());
         }
         Counter.builder(MetricNames.TASKS_ACCEPTED)
                 .description("Tasks accepted at an edge")

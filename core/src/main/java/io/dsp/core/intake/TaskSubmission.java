@@ -107,7 +107,7 @@ public final class TaskSubmission {
      */
     public void send(TopicProvisioner topics, KafkaTemplate<byte[], byte[]> kafka, Duration timeout) {
         try {
-            topics.ensureTenantTopic(task.getLicenseKey(), task.getPriority());
+            topics.ensureTopicOf(task);
             CompletableFuture<?>[] sends = records.stream().map(kafka::send).toArray(CompletableFuture<?>[]::new);
             CompletableFuture.allOf(sends).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -3,17 +3,20 @@ package io.dsp.dispatcher.fleet;
 import io.dsp.core.view.StartRule;
 import io.dsp.core.view.TopicView;
 import io.dsp.dispatcher.DispatcherSettings;
+import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 
@@ -25,9 +28,17 @@ class FleetConfiguration {
     /** Before the release loop (phase 1), which waits for the view to catch up; stopped after it. */
     static final int PHASE = 0;
 
+    /** The GPU lane's view: the one most of the dispatcher (and its tests) means by "the fleet". */
     @Bean
+    @Primary
     FleetView fleetView(DispatcherSettings settings) {
-        return new FleetView(settings.prefetch(), settings.inFlightExpiry());
+        return new FleetView(Lane.GPU, settings.prefetch(), settings.inFlightExpiry());
+    }
+
+    /** The automation lane's view: automation workers' slots, automation tasks in flight. */
+    @Bean
+    FleetView automationFleetView(DispatcherSettings settings) {
+        return new FleetView(Lane.AUTOMATION, settings.prefetch(), settings.inFlightExpiry());
     }
 
     @Bean
@@ -44,12 +55,12 @@ class FleetConfiguration {
     TopicView fleetFeed(
             KafkaAdmin admin,
             ConsumerFactory<byte[], byte[]> consumers,
-            FleetView view,
+            List<FleetView> views,
             DispatcherSettings settings,
             MeterRegistry meters,
             Clock clock) {
         TopicProvisioner.provision(admin.getConfigurationProperties());
-        return fleetFeed(consumers.getConfigurationProperties(), view, settings.inFlightExpiry(), clock)
+        return fleetFeed(consumers.getConfigurationProperties(), views, settings.inFlightExpiry(), clock)
                 .meters(meters)
                 .phase(PHASE)
                 .build();
@@ -62,16 +73,30 @@ class FleetConfiguration {
      */
     static TopicView.Builder fleetFeed(
             Map<String, Object> kafkaConfig, FleetView view, Duration inFlightExpiry, Clock clock) {
+        return fleetFeed(kafkaConfig, List.of(view), inFlightExpiry, clock);
+    }
+
+    /** One feed for every lane's view: each takes the presences and events of its own lane. */
+    static TopicView.Builder fleetFeed(
+            Map<String, Object> kafkaConfig, List<FleetView> views, Duration inFlightExpiry, Clock clock) {
         return TopicView.builder("dispatcher-fleet", kafkaConfig)
-                .followEntries(Topics.WORKERS, StartRule.beginning(), view::presence)
-                .followValues(Topics.TASK_EVENTS, StartRule.lookBack(inFlightExpiry), view::event)
+                .followEntries(
+                        Topics.WORKERS,
+                        StartRule.beginning(),
+                        (id, presence) -> views.forEach(v -> v.presence(id, presence)))
+                .followValues(
+                        Topics.TASK_EVENTS,
+                        StartRule.lookBack(inFlightExpiry),
+                        event -> views.forEach(v -> v.event(event)))
                 // Cancel commands all the way back (the topic's retention): a task may wait far longer than the
                 // in-flight expiry (no GPU online overnight) and must still be skipped when reached after a restart.
-                .followValues(Topics.TASK_CONTROL, StartRule.beginning(), view::control)
-                .onCaughtUp(() -> log.info(
-                        "fleet view caught up: liveSlots={} inFlight={}",
+                .followValues(
+                        Topics.TASK_CONTROL, StartRule.beginning(), command -> views.forEach(v -> v.control(command)))
+                .onCaughtUp(() -> views.forEach(view -> log.info(
+                        "fleet view caught up: lane={} liveSlots={} inFlight={}",
+                        view.lane().wireName(),
                         view.liveSlots(clock.instant()),
-                        view.inFlight(clock.instant())))
+                        view.inFlight(clock.instant()))))
                 .clock(clock);
     }
 }

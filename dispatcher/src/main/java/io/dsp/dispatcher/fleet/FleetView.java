@@ -7,6 +7,7 @@ import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.WorkerPresence;
 import io.dsp.schemas.event.Presence;
 import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.topic.Lane;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,8 +22,8 @@ import java.util.Set;
  */
 public final class FleetView {
 
-    /** The lane this dispatcher feeds; workers of other lanes take other work and add no room here. */
-    static final String LANE = "gpu";
+    /** The lane this view counts; workers of other lanes take other work and add no room here. */
+    private final Lane lane;
 
     private final Map<String, WorkerPresence> workers = new HashMap<>();
     /** In release order (roughly: rebuilt ones in event order), so expiry stops at the first live entry. */
@@ -47,10 +48,19 @@ public final class FleetView {
     private final int maxCancels;
 
     public FleetView(int prefetch, Duration inFlightExpiry) {
-        this(prefetch, inFlightExpiry, MAX_CANCELS);
+        this(Lane.GPU, prefetch, inFlightExpiry, MAX_CANCELS);
+    }
+
+    public FleetView(Lane lane, int prefetch, Duration inFlightExpiry) {
+        this(lane, prefetch, inFlightExpiry, MAX_CANCELS);
     }
 
     FleetView(int prefetch, Duration inFlightExpiry, int maxCancels) {
+        this(Lane.GPU, prefetch, inFlightExpiry, maxCancels);
+    }
+
+    FleetView(Lane lane, int prefetch, Duration inFlightExpiry, int maxCancels) {
+        this.lane = lane;
         this.prefetch = prefetch;
         this.inFlightExpiry = inFlightExpiry;
         this.maxCancels = maxCancels;
@@ -64,8 +74,16 @@ public final class FleetView {
         }
     }
 
-    /** Applies a task event: DISPATCHED counts a task in flight, a terminal step ends it. */
+    /** The lane this view counts. */
+    public Lane lane() {
+        return lane;
+    }
+
+    /** Applies a task event of this view's lane: DISPATCHED counts a task in flight, a terminal step ends it. */
     public synchronized void event(TaskEvent event) {
+        if (Lane.of(event.getTaskType()) != lane) {
+            return;
+        }
         if (event.getType() == TaskEventType.DISPATCHED) {
             if (!finished.containsKey(event.getRequestId())) {
                 add(event.getRequestId(), new Flight(event.getLicenseKey(), event.getAt()));
@@ -156,7 +174,7 @@ public final class FleetView {
     /** Slots of live workers that take work (a draining worker's slots are not counted). */
     public synchronized int liveSlots(Instant now) {
         return workers.values().stream()
-                .filter(w -> LANE.equals(w.getLane()) && Presence.isLive(w, now) && !w.getDraining())
+                .filter(w -> lane.wireName().equals(w.getLane()) && Presence.isLive(w, now) && !w.getDraining())
                 .mapToInt(WorkerPresence::getSlots)
                 .sum();
     }
@@ -168,7 +186,7 @@ public final class FleetView {
      */
     synchronized int drainingBusySlots(Instant now) {
         return workers.values().stream()
-                .filter(w -> LANE.equals(w.getLane()) && Presence.isLive(w, now) && w.getDraining())
+                .filter(w -> lane.wireName().equals(w.getLane()) && Presence.isLive(w, now) && w.getDraining())
                 .mapToInt(w -> Math.max(0, Math.min(w.getInFlight(), w.getSlots())))
                 .sum();
     }

@@ -4,6 +4,7 @@ import io.dsp.core.view.TopicView;
 import io.dsp.dispatcher.fleet.FleetView;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
@@ -17,13 +18,13 @@ import org.springframework.stereotype.Component;
 class DispatcherHealth extends AbstractHealthIndicator {
 
     private final TopicView feed;
-    private final ReleaseLoop loop;
+    private final List<ReleaseLoop> loops;
     private final FleetView fleet;
     private final Clock clock;
 
-    DispatcherHealth(TopicView feed, ReleaseLoop loop, FleetView fleet, Clock clock) {
+    DispatcherHealth(TopicView feed, List<ReleaseLoop> loops, FleetView fleet, Clock clock) {
         this.feed = feed;
-        this.loop = loop;
+        this.loops = List.copyOf(loops);
         this.fleet = fleet;
         this.clock = clock;
     }
@@ -38,8 +39,11 @@ class DispatcherHealth extends AbstractHealthIndicator {
         if (feed.stalled()) {
             health.down();
             feed.failure().ifPresent(health::withException);
-        } else if (loop.failure().isPresent()) {
-            health.down(loop.failure().get());
+        } else if (loops.stream().anyMatch(l -> l.failure().isPresent())) {
+            health.down(loops.stream()
+                    .flatMap(l -> l.failure().stream())
+                    .findFirst()
+                    .orElseThrow());
         } else if (!feed.caughtUp()) {
             health.outOfService().withDetail("reason", "rebuilding the in-flight count from dsp.task-events");
         } else {

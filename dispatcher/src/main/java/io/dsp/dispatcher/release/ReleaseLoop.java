@@ -14,7 +14,7 @@ import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.tenant.TenantTopics;
-import io.dsp.schemas.topic.Groups;
+import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.schemas.trace.TraceContext;
 import io.micrometer.core.instrument.Counter;
@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,11 +48,10 @@ import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.ProducerFactory;
-import org.springframework.stereotype.Component;
 
 /**
- * The dispatcher's one loop: read every tenant topic (normal and high priority) as the {@link Groups#DISPATCHER}
- * group, and forward tasks to {@code dsp.dispatch} while the fleet has room and the tenant is under its in-flight cap:
+ * The dispatcher's loop of one {@link Lane} (one per lane, each with its own group, topics and fleet view): read every tenant topic of the lane (normal and high priority) as the lane's dispatcher
+ * group, and forward tasks to the lane's dispatch topic while the fleet has room and the tenant is under its in-flight cap:
  * high-priority tasks first, then weighted round-robin across tenants ({@link TenantBuffers}). A waiting task whose
  * own license asked to cancel it is not released: its offset is committed with a {@code CANCELLED} event instead,
  * even while nothing may be released (a cancelled task at the front of its queue is skipped whatever the window).
@@ -62,7 +62,6 @@ import org.springframework.stereotype.Component;
  * instance that lost its partitions in a rebalance is fenced by the group generation and cannot commit. Waiting work
  * stays in its tenant topic as the group's lag and survives any restart.
  */
-@Component
 class ReleaseLoop implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ReleaseLoop.class);
@@ -86,7 +85,10 @@ class ReleaseLoop implements SmartLifecycle {
     /** License key by tenant, the tenant known by its normal-priority topic name (both topics share it). */
     private final Map<String, String> licenseOf = new HashMap<>();
 
+    private final Lane lane;
+    /** Queue positions for task status: GPU lane only (the automation lane's waits are not shown as positions). */
     private final QueueFactsPublisher queueFacts;
+
     private final Restarts restarts = new Restarts();
     private Consumer<byte[], byte[]> consumer;
     private ReleaseTransactions transactions;
@@ -102,10 +104,23 @@ class ReleaseLoop implements SmartLifecycle {
             DispatcherSettings settings,
             Clock clock,
             MeterRegistry meters) {
+        this(Lane.GPU, consumers, producers, fleet, feed, settings, clock, meters);
+    }
+
+    ReleaseLoop(
+            Lane lane,
+            ConsumerFactory<byte[], byte[]> consumers,
+            ProducerFactory<byte[], byte[]> producers,
+            FleetView fleet,
+            TopicView feed,
+            DispatcherSettings settings,
+            Clock clock,
+            MeterRegistry meters) {
+        this.lane = lane;
         this.consumers = consumers;
         this.producerConfig = producers.getConfigurationProperties();
         // Stable for this process, unique across instances: a replaced producer fences its predecessor.
-        this.transactionalId = "dsp-dispatcher-" + UUID.randomUUID();
+        this.transactionalId = "dsp-dispatcher-" + lane.wireName() + "-" + UUID.randomUUID();
         this.fleet = fleet;
         this.feed = feed;
         this.settings = settings;
@@ -114,21 +129,27 @@ class ReleaseLoop implements SmartLifecycle {
         this.undecodable = meters.counter(DispatcherMetrics.UNDECODABLE);
         this.duplicates = meters.counter(DispatcherMetrics.DUPLICATES);
         this.meters = meters;
-        this.queueFacts = new QueueFactsPublisher(fleet, meters, settings.queueFactsInterval());
+        this.queueFacts =
+                lane == Lane.GPU ? new QueueFactsPublisher(fleet, meters, settings.queueFactsInterval()) : null;
         Map<String, Integer> weights = settings.weightsByTenantTopic();
         this.buffers = new TenantBuffers(tenant -> weights.getOrDefault(tenant, 1));
-        Gauge.builder(DispatcherMetrics.WINDOW, () -> fleet.window(clock.instant()))
+        Gauge.builder(DispatcherMetrics.ofLane(DispatcherMetrics.WINDOW, lane), () -> fleet.window(clock.instant()))
                 .register(meters);
-        Gauge.builder(DispatcherMetrics.IN_FLIGHT, () -> fleet.inFlight(clock.instant()))
+        Gauge.builder(
+                        DispatcherMetrics.ofLane(DispatcherMetrics.IN_FLIGHT, lane),
+                        () -> fleet.inFlight(clock.instant()))
                 .register(meters);
-        Gauge.builder(DispatcherMetrics.FLEET_SLOTS, () -> fleet.liveSlots(clock.instant()))
+        Gauge.builder(
+                        DispatcherMetrics.ofLane(DispatcherMetrics.FLEET_SLOTS, lane),
+                        () -> fleet.liveSlots(clock.instant()))
                 .register(meters);
     }
 
     @Override
     public void start() {
         running = true;
-        thread = new Thread(this::run, "dispatcher-release-loop");
+        thread = new Thread(
+                this::run, lane == Lane.GPU ? "dispatcher-release-loop" : "dispatcher-release-loop-" + lane.wireName());
         thread.start();
     }
 
@@ -139,12 +160,17 @@ class ReleaseLoop implements SmartLifecycle {
                 while (running && !feed.awaitCaughtUp(Duration.ofSeconds(1))) {
                     log.info("waiting for the fleet view to catch up before releasing");
                 }
-                consumer = consumers.createConsumer(Groups.DISPATCHER, "release", null, null);
+                consumer = consumers.createConsumer(lane.dispatcherGroup(), "release-" + lane.wireName(), null, null);
                 if (transactions == null) {
                     transactions = new ReleaseTransactions(producerConfig, transactionalId);
                 }
-                consumer.subscribe(TenantTopics.PATTERN, new Rebalance());
-                log.info("release loop started: group={} pattern={}", Groups.DISPATCHER, TenantTopics.PATTERN);
+                Pattern tenants = TenantTopics.pattern(lane);
+                consumer.subscribe(tenants, new Rebalance());
+                log.info(
+                        "release loop started: lane={} group={} pattern={}",
+                        lane.wireName(),
+                        lane.dispatcherGroup(),
+                        tenants);
                 while (running) {
                     turn();
                     failure = null;
@@ -185,7 +211,9 @@ class ReleaseLoop implements SmartLifecycle {
         }
         releaseWithinWindow();
         applyBackPressure();
-        queueFacts.publishIfDue(clock.instant(), consumer, buffers, this::licenseOf, transactions);
+        if (queueFacts != null) {
+            queueFacts.publishIfDue(clock.instant(), consumer, buffers, this::licenseOf, transactions);
+        }
     }
 
     private void releaseWithinWindow() {
@@ -234,7 +262,7 @@ class ReleaseLoop implements SmartLifecycle {
         }
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (Release r : batch) {
-            records.add(traced(Topics.DISPATCH.record(r.task().getRequestId(), r.task()), r.trace()));
+            records.add(traced(lane.dispatch().record(r.task().getRequestId(), r.task()), r.trace()));
             records.add(traced(
                     Topics.TASK_EVENTS.record(
                             r.task().getRequestId(),
@@ -478,7 +506,9 @@ class ReleaseLoop implements SmartLifecycle {
             Set<String> keptTenants = new HashSet<>();
             assigned.forEach(tp -> keptTenants.add(tenantOf(tp)));
             licenseOf.keySet().retainAll(keptTenants);
-            queueFacts.retainOnly(Set.copyOf(licenseOf.values()));
+            if (queueFacts != null) {
+                queueFacts.retainOnly(Set.copyOf(licenseOf.values()));
+            }
             log.info("tenant partitions revoked: {}", partitions.size());
         }
 

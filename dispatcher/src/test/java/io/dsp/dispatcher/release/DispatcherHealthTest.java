@@ -40,7 +40,7 @@ class DispatcherHealthTest {
             .stallAfter(STALL_AFTER)
             .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
             .build();
-    private final DispatcherHealth health = new DispatcherHealth(view, releaseLoop(), fleet, clock);
+    private final DispatcherHealth health = new DispatcherHealth(view, List.of(releaseLoop()), fleet, clock);
 
     @AfterEach
     void stopView() {

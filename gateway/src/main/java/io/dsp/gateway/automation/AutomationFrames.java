@@ -1,10 +1,10 @@
 package io.dsp.gateway.automation;
 
 import static io.dsp.gateway.protocol.FrameFields.copy;
-import static io.dsp.gateway.protocol.FrameFields.orDefault;
-import static io.dsp.gateway.protocol.FrameFields.putIfSet;
 import static io.dsp.gateway.protocol.FrameFields.text;
 
+import io.dsp.core.legacy.LegacyTaskPayloads;
+import io.dsp.gateway.client.ClientIntake;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.gateway.connection.Role;
 import io.dsp.gateway.protocol.FrameFamily;
@@ -15,34 +15,37 @@ import io.dsp.gateway.relay.Relay;
 import io.dsp.gateway.relay.Replies;
 import io.dsp.gateway.worker.WorkerBridge;
 import io.dsp.schemas.avro.RelayTarget;
-import java.time.Clock;
-import java.time.Instant;
+import io.dsp.schemas.trace.TraceContext;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Legacy automation tasks outside the fleet: {@code url} / {@code chatglm_video} frames go to one connected worker
- * that declared that type (a {@code ws_worker}), never to every worker, and its results back to the client.
+ * Legacy automation tasks: {@code url} (JSON or a bare {@code http(s)://} text frame) and {@code chatglm_video} frames
+ * become durable tasks of the automation lane ({@link io.dsp.schemas.topic.Lane#AUTOMATION}), run by one automation
+ * worker ({@code ws_worker}) on any instance; the worker's {@code result} / {@code chatglm_video_result} frames are
+ * recorded as the task's outcome and reach the sender in the legacy shapes.
  */
 @Component
 class AutomationFrames implements FrameFamily {
 
     private final WorkerBridge workers;
+    private final ClientIntake intake;
     private final Relay relay;
     private final Replies replies;
     private final JsonMapper json;
-    private final Clock clock;
+    private final LegacyTaskPayloads payloads;
 
-    AutomationFrames(WorkerBridge workers, Relay relay, Replies replies, JsonMapper json, Clock clock) {
+    AutomationFrames(WorkerBridge workers, ClientIntake intake, Relay relay, Replies replies, JsonMapper json) {
         this.workers = workers;
+        this.intake = intake;
         this.relay = relay;
         this.replies = replies;
         this.json = json;
-        this.clock = clock;
+        this.payloads = new LegacyTaskPayloads(json);
     }
 
     @Override
@@ -61,37 +64,49 @@ class AutomationFrames implements FrameFamily {
                 type, Role.WORKER, "仅 worker 可发送 " + type.wireName(), (from, t, frame) -> result(frame, from));
     }
 
-    /** The GPU worker no longer receives these to answer "未知任务类型". */
+    /**
+     * A durable task of the automation lane: queued per license while no automation worker is online, released by the
+     * dispatcher against automation capacity, run by one automation worker on any instance.
+     */
     private void task(Connection from, MessageType type, JsonNode frame) {
         String requestId = text(frame, "request_id");
-        Map<String, Object> out = Frames.of(type);
+        ObjectNode payload = json.createObjectNode();
         if (type == MessageType.URL) {
             String url = text(frame, "url");
             if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
                 from.send(Frames.error("url 必须以 http:// 或 https:// 开头", requestId));
                 return;
             }
-            out.put("url", url);
-            out.put("key", from.key());
+            payload.put("url", url);
         } else {
-            out.put("content", orDefault(text(frame, "content"), ""));
-            out.put("key", from.key());
-            putIfSet(out, "request_id", requestId);
-            out.put("sender_fd", from.fd());
+            String content = text(frame, "content");
+            if (content == null || content.isBlank()) {
+                from.send(Frames.error("content 不能为空", requestId));
+                return;
+            }
+            payload.put("content", content);
         }
-        relay.everywhere(RelayTarget.MONITORS, null, Map.of("type", type.wireName(), "key", from.key()));
-        Optional<Connection> worker = workers.runnerOf(type.wireName());
-        if (worker.isEmpty()) {
-            Instant now = clock.instant();
-            from.send(Frames.powerOffline(
-                    orDefault(requestId, Frames.uniqueId("gpu_offline_", now)), null, "处理服务器未上线，请稍后重试", now));
-            return;
+        Map<String, Object> answer = intake.submitAutomation(
+                from,
+                type.wireName(),
+                requestId,
+                payloads.fromLegacyOrGeneric(type.wireName(), payload),
+                text(frame, TraceContext.HEADER));
+        if (!MessageType.ERROR.wireName().equals(answer.get("type"))) {
+            relay.everywhere(RelayTarget.MONITORS, null, Map.of("type", type.wireName(), "key", from.key()));
         }
-        worker.get().send(out);
-        from.send(Frames.ack(requestId, null, "已提交"));
+        from.send(answer);
     }
 
+    /**
+     * A result from an automation worker: recorded as the outcome of the task it answers (matched by the bridge), or,
+     * when it answers none (a worker outside the lane, or a result after its task ended), delivered by key as the
+     * legacy gateway did.
+     */
     private void result(JsonNode frame, Connection from) {
+        if (workers.automationResult(from, frame)) {
+            return;
+        }
         String key = text(frame, "key");
         if (key == null) {
             from.send(Frames.error("结果缺少 key", null));

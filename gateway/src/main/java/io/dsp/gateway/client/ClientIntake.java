@@ -1,6 +1,7 @@
 package io.dsp.gateway.client;
 
 import io.dsp.core.intake.TaskSubmission;
+import io.dsp.core.legacy.LegacyLog;
 import io.dsp.core.legacy.LegacyTaskPayloads;
 import io.dsp.core.license.LicenseKeys;
 import io.dsp.core.license.QuotaLimiter;
@@ -18,6 +19,7 @@ import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.metric.MetricNames;
+import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.schemas.trace.TraceContext;
@@ -27,6 +29,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,6 +70,7 @@ public class ClientIntake {
     private final MeterRegistry meters;
     private final QuotaLimiter quotas;
     private final HighPriorityQuotaSettings highPriority;
+    private final InFlightGuard guard;
 
     ClientIntake(
             KafkaTemplate<byte[], byte[]> kafka,
@@ -79,7 +83,9 @@ public class ClientIntake {
             Clock clock,
             MeterRegistry meters,
             QuotaLimiter quotas,
-            HighPriorityQuotaSettings highPriority) {
+            HighPriorityQuotaSettings highPriority,
+            InFlightGuard guard) {
+        this.guard = guard;
         this.kafka = kafka;
         this.topics = topics;
         this.settings = settings;
@@ -128,27 +134,62 @@ public class ClientIntake {
                         Quota.HIGH_PRIORITY, client.key(), highPriority.perWindow(), highPriority.window())) {
             return Frames.error(HIGH_PRIORITY_REFUSED_TEXT, requestId);
         }
+        return accept(client, requestId, taskType, payload, priority, text(frame, TraceContext.HEADER), null);
+    }
+
+    /**
+     * A legacy {@code url} / {@code chatglm_video} frame: a durable task of the automation lane, queued per license while
+     * no automation worker is online (never refused for that), answered {@code ack} with one online and
+     * {@code gpu.power.offline} without, as the legacy gateway did.
+     *
+     * @param payload the task's payload ({@code {"url":...}} or {@code {"content":...}})
+     */
+    public Map<String, Object> submitAutomation(
+            Connection client, String taskType, String requestId, Object payload, String traceparent) {
+        if (requestId != null && !REQUEST_ID.matcher(requestId).matches()) {
+            return Frames.error("request_id 只能包含字母、数字和 ._:-，最长128个字符", null);
+        }
+        return accept(client, requestId, taskType, payload, Priority.NORMAL, traceparent, AUTOMATION_OFFLINE_TEXT);
+    }
+
+    /** What a client is told when its automation task waits for an automation worker (the legacy words). */
+    static final String AUTOMATION_OFFLINE_TEXT = "处理服务器未上线，任务已排队，上线后自动处理";
+
+    private Map<String, Object> accept(
+            Connection client,
+            String requestId,
+            String taskType,
+            Object payload,
+            Priority priority,
+            String traceparent,
+            String offlineText) {
         Instant now = clock.instant();
+        boolean automation = Lane.of(taskType) == Lane.AUTOMATION;
         TaskRequested task = TaskSubmission.task(
-                requestId != null ? requestId : Frames.uniqueId("gt_", now),
+                requestId != null ? requestId : Frames.uniqueId(automation ? "at_" : "gt_", now),
                 client.key(),
                 taskType,
                 payload,
                 priority,
                 new TaskOrigin(TaskChannel.WEBSOCKET, node.id(), String.valueOf(client.fd()), client.deviceType()),
                 now);
-        boolean online = fleet.isOnline();
+        Optional<Map<String, Object>> refused = guard.admit(client.key(), taskType, task.getRequestId());
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        boolean online = automation ? fleet.isAutomationOnline() : fleet.isOnline();
         origins.remember(task);
         // The caller's trace (a traceparent field of the frame) is continued, or one is started for this task.
-        TraceContext trace = TraceContext.continueOrStart(text(frame, TraceContext.HEADER));
+        TraceContext trace = TraceContext.continueOrStart(traceparent);
         try {
             TaskSubmission.accepted(task, SOURCE, now, !online, trace).send(topics, kafka, settings.sendTimeout());
         } catch (KafkaException e) {
+            guard.withdraw(task.getRequestId());
             log.error("could not queue requestId={}: {}", task.getRequestId(), e.toString());
             return Frames.error("任务提交失败，请稍后重试", task.getRequestId());
         }
         Counter.builder(MetricNames.TASKS_ACCEPTED)
-                .tag(MetricNames.TAG_TASK_TYPE, taskType)
+                .tag(MetricNames.TAG_TASK_TYPE, task.getTaskType())
                 .tag(MetricNames.TAG_SOURCE, SOURCE)
                 .register(meters)
                 .increment();
@@ -163,10 +204,18 @@ public class ClientIntake {
                     priority,
                     client.fd(),
                     online);
+            if (!online) {
+                LegacyLog.taskQueued(client.key(), task.getTaskType(), task.getRequestId());
+            }
         } finally {
             MDC.remove("request_id");
             MDC.remove("license");
             MDC.remove("trace_id");
+        }
+        if (automation) {
+            return online
+                    ? Frames.ack(task.getRequestId(), null, Frames.SUBMITTED_TEXT)
+                    : Frames.powerOffline(task.getRequestId(), null, offlineText, now);
         }
         return online
                 ? Frames.ack(task.getRequestId(), taskType, Frames.SUBMITTED_TEXT)

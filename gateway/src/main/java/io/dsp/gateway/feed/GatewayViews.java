@@ -3,6 +3,8 @@ package io.dsp.gateway.feed;
 import io.dsp.core.ledger.KafkaTaskLedger;
 import io.dsp.core.view.StartRule;
 import io.dsp.core.view.TopicView;
+import io.dsp.gateway.client.InFlightCapSettings;
+import io.dsp.gateway.client.InFlightGuard;
 import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.license.LicenseRegistry;
 import io.dsp.gateway.relay.Relay;
@@ -91,6 +93,27 @@ class GatewayViews {
         return TopicView.builder("gateway-live", admin.getConfigurationProperties())
                 .followValues(Topics.TASK_EVENTS, StartRule.now(), router::route)
                 .followValues(Topics.GATEWAY_RELAY, StartRule.now(), relay::received)
+                .startupWait(STATE_STARTUP_WAIT, false)
+                .meters(meters)
+                .clock(clock)
+                .phase(PHASE)
+                .build();
+    }
+
+    /**
+     * The WebSocket in-flight guard's index: {@code dsp.task-events} from the cap's expiry back. Not required at start:
+     * until it has caught up the guard may let a double submit through, which the legacy guard also did after a restart.
+     */
+    @Bean
+    TopicView inFlightView(
+            SharedTopics topics,
+            KafkaAdmin admin,
+            InFlightGuard guard,
+            InFlightCapSettings caps,
+            MeterRegistry meters,
+            Clock clock) {
+        return TopicView.builder("gateway-in-flight", admin.getConfigurationProperties())
+                .followValues(Topics.TASK_EVENTS, StartRule.lookBack(caps.expiry()), guard::event)
                 .startupWait(STATE_STARTUP_WAIT, false)
                 .meters(meters)
                 .clock(clock)

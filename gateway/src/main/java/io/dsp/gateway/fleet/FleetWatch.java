@@ -1,5 +1,6 @@
 package io.dsp.gateway.fleet;
 
+import io.dsp.core.legacy.LegacyLog;
 import io.dsp.gateway.GatewayNode;
 import io.dsp.gateway.GatewaySettings;
 import io.dsp.gateway.Timers;
@@ -8,6 +9,7 @@ import io.dsp.gateway.connection.Role;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.schemas.avro.WorkerPresence;
 import io.dsp.schemas.event.Presence;
+import io.dsp.schemas.topic.Lane;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +33,8 @@ import org.springframework.stereotype.Component;
 public class FleetWatch implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(FleetWatch.class);
-    private static final String LANE = "gpu";
+    private static final String LANE = Lane.GPU.wireName();
+    private static final String AUTOMATION_LANE = Lane.AUTOMATION.wireName();
 
     private final Connections connections;
     private final GatewaySettings settings;
@@ -39,6 +42,7 @@ public class FleetWatch implements SmartLifecycle {
     private final String ownPrefix;
     private final Map<String, WorkerPresence> remote = new ConcurrentHashMap<>();
     private int localWorkers;
+    private int localAutomationWorkers;
     private int localInFlight;
     private long lastWorkerFd;
     private boolean online;
@@ -87,6 +91,25 @@ public class FleetWatch implements SmartLifecycle {
         evaluate();
     }
 
+    /** This instance's automation workers (ws_worker) that take work. */
+    public void localAutomation(int workers) {
+        synchronized (this) {
+            localAutomationWorkers = workers;
+        }
+    }
+
+    /** Whether an automation worker takes work here or on any instance (live {@code automation}-lane presence). */
+    public boolean isAutomationOnline() {
+        synchronized (this) {
+            if (localAutomationWorkers > 0) {
+                return true;
+            }
+        }
+        Instant now = clock.instant();
+        return remote.values().stream()
+                .anyMatch(p -> AUTOMATION_LANE.equals(p.getLane()) && !p.getDraining() && Presence.isLive(p, now));
+    }
+
     public boolean isOnline() {
         return localWorkers() > 0 || liveRemote(clock.instant()) > 0;
     }
@@ -133,6 +156,7 @@ public class FleetWatch implements SmartLifecycle {
                     connections.fleetAudience().size());
             connections.sendToFleetAudience(Frames.gpuOnline());
             connections.sendToFleetAudience(Frames.powerOnline(lastWorkerFd, now));
+            LegacyLog.powerOnlineBroadcast(connections.fleetAudience().size());
         } else {
             log.info(
                     "GPU fleet offline; telling {} clients and observers",

@@ -112,6 +112,49 @@ public final class Frames {
     }
 
     /**
+     * An automation task as ws_worker reads it (legacy spec, section 3): {@code {"type":"url","url","key"}} or
+     * {@code {"type":"chatglm_video","content","key","request_id","sender_fd"}}. The {@code url} frame also carries the
+     * {@code request_id} (an extension ws_worker ignores; a worker that echoes it is matched exactly).
+     */
+    public static Map<String, Object> automationJob(
+            String taskType, String requestId, String key, long senderFd, Map<String, Object> payload) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", taskType);
+        if ("url".equals(taskType)) {
+            frame.put("url", payload.getOrDefault("url", ""));
+            frame.put("key", key);
+            frame.put("request_id", requestId);
+        } else {
+            frame.put("content", payload.getOrDefault("content", ""));
+            frame.put("key", key);
+            frame.put("request_id", requestId);
+            frame.put("sender_fd", senderFd);
+        }
+        return frame;
+    }
+
+    /**
+     * An automation task's outcome as the legacy gateway forwarded it to the sender: {@code result} for {@code url},
+     * {@code chatglm_video_result} for {@code chatglm_video}, with the worker's fields, or {@code error:true} and
+     * {@code error_msg}. Now with the task's {@code request_id}, which the mobile filters on (legacy defect 11).
+     */
+    public static Map<String, Object> automationResult(
+            String taskType, String requestId, Map<String, Object> fields, String error) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put(
+                "type",
+                "url".equals(taskType) ? MessageType.RESULT.wireName() : MessageType.CHATGLM_VIDEO_RESULT.wireName());
+        frame.put("request_id", requestId);
+        if (error != null) {
+            frame.put("error", true);
+            frame.put("error_msg", error);
+        } else {
+            frame.putAll(fields);
+        }
+        return frame;
+    }
+
+    /**
      * Tells a legacy worker that a task it runs was cancelled (an extension; a worker that does not know it ignores it,
      * and its late result is recorded but not delivered as a success).
      */

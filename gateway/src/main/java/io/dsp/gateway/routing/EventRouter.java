@@ -16,6 +16,7 @@ import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskProgress;
+import io.dsp.schemas.topic.Lane;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -152,6 +153,9 @@ public class EventRouter implements SmartLifecycle {
      * was stored (a synthesised video) carries {@code result_url}, a signed expiring link that needs no header.
      */
     private List<Map<String, Object>> results(TaskEvent event) {
+        if (Lane.of(event.getTaskType()) == Lane.AUTOMATION) {
+            return List.of(automationResult(event));
+        }
         Object result = null;
         String error = null;
         if (event.getType() == TaskEventType.SUCCEEDED) {
@@ -168,6 +172,21 @@ public class EventRouter implements SmartLifecycle {
         return List.of(
                 Frames.result(MessageType.GPU_JOB_RESULT, event.getTaskType(), event.getRequestId(), result, error),
                 Frames.result(MessageType.GPU_TASK_RESULT, event.getTaskType(), event.getRequestId(), result, error));
+    }
+
+    /** An automation task's end in the legacy frame its sender waits for ({@code result} / {@code chatglm_video_result}). */
+    private Map<String, Object> automationResult(TaskEvent event) {
+        if (event.getType() == TaskEventType.SUCCEEDED) {
+            Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            if (parse(event.getResultJson()) instanceof ObjectNode object) {
+                object.properties().forEach(e -> fields.put(e.getKey(), e.getValue()));
+            }
+            return Frames.automationResult(event.getTaskType(), event.getRequestId(), fields, null);
+        }
+        String error = event.getError() != null
+                ? event.getError().getMessage()
+                : event.getType() == TaskEventType.CANCELLED ? "任务已取消" : "未知错误";
+        return Frames.automationResult(event.getTaskType(), event.getRequestId(), Map.of(), error);
     }
 
     private void deliver(TaskEvent event, List<Map<String, Object>> frames) {

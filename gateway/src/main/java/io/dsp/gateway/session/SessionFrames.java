@@ -71,7 +71,7 @@ class SessionFrames implements FrameFamily {
                 from.send(Frames.error("worker 令牌无效", null));
                 return;
             }
-            Optional<LegacyWorkerKind> kind = kinds.of(frame);
+            Optional<LegacyWorkerKind> kind = kinds.of(frame, from.remoteAddress());
             if (kind.isEmpty()) {
                 from.send(Frames.error("kind 必须是 gpu 或 automation", null));
                 return;

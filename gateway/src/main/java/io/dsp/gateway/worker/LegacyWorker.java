@@ -33,6 +33,11 @@ final class LegacyWorker {
             return size() > CANCELLED_REMEMBERED;
         }
     };
+    /** Automation tasks admitted per type (ws_worker runs 4 ChatGLM pages and 1 transcription at a time). */
+    private final Map<String, Integer> admitted = new java.util.HashMap<>();
+
+    private final java.util.concurrent.atomic.AtomicInteger backlogTaken =
+            new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean connected = true;
     private volatile boolean draining;
 
@@ -103,6 +108,17 @@ final class LegacyWorker {
 
     void running(String requestId, WorkerSlot slot) {
         running.put(requestId, slot);
+        TaskRequested task = slot.task();
+        if (task != null
+                && task.getRequestedAt() != null
+                && task.getRequestedAt().isBefore(startedAt)) {
+            backlogTaken.incrementAndGet();
+        }
+    }
+
+    /** Tasks handed to this worker that were requested before it registered (the backlog it took). */
+    int backlogTaken() {
+        return backlogTaken.get();
     }
 
     void done(String requestId) {
@@ -141,6 +157,41 @@ final class LegacyWorker {
         synchronized (cancelled) {
             return Optional.ofNullable(cancelled.get(requestId));
         }
+    }
+
+    /** Takes one of this type's places on an automation worker, if one is free. */
+    synchronized boolean admit(String taskType, int capacity) {
+        int now = admitted.getOrDefault(taskType, 0);
+        if (now >= capacity) {
+            return false;
+        }
+        admitted.put(taskType, now + 1);
+        return true;
+    }
+
+    synchronized void unadmit(String taskType) {
+        admitted.computeIfPresent(taskType, (t, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /**
+     * The slot an automation worker's result answers: the task it names by {@code request_id} when it echoes one, else
+     * its only task of that type, else the oldest of that type for the result's license key (ws_worker answers in order
+     * per page, and echoes the key).
+     */
+    Optional<WorkerSlot> answeredBy(String requestId, String taskType, String key) {
+        if (requestId != null && running.containsKey(requestId)) {
+            return slotRunning(requestId);
+        }
+        List<WorkerSlot> ofType = running.values().stream()
+                .filter(s -> s.task() != null && taskType.equals(s.task().getTaskType()))
+                .sorted(java.util.Comparator.comparingLong(WorkerSlot::handedAt))
+                .toList();
+        if (ofType.size() <= 1) {
+            return ofType.stream().findFirst();
+        }
+        return ofType.stream()
+                .filter(s -> key == null || key.equals(s.task().getLicenseKey()))
+                .findFirst();
     }
 
     int inFlight() {

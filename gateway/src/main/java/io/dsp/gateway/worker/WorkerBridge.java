@@ -1,6 +1,7 @@
 package io.dsp.gateway.worker;
 
 import io.dsp.core.ledger.TaskLedger;
+import io.dsp.core.legacy.LegacyLog;
 import io.dsp.core.legacy.LegacyTaskPayloads;
 import io.dsp.gateway.GatewayNode;
 import io.dsp.gateway.GatewaySettings;
@@ -8,6 +9,7 @@ import io.dsp.gateway.Timers;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.fleet.RedisWorkerSet;
+import io.dsp.gateway.protocol.MessageType;
 import io.dsp.gateway.routing.Origins;
 import io.dsp.schemas.avro.TaskAction;
 import io.dsp.schemas.avro.TaskControl;
@@ -19,6 +21,7 @@ import io.dsp.schemas.avro.WorkerKind;
 import io.dsp.schemas.avro.WorkerPresence;
 import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.topic.Groups;
+import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.schemas.trace.TraceContext;
 import io.micrometer.core.instrument.Gauge;
@@ -74,6 +77,7 @@ public class WorkerBridge implements SmartLifecycle {
     private final String ownPrefix;
     private final Timers timers;
     private final LegacyGpus gpus;
+    private final WorkerKinds kinds;
 
     WorkerBridge(
             KafkaProperties kafkaProperties,
@@ -89,12 +93,14 @@ public class WorkerBridge implements SmartLifecycle {
             Clock clock,
             MeterRegistry meters,
             LegacyGpus gpus,
+            WorkerKinds kinds,
             @Qualifier("gatewayTimers") TaskScheduler scheduler) {
         this.gpus = gpus;
+        this.kinds = kinds;
         this.timers = new Timers(scheduler);
         consumerConfig.put(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafkaProperties.getBootstrapServers()));
-        consumerConfig.putAll(SLOT_SETTINGS);
+
         this.settings = settings;
         this.node = node;
         this.reporter = reporter;
@@ -113,9 +119,9 @@ public class WorkerBridge implements SmartLifecycle {
     }
 
     /**
-     * Starts a registered worker's slots and announces it. An automation worker gets no share-group slot: the fleet's
-     * group carries GPU tasks only, and its {@code url} / {@code chatglm_video} frames reach it through
-     * {@link #runnerOf}.
+     * Starts a registered worker's slots and announces it. A GPU worker's slots join the GPU fleet's share group on
+     * {@code dsp.dispatch}; an automation worker's join the automation lane's group on {@code dsp.dispatch.automation},
+     * one slot per task it may run at once (its per-type capacity summed), so it never acquires a GPU task.
      */
     public void attach(Connection connection, LegacyWorkerKind kind, int slots, Set<String> taskTypes) {
         String id = FleetWatch.workerIdPrefix(node) + connection.fd();
@@ -131,12 +137,16 @@ public class WorkerBridge implements SmartLifecycle {
                 settings.deliveryCountLimit(),
                 gpus.pollInterval(),
                 settings.openAttemptWait());
-        for (int i = 0; kind == LegacyWorkerKind.GPU && i < slots; i++) {
+        Lane lane = kind == LegacyWorkerKind.GPU ? Lane.GPU : Lane.AUTOMATION;
+        int slotCount = lane == Lane.GPU ? slots : kinds.automationSlots(taskTypes);
+        for (int i = 0; i < slotCount; i++) {
             String clientId = id + "-slot-" + i;
             WorkerSlot slot = new WorkerSlot(
                     clientId,
                     worker,
-                    () -> new KafkaShareConsumer<>(withClientId(clientId)),
+                    lane,
+                    kinds::capacityOf,
+                    () -> new KafkaShareConsumer<>(withClientId(lane, clientId)),
                     reporter,
                     payloads,
                     origins,
@@ -152,6 +162,11 @@ public class WorkerBridge implements SmartLifecycle {
         beat(worker);
         workerSet.added(id);
         changed(worker);
+        LegacyLog.workerRegistered(
+                connection.fd(), workers.keySet().stream().sorted().toList());
+        if (lane == Lane.GPU) {
+            reportFlush(worker);
+        }
         MDC.put("worker_id", id);
         try {
             log.info(
@@ -176,6 +191,7 @@ public class WorkerBridge implements SmartLifecycle {
         kafka.send(Topics.WORKERS.record(worker.id(), null));
         workerSet.removed(worker.id());
         fleet.local(gpuWorkersTakingWork(), inFlight(), 0);
+        fleet.localAutomation(automationWorkersTakingWork());
         MDC.put("worker_id", worker.id());
         try {
             log.info("legacy worker {} disconnected", worker.id());
@@ -332,14 +348,6 @@ public class WorkerBridge implements SmartLifecycle {
                 traceparent != null && traceparent.isString() ? traceparent.asString() : null);
     }
 
-    /** A connected worker that declared this task type (legacy url / chatglm_video go to such a worker only). */
-    public Optional<Connection> runnerOf(String taskType) {
-        return workers.values().stream()
-                .filter(w -> w.connected() && w.runs(taskType))
-                .map(LegacyWorker::connection)
-                .findFirst();
-    }
-
     public int connectedWorkers() {
         return workers.size();
     }
@@ -347,6 +355,45 @@ public class WorkerBridge implements SmartLifecycle {
     private int gpuWorkersTakingWork() {
         return (int) workers.values().stream().filter(LegacyWorker::offersGpu).count();
     }
+
+    private int automationWorkersTakingWork() {
+        return (int) workers.values().stream()
+                .filter(w -> w.kind() == LegacyWorkerKind.AUTOMATION && !w.draining())
+                .count();
+    }
+
+    /**
+     * A {@code result} / {@code chatglm_video_result} from an automation worker of this instance, handed to the slot
+     * whose task it answers.
+     *
+     * @return whether a task of this worker took it; otherwise the caller delivers it by key, as the legacy gateway did
+     */
+    public boolean automationResult(Connection connection, JsonNode frame) {
+        LegacyWorker worker = workers.get(connection.fd());
+        if (worker == null || worker.kind() != LegacyWorkerKind.AUTOMATION) {
+            return false;
+        }
+        String type = frame.path("type").asString("");
+        String taskType = MessageType.CHATGLM_VIDEO_RESULT.wireName().equals(type) ? "chatglm_video" : "url";
+        String requestId =
+                frame.path("request_id").isString() ? frame.path("request_id").asString() : null;
+        String key = frame.path("key").isString() ? frame.path("key").asString() : null;
+        Optional<WorkerSlot> slot = worker.answeredBy(requestId, taskType, key);
+        slot.ifPresent(s -> s.offer(new WorkerSlot.Result(frame)));
+        return slot.isPresent();
+    }
+
+    /**
+     * The legacy {@code flushPending} line: how many tasks that were waiting when this GPU worker registered it was
+     * handed in its first {@value #FLUSH_WINDOW_SECONDS} seconds (the dispatcher releases the backlog as room appears).
+     */
+    private void reportFlush(LegacyWorker worker) {
+        timers.once(java.time.Duration.ofSeconds(FLUSH_WINDOW_SECONDS), "flushPending report", () -> {
+            LegacyLog.flushPending(worker.backlogTaken(), worker.connection().fd());
+        });
+    }
+
+    static final int FLUSH_WINDOW_SECONDS = 5;
 
     int inFlight() {
         return workers.values().stream().mapToInt(LegacyWorker::inFlight).sum();
@@ -356,6 +403,7 @@ public class WorkerBridge implements SmartLifecycle {
         if (worker.draining()) {
             beat(worker); // its in-flight count going to 0 is what an operator waits for
         }
+        fleet.localAutomation(automationWorkersTakingWork());
         fleet.local(
                 gpuWorkersTakingWork(),
                 inFlight(),
@@ -383,8 +431,9 @@ public class WorkerBridge implements SmartLifecycle {
         kafka.send(Topics.WORKERS.record(worker.id(), presence));
     }
 
-    private Map<String, Object> withClientId(String clientId) {
+    private Map<String, Object> withClientId(Lane lane, String clientId) {
         Map<String, Object> config = new HashMap<>(consumerConfig);
+        config.putAll(lane.slotConsumer());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         return config;
     }

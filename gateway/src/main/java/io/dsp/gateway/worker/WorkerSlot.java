@@ -16,7 +16,7 @@ import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskProgress;
 import io.dsp.schemas.avro.TaskRequested;
-import io.dsp.schemas.topic.Topics;
+import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.trace.TraceContext;
 import java.io.IOException;
 import java.time.Duration;
@@ -28,6 +28,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ShareConsumer;
@@ -87,6 +88,9 @@ final class WorkerSlot implements Runnable {
     private volatile ShareConsumer<byte[], byte[]> consumer;
     private volatile TaskRequested task;
     private volatile TraceContext trace = TraceContext.start();
+    private volatile long handedAt;
+    private final Lane lane;
+    private final ToIntFunction<String> capacity;
 
     /**
      * Timing of a slot.
@@ -117,7 +121,41 @@ final class WorkerSlot implements Runnable {
             Cancellations cancellations,
             TaskLedger ledger,
             Runnable changed) {
+        this(
+                name,
+                worker,
+                Lane.GPU,
+                t -> Integer.MAX_VALUE,
+                consumers,
+                reporter,
+                payloads,
+                origins,
+                timing,
+                cancellations,
+                ledger,
+                changed);
+    }
+
+    /**
+     * A slot of this lane; an automation slot waits (its task's lock kept) while its worker already runs
+     * {@code capacity} tasks of that type.
+     */
+    WorkerSlot(
+            String name,
+            LegacyWorker worker,
+            Lane lane,
+            ToIntFunction<String> capacity,
+            Supplier<ShareConsumer<byte[], byte[]>> consumers,
+            TaskReporter reporter,
+            LegacyTaskPayloads payloads,
+            Origins origins,
+            SlotTiming timing,
+            Cancellations cancellations,
+            TaskLedger ledger,
+            Runnable changed) {
         this.name = name;
+        this.lane = lane;
+        this.capacity = capacity;
         this.worker = worker;
         this.consumers = consumers;
         this.reporter = reporter;
@@ -136,6 +174,11 @@ final class WorkerSlot implements Runnable {
 
     TaskRequested task() {
         return task;
+    }
+
+    /** When its task was handed to the worker ({@link System#nanoTime()}), to match results in order. */
+    long handedAt() {
+        return handedAt;
     }
 
     void offer(Signal signal) {
@@ -170,7 +213,7 @@ final class WorkerSlot implements Runnable {
                 ShareConsumer<byte[], byte[]> c = consumer;
                 if (c == null) {
                     c = consumers.get();
-                    c.subscribe(List.of(Topics.DISPATCH.name()));
+                    c.subscribe(List.of(lane.dispatch().name()));
                     consumer = c;
                 }
                 for (ConsumerRecord<byte[], byte[]> record : c.poll(timing.pollTimeout())) {
@@ -269,6 +312,10 @@ final class WorkerSlot implements Runnable {
     }
 
     private void run(Lease lease, TaskRequested t, int delivery) {
+        if (lane == Lane.AUTOMATION) {
+            runAutomation(lease, t, delivery);
+            return;
+        }
         String requestId = t.getRequestId();
         task = t;
         origins.remember(t);
@@ -298,6 +345,58 @@ final class WorkerSlot implements Runnable {
             log.error("slot {} could not record requestId={}; releasing it: {}", name, requestId, e.toString());
             acknowledge(lease, AcknowledgeType.RELEASE);
         } finally {
+            worker.done(requestId);
+            task = null;
+            changed.run();
+        }
+    }
+
+    /**
+     * An automation task ({@code url}, {@code chatglm_video}) in the legacy frame shapes ws_worker reads, once its worker
+     * has a free place for that type; its {@code result} / {@code chatglm_video_result} is the outcome.
+     */
+    private void runAutomation(Lease lease, TaskRequested t, int delivery) {
+        String requestId = t.getRequestId();
+        String type = t.getTaskType();
+        try {
+            while (!worker.admit(type, capacity.applyAsInt(type))) {
+                if (!worker.connected() || signals.peek() instanceof Gone) {
+                    return; // the consumer is closed on the way out: the task goes back at once
+                }
+                lease.keep(Duration.ofMillis(200));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Lease.LockLost e) {
+            log.warn("slot {} lost requestId={} while its worker was busy: {}", name, requestId, e.getMessage());
+            return;
+        }
+        task = t;
+        origins.remember(t);
+        signals.removeIf(s -> !(s instanceof Gone));
+        worker.running(requestId, this);
+        cancellations.of(t).ifPresent(cancel -> offer(new Cancel(requestId, cancel.getReason())));
+        changed.run();
+        try {
+            reporter.started(t, worker.id(), delivery, trace);
+            Map<String, Object> legacy = payloads.toLegacy(t);
+            handedAt = System.nanoTime();
+            worker.connection().send(Frames.automationJob(type, requestId, t.getLicenseKey(), senderFd(t), legacy));
+            log.info(
+                    "task requestId={} taskType={} handed to automation worker {} (delivery {})",
+                    requestId,
+                    type,
+                    worker.id(),
+                    delivery);
+            awaitOutcome(lease, t, delivery);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.error("slot {} could not record requestId={}; releasing it: {}", name, requestId, e.toString());
+            acknowledge(lease, AcknowledgeType.RELEASE);
+        } finally {
+            worker.unadmit(type);
             worker.done(requestId);
             task = null;
             changed.run();
@@ -434,7 +533,13 @@ final class WorkerSlot implements Runnable {
                 return;
             }
             if (System.nanoTime() >= deadline) {
-                reporter.failed(t, worker.id(), delivery, "TIMEOUT", "任务超时：GPU服务器未返回结果", trace);
+                reporter.failed(
+                        t,
+                        worker.id(),
+                        delivery,
+                        "TIMEOUT",
+                        lane == Lane.AUTOMATION ? "任务超时：处理服务器未返回结果" : "任务超时：GPU服务器未返回结果",
+                        trace);
                 acknowledge(lease, AcknowledgeType.ACCEPT);
                 return;
             }
@@ -581,6 +686,16 @@ final class WorkerSlot implements Runnable {
             String message =
                     frame.path("error_msg").isString() ? frame.path("error_msg").asString() : "未知错误";
             reporter.failed(t, worker.id(), delivery, "WORKER_ERROR", message, trace);
+        } else if (lane == Lane.AUTOMATION) {
+            // ws_worker's answer fields are the result: content (url), video_url and cover_url (chatglm_video)
+            Map<String, Object> result = new LinkedHashMap<>();
+            for (String field : List.of("content", "video_url", "cover_url")) {
+                JsonNode value = frame.get(field);
+                if (value != null && value.isString()) {
+                    result.put(field, value.asString());
+                }
+            }
+            reporter.succeeded(t, worker.id(), delivery, result, null, trace);
         } else {
             JsonNode result = frame.get("result");
             reporter.succeeded(

@@ -1,8 +1,8 @@
 package io.dsp.gateway.support;
 
 import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.topic.TopicSpec;
-import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.KafkaTestBroker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,11 +23,11 @@ public final class KafkaProbe {
 
     private KafkaProbe() {}
 
-    /** Releases tasks into {@code dsp.dispatch}, as the dispatcher does. */
+    /** Releases tasks into their lane's dispatch topic ({@code dsp.dispatch} for GPU work), as the dispatcher does. */
     public static void dispatch(List<TaskRequested> tasks) {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (TaskRequested task : tasks) {
-                producer.send(Topics.DISPATCH.record(task.getRequestId(), task));
+                producer.send(Lane.of(task.getTaskType()).dispatch().record(task.getRequestId(), task));
             }
             producer.flush();
         }

@@ -105,6 +105,12 @@ class ComposeFileIT {
         Set<String> targets = new TreeSet<>();
         for (Object job : (List<?>) config.get("scrape_configs")) {
             Map<String, Object> scrape = map(job, "scrape_config");
+            if ("gpu".equals(scrape.get("job_name"))) {
+                // NVIDIA's dcgm-exporter beside each GPU worker (profile "gpu"), on its own port and path
+                assertThat(scrape.get("metrics_path")).isEqualTo("/metrics");
+                assertThat(scrape.toString()).contains(DCGM_SERVICE + ":" + DCGM_PORT);
+                continue;
+            }
             assertThat(scrape.get("metrics_path"))
                     .as(scrape.get("job_name").toString())
                     .isEqualTo("/actuator/prometheus");
@@ -122,7 +128,18 @@ class ComposeFileIT {
 
         assertThat(targets).isEqualTo(expected);
         assertThat(services().keySet()).containsAll(DSP_SERVICES);
+        Map<String, Object> dcgm = services().get(DCGM_SERVICE);
+        assertThat(dcgm).as(DCGM_SERVICE).isNotNull();
+        assertThat(dcgm.get("profiles").toString()).contains("gpu");
+        assertThat(dcgm.get("ports").toString()).contains(":" + DCGM_PORT + ":" + DCGM_PORT);
     }
+
+    /** NVIDIA's GPU exporter and the metrics the dashboard shows from it (nvidia-smi's utilisation and memory). */
+    private static final String DCGM_SERVICE = "dcgm-exporter";
+
+    private static final int DCGM_PORT = 9400;
+    private static final Set<String> DCGM_METRICS = Set.of("DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_FB_USED");
+    private static final Set<String> DCGM_LABELS = Set.of("Hostname", "gpu");
 
     @Test
     void everyGrafanaPanelQueriesMetricNamesAndEveryMetricHasAPanel() throws Exception {
@@ -142,6 +159,19 @@ class ComposeFileIT {
             assertThat(panel.at("/datasource/uid").asText()).as(title).isEqualTo("dsp-prometheus");
             for (JsonNode target : panel.get("targets")) {
                 String expr = target.get("expr").asText();
+                Matcher gpu = Pattern.compile("\\bDCGM_[A-Z_]+").matcher(expr);
+                if (gpu.find()) {
+                    assertThat(DCGM_METRICS).as(title + ": " + expr).contains(gpu.group());
+                    Matcher labels = by.matcher(expr);
+                    while (labels.find()) {
+                        for (String label : labels.group(1).split(",")) {
+                            assertThat(DCGM_LABELS)
+                                    .as(title + ": label of " + expr)
+                                    .contains(label.strip());
+                        }
+                    }
+                    continue;
+                }
                 Matcher names = metric.matcher(expr);
                 assertThat(names.find()).as(title + ": " + expr).isTrue();
                 do {
@@ -197,6 +227,8 @@ class ComposeFileIT {
                 new ArrayList<>(Topics.SHARED.stream().map(TopicSpec::name).toList());
         topics.add(TenantTopics.topicName("any-key"));
         topics.add(TenantTopics.topicName("any-key") + TenantTopics.HIGH_SUFFIX);
+        topics.add(TenantTopics.topicName(
+                "any-key", io.dsp.schemas.avro.Priority.NORMAL, io.dsp.schemas.topic.Lane.AUTOMATION));
         topics.add("dsp-asset-api-task-lives-changelog");
         for (String topic : topics) {
             assertThat(values.matcher(topic).matches()).as(topic).isTrue();

@@ -115,7 +115,7 @@ final class RedriveCommand implements Callable<Integer> {
                 TaskCopy copy = new TaskCopy(
                         letter.getSourceTopic(), 0, -1, letter.getDeadLetteredAt(), letter.getTask(), null);
                 if (!dryRun) {
-                    republisher.ensureTopic(key, letter.getTask().getPriority());
+                    republisher.ensureTopic(letter.getTask());
                     records.addAll(republisher.newRun(copy, newId, batch, now));
                 }
                 redriven++;

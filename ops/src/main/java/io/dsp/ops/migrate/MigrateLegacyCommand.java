@@ -10,7 +10,6 @@ import io.dsp.ops.migrate.LegacyFrames.Outcome;
 import io.dsp.ops.task.Republisher;
 import io.dsp.ops.task.TaskCopy;
 import io.dsp.ops.task.TenantTasks;
-import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.trace.TraceContext;
 import java.time.Duration;
@@ -157,7 +156,7 @@ public final class MigrateLegacyCommand implements Callable<Integer> {
                 }
                 report.moved++;
                 if (!dryRun) {
-                    republisher.ensureTopic(task.getLicenseKey(), Priority.NORMAL);
+                    republisher.ensureTopic(task);
                     batchRecords.addAll(republisher.accepted(task, TraceContext.start(), now));
                 }
             }

@@ -3,7 +3,6 @@ package io.dsp.ops.task;
 import io.dsp.core.intake.TaskSubmission;
 import io.dsp.ops.OpsException;
 import io.dsp.ops.kafka.KafkaAccess;
-import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
@@ -78,13 +77,13 @@ public final class Republisher {
         return TaskSubmission.accepted(task, SOURCE, now, true, trace).records();
     }
 
-    /** Creates the license's task topic for this priority unless it exists (as the edges do on first use). */
-    public void ensureTopic(String licenseKey, Priority priority) {
+    /** Creates the task topic this task goes to (license, priority, lane) unless it exists, as the edges do. */
+    public void ensureTopic(TaskRequested task) {
         if (topics == null) {
             topics = new TopicProvisioner(kafka.admin(), (short) -1);
         }
         try {
-            topics.ensureTenantTopic(licenseKey, priority);
+            topics.ensureTopicOf(task);
         } catch (KafkaException e) {
             throw new OpsException(e.getMessage());
         }

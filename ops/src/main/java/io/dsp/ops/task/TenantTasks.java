@@ -5,6 +5,7 @@ import io.dsp.ops.kafka.KafkaAccess;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.tenant.TenantTopics;
+import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.trace.TraceContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,13 +21,15 @@ public final class TenantTasks {
 
     private TenantTasks() {}
 
-    /** The license's task topics that exist, normal first. */
+    /** The license's task topics that exist, in every lane, normal first. */
     public static List<String> topicsOf(String licenseKey, Set<String> existing) {
         List<String> out = new ArrayList<>();
-        for (Priority priority : List.of(Priority.NORMAL, Priority.HIGH)) {
-            String name = TenantTopics.topicName(licenseKey, priority);
-            if (existing.contains(name)) {
-                out.add(name);
+        for (Lane lane : Lane.values()) {
+            for (Priority priority : List.of(Priority.NORMAL, Priority.HIGH)) {
+                String name = TenantTopics.topicName(licenseKey, priority, lane);
+                if (existing.contains(name)) {
+                    out.add(name);
+                }
             }
         }
         return out;

@@ -11,6 +11,8 @@ import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.tenant.TenantTopics;
+import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.RedisTestServer;
 import io.dsp.testkit.TopicTail;
@@ -155,10 +157,29 @@ class MigrateLegacyIT {
         assertThat(moved.stream().map(c -> c.task().getTaskType()).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder(
                         "delete_asset", "upload_asset", "heygem_submit", "voice_clone", "url", "chatglm_video");
-        Set<String> ids = moved.stream().map(TaskCopy::requestId).collect(Collectors.toSet());
+        // ws_worker's url / chatglm_video entries go into the automation lane, everything else into the GPU lane
+        assertThat(moved)
+                .allSatisfy(c -> assertThat(c.topic())
+                        .isEqualTo(TenantTopics.forTask(c.task()).name())
+                        .startsWith(Lane.of(c.task().getTaskType()).tenantPrefix()));
+        assertThat(moved)
+                .filteredOn(c -> Lane.of(c.task().getTaskType()) == Lane.AUTOMATION)
+                .hasSize(4);
+        Set<String> ids = moved.stream()
+                .filter(c -> Lane.of(c.task().getTaskType()) == Lane.GPU)
+                .map(TaskCopy::requestId)
+                .collect(Collectors.toSet());
+        Set<String> automationIds = moved.stream()
+                .filter(c -> Lane.of(c.task().getTaskType()) == Lane.AUTOMATION)
+                .map(TaskCopy::requestId)
+                .collect(Collectors.toSet());
 
-        // and each is accepted, released by the dispatcher and ended by the worker
+        // and each GPU task is accepted, released by the dispatcher and ended by the worker, while the automation
+        // tasks wait queued (no automation worker is online: the GPU worker is never given them)
         await().atMost(LONG).untilAsserted(() -> {
+            for (String id : automationIds) {
+                assertThat(typesOf(id)).as(id).contains(TaskEventType.ACCEPTED, TaskEventType.QUEUED);
+            }
             for (String id : ids) {
                 assertThat(typesOf(id)).as(id).contains(TaskEventType.ACCEPTED, TaskEventType.DISPATCHED);
                 assertThat(typesOf(id)).as(id).anyMatch(TaskEvents::isTerminal);
@@ -168,6 +189,9 @@ class MigrateLegacyIT {
                 .filteredOn(e -> ids.contains(e.getRequestId()) && e.getType() == TaskEventType.SUCCEEDED)
                 .extracting(TaskEvent::getTaskType)
                 .contains("delete_asset");
+        for (String id : automationIds) {
+            assertThat(typesOf(id)).as(id).doesNotContain(TaskEventType.DISPATCHED, TaskEventType.STARTED);
+        }
 
         // when it runs again, then nothing moves twice
         Cli.Result again = migrate();

@@ -3,6 +3,7 @@ package io.dsp.schemas.tenant;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.serde.AvroSerde;
+import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.topic.TopicSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,6 +31,9 @@ import org.apache.kafka.common.serialization.Serdes;
  * SHA-256. {@code _H} never occurs in the plain encoding ({@code H} is not a hex digit), so the two forms cannot
  * collide with each other; long keys collide only if SHA-256 does. Names stay well under Kafka's 249 characters.
  *
+ * <p>Each {@link Lane} has its own tenant topics: {@code dsp.tasks.<tenant>} for GPU work,
+ * {@code dsp.automation.<tenant>} for the automation lane ({@code url}, {@code chatglm_video}); the task type decides.
+ *
  * <p>The original license key always travels inside every event; the topic name is only an address.
  */
 public final class TenantTopics {
@@ -43,6 +47,14 @@ public final class TenantTopics {
     /** Matches every tenant topic (normal and high) and nothing else in the catalogue; the dispatcher subscribes with it. */
     public static final Pattern PATTERN =
             Pattern.compile(Pattern.quote(PREFIX) + "[A-Za-z0-9_-]+(" + Pattern.quote(HIGH_SUFFIX) + ")?");
+
+    /** Matches every tenant topic of this lane (normal and high) and nothing else. */
+    public static Pattern pattern(Lane lane) {
+        return Pattern.compile(
+                Pattern.quote(lane.tenantPrefix()) + "[A-Za-z0-9_-]+(" + Pattern.quote(HIGH_SUFFIX) + ")?");
+    }
+
+    private static final Pattern AUTOMATION_PATTERN = pattern(Lane.AUTOMATION);
 
     /** Longest tenant part written in plain encoding. */
     static final int MAX_ENCODED = 180;
@@ -66,7 +78,13 @@ public final class TenantTopics {
 
     /** The task topic of this license key for tasks of this priority. */
     public static String topicName(String licenseKey, Priority priority) {
-        return priority == Priority.HIGH ? topicName(licenseKey) + HIGH_SUFFIX : topicName(licenseKey);
+        return topicName(licenseKey, priority, Lane.GPU);
+    }
+
+    /** The task topic of this license key for tasks of this priority in this lane. */
+    public static String topicName(String licenseKey, Priority priority, Lane lane) {
+        String normal = lane.tenantPrefix() + tenantOf(licenseKey);
+        return priority == Priority.HIGH ? normal + HIGH_SUFFIX : normal;
     }
 
     /** The (normal-priority) task topic of this license key, with its types and configs. */
@@ -76,12 +94,22 @@ public final class TenantTopics {
 
     /** The task topic of this license key for this priority, with its types and configs. */
     public static TopicSpec<String, TaskRequested> forLicense(String licenseKey, Priority priority) {
-        return new TopicSpec<>(topicName(licenseKey, priority), Serdes.String(), VALUE_SERDE, 1, CONFIGS);
+        return forLicense(licenseKey, priority, Lane.GPU);
     }
 
-    /** The topic a task belongs in: its license's topic for its priority. */
+    /** The task topic of this license key for this priority in this lane, with its types and configs. */
+    public static TopicSpec<String, TaskRequested> forLicense(String licenseKey, Priority priority, Lane lane) {
+        return new TopicSpec<>(topicName(licenseKey, priority, lane), Serdes.String(), VALUE_SERDE, 1, CONFIGS);
+    }
+
+    /** The topic a task belongs in: its license's topic for its priority in the lane of its task type. */
     public static TopicSpec<String, TaskRequested> forTask(TaskRequested task) {
-        return forLicense(task.getLicenseKey(), task.getPriority());
+        return forLicense(task.getLicenseKey(), task.getPriority(), Lane.of(task.getTaskType()));
+    }
+
+    /** The lane of a tenant topic. */
+    public static Lane laneOf(String tenantTopic) {
+        return tenantTopic.startsWith(Lane.AUTOMATION.tenantPrefix()) ? Lane.AUTOMATION : Lane.GPU;
     }
 
     /** The priority of the tasks in a tenant topic. */
@@ -113,9 +141,10 @@ public final class TenantTopics {
         return cutBeforeEscape(encoded, LONG_PREFIX) + "_H" + sha256Hex(licenseKey);
     }
 
-    /** Whether the topic name follows the tenant rule. */
+    /** Whether the topic name follows the tenant rule (of any lane). */
     public static boolean isTenantTopic(String topic) {
-        return PATTERN.matcher(topic).matches();
+        return PATTERN.matcher(topic).matches()
+                || AUTOMATION_PATTERN.matcher(topic).matches();
     }
 
     private static String encode(String licenseKey) {

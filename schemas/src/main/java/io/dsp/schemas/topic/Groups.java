@@ -10,6 +10,12 @@ public final class Groups {
     /** Classic consumer group of the dispatcher over every tenant topic; its lag is the waiting work. */
     public static final String DISPATCHER = "dsp.dispatcher";
 
+    /** Classic consumer group of the dispatcher's automation lane over every automation tenant topic. */
+    public static final String AUTOMATION_DISPATCHER = "dsp.dispatcher.automation";
+
+    /** The automation fleet's share group on {@link Topics#AUTOMATION_DISPATCH}: one member per automation slot. */
+    public static final String AUTOMATION_FLEET = "dsp.fleet.automation";
+
     /** The GPU fleet's share group on {@link Topics#DISPATCH}: every slot of every worker is one member. */
     public static final String GPU_FLEET = "dsp.fleet.gpu";
 
@@ -41,6 +47,13 @@ public final class Groups {
             ByteArrayDeserializer.class,
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
             ByteArrayDeserializer.class);
+
+    /** The slot settings of {@link #GPU_FLEET_SLOT_CONSUMER} for another lane's share group. */
+    public static Map<String, Object> slotConsumer(String shareGroup) {
+        Map<String, Object> settings = new java.util.HashMap<>(GPU_FLEET_SLOT_CONSUMER);
+        settings.put(ConsumerConfig.GROUP_ID_CONFIG, shareGroup);
+        return Map.copyOf(settings);
+    }
 
     private Groups() {}
 }

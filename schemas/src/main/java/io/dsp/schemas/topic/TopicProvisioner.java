@@ -48,6 +48,7 @@ public final class TopicProvisioner {
     public void ensureSharedTopicsAndGroups() {
         ensure(Topics.SHARED);
         configureGroup(Groups.GPU_FLEET, Groups.GPU_FLEET_CONFIGS);
+        configureGroup(Groups.AUTOMATION_FLEET, Groups.GPU_FLEET_CONFIGS);
     }
 
     /** Creates the (normal-priority) task topic of this license unless this provisioner already saw it; its name. */
@@ -61,7 +62,15 @@ public final class TopicProvisioner {
      * topic it goes to, and the dispatcher reads whichever of the two exist.
      */
     public String ensureTenantTopic(String licenseKey, Priority priority) {
-        TopicSpec<?, ?> spec = TenantTopics.forLicense(licenseKey, priority);
+        return ensureTopic(TenantTopics.forLicense(licenseKey, priority));
+    }
+
+    /** Creates the tenant topic this task goes to (its license, priority and lane) unless already seen; its name. */
+    public String ensureTopicOf(io.dsp.schemas.avro.TaskRequested task) {
+        return ensureTopic(TenantTopics.forTask(task));
+    }
+
+    private String ensureTopic(TopicSpec<?, ?> spec) {
         if (!known.contains(spec.name())) {
             ensure(List.of(spec));
         }

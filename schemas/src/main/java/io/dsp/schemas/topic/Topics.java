@@ -35,6 +35,18 @@ public final class Topics {
     public static final TopicSpec<String, TaskRequested> DISPATCH = new TopicSpec<>(
             "dsp.dispatch", KEY, AvroSerde.of(TaskRequested.class), 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, DAYS_7));
 
+    /**
+     * What the dispatcher released to the automation lane ({@code url}, {@code chatglm_video}: the legacy
+     * {@code ws_worker}), keyed by request id; read by the automation fleet's share group. A lane of its own, so no
+     * worker ever acquires a task it cannot run (a release counts as a delivery).
+     */
+    public static final TopicSpec<String, TaskRequested> AUTOMATION_DISPATCH = new TopicSpec<>(
+            "dsp.dispatch.automation",
+            KEY,
+            AvroSerde.of(TaskRequested.class),
+            1,
+            Map.of(TopicConfig.RETENTION_MS_CONFIG, DAYS_7));
+
     /** The whole life of every task, keyed by request id so that one task's events stay in order. */
     public static final TopicSpec<String, TaskEvent> TASK_EVENTS = new TopicSpec<>(
             "dsp.task-events", KEY, AvroSerde.of(TaskEvent.class), 3, Map.of(TopicConfig.RETENTION_MS_CONFIG, DAYS_30));
@@ -133,6 +145,7 @@ public final class Topics {
     /** Every shared topic, for provisioning. */
     public static final List<TopicSpec<?, ?>> SHARED = List.of(
             DISPATCH,
+            AUTOMATION_DISPATCH,
             TASK_EVENTS,
             ASSETS,
             WORKERS,

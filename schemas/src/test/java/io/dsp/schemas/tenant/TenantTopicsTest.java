@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dsp.schemas.avro.Priority;
+import io.dsp.schemas.topic.Groups;
+import io.dsp.schemas.topic.Lane;
+import io.dsp.schemas.topic.Topics;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -80,6 +83,39 @@ class TenantTopicsTest {
             names.add(topic);
         }
         assertThat(names).hasSameSizeAs(HOSTILE);
+    }
+
+    @Test
+    void automationWorkHasItsOwnTenantTopicsThatTheGpuLaneNeverReads() {
+        String automation = TenantTopics.topicName("DSP-1", Priority.NORMAL, Lane.AUTOMATION);
+        assertThat(automation).isEqualTo("dsp.automation.DSP-1");
+        assertThat(TenantTopics.topicName("DSP-1", Priority.HIGH, Lane.AUTOMATION))
+                .isEqualTo("dsp.automation.DSP-1.high");
+        assertThat(TenantTopics.PATTERN.matcher(automation).matches()).isFalse();
+        assertThat(TenantTopics.pattern(Lane.AUTOMATION).matcher(automation).matches())
+                .isTrue();
+        assertThat(TenantTopics.pattern(Lane.AUTOMATION)
+                        .matcher("dsp.tasks.DSP-1")
+                        .matches())
+                .isFalse();
+        assertThat(TenantTopics.isTenantTopic(automation)).isTrue();
+        assertThat(TenantTopics.laneOf(automation)).isEqualTo(Lane.AUTOMATION);
+        assertThat(TenantTopics.laneOf("dsp.tasks.DSP-1.high")).isEqualTo(Lane.GPU);
+        assertThat(TenantTopics.pattern(Lane.AUTOMATION)
+                        .matcher(Topics.AUTOMATION_DISPATCH.name())
+                        .matches())
+                .isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"url", "chatglm_video"})
+    void theLegacyAutomationTypesGoToTheAutomationLaneAndEverythingElseToTheGpu(String type) {
+        assertThat(Lane.of(type)).isEqualTo(Lane.AUTOMATION);
+        assertThat(Lane.of("heygem_submit")).isEqualTo(Lane.GPU);
+        assertThat(Lane.of("delete_asset")).isEqualTo(Lane.GPU);
+        assertThat(Lane.of(null)).isEqualTo(Lane.GPU);
+        assertThat(Lane.AUTOMATION.slotConsumer()).containsEntry("group.id", Groups.AUTOMATION_FLEET);
+        assertThat(Lane.GPU.slotConsumer()).containsEntry("group.id", Groups.GPU_FLEET);
     }
 
     @Test
