@@ -115,7 +115,8 @@ def run(url, key, timeout):
         while True:
             job = wait_for(worker, "worker", deadline, lambda f: f.get("type") == "gpu.job.submit", "task")
             answer_task(worker, job)
-            if job.get("request_id") == request_id:
+            # the worker knows the task by the id scoped to the app's license (c<tag>-<the app's id>, ADR 015)
+            if (job.get("request_id") or "").endswith("-" + request_id):
                 break
         received = time.time()
         assert job.get("task_type") == "delete_asset", job

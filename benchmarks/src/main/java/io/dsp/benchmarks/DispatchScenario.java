@@ -114,7 +114,8 @@ final class DispatchScenario {
             AtomicInteger next = new AtomicInteger();
             return measure("system, WebSocket submit, 1 tenant", 1, worker::measureInto, (t, l) -> {
                 String id = "ws-" + UUID.randomUUID();
-                l.started(id, System.nanoTime());
+                // the worker sees the id scoped to the license that chose it (ADR 015)
+                l.started(io.dsp.core.intake.ClientRequestIds.scoped(license, id), System.nanoTime());
                 clients.get(Math.floorMod(next.getAndIncrement(), clients.size()))
                         .submit(id);
             });

@@ -3,6 +3,7 @@ package io.dsp.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
 import io.dsp.gateway.support.KafkaProbe;
@@ -59,10 +60,11 @@ class CancellationAndPriorityIT {
                     .satisfies(t -> assertThat(t.getPriority()).isEqualTo(Priority.HIGH));
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> events.values().stream()
-                            .anyMatch(
-                                    e -> e.getRequestId().equals(requestId) && e.getType() == TaskEventType.ACCEPTED));
+                            .anyMatch(e -> e.getRequestId().equals(ClientRequestIds.scoped(license, requestId))
+                                    && e.getType() == TaskEventType.ACCEPTED));
             TaskEvent accepted = events.values().stream()
-                    .filter(e -> e.getRequestId().equals(requestId) && e.getType() == TaskEventType.ACCEPTED)
+                    .filter(e -> e.getRequestId().equals(ClientRequestIds.scoped(license, requestId))
+                            && e.getType() == TaskEventType.ACCEPTED)
                     .findFirst()
                     .orElseThrow();
             assertThat(accepted.getPriority()).isEqualTo(Priority.HIGH);
@@ -118,23 +120,26 @@ class CancellationAndPriorityIT {
         Licenses.provisionActive(license);
         Licenses.provisionActive(stranger);
         String requestId = "cancel-" + UUID.randomUUID();
+        // what the worker, the events and the ledger know it by: scoped to the license that chose it (ADR 015)
+        String internal = ClientRequestIds.scoped(license, requestId);
         try (TopicTail<String, TaskEvent> events = TopicTail.fromEnd(Topics.TASK_EVENTS);
                 LegacySocket client = client(license);
                 LegacySocket other = client(stranger);
                 FakeLegacyWorker worker = FakeLegacyWorker.connect(
                         url(), Mode.SUCCEED, "{\"type\":\"register\",\"role\":\"worker\",\"slots\":1}")) {
-            worker.hold(requestId);
+            worker.hold(internal);
             client.send("{\"type\":\"gpu.job.submit\",\"task_type\":\"delete_asset\",\"request_id\":\"" + requestId
                     + "\",\"payload\":{\"id\":11}}");
             KafkaProbe.forward(TenantTopics.topicName(license), TenantTopics.forLicense(license), 1);
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> worker.requestIds().contains(requestId));
+                    .until(() -> worker.requestIds().contains(internal));
 
-            JsonNode refused = awaitFrame(
-                    other.send("{\"type\":\"gpu.job.cancel\",\"request_id\":\"" + requestId + "\"}"),
-                    "error",
-                    requestId);
-            assertThat(refused.path("message").asString()).isNotBlank();
+            // a stranger naming the same id names its own (non-existent) task: the running one is untouched
+            other.send("{\"type\":\"gpu.job.cancel\",\"request_id\":\"" + requestId + "\"}");
+            other.send("{\"type\":\"gpu.job.cancel\",\"request_id\":\"" + internal + "\"}");
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(4))
+                    .until(() -> !types(events, internal).contains(TaskEventType.CANCELLED));
 
             long asked = System.nanoTime();
             JsonNode ack = awaitFrame(
@@ -145,9 +150,9 @@ class CancellationAndPriorityIT {
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> worker.others().stream()
                             .anyMatch(f -> f.path("type").asString().equals("gpu.job.cancel")
-                                    && f.path("request_id").asString().equals(requestId)));
+                                    && f.path("request_id").asString().equals(internal)));
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> types(events, requestId).contains(TaskEventType.CANCELLED));
+                    .until(() -> types(events, internal).contains(TaskEventType.CANCELLED));
             System.out.printf(
                     "cancel frame -> CANCELLED event of a running legacy task: %d ms%n",
                     (System.nanoTime() - asked) / 1_000_000);
@@ -155,14 +160,14 @@ class CancellationAndPriorityIT {
             assertThat(result.path("error").asBoolean()).isTrue();
 
             // The worker ignores the cancel and answers late: recorded, never delivered as a success.
-            worker.send("{\"type\":\"gpu.job.result\",\"task_type\":\"delete_asset\",\"request_id\":\"" + requestId
+            worker.send("{\"type\":\"gpu.job.result\",\"task_type\":\"delete_asset\",\"request_id\":\"" + internal
                     + "\",\"key\":\"" + license + "\",\"sender_fd\":0,\"error\":false,\"result\":{\"id\":11}}");
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> events.values().stream()
-                            .anyMatch(e -> e.getRequestId().equals(requestId)
+                            .anyMatch(e -> e.getRequestId().equals(internal)
                                     && e.getType() == TaskEventType.PROGRESS
                                     && "discarded".equals(e.getProgress().getStatus())));
-            assertThat(types(events, requestId))
+            assertThat(types(events, internal))
                     .doesNotContain(TaskEventType.SUCCEEDED)
                     .containsOnlyOnce(TaskEventType.CANCELLED);
             // Only the cancellation's own result frames (error true) ever reach the client.
@@ -175,7 +180,7 @@ class CancellationAndPriorityIT {
             try (FakeLegacyWorker second = FakeLegacyWorker.connect(url(), Mode.SUCCEED)) {
                 await().during(Duration.ofSeconds(4))
                         .atMost(Duration.ofSeconds(6))
-                        .until(() -> !second.requestIds().contains(requestId));
+                        .until(() -> !second.requestIds().contains(internal));
             }
         }
     }

@@ -3,6 +3,8 @@ package io.dsp.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dsp.core.intake.ClientRequestIds;
+import io.dsp.core.license.LicenseKeys;
 import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
 import io.dsp.gateway.support.KafkaProbe;
@@ -64,12 +66,13 @@ class ClientFlowIT {
             JsonNode bootTrigger = monitor.next();
             assertThat(bootTrigger.path("type").asString()).isEqualTo("gpu.job.submit");
             assertThat(bootTrigger.path("task_type").asString()).isEqualTo("delete_asset");
-            assertThat(bootTrigger.path("key").asString()).isEqualTo(license);
+            // a monitor learns that work came, never whose license it is (masked)
+            assertThat(bootTrigger.path("key").asString()).isEqualTo(LicenseKeys.mask(license));
 
             List<TaskRequested> queued =
                     KafkaProbe.forward(TenantTopics.topicName(license), TenantTopics.forLicense(license), 1);
             assertThat(queued).singleElement().satisfies(task -> {
-                assertThat(task.getRequestId()).isEqualTo(requestId);
+                assertThat(task.getRequestId()).isEqualTo(ClientRequestIds.scoped(license, requestId));
                 assertThat(task.getOrigin().getChannel()).isEqualTo(TaskChannel.WEBSOCKET);
                 assertThat(task.getOrigin().getConnectionId()).isEqualTo(String.valueOf(clientFd));
             });
@@ -92,7 +95,8 @@ class ClientFlowIT {
                 assertThat(results.get(0).path("result").path("id").asLong()).isEqualTo(42);
                 assertThat(results.get(0).has("sender_fd")).isFalse();
                 assertThat(worker.jobs()).anySatisfy(job -> {
-                    assertThat(job.path("request_id").asString()).isEqualTo(requestId);
+                    assertThat(job.path("request_id").asString())
+                            .isEqualTo(ClientRequestIds.scoped(license, requestId));
                     assertThat(job.path("sender_fd").asLong()).isEqualTo(clientFd);
                 });
                 // the result went to the sending connection only, not to the license's other device
@@ -146,7 +150,7 @@ class ClientFlowIT {
                             Topics.TASK_EVENTS,
                             1,
                             Duration.ofSeconds(3),
-                            e -> e.getRequestId().equals(second)))
+                            e -> e.getRequestId().equals(ClientRequestIds.scoped(license, second))))
                     .as("the refused submit recorded nothing")
                     .isEmpty();
         }

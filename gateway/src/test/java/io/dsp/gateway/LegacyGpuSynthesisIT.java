@@ -3,6 +3,7 @@ package io.dsp.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.core.store.ResultStore;
 import io.dsp.gateway.support.AssetBlobs;
 import io.dsp.gateway.support.KafkaProbe;
@@ -127,9 +128,10 @@ class LegacyGpuSynthesisIT {
             assertThat(result.path("task_id").asString()).isEqualTo(requestId);
             assertThat(result.path("content_type").asString()).isEqualTo("video/mp4");
             assertThat(result.path("result_url").asString())
-                    .startsWith("http://127.0.0.1:8080/api/heygem/download?task_id=" + requestId + "&expires=");
+                    .startsWith("http://127.0.0.1:8080/api/heygem/download?task_id="
+                            + ClientRequestIds.scoped(license, requestId) + "&expires=");
 
-            TaskEvent succeeded = ended(requestId);
+            TaskEvent succeeded = ended(ClientRequestIds.scoped(license, requestId));
             assertThat(succeeded.getType()).isEqualTo(TaskEventType.SUCCEEDED);
             String gpuTaskId = JSON.readTree(succeeded.getResultJson())
                     .path("engine_task_id")

@@ -3,6 +3,7 @@ package io.dsp.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
 import io.dsp.gateway.support.KafkaProbe;
@@ -46,12 +47,12 @@ class LegacyLogLinesIT {
                     .isEqualTo("gpu.power.offline");
             assertThat(output.getOut())
                     .contains("[AssetDsp] 任务入队: key=")
-                    .contains("task_type=delete_asset request_id=" + requestId);
+                    .contains("task_type=delete_asset request_id=" + ClientRequestIds.scoped(license, requestId));
             KafkaProbe.forward(TenantTopics.topicName(license), TenantTopics.forLicense(license), 1);
 
             try (FakeLegacyWorker gpu = FakeLegacyWorker.connect(url, Mode.SUCCEED)) {
                 await().atMost(Duration.ofSeconds(30))
-                        .until(() -> gpu.requestIds().contains(requestId));
+                        .until(() -> gpu.requestIds().contains(ClientRequestIds.scoped(license, requestId)));
                 await().atMost(Duration.ofSeconds(20))
                         .untilAsserted(() -> assertThat(output.getOut())
                                 .contains("[WS] Worker 注册: fd=")

@@ -139,8 +139,9 @@ class LegacyWorkerBridgeIT {
                         .until(() -> !other.requestIds().contains(task.getRequestId()));
                 long dropped = System.nanoTime();
                 slow.close();
-                // Bounded generously: the other worker's slots may still be joining the share group on a busy machine.
-                await().atMost(Duration.ofSeconds(30))
+                // Bounded generously: the other worker's slots may still be joining the share group on a busy machine,
+                // and a slot waits up to open-attempt-wait (10 s) for the vanished worker's open attempt (ADR 006).
+                await().atMost(Duration.ofSeconds(60))
                         .until(() -> other.requestIds().contains(task.getRequestId()));
                 // Measured, not asserted (no wall-clock assertions in tests): typically well under a second.
                 System.out.printf(

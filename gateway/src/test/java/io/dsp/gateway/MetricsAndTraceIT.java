@@ -3,6 +3,7 @@ package io.dsp.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
 import io.dsp.schemas.avro.TaskEvent;
@@ -82,7 +83,7 @@ class MetricsAndTraceIT {
             List<TaskEventType> types = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> record : read(Topics.TASK_EVENTS.name(), 3)) {
                 TaskEvent event = Topics.TASK_EVENTS.value(record);
-                if (event.getRequestId().equals(requestId)) {
+                if (event.getRequestId().equals(ClientRequestIds.scoped(license, requestId))) {
                     types.add(event.getType());
                     traces.add(TraceContext.fromHeaders(record.headers())
                             .map(TraceContext::traceId)
@@ -98,7 +99,7 @@ class MetricsAndTraceIT {
         // the structured log line of the acceptance names the trace and the masked key, never the key
         String accepted = output.getOut()
                 .lines()
-                .filter(l -> l.contains("accepted requestId=" + requestId))
+                .filter(l -> l.contains("accepted requestId=" + ClientRequestIds.scoped(license, requestId)))
                 .findFirst()
                 .orElseThrow();
         assertThat(accepted)

@@ -3,6 +3,7 @@ package io.dsp.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
 import io.dsp.gateway.support.KafkaProbe;
@@ -106,7 +107,7 @@ class MultiInstanceIT {
                             .path("request_id")
                             .asString())
                     .isEqualTo(requestId);
-            assertThat(worker.requestIds()).contains(requestId);
+            assertThat(worker.requestIds()).contains(ClientRequestIds.scoped(license, requestId));
         }
     }
 

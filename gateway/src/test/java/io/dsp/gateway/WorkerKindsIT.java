@@ -3,6 +3,7 @@ package io.dsp.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
 import io.dsp.gateway.support.KafkaProbe;
@@ -79,7 +80,7 @@ class WorkerKindsIT {
 
             try (FakeLegacyWorker gpu = FakeLegacyWorker.connect(url(), Mode.SUCCEED)) {
                 await().atMost(Duration.ofSeconds(30))
-                        .until(() -> gpu.requestIds().contains(requestId));
+                        .until(() -> gpu.requestIds().contains(ClientRequestIds.scoped(license, requestId)));
             }
             assertThat(automation.jobs())
                     .as("GPU tasks handed to the automation worker")

@@ -186,8 +186,7 @@ class HeyGemController {
             throw new ApiException(HttpStatus.BAD_REQUEST, "缺少 task_id");
         }
         TaskLife life = readModels
-                .taskLife(taskId.strip())
-                .filter(l -> l.getLicenseKey().equals(license.licenseKey()))
+                .ownTaskLife(license.licenseKey(), taskId.strip())
                 .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "任务不存在或已过期"));
         TaskView view = TaskView.of(life);
         Map<String, Object> data = new LinkedHashMap<>();

@@ -85,6 +85,7 @@ class HeyGemResultController {
         } else {
             AuthenticatedLicense license = AuthenticatedLicense.of(request);
             mayRead = life -> life.getLicenseKey().equals(license.licenseKey());
+            id = readModels.ownTaskId(license.licenseKey(), id);
         }
         TaskResults.Lookup lookup = results.lookup(id, mayRead);
         if (lookup instanceof TaskResults.Ready ready) {
@@ -119,8 +120,7 @@ class HeyGemResultController {
         }
         String id = taskId.strip();
         TaskLife life = readModels
-                .taskLife(id)
-                .filter(l -> l.getLicenseKey().equals(license.licenseKey()))
+                .ownTaskLife(license.licenseKey(), id)
                 .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "任务 " + id + " 不存在"));
         TaskView view = TaskView.of(life, readModels.queueFacts(life.getLicenseKey()));
         String status = HeyGemController.legacyStatus(view.status());

@@ -1,6 +1,7 @@
 package io.dsp.assetapi.readmodel;
 
 import io.dsp.assetapi.web.ApiException;
+import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.schemas.avro.AssetRecord;
 import io.dsp.schemas.avro.DeviceBinding;
 import io.dsp.schemas.avro.License;
@@ -119,6 +120,22 @@ public class ReadModels {
     /** A task's life, from this instance's store or, over HTTP, from the instance that owns its partition. */
     public Optional<TaskLife> taskLife(String requestId) {
         return routed(ReadModelTopology.TASK_LIVES_STORE, requestId);
+    }
+
+    /**
+     * The task this license names by {@code id}: the one whose client chose that id (scoped to the license, ADR 015),
+     * else a task with that very id (a generated one, or one recorded before scoping) if it is this license's.
+     * Another license's task is never returned.
+     */
+    public Optional<TaskLife> ownTaskLife(String licenseKey, String id) {
+        return taskLife(ClientRequestIds.scoped(licenseKey, id))
+                .filter(life -> life.getLicenseKey().equals(licenseKey))
+                .or(() -> taskLife(id).filter(life -> life.getLicenseKey().equals(licenseKey)));
+    }
+
+    /** The id of the task this license names by {@code id} ({@link #ownTaskLife}), or {@code id} when none exists yet. */
+    public String ownTaskId(String licenseKey, String id) {
+        return ownTaskLife(licenseKey, id).map(TaskLife::getRequestId).orElse(id);
     }
 
     /** Whether this instance holds the partition of this task (so its changes are heard here). */

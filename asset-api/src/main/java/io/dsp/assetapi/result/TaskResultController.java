@@ -23,16 +23,19 @@ class TaskResultController {
     static final String GONE = "结果文件不存在";
 
     private final TaskResults results;
+    private final io.dsp.assetapi.readmodel.ReadModels readModels;
 
-    TaskResultController(TaskResults results) {
+    TaskResultController(TaskResults results, io.dsp.assetapi.readmodel.ReadModels readModels) {
         this.results = results;
+        this.readModels = readModels;
     }
 
     @GetMapping("/api/v1/tasks/{requestId}/result")
     ResponseEntity<Resource> result(@PathVariable String requestId, jakarta.servlet.http.HttpServletRequest request) {
         AuthenticatedLicense license = AuthenticatedLicense.of(request);
-        TaskResults.Lookup lookup =
-                results.lookup(requestId, life -> life.getLicenseKey().equals(license.licenseKey()));
+        TaskResults.Lookup lookup = results.lookup(
+                readModels.ownTaskId(license.licenseKey(), requestId),
+                life -> life.getLicenseKey().equals(license.licenseKey()));
         if (lookup instanceof TaskResults.Ready ready) {
             return ResponseEntity.ok()
                     .contentType(ready.mediaType())

@@ -43,8 +43,7 @@ class TaskCancelController {
         // Repeats of one cancel on this instance queue behind each other, so only the first writes.
         synchronized (stripes[Math.floorMod(requestId.hashCode(), stripes.length)]) {
             TaskLife life = readModels
-                    .taskLife(requestId)
-                    .filter(l -> l.getLicenseKey().equals(license.licenseKey()))
+                    .ownTaskLife(license.licenseKey(), requestId)
                     .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, TaskStatusController.NOT_FOUND));
             TaskView view = TaskView.of(life);
             if (view.done()) {

@@ -6,6 +6,7 @@ import io.dsp.assetapi.readmodel.TaskChanges;
 import io.dsp.assetapi.result.TaskResults;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.assetapi.web.ApiResponse;
+import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskLife;
 import io.dsp.schemas.event.TaskEvents;
@@ -83,7 +84,7 @@ class TaskStatusController {
         }
         DeferredResult<ResponseEntity<ApiResponse>> answer = new DeferredResult<>(wait * 1000L + 1000);
         // Listen before reading, so a change between the two is not missed.
-        AutoCloseable listening = changes.listen(requestId, life -> {
+        AutoCloseable listening = changes.listen(readModels.ownTaskId(license.licenseKey(), requestId), life -> {
             if (life.getLicenseKey().equals(license.licenseKey())) {
                 answer.setResult(ok(life));
             }
@@ -107,7 +108,7 @@ class TaskStatusController {
         TaskLife life = mine(requestId, license).orElseThrow(TaskStatusController::notFound);
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
         EventStream stream = new EventStream(emitter, life, lastEventId);
-        AutoCloseable listening = changes.listen(requestId, stream::send);
+        AutoCloseable listening = changes.listen(life.getRequestId(), stream::send);
         emitter.onCompletion(() -> close(listening));
         emitter.onTimeout(() -> close(listening));
         emitter.onError(e -> close(listening));
@@ -169,7 +170,7 @@ class TaskStatusController {
     static Map<String, Object> step(TaskEvent event) {
         Map<String, Object> step = new LinkedHashMap<>();
         step.put("event_id", event.getEventId());
-        step.put("request_id", event.getRequestId());
+        step.put("request_id", ClientRequestIds.shown(event.getLicenseKey(), event.getRequestId()));
         step.put("type", event.getType().name().toLowerCase(Locale.ROOT));
         step.put("at", event.getAt().toString());
         step.put("source", event.getSource());
@@ -187,9 +188,7 @@ class TaskStatusController {
 
     private Optional<TaskLife> mine(String requestId, AuthenticatedLicense license) {
         // Another license's task is answered exactly like a missing one, so ids cannot be probed.
-        return readModels
-                .taskLife(requestId)
-                .filter(life -> life.getLicenseKey().equals(license.licenseKey()));
+        return readModels.ownTaskLife(license.licenseKey(), requestId);
     }
 
     private static boolean isDone(TaskLife life) {

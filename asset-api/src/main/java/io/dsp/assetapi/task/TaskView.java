@@ -2,6 +2,7 @@ package io.dsp.assetapi.task;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.avro.StoredResult;
@@ -99,7 +100,8 @@ public record TaskView(
                 .findFirst()
                 .orElse(Priority.NORMAL);
         return new TaskView(
-                life.getRequestId(),
+                // the id its client knows: its own request id when it chose one (ADR 015)
+                ClientRequestIds.shown(life.getLicenseKey(), life.getRequestId()),
                 life.getTaskType(),
                 Priorities.name(priority),
                 name(current.getType()),

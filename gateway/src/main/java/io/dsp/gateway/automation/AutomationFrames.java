@@ -93,7 +93,10 @@ class AutomationFrames implements FrameFamily {
                 payloads.fromLegacyOrGeneric(type.wireName(), payload),
                 text(frame, TraceContext.HEADER));
         if (!MessageType.ERROR.wireName().equals(answer.get("type"))) {
-            relay.everywhere(RelayTarget.MONITORS, null, Map.of("type", type.wireName(), "key", from.key()));
+            relay.everywhere(
+                    RelayTarget.MONITORS,
+                    null,
+                    Map.of("type", type.wireName(), "key", io.dsp.core.license.LicenseKeys.mask(from.key())));
         }
         from.send(answer);
     }

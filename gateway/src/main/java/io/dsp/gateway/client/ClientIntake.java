@@ -1,5 +1,6 @@
 package io.dsp.gateway.client;
 
+import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.core.intake.TaskSubmission;
 import io.dsp.core.legacy.LegacyLog;
 import io.dsp.core.legacy.LegacyTaskPayloads;
@@ -27,9 +28,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -165,15 +169,19 @@ public class ClientIntake {
             String offlineText) {
         Instant now = clock.instant();
         boolean automation = Lane.of(taskType) == Lane.AUTOMATION;
+        // A request id the client chose is scoped to its license inside the system; the client keeps seeing its own.
         TaskRequested task = TaskSubmission.task(
-                requestId != null ? requestId : Frames.uniqueId(automation ? "at_" : "gt_", now),
+                requestId != null
+                        ? ClientRequestIds.scoped(client.key(), requestId)
+                        : Frames.uniqueId(automation ? "at_" : "gt_", now),
                 client.key(),
                 taskType,
                 payload,
                 priority,
                 new TaskOrigin(TaskChannel.WEBSOCKET, node.id(), String.valueOf(client.fd()), client.deviceType()),
                 now);
-        Optional<Map<String, Object>> refused = guard.admit(client.key(), taskType, task.getRequestId());
+        String shown = ClientRequestIds.shown(client.key(), task.getRequestId());
+        Optional<Map<String, Object>> refused = guard.admit(client.key(), taskType, task.getRequestId(), shown);
         if (refused.isPresent()) {
             return refused.get();
         }
@@ -186,7 +194,7 @@ public class ClientIntake {
         } catch (KafkaException e) {
             guard.withdraw(task.getRequestId());
             log.error("could not queue requestId={}: {}", task.getRequestId(), e.toString());
-            return Frames.error("任务提交失败，请稍后重试", task.getRequestId());
+            return Frames.error("任务提交失败，请稍后重试", shown);
         }
         Counter.builder(MetricNames.TASKS_ACCEPTED)
                 .tag(MetricNames.TAG_TASK_TYPE, task.getTaskType())
@@ -214,12 +222,12 @@ public class ClientIntake {
         }
         if (automation) {
             return online
-                    ? Frames.ack(task.getRequestId(), null, Frames.SUBMITTED_TEXT)
-                    : Frames.powerOffline(task.getRequestId(), null, offlineText, now);
+                    ? Frames.ack(shown, null, Frames.SUBMITTED_TEXT)
+                    : Frames.powerOffline(shown, null, offlineText, now);
         }
         return online
-                ? Frames.ack(task.getRequestId(), taskType, Frames.SUBMITTED_TEXT)
-                : Frames.powerOffline(task.getRequestId(), taskType, Frames.OFFLINE_QUEUED_TEXT, now);
+                ? Frames.ack(shown, taskType, Frames.SUBMITTED_TEXT)
+                : Frames.powerOffline(shown, taskType, Frames.OFFLINE_QUEUED_TEXT, now);
     }
 
     /**
@@ -233,43 +241,53 @@ public class ClientIntake {
         if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
             return Frames.error("取消需要有效的 request_id", null);
         }
-        if (origins.owner(requestId)
+        // The client names its task by the id it knows: its own choice (scoped inside the system, ADR 015) or one the
+        // system generated (raw). Both are asked for, with this license's key: every actor that holds a task checks
+        // that key, so the one that is not this license's task changes nothing. A raw id this instance knows to be
+        // another license's is not asked for at all.
+        String clientId = requestId;
+        boolean foreignRaw = origins.owner(clientId)
                 .filter(owner -> !owner.equals(client.key()))
-                .isPresent()) {
-            return Frames.error("只能取消本授权码提交的任务", requestId);
-        }
+                .isPresent();
+        List<String> ids = foreignRaw
+                ? List.of(ClientRequestIds.scoped(client.key(), clientId))
+                : List.of(ClientRequestIds.scoped(client.key(), clientId), clientId);
         Instant now = clock.instant();
-        TaskControl control = TaskControl.newBuilder()
-                .setCommandId(java.util.UUID.randomUUID().toString())
-                .setRequestId(requestId)
-                .setLicenseKey(client.key())
-                .setAction(TaskAction.CANCEL)
-                .setAt(now)
-                .setSource(SOURCE)
-                .setReason(text(frame, "reason"))
-                .build();
         TraceContext trace = TraceContext.continueOrStart(text(frame, TraceContext.HEADER));
         try {
-            kafka.send(traced(Topics.TASK_CONTROL.record(requestId, control), trace))
+            List<CompletableFuture<?>> sends = new ArrayList<>();
+            for (String id : ids) {
+                TaskControl control = TaskControl.newBuilder()
+                        .setCommandId(java.util.UUID.randomUUID().toString())
+                        .setRequestId(id)
+                        .setLicenseKey(client.key())
+                        .setAction(TaskAction.CANCEL)
+                        .setAt(now)
+                        .setSource(SOURCE)
+                        .setReason(text(frame, "reason"))
+                        .build();
+                sends.add(kafka.send(traced(Topics.TASK_CONTROL.record(id, control), trace)));
+            }
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                     .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Frames.error("取消请求失败，请稍后重试", requestId);
+            return Frames.error("取消请求失败，请稍后重试", clientId);
         } catch (Exception e) {
-            log.error("could not publish the cancellation of requestId={}: {}", requestId, e.toString());
-            return Frames.error("取消请求失败，请稍后重试", requestId);
+            log.error("could not publish the cancellation of requestId={}: {}", clientId, e.toString());
+            return Frames.error("取消请求失败，请稍后重试", clientId);
         }
-        MDC.put("request_id", requestId);
+        MDC.put("request_id", clientId);
         MDC.put("license", LicenseKeys.mask(client.key()));
         MDC.put("trace_id", trace.traceId());
         try {
-            log.info("cancel requested requestId={} from fd={}", requestId, client.fd());
+            log.info("cancel requested requestId={} from fd={}", clientId, client.fd());
         } finally {
             MDC.remove("request_id");
             MDC.remove("license");
             MDC.remove("trace_id");
         }
-        return Frames.ack(requestId, null, CANCEL_REQUESTED_TEXT);
+        return Frames.ack(clientId, null, CANCEL_REQUESTED_TEXT);
     }
 
     private static ProducerRecord<byte[], byte[]> traced(ProducerRecord<byte[], byte[]> record, TraceContext trace) {

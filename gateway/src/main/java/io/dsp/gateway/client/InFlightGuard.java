@@ -1,5 +1,6 @@
 package io.dsp.gateway.client;
 
+import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
@@ -67,6 +68,15 @@ public class InFlightGuard {
      * @param requestId the new task's request id (counted when admitted)
      */
     public synchronized Optional<Map<String, Object>> admit(String licenseKey, String taskType, String requestId) {
+        return admit(licenseKey, taskType, requestId, requestId);
+    }
+
+    /**
+     * As {@link #admit(String, String, String)}, answering with the ids the client knows ({@code shown} for the new
+     * task, the older task's own id as its client knows it).
+     */
+    public synchronized Optional<Map<String, Object>> admit(
+            String licenseKey, String taskType, String requestId, String shown) {
         int cap = settings.capOf(taskType);
         if (cap <= 0) {
             return Optional.empty();
@@ -85,9 +95,9 @@ public class InFlightGuard {
         if (tasks.size() >= cap) {
             Map.Entry<String, Instant> oldest = tasks.entrySet().iterator().next();
             long seconds = Math.max(0, Duration.between(oldest.getValue(), now).toSeconds());
-            Map<String, Object> frame = Frames.error("任务处理中，请等待完成（已用时 " + seconds + "秒）", requestId);
+            Map<String, Object> frame = Frames.error("任务处理中，请等待完成（已用时 " + seconds + "秒）", shown);
             frame.put("task_type", taskType);
-            frame.put("old_request_id", oldest.getKey());
+            frame.put("old_request_id", ClientRequestIds.shown(licenseKey, oldest.getKey()));
             return Optional.of(frame);
         }
         add(licenseKey, taskType, requestId, now);

@@ -80,6 +80,15 @@ public final class Connection {
         sender.sendText(session, frame);
     }
 
+    /**
+     * Sends the frame, then closes the connection with a policy-violation status: a refusal the peer is told about
+     * (legacy clients read the frame; the close stops it from trying anything else on this connection).
+     */
+    public void refuse(Map<String, Object> frame, String reason) {
+        send(frame);
+        FrameSender.close(session, org.springframework.web.socket.CloseStatus.POLICY_VIOLATION.withReason(reason));
+    }
+
     public Instant lastSeen() {
         return lastSeen;
     }

@@ -171,7 +171,8 @@ public final class Frames {
     public static Map<String, Object> monitorJobNotice(String taskType, String key) {
         Map<String, Object> frame = of(MessageType.GPU_JOB_SUBMIT);
         frame.put("task_type", taskType);
-        frame.put("key", key);
+        // A monitor needs to know that work came, not whose: never another tenant's license key (masked).
+        frame.put("key", io.dsp.core.license.LicenseKeys.mask(key));
         return frame;
     }
 

@@ -1,5 +1,6 @@
 package io.dsp.gateway.routing;
 
+import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.core.store.ResultLinks;
 import io.dsp.gateway.GatewayNode;
 import io.dsp.gateway.Timers;
@@ -115,7 +116,7 @@ public class EventRouter implements SmartLifecycle {
                     deliver(
                             event,
                             List.of(Frames.progress(
-                                    event.getRequestId(),
+                                    shown(event),
                                     p.getStatus(),
                                     p.getPercent(),
                                     p.getMessage(),
@@ -160,6 +161,10 @@ public class EventRouter implements SmartLifecycle {
         String error = null;
         if (event.getType() == TaskEventType.SUCCEEDED) {
             result = parse(event.getResultJson());
+            if (result instanceof ObjectNode object
+                    && object.path("task_id").asString("").equals(event.getRequestId())) {
+                object.put("task_id", shown(event)); // the id its client knows (ADR 015)
+            }
             if (event.getStored() != null && result instanceof ObjectNode object) {
                 links.link(event.getRequestId(), event.getStored().getExpiresAt())
                         .ifPresent(url -> object.put("result_url", url));
@@ -170,8 +175,8 @@ public class EventRouter implements SmartLifecycle {
             error = event.getError() != null ? event.getError().getMessage() : "未知错误";
         }
         return List.of(
-                Frames.result(MessageType.GPU_JOB_RESULT, event.getTaskType(), event.getRequestId(), result, error),
-                Frames.result(MessageType.GPU_TASK_RESULT, event.getTaskType(), event.getRequestId(), result, error));
+                Frames.result(MessageType.GPU_JOB_RESULT, event.getTaskType(), shown(event), result, error),
+                Frames.result(MessageType.GPU_TASK_RESULT, event.getTaskType(), shown(event), result, error));
     }
 
     /** An automation task's end in the legacy frame its sender waits for ({@code result} / {@code chatglm_video_result}). */
@@ -181,12 +186,17 @@ public class EventRouter implements SmartLifecycle {
             if (parse(event.getResultJson()) instanceof ObjectNode object) {
                 object.properties().forEach(e -> fields.put(e.getKey(), e.getValue()));
             }
-            return Frames.automationResult(event.getTaskType(), event.getRequestId(), fields, null);
+            return Frames.automationResult(event.getTaskType(), shown(event), fields, null);
         }
         String error = event.getError() != null
                 ? event.getError().getMessage()
                 : event.getType() == TaskEventType.CANCELLED ? "任务已取消" : "未知错误";
-        return Frames.automationResult(event.getTaskType(), event.getRequestId(), Map.of(), error);
+        return Frames.automationResult(event.getTaskType(), shown(event), Map.of(), error);
+    }
+
+    /** The task's id as its client knows it: its own request id when it chose one (ADR 015). */
+    private static String shown(TaskEvent event) {
+        return ClientRequestIds.shown(event.getLicenseKey(), event.getRequestId());
     }
 
     private void deliver(TaskEvent event, List<Map<String, Object>> frames) {

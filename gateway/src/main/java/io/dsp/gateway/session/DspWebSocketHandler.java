@@ -1,6 +1,7 @@
 package io.dsp.gateway.session;
 
 import io.dsp.gateway.GatewaySettings;
+import io.dsp.gateway.access.ConnectionGuard;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.gateway.connection.Connections;
 import io.dsp.gateway.connection.Role;
@@ -47,6 +48,7 @@ class DspWebSocketHandler extends TextWebSocketHandler {
     private final JsonMapper json;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final ConnectionGuard guard;
 
     DspWebSocketHandler(
             Connections connections,
@@ -55,7 +57,9 @@ class DspWebSocketHandler extends TextWebSocketHandler {
             GatewaySettings settings,
             JsonMapper json,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            ConnectionGuard guard) {
+        this.guard = guard;
         this.connections = connections;
         this.workers = workers;
         this.registry = registry;
@@ -67,13 +71,25 @@ class DspWebSocketHandler extends TextWebSocketHandler {
 
     @Override
     public void afterConnectionEstablished(WebSocketSession session) throws IOException {
+        String address = session.getRemoteAddress() == null
+                ? null
+                : session.getRemoteAddress().getHostString();
+        Optional<String> refused = guard.admit(address);
+        if (refused.isPresent()) {
+            rejected("connection_limit");
+            log.debug("refused a connection: {}", refused.get());
+            session.close(CloseStatus.POLICY_VIOLATION.withReason("connection limit"));
+            return;
+        }
         Optional<Connection> opened = connections.open(session, clock.instant(), settings.maxConnections());
         if (opened.isEmpty()) {
+            guard.closed(address);
             session.close(CloseStatus.SERVICE_OVERLOAD.withReason("too many connections"));
             return;
         }
         session.getAttributes().put(CONNECTION, opened.get());
         opened.get().send(Frames.connected(opened.get().fd()));
+        guard.opened(opened.get());
     }
 
     @Override
@@ -203,6 +219,7 @@ class DspWebSocketHandler extends TextWebSocketHandler {
             return;
         }
         connections.closed(connection);
+        guard.closed(connection.remoteAddress());
         workers.detach(connection);
         if (status.getCode() == CloseStatus.TOO_BIG_TO_PROCESS.getCode()) {
             rejected("too_large");

@@ -3,6 +3,7 @@ package io.dsp.gateway.session;
 import static io.dsp.gateway.protocol.FrameFields.text;
 
 import io.dsp.gateway.GatewaySettings;
+import io.dsp.gateway.access.FleetAccess;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.gateway.connection.Connections;
 import io.dsp.gateway.connection.Role;
@@ -36,6 +37,7 @@ class SessionFrames implements FrameFamily {
     private final WorkerKinds kinds;
     private final GatewaySettings settings;
     private final Clock clock;
+    private final FleetAccess access;
 
     SessionFrames(
             Connections connections,
@@ -43,7 +45,9 @@ class SessionFrames implements FrameFamily {
             LicenseRegistry licenses,
             WorkerKinds kinds,
             GatewaySettings settings,
-            Clock clock) {
+            Clock clock,
+            FleetAccess access) {
+        this.access = access;
         this.connections = connections;
         this.workers = workers;
         this.licenses = licenses;
@@ -66,11 +70,14 @@ class SessionFrames implements FrameFamily {
         String role = text(frame, "role");
         String key = text(frame, "key");
         Map<String, Object> registered = Frames.of(MessageType.REGISTERED);
-        if ("worker".equals(role)) {
-            if (!settings.workerToken().isBlank() && !settings.workerToken().equals(text(frame, "token"))) {
-                from.send(Frames.error("worker 令牌无效", null));
+        if (("worker".equals(role) || "gpu_monitor".equals(role)) && from.role() == Role.NONE) {
+            Optional<String> refused = access.refusal(from, role, text(frame, "token"));
+            if (refused.isPresent()) {
+                from.refuse(Frames.error(refused.get(), null), "fleet access refused");
                 return;
             }
+        }
+        if ("worker".equals(role)) {
             Optional<LegacyWorkerKind> kind = kinds.of(frame, from.remoteAddress());
             if (kind.isEmpty()) {
                 from.send(Frames.error("kind 必须是 gpu 或 automation", null));

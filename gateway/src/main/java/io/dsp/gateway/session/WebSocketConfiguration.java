@@ -1,6 +1,7 @@
 package io.dsp.gateway.session;
 
 import io.dsp.gateway.GatewaySettings;
+import io.dsp.gateway.access.AccessSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -27,15 +28,24 @@ class WebSocketConfiguration implements WebSocketConfigurer {
     static final int CONTAINER_BINARY_BUFFER = 1024;
 
     private final DspWebSocketHandler handler;
+    private final AccessSettings access;
 
-    WebSocketConfiguration(DspWebSocketHandler handler) {
+    WebSocketConfiguration(DspWebSocketHandler handler, AccessSettings access) {
         this.handler = handler;
+        this.access = access;
     }
 
+    /**
+     * Browser pages may open {@code /dsp} only from the configured origins (same-origin pages by default), so a page on
+     * another site cannot use a visitor's browser against it; clients that send no {@code Origin} (the apps and the
+     * fleet) are not affected.
+     */
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        // Legacy workers and apps send no Origin worth checking; the endpoint is open as the PHP one was.
-        registry.addHandler(handler, "/dsp").setAllowedOrigins("*");
+        var registration = registry.addHandler(handler, "/dsp");
+        if (!access.allowedOrigins().isEmpty()) {
+            registration.setAllowedOriginPatterns(access.allowedOrigins().toArray(String[]::new));
+        }
     }
 
     @Bean

@@ -84,6 +84,13 @@ final class UpCommand implements Callable<Integer> {
     String brokerHeap;
 
     @Option(
+            names = "--expose",
+            description = "Bind the services to every network interface (default: 127.0.0.1 only). Legacy workers on"
+                    + " other hosts must then register with the fleet token (.dsp-data/secrets/dsp.fleet.token), or"
+                    + " come from DSP_GATEWAY_ACCESS_TOKENLESSNETWORKS (docs/security.md).")
+    boolean expose;
+
+    @Option(
             names = "--no-cds",
             negatable = true,
             defaultValue = "true",
@@ -107,6 +114,7 @@ final class UpCommand implements Callable<Integer> {
             return 1;
         }
         Stack running = new Stack(dataDir, repoRoot, out, startedAt(), classSharing);
+        running.expose(expose);
         Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "dsp-shutdown"));
         try {
             Preflight.stopLeftovers(dataDir, out);

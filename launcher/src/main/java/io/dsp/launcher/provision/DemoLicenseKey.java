@@ -38,9 +38,30 @@ public final class DemoLicenseKey {
             String value = fresh.get();
             Files.createDirectories(file.getParent());
             Files.writeString(file, value + "\n");
+            ownerOnly(file);
             return value;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot keep " + what + " in " + file, e);
+        }
+    }
+
+    /** The value stored in {@code file}, if there is one. */
+    public static java.util.Optional<String> stored(Path file) {
+        try {
+            if (Files.isRegularFile(file)) {
+                String stored = Files.readString(file).trim();
+                return stored.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(stored);
+            }
+            return java.util.Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
+        }
+    }
+
+    /** Secrets are readable by their owner only, where the file system knows permissions. */
+    private static void ownerOnly(Path file) throws IOException {
+        if (Files.getFileStore(file).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
     }
 

@@ -34,7 +34,7 @@ final class ServiceCommand {
             Path serviceDataDir,
             String envOptions,
             List<String> classSharingOptions,
-            String fleetToken,
+            String bindAddress,
             Path sharedDir) {
         List<String> jvm = new ArrayList<>(
                 envOptions == null || envOptions.isBlank()
@@ -44,10 +44,11 @@ final class ServiceCommand {
         List<String> main = new ArrayList<>(List.of("-jar", jar.toString()));
         main.add("--spring.kafka.bootstrap-servers=" + bootstrapServers);
         main.add("--dsp.data-dir=" + serviceDataDir);
-        // Shared by the services so that workers may fetch blobs from asset-api; never printed.
-        main.add("--dsp.fleet.token=" + fleetToken);
-        // One result store for every service on this host; the signing secret of result links is read from a file
-        // (Spring's config tree: file name = property), so it never appears on a command line.
+        // Loopback unless ./dsp up --expose: a laptop's stack is not reachable from the network by default.
+        main.add("--server.address=" + bindAddress);
+        // One result store for every service on this host. The secrets (the fleet token, the signing secret of result
+        // links) are read from files (Spring's config tree: file name = property), so they never appear on a command
+        // line, where any local user could read them.
         main.add("--dsp.results.dir=" + sharedDir.resolve("results"));
         main.add("--spring.config.import=optional:configtree:" + sharedDir.resolve("secrets") + "/");
         return new JavaCommand(service.id(), jvm, main);

@@ -47,6 +47,7 @@ public final class Stack {
     private final Instant startedAt;
     private final HealthProbe health = new HealthProbe();
     private final boolean classSharing;
+    private boolean expose;
 
     private KafkaBroker broker;
     private CompletableFuture<Map<Service, Path>> runJars = CompletableFuture.completedFuture(Map.of());
@@ -122,6 +123,11 @@ public final class Stack {
         return key;
     }
 
+    /** Binds the services to every interface instead of loopback (./dsp up --expose). */
+    public void expose(boolean expose) {
+        this.expose = expose;
+    }
+
     /** Starts the services together and waits until each reports UP; fails naming the first that cannot. */
     public void startServices(List<Service> selected, List<Path> fatJars, Duration timeout) {
         if (selected.isEmpty()) {
@@ -130,8 +136,13 @@ public final class Stack {
         Map<Service, Path> jars = runJars.join();
         String envOptions = System.getenv(ServiceCommand.JVM_OPTIONS_ENV);
         SecureRandom random = new SecureRandom();
-        String fleetToken = DemoLicenseKey.loadOrCreate(
-                dataDir.root().resolve("fleet-token"), () -> DemoLicenseKey.fleetToken(random), "the fleet token");
+        // The fleet token lives in the config tree the services read (file name = property); a data dir from before
+        // keeps the token it had in ./fleet-token.
+        Path oldFleetToken = dataDir.root().resolve("fleet-token");
+        DemoLicenseKey.loadOrCreate(
+                dataDir.root().resolve("secrets").resolve("dsp.fleet.token"),
+                () -> DemoLicenseKey.stored(oldFleetToken).orElseGet(() -> DemoLicenseKey.fleetToken(random)),
+                "the fleet token");
         DemoLicenseKey.loadOrCreate(
                 dataDir.root().resolve("secrets").resolve("dsp.results.links.secret"),
                 () -> DemoLicenseKey.fleetToken(random) + DemoLicenseKey.fleetToken(random),
@@ -154,7 +165,7 @@ public final class Stack {
                                 dataDir.service(service.id()),
                                 envOptions,
                                 sharing,
-                                fleetToken,
+                                expose ? "0.0.0.0" : "127.0.0.1",
                                 dataDir.root())
                         .toList(dataDir.root());
                 try {

@@ -14,9 +14,9 @@ class ServiceCommandTest {
     private final Path data = root.resolve("gateway");
 
     @Test
-    void passesTheBrokerTheServiceDataDirTheFleetTokenAndTheSharedResultStoreAsArguments() {
+    void passesTheBrokerTheServiceDataDirTheBindAddressAndTheSharedResultStoreButNoSecretAsArguments() {
         JavaCommand command =
-                ServiceCommand.of(Service.GATEWAY, jar, "127.0.0.1:19092", data, null, List.of(), "tok", root);
+                ServiceCommand.of(Service.GATEWAY, jar, "127.0.0.1:19092", data, null, List.of(), "127.0.0.1", root);
 
         assertThat(command.component()).isEqualTo("gateway");
         assertThat(command.mainAndArgs())
@@ -25,23 +25,25 @@ class ServiceCommandTest {
                         jar.toString(),
                         "--spring.kafka.bootstrap-servers=127.0.0.1:19092",
                         "--dsp.data-dir=/repo/.dsp-data/gateway",
-                        "--dsp.fleet.token=tok",
+                        "--server.address=127.0.0.1",
                         "--dsp.results.dir=/repo/.dsp-data/results",
                         "--spring.config.import=optional:configtree:/repo/.dsp-data/secrets/");
-        assertThat(String.join(" ", command.mainAndArgs())).doesNotContain("links.secret");
+        assertThat(String.join(" ", command.mainAndArgs()))
+                .doesNotContain("links.secret")
+                .doesNotContain("token");
     }
 
     @Test
     void runsWithSmallQuickStartingJvmsByDefault() {
-        JavaCommand command = ServiceCommand.of(Service.GATEWAY, jar, "b", data, " ", List.of(), "tok", root);
+        JavaCommand command = ServiceCommand.of(Service.GATEWAY, jar, "b", data, " ", List.of(), "127.0.0.1", root);
 
         assertThat(command.jvmOptions()).contains("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     }
 
     @Test
     void takesOtherJvmOptionsFromTheEnvironment() {
-        JavaCommand command =
-                ServiceCommand.of(Service.GATEWAY, jar, "b", data, " -Xmx512m  -XX:+UseG1GC ", List.of(), "tok", root);
+        JavaCommand command = ServiceCommand.of(
+                Service.GATEWAY, jar, "b", data, " -Xmx512m  -XX:+UseG1GC ", List.of(), "127.0.0.1", root);
 
         assertThat(command.jvmOptions()).containsExactly("-Xmx512m", "-XX:+UseG1GC");
     }
@@ -49,7 +51,7 @@ class ServiceCommandTest {
     @Test
     void addsTheClassSharingOptionsAfterTheOthers() {
         JavaCommand command = ServiceCommand.of(
-                Service.GATEWAY, jar, "b", data, "-Xmx512m", List.of("-XX:SharedArchiveFile=a"), "tok", root);
+                Service.GATEWAY, jar, "b", data, "-Xmx512m", List.of("-XX:SharedArchiveFile=a"), "127.0.0.1", root);
 
         assertThat(command.jvmOptions()).containsExactly("-Xmx512m", "-XX:SharedArchiveFile=a");
     }

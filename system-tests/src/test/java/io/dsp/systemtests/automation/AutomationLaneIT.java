@@ -3,6 +3,7 @@ package io.dsp.systemtests.automation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.dispatcher.DispatcherApplication;
 import io.dsp.gateway.GatewayApplication;
 import io.dsp.testkit.LegacySocket;
@@ -95,9 +96,11 @@ class AutomationLaneIT {
             JsonNode ack = app.send(
                     "{\"type\":\"chatglm_video\",\"content\":\"一只猫在弹钢琴\",\"request_id\":\"" + requestId + "\"}");
             assertThat(ack.path("type").asString()).isIn("ack", "gpu.power.offline");
+            // the worker knows the task by the id scoped to the license that chose it (ADR 015)
+            String internal = ClientRequestIds.scoped(license, requestId);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> first.tasks().stream()
-                            .anyMatch(t -> t.path("request_id").asString().equals(requestId)));
+                            .anyMatch(t -> t.path("request_id").asString().equals(internal)));
 
             try (AutomationWorkerReplica second = AutomationWorkerReplica.connect(gatewayB)) {
                 await().atMost(Duration.ofSeconds(10)).until(second::registered);
@@ -105,7 +108,7 @@ class AutomationLaneIT {
                 JsonNode result = app.awaitFrame("chatglm_video_result", requestId);
                 assertThat(result.path("video_url").asString()).startsWith("https://video.example.invalid/");
                 assertThat(second.tasks())
-                        .filteredOn(t -> t.path("request_id").asString().equals(requestId))
+                        .filteredOn(t -> t.path("request_id").asString().equals(internal))
                         .singleElement()
                         .satisfies(t -> {
                             assertThat(t.path("content").asString()).isEqualTo("一只猫在弹钢琴");

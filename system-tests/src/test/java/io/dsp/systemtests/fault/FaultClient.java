@@ -44,7 +44,8 @@ final class FaultClient extends ReconnectingPeer {
         String type = frame.path("type").asString();
         String id = frame.path("request_id").asString();
         if (("ack".equals(type) || "gpu.power.offline".equals(type)) && id.startsWith("ws-" + name + "-")) {
-            accepted.add(id);
+            // known inside the system (events, effects) by the id scoped to this license (ADR 015)
+            accepted.add(io.dsp.core.intake.ClientRequestIds.scoped(license, id));
         } else if ("error".equals(type) && id.startsWith("ws-" + name + "-")) {
             refused.incrementAndGet();
         }
