@@ -44,7 +44,9 @@ class DspSerdeIT {
         BROKER.ensureTenantTopic(LICENSE_KEY);
         BROKER.admin()
                 .createTopics(List.of(
-                        TenantTopics.forLicense(LICENSE_KEY, Priority.HIGH).newTopic((short) 1)))
+                        TenantTopics.forLicense(LICENSE_KEY, Priority.HIGH).newTopic((short) 1),
+                        TenantTopics.forLicense(LICENSE_KEY, Priority.NORMAL, io.dsp.schemas.topic.Lane.AUTOMATION)
+                                .newTopic((short) 1)))
                 .all()
                 .get(30, TimeUnit.SECONDS);
     }
@@ -57,7 +59,10 @@ class DspSerdeIT {
         assertThat(sampled)
                 .containsAll(Topics.SHARED.stream().map(TopicSpec::name).toList());
         assertThat(sampled)
-                .contains(TenantTopics.topicName(LICENSE_KEY), TenantTopics.topicName(LICENSE_KEY, Priority.HIGH));
+                .contains(
+                        TenantTopics.topicName(LICENSE_KEY),
+                        TenantTopics.topicName(LICENSE_KEY, Priority.HIGH),
+                        TenantTopics.topicName(LICENSE_KEY, Priority.NORMAL, io.dsp.schemas.topic.Lane.AUTOMATION));
     }
 
     @Test

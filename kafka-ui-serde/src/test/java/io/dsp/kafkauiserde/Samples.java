@@ -83,6 +83,11 @@ final class Samples {
                 .setAudioHash("a1")
                 .setVideoHash("v1")
                 .build());
+        TaskRequested transcription = task(licenseKey, Priority.NORMAL);
+        transcription.setTaskType("url");
+        transcription.setPayload(io.dsp.schemas.avro.GenericPayload.newBuilder()
+                .setJson("{\"url\":\"https://v.example/1\"}")
+                .build());
         String request = task.getRequestId();
         String worker = "gpu-host-1-" + UUID.randomUUID();
         long assetId = Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L);
@@ -319,6 +324,23 @@ final class Samples {
                                 "taskType", "heygem_submit",
                                 "payload.audioHash", "a1",
                                 "payload.videoExt", ".mp4")));
+        // the automation lane (ADR 014): its dispatch topic and the license's automation tenant topic
+        add(
+                samples,
+                new Sample<>(
+                        Topics.AUTOMATION_DISPATCH,
+                        transcription.getRequestId(),
+                        transcription,
+                        transcription.getRequestId(),
+                        Map.of("taskType", "url", "requestId", transcription.getRequestId())));
+        add(
+                samples,
+                new Sample<>(
+                        TenantTopics.forTask(transcription),
+                        transcription.getRequestId(),
+                        transcription,
+                        transcription.getRequestId(),
+                        Map.of("taskType", "url", "priority", "NORMAL")));
         return List.copyOf(samples.values());
     }
 
