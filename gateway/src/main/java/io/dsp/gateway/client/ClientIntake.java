@@ -156,6 +156,9 @@ public class ClientIntake {
         return accept(client, requestId, taskType, payload, Priority.NORMAL, traceparent, AUTOMATION_OFFLINE_TEXT);
     }
 
+    /** What a client is told when its automation task was accepted with an automation worker online (legacy words). */
+    static final String AUTOMATION_SUBMITTED_TEXT = "已提交";
+
     /** What a client is told when its automation task waits for an automation worker (the legacy words). */
     static final String AUTOMATION_OFFLINE_TEXT = "处理服务器未上线，任务已排队，上线后自动处理";
 
@@ -222,7 +225,7 @@ public class ClientIntake {
         }
         if (automation) {
             return online
-                    ? Frames.ack(shown, null, Frames.SUBMITTED_TEXT)
+                    ? Frames.ack(shown, null, AUTOMATION_SUBMITTED_TEXT)
                     : Frames.powerOffline(shown, null, offlineText, now);
         }
         return online
