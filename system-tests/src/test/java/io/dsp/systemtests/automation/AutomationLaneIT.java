@@ -102,9 +102,9 @@ class AutomationLaneIT {
                     .until(() -> first.tasks().stream()
                             .anyMatch(t -> t.path("request_id").asString().equals(internal)));
 
+            first.close(); // dies mid-task: the task goes back to the automation fleet and waits there
             try (AutomationWorkerReplica second = AutomationWorkerReplica.connect(gatewayB)) {
                 await().atMost(Duration.ofSeconds(10)).until(second::registered);
-                first.close(); // dies mid-task
                 JsonNode result = app.awaitFrame("chatglm_video_result", requestId);
                 assertThat(result.path("video_url").asString()).startsWith("https://video.example.invalid/");
                 assertThat(second.tasks())
