@@ -20,7 +20,6 @@ import io.dsp.schemas.avro.WorkerCommand;
 import io.dsp.schemas.avro.WorkerKind;
 import io.dsp.schemas.avro.WorkerPresence;
 import io.dsp.schemas.metric.MetricNames;
-import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.schemas.trace.TraceContext;
@@ -56,9 +55,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class WorkerBridge implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerBridge.class);
-
-    /** The fleet's slot settings, defined with the group in the contracts. */
-    static final Map<String, Object> SLOT_SETTINGS = Groups.GPU_FLEET_SLOT_CONSUMER;
 
     private final Map<String, Object> consumerConfig = new HashMap<>();
     private final GatewaySettings settings;

@@ -312,11 +312,11 @@ final class WorkerSlot implements Runnable {
     }
 
     private void run(Lease lease, TaskRequested t, int delivery) {
-        if (lane == Lane.AUTOMATION) {
-            runAutomation(lease, t, delivery);
+        String requestId = t.getRequestId();
+        boolean automation = lane == Lane.AUTOMATION;
+        if (automation && !admitted(lease, t)) {
             return;
         }
-        String requestId = t.getRequestId();
         task = t;
         origins.remember(t);
         signals.removeIf(s -> !(s instanceof Gone));
@@ -326,25 +326,18 @@ final class WorkerSlot implements Runnable {
         changed.run();
         try {
             reporter.started(t, worker.id(), delivery, trace);
-            Map<String, Object> legacy = new LinkedHashMap<>(payloads.toLegacy(t));
-            if (!staged(lease, t, delivery, legacy)) {
-                return;
+            if (handOver(lease, t, delivery)) {
+                awaitOutcome(lease, t, delivery);
             }
-            worker.connection()
-                    .send(Frames.workerJob(t.getTaskType(), requestId, t.getLicenseKey(), senderFd(t), legacy));
-            log.info(
-                    "task requestId={} taskType={} handed to worker {} (delivery {})",
-                    requestId,
-                    t.getTaskType(),
-                    worker.id(),
-                    delivery);
-            awaitOutcome(lease, t, delivery);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             log.error("slot {} could not record requestId={}; releasing it: {}", name, requestId, e.toString());
             acknowledge(lease, AcknowledgeType.RELEASE);
         } finally {
+            if (automation) {
+                worker.unadmit(t.getTaskType());
+            }
             worker.done(requestId);
             task = null;
             changed.run();
@@ -352,55 +345,58 @@ final class WorkerSlot implements Runnable {
     }
 
     /**
-     * An automation task ({@code url}, {@code chatglm_video}) in the legacy frame shapes ws_worker reads, once its worker
-     * has a free place for that type; its {@code result} / {@code chatglm_video_result} is the outcome.
+     * An automation worker runs a limited number of tasks of each type at once (ws_worker: 4 ChatGLM pages, 1
+     * transcription): the slot waits for a free place, keeping the task's lock.
+     *
+     * @return whether a place was taken; otherwise the worker left or the lock was lost, and the task goes back
      */
-    private void runAutomation(Lease lease, TaskRequested t, int delivery) {
-        String requestId = t.getRequestId();
+    private boolean admitted(Lease lease, TaskRequested t) {
         String type = t.getTaskType();
         try {
             while (!worker.admit(type, capacity.applyAsInt(type))) {
                 if (!worker.connected() || signals.peek() instanceof Gone) {
-                    return; // the consumer is closed on the way out: the task goes back at once
+                    return false; // the consumer is closed on the way out: the task goes back at once
                 }
                 lease.keep(Duration.ofMillis(200));
             }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+            return false;
         } catch (Lease.LockLost e) {
-            log.warn("slot {} lost requestId={} while its worker was busy: {}", name, requestId, e.getMessage());
-            return;
+            log.warn("slot {} lost requestId={} while its worker was busy: {}", name, t.getRequestId(), e.getMessage());
+            return false;
         }
-        task = t;
-        origins.remember(t);
-        signals.removeIf(s -> !(s instanceof Gone));
-        worker.running(requestId, this);
-        cancellations.of(t).ifPresent(cancel -> offer(new Cancel(requestId, cancel.getReason())));
-        changed.run();
-        try {
-            reporter.started(t, worker.id(), delivery, trace);
-            Map<String, Object> legacy = payloads.toLegacy(t);
+    }
+
+    /**
+     * Sends the task to the worker in its legacy frame: {@code gpu.job.submit} (after staging the files it names into
+     * the GPU's pool) or, for an automation task, the {@code url} / {@code chatglm_video} frame ws_worker reads.
+     *
+     * @return whether it was sent; otherwise it has been acknowledged
+     */
+    private boolean handOver(Lease lease, TaskRequested t, int delivery) throws Exception {
+        String requestId = t.getRequestId();
+        Map<String, Object> legacy = new LinkedHashMap<>(payloads.toLegacy(t));
+        if (lane == Lane.AUTOMATION) {
             handedAt = System.nanoTime();
-            worker.connection().send(Frames.automationJob(type, requestId, t.getLicenseKey(), senderFd(t), legacy));
-            log.info(
-                    "task requestId={} taskType={} handed to automation worker {} (delivery {})",
-                    requestId,
-                    type,
-                    worker.id(),
-                    delivery);
-            awaitOutcome(lease, t, delivery);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.error("slot {} could not record requestId={}; releasing it: {}", name, requestId, e.toString());
-            acknowledge(lease, AcknowledgeType.RELEASE);
-        } finally {
-            worker.unadmit(type);
-            worker.done(requestId);
-            task = null;
-            changed.run();
+            worker.connection()
+                    .send(Frames.automationJob(t.getTaskType(), requestId, t.getLicenseKey(), senderFd(t), legacy));
+        } else {
+            if (!staged(lease, t, delivery, legacy)) {
+                return false;
+            }
+            worker.connection()
+                    .send(Frames.workerJob(t.getTaskType(), requestId, t.getLicenseKey(), senderFd(t), legacy));
         }
+        log.info(
+                "task requestId={} taskType={} handed to {} worker {} (delivery {})",
+                requestId,
+                t.getTaskType(),
+                lane == Lane.AUTOMATION ? "automation" : "GPU",
+                worker.id(),
+                delivery);
+        return true;
     }
 
     /**

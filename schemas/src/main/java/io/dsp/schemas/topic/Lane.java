@@ -1,9 +1,7 @@
 package io.dsp.schemas.topic;
 
 import io.dsp.schemas.avro.TaskRequested;
-import java.util.Arrays;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,11 +46,6 @@ public enum Lane {
     /** The lane of a task type. */
     public static Lane of(String taskType) {
         return taskType != null && AUTOMATION_TASK_TYPES.contains(taskType) ? AUTOMATION : GPU;
-    }
-
-    /** The lane a {@code WorkerPresence.lane} names, if any. */
-    public static Optional<Lane> named(String wireName) {
-        return Arrays.stream(values()).filter(l -> l.wireName.equals(wireName)).findFirst();
     }
 
     /** As written in {@code WorkerPresence.lane}. */
