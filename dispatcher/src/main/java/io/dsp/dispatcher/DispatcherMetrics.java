@@ -12,6 +12,9 @@ public final class DispatcherMetrics {
     /** Gauge: slots of live workers. */
     public static final String FLEET_SLOTS = "dsp.dispatcher.fleet.slots";
 
+    /** Counter: tasks no longer counted in flight because no live worker held them while slots were free. */
+    public static final String RECONCILED = "dsp.dispatcher.in.flight.reconciled";
+
     /** Counter: tasks released into dsp.dispatch. */
     public static final String RELEASED = "dsp.dispatcher.released";
 

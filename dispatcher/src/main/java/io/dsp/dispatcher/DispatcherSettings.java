@@ -24,6 +24,11 @@ import org.springframework.validation.annotation.Validated;
  *     a lost event cannot shrink it for ever; also how far back in {@code dsp.task-events} the dispatcher reads at
  *     start-up to rebuild what is in flight, and how long a finished request id is remembered to drop a duplicate
  *     release; default 2 h (longer than the longest synthesis)
+ * @param reconcileAfter a task counted in flight that no live worker has said it holds for this long, while the fleet
+ *     had a free slot all that time, stops counting (it ended without an event: archived at the delivery limit, or its
+ *     terminal event was lost), so such tasks shut the window for about a minute, not {@code inFlightExpiry}; longer
+ *     than the fleet's record lock (30 s), after which a vanished holder's task is fetched again; 0 turns it off;
+ *     default 50 s
  * @param maxBufferedPerTenant records read ahead from one tenant topic before it is paused; bounds memory; default 100
  * @param pollTimeout longest wait for new records in one loop turn; default 100 ms
  * @param tenantInFlightCap most tasks of one license in flight at once; 0 (default) means no cap beyond round-robin
@@ -38,6 +43,7 @@ import org.springframework.validation.annotation.Validated;
 public record DispatcherSettings(
         @Min(0) @DefaultValue("1") int prefetch,
         @NotNull @DefaultValue("2h") Duration inFlightExpiry,
+        @NotNull @DefaultValue("50s") Duration reconcileAfter,
         @Min(1) @DefaultValue("100") int maxBufferedPerTenant,
         @NotNull @DefaultValue("100ms") Duration pollTimeout,
         @Min(0) @DefaultValue("0") int tenantInFlightCap,

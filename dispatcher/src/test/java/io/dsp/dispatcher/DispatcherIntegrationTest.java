@@ -24,6 +24,8 @@ import org.springframework.test.context.TestPropertySource;
             "spring.config.name=dispatcher",
             // One license with its own cap (TenantCapIT); one context for every IT, so one dispatcher in the group.
             "dsp.dispatcher.tenant-caps[0].license-key=capped-tenant-it",
-            "dsp.dispatcher.tenant-caps[0].cap=2"
+            "dsp.dispatcher.tenant-caps[0].cap=2",
+            // Reconciliation only acts on workers that say what they hold; a short time keeps ReleaseWindowIT quick.
+            "dsp.dispatcher.reconcile-after=5s"
         })
 public @interface DispatcherIntegrationTest {}

@@ -38,6 +38,7 @@ class DispatcherSettingsTest {
         runner.withPropertyValues(
                         "dsp.dispatcher.prefetch=0",
                         "dsp.dispatcher.in-flight-expiry=45m",
+                        "dsp.dispatcher.reconcile-after=90s",
                         "dsp.dispatcher.max-buffered-per-tenant=7",
                         "dsp.dispatcher.poll-timeout=250ms",
                         "dsp.dispatcher.tenant-in-flight-cap=2",
@@ -52,6 +53,7 @@ class DispatcherSettingsTest {
                             .isEqualTo(new DispatcherSettings(
                                     0,
                                     Duration.ofMinutes(45),
+                                    Duration.ofSeconds(90),
                                     7,
                                     Duration.ofMillis(250),
                                     2,

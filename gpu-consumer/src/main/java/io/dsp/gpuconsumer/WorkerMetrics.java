@@ -17,6 +17,9 @@ public final class WorkerMetrics {
      */
     public static final String WORKER_DIED = "dsp.worker.task.worker.died";
 
+    /** Counter: tasks given back on their last delivery whose dead letter could not be recorded (the broker archives them). */
+    public static final String UNRECORDED_GIVE_BACKS = "dsp.worker.task.give.back.unrecorded";
+
     /** Counter: tasks abandoned because the lock on them was lost while they ran (another worker may run them). */
     public static final String LOCK_LOST = "dsp.worker.task.lock.lost";
 

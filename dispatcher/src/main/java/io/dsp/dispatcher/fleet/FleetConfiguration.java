@@ -2,10 +2,12 @@ package io.dsp.dispatcher.fleet;
 
 import io.dsp.core.view.StartRule;
 import io.dsp.core.view.TopicView;
+import io.dsp.dispatcher.DispatcherMetrics;
 import io.dsp.dispatcher.DispatcherSettings;
 import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.topic.Topics;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,13 +34,14 @@ class FleetConfiguration {
     @Bean
     @Primary
     FleetView fleetView(DispatcherSettings settings) {
-        return new FleetView(Lane.GPU, settings.prefetch(), settings.inFlightExpiry());
+        return new FleetView(Lane.GPU, settings.prefetch(), settings.inFlightExpiry(), settings.reconcileAfter());
     }
 
     /** The automation lane's view: automation workers' slots, automation tasks in flight. */
     @Bean
     FleetView automationFleetView(DispatcherSettings settings) {
-        return new FleetView(Lane.AUTOMATION, settings.prefetch(), settings.inFlightExpiry());
+        return new FleetView(
+                Lane.AUTOMATION, settings.prefetch(), settings.inFlightExpiry(), settings.reconcileAfter());
     }
 
     @Bean
@@ -60,6 +63,10 @@ class FleetConfiguration {
             MeterRegistry meters,
             Clock clock) {
         TopicProvisioner.provision(admin.getConfigurationProperties());
+        views.forEach(view -> FunctionCounter.builder(
+                        DispatcherMetrics.ofLane(DispatcherMetrics.RECONCILED, view.lane()), view, FleetView::forgotten)
+                .description("tasks no longer counted in flight: held by no live worker while slots were free")
+                .register(meters));
         return fleetFeed(consumers.getConfigurationProperties(), views, settings.inFlightExpiry(), clock)
                 .meters(meters)
                 .phase(PHASE)

@@ -13,14 +13,22 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the dispatcher knows of the fleet: who is online with how many slots, and which released tasks have not
  * finished. The release window is the free slots plus a small prefetch, and zero while no worker is online.
  */
 public final class FleetView {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetView.class);
+
+    /** How often the in-flight count is reconciled with the tasks live workers say they hold. */
+    private static final Duration RECONCILE_EVERY = Duration.ofSeconds(1);
 
     /** The lane this view counts; workers of other lanes take other work and add no room here. */
     private final Lane lane;
@@ -44,25 +52,37 @@ public final class FleetView {
     static final int MAX_CANCELS = 100_000;
 
     private final Duration inFlightExpiry;
+    private final Duration reconcileAfter;
     private final int prefetch;
     private final int maxCancels;
+    /** Since when live workers have had a free slot without a break; null while the fleet is full or unknown. */
+    private Instant freeSince;
+
+    private Instant reconciledAt = Instant.EPOCH;
+    private long forgotten;
 
     public FleetView(int prefetch, Duration inFlightExpiry) {
-        this(Lane.GPU, prefetch, inFlightExpiry, MAX_CANCELS);
+        this(Lane.GPU, prefetch, inFlightExpiry, Duration.ZERO, MAX_CANCELS);
     }
 
-    public FleetView(Lane lane, int prefetch, Duration inFlightExpiry) {
-        this(lane, prefetch, inFlightExpiry, MAX_CANCELS);
+    /**
+     * @param reconcileAfter a task in flight that no live worker has held for this long, while the fleet had a free
+     *     slot all that time, is no longer counted (its terminal event is lost, or the broker archived it); zero turns
+     *     reconciliation off
+     */
+    public FleetView(Lane lane, int prefetch, Duration inFlightExpiry, Duration reconcileAfter) {
+        this(lane, prefetch, inFlightExpiry, reconcileAfter, MAX_CANCELS);
     }
 
     FleetView(int prefetch, Duration inFlightExpiry, int maxCancels) {
-        this(Lane.GPU, prefetch, inFlightExpiry, maxCancels);
+        this(Lane.GPU, prefetch, inFlightExpiry, Duration.ZERO, maxCancels);
     }
 
-    FleetView(Lane lane, int prefetch, Duration inFlightExpiry, int maxCancels) {
+    FleetView(Lane lane, int prefetch, Duration inFlightExpiry, Duration reconcileAfter, int maxCancels) {
         this.lane = lane;
         this.prefetch = prefetch;
         this.inFlightExpiry = inFlightExpiry;
+        this.reconcileAfter = reconcileAfter;
         this.maxCancels = maxCancels;
     }
 
@@ -192,6 +212,7 @@ public final class FleetView {
     }
 
     public synchronized int inFlight(Instant now) {
+        reconcile(now);
         Instant horizon = now.minus(inFlightExpiry);
         for (var it = inFlight.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Flight> oldest = it.next();
@@ -216,6 +237,82 @@ public final class FleetView {
         return Math.max(0, slots + drainingBusySlots(now) + prefetch - inFlight(now));
     }
 
+    /** Tasks no longer counted in flight because no live worker held them (see {@link #reconcile}); a counter. */
+    public synchronized long forgotten() {
+        return forgotten;
+    }
+
+    /**
+     * Reconciles the in-flight count with what live workers of this lane say they hold (their presence's
+     * {@code held}). A task held by a live worker counts in flight (again, if a lost or unread DISPATCHED event left it
+     * out). A task that no live worker has held for {@code reconcileAfter}, while the fleet had a free slot all that
+     * time, is no longer counted: a waiting task is fetched by a free slot within seconds (or after the lock of a
+     * vanished holder runs out), so one that stays unheld has ended without an event this view saw (the broker
+     * archived it at its delivery limit, or its terminal event was lost). Without this, a few such tasks would hold
+     * the window shut until {@code inFlightExpiry}. Nothing is reconciled while a live worker does not say what it
+     * holds (v1 presence): its tasks cannot be told from lost ones.
+     */
+    private void reconcile(Instant now) {
+        if (reconcileAfter.isZero() || now.isBefore(reconciledAt.plus(RECONCILE_EVERY))) {
+            return;
+        }
+        reconciledAt = now;
+        Set<String> held = new HashSet<>();
+        int free = 0;
+        for (WorkerPresence w : workers.values()) {
+            if (!lane.wireName().equals(w.getLane()) || !Presence.isLive(w, now)) {
+                continue;
+            }
+            List<String> names = w.getHeld();
+            if (names == null) {
+                freeSince = null;
+                return;
+            }
+            held.addAll(names);
+            if (!w.getDraining()) {
+                free += Math.max(0, w.getSlots() - names.size());
+            }
+        }
+        for (String requestId : held) {
+            Flight flight = inFlight.get(requestId);
+            if (flight != null) {
+                flight.seenHeld = now;
+            } else if (!finished.containsKey(requestId)) {
+                // held by a worker though this view never counted it (its DISPATCHED event was lost or not read yet);
+                // presence does not name the license, so it counts against no tenant's cap
+                add(requestId, new Flight("", now));
+            }
+        }
+        if (free == 0) {
+            freeSince = null;
+            return;
+        }
+        if (freeSince == null) {
+            freeSince = now;
+        }
+        Instant horizon = now.minus(reconcileAfter);
+        if (freeSince.isAfter(horizon)) {
+            return;
+        }
+        for (var it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Flight> entry = it.next();
+            Flight flight = entry.getValue();
+            if (flight.seenHeld.isBefore(horizon) && !held.contains(entry.getKey())) {
+                it.remove();
+                decrement(flight.licenseKey());
+                forgotten++;
+                log.warn(
+                        "requestId={} counted in flight since {} but held by no live {} worker for {} while slots were"
+                                + " free; no longer counted (it ended without an event seen here: look for its dead"
+                                + " letter or history)",
+                        entry.getKey(),
+                        flight.since(),
+                        lane.wireName(),
+                        reconcileAfter);
+            }
+        }
+    }
+
     private void add(String requestId, Flight flight) {
         if (inFlight.putIfAbsent(requestId, flight) == null) {
             perLicense.merge(flight.licenseKey(), 1, Integer::sum);
@@ -233,7 +330,26 @@ public final class FleetView {
         perLicense.computeIfPresent(licenseKey, (k, n) -> n == 1 ? null : n - 1);
     }
 
-    private record Flight(String licenseKey, Instant since) {}
+    private static final class Flight {
+        private final String licenseKey;
+        private final Instant since;
+        /** When a live worker last said it held this task; its release time until then. */
+        private Instant seenHeld;
+
+        Flight(String licenseKey, Instant since) {
+            this.licenseKey = licenseKey;
+            this.since = since;
+            this.seenHeld = since;
+        }
+
+        String licenseKey() {
+            return licenseKey;
+        }
+
+        Instant since() {
+            return since;
+        }
+    }
 
     private record Cancel(Set<String> licenseKeys) {}
 }

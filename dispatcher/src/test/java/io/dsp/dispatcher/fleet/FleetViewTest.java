@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dsp.dispatcher.support.TestTasks;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.WorkerPresence;
+import io.dsp.schemas.topic.Lane;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,6 +20,7 @@ class FleetViewTest {
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
     private static final Duration BEAT = Duration.ofSeconds(5);
     private static final Duration EXPIRY = Duration.ofHours(2);
+    private static final Duration RECONCILE = Duration.ofSeconds(50);
 
     private final FleetView view = new FleetView(1, EXPIRY);
 
@@ -329,6 +332,97 @@ class FleetViewTest {
         // then the task stays finished
         assertThat(view.inFlight(NOW.plusSeconds(1))).isZero();
         assertThat(view.window(NOW.plusSeconds(1))).isEqualTo(2);
+    }
+
+    @Test
+    void aTaskNoLiveWorkerHoldsWhileSlotsStayFreeStopsCountingAfterTheReconcileTime() {
+        // given: a 2-slot worker holding one task; another released task ended without an event seen here
+        FleetView fleet = new FleetView(Lane.GPU, 0, EXPIRY, RECONCILE, FleetView.MAX_CANCELS);
+        fleet.released("running", "LIC", NOW);
+        fleet.released("archived", "LIC", NOW);
+
+        // when the worker keeps saying it holds only "running", with a slot free all the time
+        for (int s = 0; s <= RECONCILE.toSeconds() + 2; s++) {
+            Instant t = NOW.plusSeconds(s);
+            fleet.presence("w1", holding("w1", 2, t, "running"));
+            fleet.inFlight(t);
+        }
+
+        // then the archived task no longer shuts the window; the held one still counts
+        Instant after = NOW.plusSeconds(RECONCILE.toSeconds() + 2);
+        assertThat(fleet.inFlight(after)).isEqualTo(1);
+        assertThat(fleet.window(after)).isEqualTo(1);
+        assertThat(fleet.forgotten()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnheldTaskKeepsCountingWhileTheFleetIsFullBecauseItMayBeWaitingInTheDispatchTopic() {
+        FleetView fleet = new FleetView(Lane.GPU, 1, EXPIRY, RECONCILE, FleetView.MAX_CANCELS);
+        fleet.released("running", "LIC", NOW);
+        fleet.released("prefetched", "LIC", NOW);
+
+        for (int s = 0; s <= RECONCILE.toSeconds() * 3; s++) {
+            Instant t = NOW.plusSeconds(s);
+            fleet.presence("w1", holding("w1", 1, t, "running"));
+            fleet.inFlight(t);
+        }
+
+        assertThat(fleet.inFlight(NOW.plusSeconds(RECONCILE.toSeconds() * 3))).isEqualTo(2);
+        assertThat(fleet.forgotten()).isZero();
+    }
+
+    @Test
+    void anUnheldTaskKeepsCountingUntilSlotsHaveBeenFreeForTheWholeReconcileTime() {
+        FleetView fleet = new FleetView(Lane.GPU, 0, EXPIRY, RECONCILE, FleetView.MAX_CANCELS);
+        fleet.released("lost", "LIC", NOW);
+        // full (another task held) until 40 s, then free
+        for (int s = 0; s < 40; s++) {
+            Instant t = NOW.plusSeconds(s);
+            fleet.presence("w1", holding("w1", 1, t, "other"));
+            fleet.inFlight(t);
+        }
+        for (int s = 40; s < 40 + RECONCILE.toSeconds(); s++) {
+            Instant t = NOW.plusSeconds(s);
+            fleet.presence("w1", holding("w1", 1, t));
+            fleet.inFlight(t);
+            assertThat(fleet.forgotten()).as("at %d s", s).isZero();
+        }
+        Instant t = NOW.plusSeconds(41 + RECONCILE.toSeconds());
+        fleet.presence("w1", holding("w1", 1, t));
+
+        assertThat(fleet.inFlight(t))
+                .as("only 'other', which the view counted when it saw it held")
+                .isZero();
+        assertThat(fleet.forgotten()).isEqualTo(2);
+    }
+
+    @Test
+    void aTaskALiveWorkerHoldsCountsEvenIfItsReleaseWasNeverSeen() {
+        FleetView fleet = new FleetView(Lane.GPU, 0, EXPIRY, RECONCILE, FleetView.MAX_CANCELS);
+        fleet.presence("w1", holding("w1", 2, NOW, "from-before-a-restart"));
+
+        assertThat(fleet.inFlight(NOW)).isEqualTo(1);
+        assertThat(fleet.window(NOW)).isEqualTo(1);
+    }
+
+    @Test
+    void nothingIsReconciledWhileALiveWorkerDoesNotSayWhatItHolds() {
+        FleetView fleet = new FleetView(Lane.GPU, 0, EXPIRY, RECONCILE, FleetView.MAX_CANCELS);
+        fleet.released("unknown", "LIC", NOW);
+        for (int s = 0; s <= RECONCILE.toSeconds() * 2; s++) {
+            Instant t = NOW.plusSeconds(s);
+            fleet.presence("v2", holding("v2", 2, t));
+            fleet.presence("v1", presence("v1", 2, false, t)); // an older worker: held is null
+            fleet.inFlight(t);
+        }
+
+        assertThat(fleet.inFlight(NOW.plusSeconds(RECONCILE.toSeconds() * 2))).isEqualTo(1);
+    }
+
+    private static WorkerPresence holding(String workerId, int slots, Instant at, String... held) {
+        WorkerPresence p = presence(workerId, slots, false, at);
+        p.setHeld(List.of(held));
+        return p;
     }
 
     private static WorkerPresence live(String workerId, int slots) {

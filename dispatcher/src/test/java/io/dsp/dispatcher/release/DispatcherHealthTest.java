@@ -71,7 +71,15 @@ class DispatcherHealthTest {
 
     private ReleaseLoop releaseLoop() {
         DispatcherSettings settings = new DispatcherSettings(
-                1, Duration.ofHours(2), 100, Duration.ofMillis(100), 0, List.of(), Duration.ofSeconds(1), List.of());
+                1,
+                Duration.ofHours(2),
+                Duration.ofSeconds(50),
+                100,
+                Duration.ofMillis(100),
+                0,
+                List.of(),
+                Duration.ofSeconds(1),
+                List.of());
         return new ReleaseLoop(
                 new DefaultKafkaConsumerFactory<>(Map.of()),
                 new DefaultKafkaProducerFactory<>(Map.of()),

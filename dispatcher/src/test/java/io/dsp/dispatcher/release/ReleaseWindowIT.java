@@ -136,6 +136,22 @@ class ReleaseWindowIT extends QuietFleetTest {
                 .untilAsserted(() -> assertThat(fleet.dispatched(ids)).hasSize(2));
     }
 
+    @Test
+    void aReleasedTaskThatEndedWithoutAnEventStopsShuttingTheWindowOnceNoLiveWorkerHoldsIt() {
+        // given a one-slot worker and two of four tasks released (1 slot + 1 prefetch)
+        String license = FleetDriver.newLicense("reconcile");
+        List<String> ids = fleet.submit(license, 4);
+        fleet.announceWorkerHolding(1, List.of());
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(fleet.dispatched(ids)).hasSize(2));
+
+        // when neither ever gets a terminal event and the worker, free, says it holds neither (the broker archived
+        // them, say), then after reconcile-after (5 s here) the window opens again: the next two are released
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(fleet.dispatched(ids)).containsExactlyElementsOf(ids));
+        assertThat(view.forgotten()).isGreaterThanOrEqualTo(2);
+    }
+
     /** The dispatcher group's committed offset in the license's topic; 0 when it has committed nothing. */
     private static long committedOffset(String license) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = KafkaTestBroker.get()

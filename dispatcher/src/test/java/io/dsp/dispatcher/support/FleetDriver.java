@@ -8,6 +8,7 @@ import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.avro.WorkerPresence;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.TopicSpec;
@@ -150,6 +151,19 @@ public final class FleetDriver implements AutoCloseable {
         String workerId = "worker-" + UUID.randomUUID();
         workers.add(workerId);
         send(Topics.WORKERS.record(workerId, TestTasks.presence(workerId, slots, false, Instant.now(), beat)));
+        return workerId;
+    }
+
+    /**
+     * Announces a live worker that says which tasks it holds (presence v2), as today's workers do; the dispatcher
+     * reconciles its in-flight count with these.
+     */
+    public String announceWorkerHolding(int slots, List<String> held) {
+        String workerId = "worker-" + UUID.randomUUID();
+        workers.add(workerId);
+        WorkerPresence presence = TestTasks.presence(workerId, slots, false, Instant.now(), BEAT);
+        presence.setHeld(List.copyOf(held));
+        send(Topics.WORKERS.record(workerId, presence));
         return workerId;
     }
 

@@ -194,6 +194,11 @@ final class LegacyWorker {
                 .findFirst();
     }
 
+    /** Request ids of the tasks its slots hold now: presence names them so the dispatcher can reconcile. */
+    List<String> held() {
+        return slots.stream().flatMap(slot -> slot.holding().stream()).toList();
+    }
+
     int inFlight() {
         return running.size();
     }

@@ -419,7 +419,9 @@ public class WorkerBridge implements SmartLifecycle {
                 .setHost(worker.connection().remoteAddress())
                 .setSlots(worker.slots().size())
                 .setInFlight(worker.inFlight())
-                .setDraining(worker.draining())
+                .setHeld(worker.held())
+                // a gateway that cannot check its ledger hands nothing over: no free slot to count
+                .setDraining(worker.draining() || ledger.failure().isPresent())
                 .setStartedAt(worker.startedAt())
                 .setHeartbeatAt(clock.instant())
                 .setHeartbeatIntervalMs(settings.presenceInterval().toMillis())

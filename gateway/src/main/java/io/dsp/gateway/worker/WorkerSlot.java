@@ -89,6 +89,9 @@ final class WorkerSlot implements Runnable {
     private volatile TaskRequested task;
     private volatile TraceContext trace = TraceContext.start();
     private volatile long handedAt;
+    /** The request id of the record this slot has acquired and not yet acknowledged; null while it holds none. */
+    private volatile String holding;
+
     private final Lane lane;
     private final ToIntFunction<String> capacity;
 
@@ -253,10 +256,18 @@ final class WorkerSlot implements Runnable {
         }
         TaskRequested decoded = acquired.get().task();
         trace = acquired.get().trace();
+        holding = decoded.getRequestId();
         try (SlotLogContext ignored =
                 SlotLogContext.open(acquired.get(), LicenseKeys.mask(decoded.getLicenseKey()), worker.id())) {
             handle(lease, decoded, acquired.get().delivery());
+        } finally {
+            holding = null;
         }
+    }
+
+    /** The task this slot holds (acquired, waiting for admission, running or followed), if any: named in presence. */
+    Optional<String> holding() {
+        return Optional.ofNullable(holding);
     }
 
     private void handle(Lease lease, TaskRequested decoded, int delivery) {
@@ -280,7 +291,7 @@ final class WorkerSlot implements Runnable {
         }
         if (verdict instanceof LedgerVerdict.Unchecked) {
             // Not knowing whether it finished, the slot must not hand it over; another delivery checks again.
-            acknowledge(lease, AcknowledgeType.RELEASE);
+            giveBackQuietly(lease, decoded, delivery, "its task ledger could not be checked");
             return;
         }
         if (verdict instanceof LedgerVerdict.AlreadyEnded) {
@@ -305,7 +316,7 @@ final class WorkerSlot implements Runnable {
         if (!worker.connected() || worker.draining() || !worker.runs(decoded.getTaskType())) {
             // Released, not run: another member takes it. Every release counts as a delivery, which is why the
             // fleet should keep lanes of task types apart rather than rely on this.
-            acknowledge(lease, AcknowledgeType.RELEASE);
+            giveBackQuietly(lease, decoded, delivery, "worker " + worker.id() + " cannot take it now");
             return;
         }
         run(lease, decoded, delivery);
@@ -315,6 +326,7 @@ final class WorkerSlot implements Runnable {
         String requestId = t.getRequestId();
         boolean automation = lane == Lane.AUTOMATION;
         if (automation && !admitted(lease, t)) {
+            giveBackQuietly(lease, t, delivery, "its automation worker left before it had room");
             return;
         }
         task = t;
@@ -333,7 +345,7 @@ final class WorkerSlot implements Runnable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             log.error("slot {} could not record requestId={}; releasing it: {}", name, requestId, e.toString());
-            acknowledge(lease, AcknowledgeType.RELEASE);
+            giveBackQuietly(lease, t, delivery, "its step could not be recorded: " + e);
         } finally {
             if (automation) {
                 worker.unadmit(t.getTaskType());
@@ -435,6 +447,24 @@ final class WorkerSlot implements Runnable {
             reporter.deadLettered(t, worker.id(), delivery, why, trace);
             acknowledge(lease, AcknowledgeType.ACCEPT);
         } else {
+            acknowledge(lease, AcknowledgeType.RELEASE);
+        }
+    }
+
+    /**
+     * {@link #giveBack} where nothing may be thrown: a dead letter that cannot be recorded leaves the task to the
+     * broker, said loudly (it archives the task after its last delivery).
+     */
+    private void giveBackQuietly(Lease lease, TaskRequested t, int delivery, String why) {
+        try {
+            giveBack(lease, t, delivery, why);
+        } catch (Exception e) {
+            log.error(
+                    "requestId={} could not be dead-lettered on delivery {} ({}); releasing it: {}",
+                    t.getRequestId(),
+                    delivery,
+                    why,
+                    e.toString());
             acknowledge(lease, AcknowledgeType.RELEASE);
         }
     }

@@ -43,6 +43,14 @@ public enum Decision {
         if (outcome instanceof TaskOutcome.Cancelled) {
             return CANCEL;
         }
+        return giveBack(deliveryCount, limit);
+    }
+
+    /**
+     * The decision for a task given back unrun (its ledger could not be checked, the worker stops): another delivery,
+     * or on the last one a dead letter, because the broker would archive it after that without a word.
+     */
+    public static Decision giveBack(int deliveryCount, int limit) {
         return deliveryCount >= limit ? DEAD_LETTER : RETRY;
     }
 }

@@ -68,7 +68,9 @@ class PresencePublisher implements SmartLifecycle {
                     .setHost(identity.host())
                     .setSlots(settings.maxConcurrent())
                     .setInFlight(slots.inFlight())
-                    .setDraining(slots.draining())
+                    .setHeld(slots.held())
+                    // a worker that cannot check its ledger takes nothing: no free slot to count
+                    .setDraining(slots.draining() || slots.ledgerDown())
                     .setStartedAt(startedAt)
                     .setHeartbeatAt(clock.instant())
                     .setHeartbeatIntervalMs(settings.heartbeatInterval().toMillis())

@@ -71,6 +71,9 @@ final class Slot implements Runnable {
     private final MeterRegistry meters;
     private final Clock clock;
     private volatile boolean taking = true;
+    /** The request id of the record this slot has acquired and not yet acknowledged; null while it holds none. */
+    private volatile String holding;
+
     private volatile boolean stopping;
     private volatile RuntimeException failure;
 
@@ -101,6 +104,11 @@ final class Slot implements Runnable {
         this.inFlight = inFlight;
         this.meters = meters;
         this.clock = clock;
+    }
+
+    /** The task this slot holds now, if any: presence names it so the dispatcher can reconcile its count. */
+    Optional<String> holding() {
+        return Optional.ofNullable(holding);
     }
 
     /** Why the slot died, if it did. */
@@ -137,9 +145,16 @@ final class Slot implements Runnable {
                 if (!awaitTaking()) {
                     break;
                 }
+                if (ledger.failure().isPresent()) {
+                    // Out of the group while no task can be checked: none burns a delivery here meanwhile.
+                    awaitLedger();
+                    continue;
+                }
                 try (ShareConsumer<byte[], byte[]> consumer = consumerFactory.get()) {
                     consumer.subscribe(List.of(Topics.DISPATCH.name()));
-                    while (taking && !Thread.currentThread().isInterrupted()) {
+                    while (taking
+                            && ledger.failure().isEmpty()
+                            && !Thread.currentThread().isInterrupted()) {
                         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
                             handle(consumer, record, runner);
                         }
@@ -153,6 +168,17 @@ final class Slot implements Runnable {
             log.error("slot {} stopped unexpectedly; its task, if any, goes back to the fleet", name, e);
         } finally {
             runner.shutdownNow();
+        }
+    }
+
+    /** Waits a poll timeout (or until stopped) before the ledger is asked again. */
+    private synchronized void awaitLedger() {
+        try {
+            if (!stopping) {
+                wait(settings.pollTimeout().toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -187,10 +213,12 @@ final class Slot implements Runnable {
         int delivery = acquired.get().delivery();
         reporter.trace(task.getRequestId(), acquired.get().trace());
         inFlight.incrementAndGet();
+        holding = task.getRequestId();
         try (SlotLogContext ignored =
                 SlotLogContext.open(acquired.get(), LicenseKeys.mask(task.getLicenseKey()), workerId)) {
             hold(lease, task, delivery, runner);
         } finally {
+            holding = null;
             inFlight.decrementAndGet();
             reporter.untrace(task.getRequestId());
         }
@@ -221,7 +249,11 @@ final class Slot implements Runnable {
                     name,
                     task.getRequestId(),
                     e.toString());
-            releaseQuietly(lease, task);
+            if (Decision.giveBack(delivery, settings.deliveryCountLimit()) == Decision.DEAD_LETTER) {
+                giveBack(lease, task, delivery, "its outcome could not be recorded: " + e);
+            } else {
+                releaseQuietly(lease, task);
+            }
         }
     }
 
@@ -232,9 +264,12 @@ final class Slot implements Runnable {
         LedgerVerdict ledgerSays =
                 LedgerVerdict.of(ledger, name, requestId, delivery, workerId, openAttemptWait, lease::keep);
         if (ledgerSays instanceof LedgerVerdict.Unchecked) {
-            // Not knowing whether it finished, the slot must not run it; it comes back after a pause.
-            lease.hold(RetryBackoff.after(delivery, settings.retryBackoff(), settings.retryBackoffMax()));
-            finish(lease, Decision.RETRY, task);
+            // Not knowing whether it finished, the slot must not run it; it comes back after a pause, or on its last
+            // delivery is dead-lettered (the broker would archive it silently).
+            if (Decision.giveBack(delivery, settings.deliveryCountLimit()) == Decision.RETRY) {
+                lease.hold(RetryBackoff.after(delivery, settings.retryBackoff(), settings.retryBackoffMax()));
+            }
+            giveBack(lease, task, delivery, "its task ledger could not be checked");
             return;
         }
         if (ledgerSays instanceof LedgerVerdict.AlreadyEnded) {
@@ -341,12 +376,40 @@ final class Slot implements Runnable {
     }
 
     private void requeue(Lease lease, TaskRequested task, int delivery, String code, String reason) {
+        if (Decision.giveBack(delivery, settings.deliveryCountLimit()) == Decision.DEAD_LETTER) {
+            giveBack(lease, task, delivery, reason);
+            return;
+        }
         try {
             reporter.requeued(task, delivery, code, reason);
         } catch (Exception e) {
             log.warn("could not say that requestId={} goes back to the queue: {}", task.getRequestId(), e.toString());
         }
         finish(lease, Decision.RETRY, task);
+    }
+
+    /**
+     * Gives a task back unrun: RETRY, or DEAD_LETTER on its last delivery. A dead letter that cannot be
+     * recorded leaves the task to the broker, said loudly: it will archive it.
+     */
+    private void giveBack(Lease lease, TaskRequested task, int delivery, String why) {
+        Decision decision = Decision.giveBack(delivery, settings.deliveryCountLimit());
+        if (decision == Decision.RETRY) {
+            finish(lease, decision, task);
+            return;
+        }
+        try {
+            reporter.deadLettered(task, delivery, DeadLetterReason.DELIVERY_LIMIT, why + " on its last delivery");
+            finish(lease, decision, task);
+        } catch (Exception e) {
+            meters.counter(WorkerMetrics.UNRECORDED_GIVE_BACKS).increment();
+            log.error(
+                    "requestId={} could not be dead-lettered on its last delivery ({}); the broker archives it: {}",
+                    task.getRequestId(),
+                    why,
+                    e.toString());
+            releaseQuietly(lease, task);
+        }
     }
 
     private void releaseQuietly(Lease lease, TaskRequested task) {

@@ -46,7 +46,7 @@ public class SlotPool implements SmartLifecycle {
     private final MeterRegistry meters;
     private final Clock clock;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final List<Slot> slots = new ArrayList<>();
+    private final List<Slot> slots = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean started;
     private volatile boolean draining;
@@ -109,6 +109,11 @@ public class SlotPool implements SmartLifecycle {
         return drained;
     }
 
+    /** Request ids of the tasks the slots hold now (acquired, not yet acknowledged). */
+    public List<String> held() {
+        return slots.stream().flatMap(slot -> slot.holding().stream()).toList();
+    }
+
     public int inFlight() {
         return inFlight.get();
     }
@@ -121,6 +126,11 @@ public class SlotPool implements SmartLifecycle {
     /** Whether the slots are up and taking work (false before start, while stopping or drained, and after). */
     public boolean taking() {
         return started && !draining && !drained && failedSlots().isEmpty();
+    }
+
+    /** Whether the task ledger cannot be checked: the slots are out of the group, so presence offers no free slot. */
+    public boolean ledgerDown() {
+        return ledger.failure().isPresent();
     }
 
     /** Taking no new task: stopping (running ones finish or go back), or drained by an operator. */

@@ -53,6 +53,13 @@ class DecisionTest {
         assertThat(decision.acknowledgement()).isEqualTo(AcknowledgeType.ACCEPT);
     }
 
+    @ParameterizedTest(name = "delivery {0} of 5: {1}")
+    @CsvSource({"1, RETRY", "4, RETRY", "5, DEAD_LETTER", "7, DEAD_LETTER"})
+    void aTaskGivenBackUnrunIsDeadLetteredOnItsLastDeliveryNotLeftToTheBrokerToArchive(
+            int delivery, Decision expected) {
+        assertThat(Decision.giveBack(delivery, LIMIT)).isEqualTo(expected);
+    }
+
     @ParameterizedTest(name = "limit {0}: delivery {1} retries, delivery {0} dead-letters")
     @CsvSource({"2, 1", "3, 2", "10, 9"})
     void lastAllowedDeliveryFollowsTheConfiguredLimit(int limit, int previous) {

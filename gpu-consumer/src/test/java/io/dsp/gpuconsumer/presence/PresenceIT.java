@@ -74,7 +74,7 @@ class PresenceIT {
     }
 
     @Test
-    void countsTheTaskItIsRunningInItsPresence() throws Exception {
+    void countsAndNamesTheTaskItIsRunningInItsPresence() throws Exception {
         try (DispatchDriver dispatch = new DispatchDriver()) {
             // given a task that runs until we let it finish
             workers = TopicTail.fromEnd(Topics.WORKERS);
@@ -85,19 +85,23 @@ class PresenceIT {
                     .untilAsserted(() ->
                             assertThat(dispatch.eventTypes(task.getRequestId())).containsExactly(STARTED));
 
-            // then a beat says one task is in flight
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() ->
-                            assertThat(latest(identity.id()).getInFlight()).isEqualTo(1));
+            // then a beat says one task is in flight, and names it (the dispatcher reconciles with these)
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                WorkerPresence beat = latest(identity.id());
+                assertThat(beat.getInFlight()).isEqualTo(1);
+                assertThat(beat.getHeld()).containsExactly(task.getRequestId());
+            });
 
             // when it finishes, then a later beat says none
             gated.open();
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() ->
                             assertThat(dispatch.eventTypes(task.getRequestId())).containsExactly(STARTED, SUCCEEDED));
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() ->
-                            assertThat(latest(identity.id()).getInFlight()).isZero());
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                WorkerPresence beat = latest(identity.id());
+                assertThat(beat.getInFlight()).isZero();
+                assertThat(beat.getHeld()).isEmpty();
+            });
         }
     }
 

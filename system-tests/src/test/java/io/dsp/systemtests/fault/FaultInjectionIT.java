@@ -5,10 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.dsp.assetapi.AssetApiApplication;
 import io.dsp.dispatcher.DispatcherApplication;
+import io.dsp.dispatcher.fleet.FleetView;
 import io.dsp.gateway.GatewayApplication;
 import io.dsp.schemas.avro.License;
 import io.dsp.schemas.avro.LicenseStatus;
 import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.topic.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,6 +42,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -212,10 +216,15 @@ class FaultInjectionIT {
 
     /** Waits for the first new task to succeed after the fault, and for the interrupted ones to end; notes both. */
     private void recovered(EventLog events, String fault, Instant at, List<String> interrupted) {
-        await(fault + ": a task accepted after it succeeds")
-                .atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> events.firstNewSuccessAfter(at) != null);
+        try {
+            await(fault + ": a task accepted after it succeeds")
+                    .atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> events.firstNewSuccessAfter(at) != null);
+        } catch (ConditionTimeoutException e) {
+            System.out.println(diagnosis(events, at));
+            throw e;
+        }
         Instant firstSuccess = events.firstNewSuccessAfter(at);
         String interruptedDone = "–";
         if (!interrupted.isEmpty()) {
@@ -233,6 +242,64 @@ class FaultInjectionIT {
         String[] row = {fault, seconds(suiteStart, at), seconds(at, firstSuccess), interruptedDone};
         faults.add(row);
         System.out.println("[fault] " + String.join(" | ", row));
+    }
+
+    /** What the pipeline looked like when it did not recover: where the tasks accepted since the fault stand. */
+    private String diagnosis(EventLog events, Instant at) {
+        StringBuilder out = new StringBuilder("[fault] no recovery; state since ")
+                .append(at)
+                .append('\n');
+        Map<String, TaskEvent> last = new HashMap<>();
+        Set<String> acceptedSince = new HashSet<>();
+        for (TaskEvent e : events.events()) {
+            last.put(e.getRequestId(), e);
+            if (e.getType() == TaskEventType.ACCEPTED && e.getAt().isAfter(at)) {
+                acceptedSince.add(e.getRequestId());
+            }
+        }
+        out.append("  accepted since: ").append(acceptedSince.size()).append(", by last step: ");
+        out.append(acceptedSince.stream()
+                .collect(Collectors.groupingBy(id -> last.get(id).getType(), Collectors.counting())));
+        out.append("\n  unfinished (any time), last step and worker: ");
+        last.values().stream()
+                .filter(e -> !TaskEvents.isTerminal(e.getType()))
+                .forEach(e -> out.append(e.getRequestId())
+                        .append('=')
+                        .append(e.getType())
+                        .append('@')
+                        .append(e.getWorkerId())
+                        .append(' '));
+        if (dispatcher != null && dispatcher.isActive()) {
+            for (FleetView view : dispatcher.getBeansOfType(FleetView.class).values()) {
+                Instant now = Instant.now();
+                out.append("\n  dispatcher ")
+                        .append(view.lane().wireName())
+                        .append(": liveSlots=")
+                        .append(view.liveSlots(now))
+                        .append(" inFlight=")
+                        .append(view.inFlight(now))
+                        .append(" window=")
+                        .append(view.window(now));
+            }
+        }
+        out.append("\n  http accepted=")
+                .append(acceptedHttp.size())
+                .append(" refused=")
+                .append(refusedHttp.get());
+        clients.forEach(c -> out.append("\n  ws client accepted=").append(c.accepted.size()));
+        try (var logs = Files.list(dir)) {
+            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                List<String> lines = Files.readAllLines(log);
+                out.append("\n  --- ").append(log.getFileName()).append(" (last 15 lines)\n");
+                lines.subList(Math.max(0, lines.size() - 15), lines.size())
+                        .forEach(l -> out.append("  ")
+                                .append(l, 0, Math.min(400, l.length()))
+                                .append('\n'));
+            }
+        } catch (Exception e) {
+            out.append("\n  (logs not read: ").append(e).append(')');
+        }
+        return out.toString();
     }
 
     private void account(EventLog events, Set<String> accepted, FaultLegacyWorker legacy) throws Exception {

@@ -1,0 +1,87 @@
+package io.dsp.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dsp.gateway.support.FakeLegacyWorker;
+import io.dsp.gateway.support.FakeLegacyWorker.Mode;
+import io.dsp.gateway.support.KafkaProbe;
+import io.dsp.gateway.support.Tasks;
+import io.dsp.schemas.avro.DeadLetter;
+import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.topic.Topics;
+import io.dsp.testkit.Services;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A legacy slot that gives a task back unrun (its worker cannot take that type, its ledger cannot be checked, its
+ * worker left) counts the task's deliveries: on the last one the broker would archive the record without a word, so
+ * the slot dead-letters it instead, with a terminal event its owner sees.
+ */
+class LegacyGiveBackIT {
+
+    static ConfigurableApplicationContext gateway;
+
+    @BeforeAll
+    static void startAGateway() {
+        gateway = Services.start(
+                GatewayApplication.builder(),
+                Map.of(
+                        "dsp.gateway.node-id",
+                        "gw-give-back-" + UUID.randomUUID().toString().substring(0, 8)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    static String url() {
+        return "ws://127.0.0.1:"
+                + ((WebServerApplicationContext) gateway).getWebServer().getPort() + "/dsp";
+    }
+
+    @Test
+    void aTaskNoConnectedWorkerCanRunIsDeadLetteredOnItsLastDeliveryInsteadOfVanishing() throws Exception {
+        // given the fleet's only member: a legacy worker that runs delete_asset only
+        try (FakeLegacyWorker worker = FakeLegacyWorker.connect(
+                url(),
+                Mode.SUCCEED,
+                "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\",\"task_types\":[\"delete_asset\"]}")) {
+            // when an upload_asset task reaches it, delivery after delivery
+            TaskRequested task = Tasks.uploadAsset("LIC-" + UUID.randomUUID(), 61, "0".repeat(32), "mp4", 10);
+            KafkaProbe.dispatch(List.of(task));
+
+            // then it ends, dead-lettered with a terminal event, never handed to the worker
+            List<TaskEvent> ended = KafkaProbe.values(
+                    Topics.TASK_EVENTS,
+                    1,
+                    Duration.ofSeconds(90),
+                    e -> e.getRequestId().equals(task.getRequestId()) && e.getType() == TaskEventType.DEAD_LETTERED);
+            assertThat(ended).hasSize(1);
+            List<DeadLetter> letters = KafkaProbe.values(
+                    Topics.DEAD_LETTERS,
+                    1,
+                    Duration.ofSeconds(10),
+                    l -> l.getTask().getRequestId().equals(task.getRequestId()));
+            assertThat(letters)
+                    .singleElement()
+                    .satisfies(l -> assertThat(l.getLastError()).contains("cannot take it now"));
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> !worker.requestIds().contains(task.getRequestId()));
+        }
+    }
+}
