@@ -129,7 +129,7 @@ class DspSerdeTest {
                 .getResult();
 
         assertThat(shown)
-                .isEqualTo("cannot decode dsp.task-events value: a io.dsp.schemas.avro.WorkerPresence record (v1) where"
+                .isEqualTo("cannot decode dsp.task-events value: a io.dsp.schemas.avro.WorkerPresence record (v2) where"
                         + " this topic carries io.dsp.schemas.avro.TaskEvent; "
                         + SingleObjectCodec.preview(presence));
     }
