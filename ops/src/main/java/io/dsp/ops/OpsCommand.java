@@ -1,5 +1,6 @@
 package io.dsp.ops;
 
+import io.dsp.ops.access.KafkaAccessCommand;
 import io.dsp.ops.backlog.BacklogCommand;
 import io.dsp.ops.deadletter.DeadLettersCommand;
 import io.dsp.ops.fleet.DrainCommand;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
             LicensesCommand.class,
             RebuildReadModelsCommand.class,
             MigrateLegacyCommand.class,
+            KafkaAccessCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class OpsCommand implements Runnable {

@@ -1,5 +1,6 @@
 package io.dsp.gateway.worker;
 
+import io.dsp.core.kafka.ClientSecurity;
 import io.dsp.core.ledger.TaskLedger;
 import io.dsp.core.legacy.LegacyLog;
 import io.dsp.core.legacy.LegacyTaskPayloads;
@@ -94,6 +95,8 @@ public class WorkerBridge implements SmartLifecycle {
         this.gpus = gpus;
         this.kinds = kinds;
         this.timers = new Timers(scheduler);
+        // slots reach Kafka as the gateway's other clients do: bootstrap servers and security (SASL, TLS)
+        consumerConfig.putAll(ClientSecurity.of(kafka.getProducerFactory().getConfigurationProperties()));
         consumerConfig.put(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafkaProperties.getBootstrapServers()));
 

@@ -1,5 +1,6 @@
 package io.dsp.gpuconsumer.slot;
 
+import io.dsp.core.kafka.ClientSecurity;
 import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.TopicProvisioner;
 import java.time.Clock;
@@ -21,9 +22,10 @@ class ShareConsumerConfiguration {
     /** The fleet's slot settings, defined with the group in the contracts. */
     static final Map<String, Object> SLOT_SETTINGS = Groups.GPU_FLEET_SLOT_CONSUMER;
 
+    /** The slots reach Kafka as every other client here does (security included), with the fleet's slot settings. */
     @Bean
-    ShareConsumerFactory<byte[], byte[]> shareConsumerFactory(KafkaProperties kafka) {
-        Map<String, Object> config = new HashMap<>();
+    ShareConsumerFactory<byte[], byte[]> shareConsumerFactory(KafkaProperties kafka, KafkaAdmin kafkaAdmin) {
+        Map<String, Object> config = new HashMap<>(ClientSecurity.of(kafkaAdmin.getConfigurationProperties()));
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.getBootstrapServers()));
         config.putAll(SLOT_SETTINGS);
         return new DefaultShareConsumerFactory<>(config);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dsp.kafkauiserde.DspSerde;
+import io.dsp.schemas.access.ServicePrincipal;
 import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.TopicSpec;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -247,7 +249,7 @@ class ComposeFileIT {
             assertThat(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS"))
                     .isEqualTo("1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093");
             assertThat(env.get("KAFKA_ADVERTISED_LISTENERS").toString())
-                    .startsWith("INTERNAL://" + brokers.get(i) + ":9092,");
+                    .isEqualTo("INTERNAL://" + brokers.get(i) + ":9092");
             assertThat(env)
                     .containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", 3)
                     .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", 2)
@@ -265,10 +267,96 @@ class ComposeFileIT {
             assertThat(environmentOf(name).get("SPRING_KAFKA_BOOTSTRAPSERVERS"))
                     .as(name)
                     .isEqualTo("kafka-1:9092,kafka-2:9092,kafka-3:9092");
-            assertThat(map(services().get(name).get("depends_on"), name).get("kafka-init"))
+            assertThat(map(services().get(name).get("depends_on"), name).get("kafka-access"))
                     .as(name)
                     .isEqualTo(Map.of("condition", "service_completed_successfully"));
         }
+    }
+
+    @Test
+    void noBrokerListenerIsPlaintextAndNoBrokerPortIsPublishedUnlessTheExternalFileAddsSaslSsl() throws IOException {
+        for (String broker : List.of("kafka-1", "kafka-2", "kafka-3")) {
+            Map<String, Object> env = environmentOf(broker);
+            Map<String, String> protocols = new LinkedHashMap<>();
+            for (String entry :
+                    env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").toString().split(",")) {
+                protocols.put(entry.split(":")[0], entry.split(":")[1]);
+            }
+            assertThat(protocols)
+                    .as(broker)
+                    .allSatisfy((listener, protocol) ->
+                            assertThat(protocol).as(broker + " " + listener).startsWith("SASL_"));
+            for (String listener : env.get("KAFKA_LISTENERS").toString().split(",")) {
+                assertThat(protocols).as(broker + " " + listener).containsKey(listener.split(":")[0]);
+            }
+            assertThat(services().get(broker)).as(broker + " publishes no port").doesNotContainKey("ports");
+            assertThat(env)
+                    .containsEntry(
+                            "KAFKA_AUTHORIZER_CLASS_NAME", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                    .containsEntry("KAFKA_SUPER_USERS", "User:dsp-admin")
+                    .containsEntry("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND", "false");
+        }
+        Map<String, Object> external =
+                new Yaml().load(Files.readString(COMPOSE_DIR.resolve("compose.external-kafka.yaml")));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> overrides = (Map<String, Map<String, Object>>) external.get("services");
+        assertThat(overrides).containsOnlyKeys("kafka-1", "kafka-2", "kafka-3");
+        overrides.forEach((broker, override) -> {
+            Map<String, Object> env = map(override.get("environment"), broker);
+            assertThat(env.get("KAFKA_LISTENERS").toString()).as(broker).contains("EXTERNAL://");
+            assertThat(environmentOf(broker)
+                            .get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")
+                            .toString())
+                    .contains("EXTERNAL:SASL_SSL");
+            assertThat(env).containsEntry("KAFKA_LISTENER_NAME_EXTERNAL_SASL_ENABLED_MECHANISMS", "SCRAM-SHA-512");
+        });
+    }
+
+    @Test
+    void everyServiceSignsInToKafkaAsItsOwnPrincipalAndTheAccessJobKnowsEveryOne() {
+        Map<String, String> users = new LinkedHashMap<>();
+        for (String name : DSP_SERVICES) {
+            Map<String, Object> env = environmentOf(name);
+            assertThat(env).as(name).containsEntry("SPRING_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT");
+            assertThat(env).as(name).containsEntry("SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512");
+            users.put(name, userOf(env.get("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"), name));
+        }
+        Map<String, Object> ui = environmentOf("kafka-ui");
+        assertThat(ui).containsEntry("KAFKA_CLUSTERS_0_READONLY", "true");
+        users.put("kafka-ui", userOf(ui.get("KAFKA_CLUSTERS_0_PROPERTIES_SASL_JAAS_CONFIG"), "kafka-ui"));
+
+        assertThat(new HashSet<>(users.values()))
+                .as("one principal per service")
+                .hasSameSizeAs(users.values());
+        users.forEach((service, user) -> assertThat(ServicePrincipal.ofUser(user))
+                .as(service + " signs in as " + user)
+                .hasValueSatisfying(p -> assertThat(p.user()).isEqualTo("dsp-" + service)));
+        List<String> secrets = ((List<?>) services().get("kafka-access").get("secrets"))
+                .stream().map(String::valueOf).toList();
+        assertThat(secrets)
+                .containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(ServicePrincipal.values())
+                        .map(ServicePrincipal::passwordFileName)
+                        .toList());
+    }
+
+    @Test
+    void noKafkaSecretIsWrittenInTheComposeFiles() throws IOException {
+        for (String file : List.of("compose.yaml", "compose.external-kafka.yaml", "kafka/init.sh", "kafka/access.sh")) {
+            Matcher password = Pattern.compile("password=\\\\?\"([^\"\\\\]*)")
+                    .matcher(Files.readString(COMPOSE_DIR.resolve(file)));
+            while (password.find()) {
+                assertThat(password.group(1))
+                        .as(file + ": a password must come from .env or the environment")
+                        .matches("\\$\\{[A-Z0-9_]+(:\\?[^}]*)?}|%s");
+            }
+        }
+    }
+
+    private static String userOf(Object jaas, String service) {
+        Matcher user = Pattern.compile("ScramLoginModule required username=\"([^\"]+)\" password=\"\\$\\{")
+                .matcher(String.valueOf(jaas));
+        assertThat(user.find()).as(service + " JAAS: " + jaas).isTrue();
+        return user.group(1);
     }
 
     @Test

@@ -34,8 +34,16 @@ public final class KafkaBroker {
     private final boolean formatted;
     private final List<String> jvmOptions;
 
-    private KafkaBroker(BrokerSettings settings, ChildProcess process, boolean formatted, List<String> jvmOptions) {
+    private final BrokerSecurity security;
+
+    private KafkaBroker(
+            BrokerSettings settings,
+            BrokerSecurity security,
+            ChildProcess process,
+            boolean formatted,
+            List<String> jvmOptions) {
         this.settings = settings;
+        this.security = security;
         this.process = process;
         this.formatted = formatted;
         this.jvmOptions = List.copyOf(jvmOptions);
@@ -44,12 +52,32 @@ public final class KafkaBroker {
     /** Formats the storage if it never was, writes the config and starts the broker; see {@link #awaitReady}. */
     public static KafkaBroker start(
             DataDir dataDir, int kafkaPort, int controllerPort, List<Path> classpath, String heap, boolean cds) {
+        return start(dataDir, kafkaPort, controllerPort, classpath, heap, cds, null);
+    }
+
+    /**
+     * As {@link #start(DataDir, int, int, List, String, boolean)}; with {@code security} (nullable) every connection
+     * authenticates and every request is authorized: the config file, which then holds the admin's credential, is
+     * readable by its owner only.
+     */
+    public static KafkaBroker start(
+            DataDir dataDir,
+            int kafkaPort,
+            int controllerPort,
+            List<Path> classpath,
+            String heap,
+            boolean cds,
+            BrokerSecurity security) {
         BrokerSettings settings = new BrokerSettings(kafkaPort, controllerPort, dataDir.kafka());
         BrokerProcessFactory processes = new BrokerProcessFactory(dataDir, classpath);
         Path config = dataDir.brokerConfig();
         try {
             Files.createDirectories(config.getParent());
-            Files.writeString(config, ServerProperties.render(settings));
+            Files.deleteIfExists(config);
+            if (security != null) {
+                Files.createFile(config, ownerOnly());
+            }
+            Files.writeString(config, ServerProperties.render(settings, security));
         } catch (IOException e) {
             throw new StartupException("Cannot write the broker config " + config + ": " + e.getMessage());
         }
@@ -64,10 +92,22 @@ public final class KafkaBroker {
         try {
             ChildProcess process =
                     processes.start(BrokerProcessFactory.COMPONENT, jvm, List.of("kafka.Kafka", config.toString()));
-            return new KafkaBroker(settings, process, formatNeeded, jvm);
+            return new KafkaBroker(settings, security, process, formatNeeded, jvm);
         } catch (IOException e) {
             throw new StartupException("Cannot start the Kafka broker: " + e.getMessage(), dataDir.log("kafka"));
         }
+    }
+
+    private static java.nio.file.attribute.FileAttribute<?>[] ownerOnly() {
+        if (!java.nio.file.FileSystems.getDefault()
+                .supportedFileAttributeViews()
+                .contains("posix")) {
+            return new java.nio.file.attribute.FileAttribute<?>[0];
+        }
+        return new java.nio.file.attribute.FileAttribute<?>[] {
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))
+        };
     }
 
     private static List<String> classArchive(Path dir, List<Path> classpath) {
@@ -91,11 +131,15 @@ public final class KafkaBroker {
             checkAliveBefore(deadline);
             process.awaitExit(POLL);
         }
-        try (Admin admin = Admin.create(Map.of(
+        Map<String, Object> config = new java.util.HashMap<>(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200))) {
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200));
+        if (security != null) {
+            config.putAll(security.adminClientProperties());
+        }
+        try (Admin admin = Admin.create(config)) {
             while (!hasBroker(admin)) {
                 checkAliveBefore(deadline);
                 process.awaitExit(POLL);

@@ -26,6 +26,25 @@ class ServerPropertiesTest {
     }
 
     @Test
+    void aLockedDownBrokerAuthenticatesEveryListenerAndDeniesByDefault() {
+        Map<String, String> p = ServerProperties.of(settings, new BrokerSecurity("admin", "an-admin-password"));
+
+        assertThat(p)
+                .containsEntry("listeners", "SASL_PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093")
+                .containsEntry("inter.broker.listener.name", "SASL_PLAINTEXT")
+                .containsEntry(
+                        "listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT")
+                .containsEntry("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512")
+                .containsEntry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                .containsEntry("super.users", "User:admin");
+        assertThat(p.get("listener.name.sasl_plaintext.plain.sasl.jaas.config"))
+                .contains("username=\"admin\"")
+                .contains("user_admin=\"an-admin-password\"");
+        assertThat(p.values()).noneMatch(v -> v.contains("PLAINTEXT://") && !v.contains("SASL_PLAINTEXT://"));
+        assertThat(new BrokerSecurity("admin", "an-admin-password").toString()).doesNotContain("an-admin-password");
+    }
+
+    @Test
     void letsInternalTopicsLiveOnASingleBroker() {
         assertThat(ServerProperties.of(settings))
                 .containsEntry("offsets.topic.replication.factor", "1")

@@ -47,9 +47,24 @@ public final class KafkaAccess implements AutoCloseable {
     private Admin admin;
     private KafkaProducer<byte[], byte[]> producer;
 
+    /** Client settings every client here starts from: security (SASL, TLS) of a secured cluster; empty otherwise. */
+    private final Map<String, Object> clientProperties;
+
     public KafkaAccess(String bootstrapServers, Duration timeout) {
+        this(bootstrapServers, timeout, Map.of());
+    }
+
+    public KafkaAccess(String bootstrapServers, Duration timeout, Map<String, Object> clientProperties) {
         this.bootstrapServers = bootstrapServers;
         this.timeout = timeout;
+        this.clientProperties = Map.copyOf(clientProperties);
+    }
+
+    /** The client's own settings over the shared security settings. */
+    private Map<String, Object> with(Map<String, Object> own) {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.putAll(own);
+        return config;
     }
 
     public Duration timeout() {
@@ -62,13 +77,13 @@ public final class KafkaAccess implements AutoCloseable {
 
     public synchronized Admin admin() {
         if (admin == null) {
-            admin = Admin.create(Map.of(
+            admin = Admin.create(with(Map.of(
                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     bootstrapServers,
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                     (int) timeout.toMillis(),
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                    (int) Math.min(timeout.toMillis(), 30_000)));
+                    (int) Math.min(timeout.toMillis(), 30_000))));
         }
         return admin;
     }
@@ -76,7 +91,7 @@ public final class KafkaAccess implements AutoCloseable {
     /** Idempotent, every write acknowledged by all in-sync replicas. */
     public synchronized KafkaProducer<byte[], byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(
+            producer = new KafkaProducer<>(with(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                     bootstrapServers,
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
@@ -95,7 +110,7 @@ public final class KafkaAccess implements AutoCloseable {
                     30_000,
                     // at least linger + request timeout, as the producer requires
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                    (int) Math.max(timeout.toMillis(), 30_000) + 1_000));
+                    (int) Math.max(timeout.toMillis(), 30_000) + 1_000)));
         }
         return producer;
     }
@@ -106,7 +121,7 @@ public final class KafkaAccess implements AutoCloseable {
     }
 
     private Map<String, Object> readerConfig() {
-        return Map.of(
+        return with(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
@@ -120,7 +135,7 @@ public final class KafkaAccess implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
                 2000,
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) timeout.toMillis());
+                (int) timeout.toMillis()));
     }
 
     /** Every topic name in the cluster (internal ones excluded). */

@@ -15,13 +15,25 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the catalogue's topics and group configs. Idempotent: topics that exist are left as they are, so every
  * service may call it at start-up and the edges call {@link #ensureTenantTopic} on a license's first task.
+ *
+ * <p>On a locked-down cluster a service may create only its edges' tenant topics (see {@code ServicePrincipal}); the
+ * shared topics and group configs are the administrator's ({@code ops kafka-access apply}). A topic this principal
+ * may not create is then checked instead: one that exists, or that the principal may not even see (it does not use
+ * it), is fine; a missing one fails with what to run.
  */
 public final class TopicProvisioner {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
     private static final long TIMEOUT_SECONDS = 30;
 
@@ -89,7 +101,9 @@ public final class TopicProvisioner {
             try {
                 future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
+                if (e.getCause() instanceof TopicAuthorizationException) {
+                    requireExisting(name);
+                } else if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new KafkaException(
                             "Cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
                 }
@@ -103,6 +117,29 @@ public final class TopicProvisioner {
         });
     }
 
+    /** This principal may not create the topic: it must exist already, unless this principal may not see it at all. */
+    private void requireExisting(String name) {
+        try {
+            admin.describeTopics(List.of(name)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            log.debug("topic {} exists; creating it is the administrator's", name);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new KafkaException("Topic " + name + " does not exist and this principal may not create it:"
+                        + " run 'ops kafka-access apply' as the cluster's administrator");
+            }
+            if (!(e.getCause() instanceof TopicAuthorizationException)) {
+                throw new KafkaException(
+                        "Cannot check topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+            }
+            // not visible to this principal: a topic this service does not use
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("Interrupted while checking topic " + name, e);
+        } catch (TimeoutException e) {
+            throw new KafkaException("Timed out checking topic " + name + " after " + TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
     private void configureGroup(String groupId, java.util.Map<String, String> configs) {
         ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, groupId);
         List<AlterConfigOp> ops = configs.entrySet().stream()
@@ -111,6 +148,14 @@ public final class TopicProvisioner {
         try {
             admin.incrementalAlterConfigs(java.util.Map.of(group, ops)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthorizationException) {
+                // a locked-down cluster: the administrator configures the fleets' groups
+                log.debug(
+                        "group {} is configured by the administrator: {}",
+                        groupId,
+                        e.getCause().getMessage());
+                return;
+            }
             throw new KafkaException(
                     "Cannot configure group " + groupId + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {

@@ -16,6 +16,12 @@ final class WorkerProcess implements AutoCloseable {
     final Path log;
 
     WorkerProcess(String workerId, String bootstrapServers, Path dir, Path effectLog) throws IOException {
+        this(workerId, bootstrapServers, dir, effectLog, Map.of());
+    }
+
+    /** With {@code environment} added to the child's (settings kept off its command line: credentials). */
+    WorkerProcess(String workerId, String bootstrapServers, Path dir, Path effectLog, Map<String, String> environment)
+            throws IOException {
         this.workerId = workerId;
         Files.createDirectories(dir);
         this.log = dir.resolve(workerId + ".log");
@@ -39,8 +45,9 @@ final class WorkerProcess implements AutoCloseable {
                         "logging.level.root", "WARN",
                         "logging.level.io.dsp", "INFO")
                 .forEach((k, v) -> command.add("--" + k + "=" + v));
-        process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        process = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
     }
