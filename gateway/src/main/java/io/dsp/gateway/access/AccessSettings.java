@@ -30,6 +30,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxUnregistered unregistered connections the instance holds at once; further ones are refused; default 2000
  * @param licenseRecheckInterval how often open client connections are checked against their license (disabled or
  *     expired ones are told and closed); default 2 s
+ * @param deviceBinding how an app's {@code register} honours the license's device binding (the HTTP rule: per license
+ *     and device type, the first machine code binds, any other is refused): {@code WHEN_SENT} (default) checks a
+ *     register that carries {@code machine_code} and lets one without it in, because the legacy apps send none on the
+ *     socket; {@code REQUIRED} refuses a register without it; {@code OFF} ignores it
  */
 @Validated
 @ConfigurationProperties("dsp.gateway.access")
@@ -42,7 +46,18 @@ public record AccessSettings(
         @Min(1) @DefaultValue("20") int newConnectionsPerSecond,
         @NotNull @DefaultValue("30s") Duration registerTimeout,
         @Min(1) @DefaultValue("2000") int maxUnregistered,
-        @NotNull @DefaultValue("2s") Duration licenseRecheckInterval) {
+        @NotNull @DefaultValue("2s") Duration licenseRecheckInterval,
+        @NotNull @DefaultValue("WHEN_SENT") DeviceBindingPolicy deviceBinding) {
+
+    /** How a client's register honours the license's device binding. */
+    public enum DeviceBindingPolicy {
+        /** Not checked. */
+        OFF,
+        /** Checked when the register carries {@code machine_code}; a register without it is let in (legacy apps). */
+        WHEN_SENT,
+        /** A register without {@code machine_code} is refused. */
+        REQUIRED
+    }
 
     public AccessSettings {
         fleetTokens = fleetTokens == null

@@ -6,6 +6,7 @@ import io.dsp.core.view.TopicView;
 import io.dsp.gateway.client.InFlightCapSettings;
 import io.dsp.gateway.client.InFlightGuard;
 import io.dsp.gateway.fleet.FleetWatch;
+import io.dsp.gateway.license.DeviceBindings;
 import io.dsp.gateway.license.LicenseRegistry;
 import io.dsp.gateway.relay.Relay;
 import io.dsp.gateway.routing.EventRouter;
@@ -68,12 +69,14 @@ class GatewayViews {
             SharedTopics topics,
             KafkaAdmin admin,
             LicenseRegistry licenses,
+            DeviceBindings devices,
             FleetWatch fleet,
             WorkerBridge workers,
             MeterRegistry meters,
             Clock clock) {
         TopicView view = TopicView.builder("gateway-state", admin.getConfigurationProperties())
                 .followEntries(Topics.LICENSES, StartRule.beginning(), licenses::apply)
+                .followEntries(Topics.DEVICE_BINDINGS, StartRule.beginning(), devices::apply)
                 .followEntries(Topics.WORKERS, StartRule.beginning(), fleet::presence)
                 .followEntries(Topics.WORKER_COMMANDS, StartRule.beginning(), workers::command)
                 .followValues(Topics.TASK_CONTROL, StartRule.lookBack(CONTROL_LOOKBACK), workers::control)
@@ -84,6 +87,7 @@ class GatewayViews {
                 .build();
         // A key the registry has not seen makes it wait until this view has read what was written before the ask.
         licenses.catchUpWith(wait -> view.awaitCurrentEnd(Topics.LICENSES.name(), wait));
+        devices.catchUpWith(wait -> view.awaitCurrentEnd(Topics.DEVICE_BINDINGS.name(), wait));
         return view;
     }
 

@@ -3,10 +3,12 @@ package io.dsp.gateway.session;
 import static io.dsp.gateway.protocol.FrameFields.text;
 
 import io.dsp.gateway.GatewaySettings;
+import io.dsp.gateway.access.AccessSettings;
 import io.dsp.gateway.access.FleetAccess;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.gateway.connection.Connections;
 import io.dsp.gateway.connection.Role;
+import io.dsp.gateway.license.DeviceBindings;
 import io.dsp.gateway.license.LicenseRegistry;
 import io.dsp.gateway.protocol.FrameFamily;
 import io.dsp.gateway.protocol.FrameRoute;
@@ -38,6 +40,8 @@ class SessionFrames implements FrameFamily {
     private final GatewaySettings settings;
     private final Clock clock;
     private final FleetAccess access;
+    private final DeviceBindings devices;
+    private final AccessSettings.DeviceBindingPolicy devicePolicy;
 
     SessionFrames(
             Connections connections,
@@ -46,8 +50,12 @@ class SessionFrames implements FrameFamily {
             WorkerKinds kinds,
             GatewaySettings settings,
             Clock clock,
-            FleetAccess access) {
+            FleetAccess access,
+            DeviceBindings devices,
+            AccessSettings accessSettings) {
         this.access = access;
+        this.devices = devices;
+        this.devicePolicy = accessSettings.deviceBinding();
         this.connections = connections;
         this.workers = workers;
         this.licenses = licenses;
@@ -153,6 +161,11 @@ class SessionFrames implements FrameFamily {
                 return;
             }
             String deviceType = "mobile".equals(text(frame, "device_type")) ? "mobile" : "pc";
+            Optional<String> unbound = deviceRefusal(key, deviceType, frame.get("machine_code"));
+            if (unbound.isPresent()) {
+                from.send(Frames.error(unbound.get(), null));
+                return;
+            }
             connections.registerClient(from, key, deviceType);
             registered.put("key", key);
             registered.put("device_type", deviceType);
@@ -160,6 +173,27 @@ class SessionFrames implements FrameFamily {
         } else {
             from.send(Frames.error("注册需要 role (worker / gpu_monitor) 或 key", null));
         }
+    }
+
+    /**
+     * The license's device binding, as HTTP applies it, for a register that carries {@code machine_code} (or, under
+     * {@code REQUIRED}, must): the legacy apps send none on the socket, so by default one without it is let in.
+     */
+    private Optional<String> deviceRefusal(String key, String deviceType, JsonNode machineCode) {
+        if (devicePolicy == AccessSettings.DeviceBindingPolicy.OFF) {
+            return Optional.empty();
+        }
+        if (machineCode == null || machineCode.isNull()) {
+            return devicePolicy == AccessSettings.DeviceBindingPolicy.REQUIRED
+                    ? Optional.of("缺少 machine_code（设备指纹）")
+                    : Optional.empty();
+        }
+        if (!machineCode.isString()
+                || machineCode.asString().isBlank()
+                || machineCode.asString().length() > 128) {
+            return Optional.of("machine_code 必须是 1-128 个字符的字符串");
+        }
+        return devices.check(key, deviceType, machineCode.asString(), LICENSE_LOOKUP_WAIT);
     }
 
     private static boolean sameRoleOrNone(Connection from, Role role) {

@@ -83,9 +83,16 @@ public enum ServicePrincipal {
         @Override
         void grant(Grants g) {
             g.tenantTopics(WRITE, CREATE);
-            g.write(Topics.TASK_EVENTS, Topics.TASK_CONTROL, Topics.WORKERS, Topics.DEAD_LETTERS, Topics.GATEWAY_RELAY);
+            g.write(
+                    Topics.TASK_EVENTS,
+                    Topics.TASK_CONTROL,
+                    Topics.WORKERS,
+                    Topics.DEAD_LETTERS,
+                    Topics.GATEWAY_RELAY,
+                    Topics.DEVICE_BINDINGS);
             g.read(
                     Topics.LICENSES,
+                    Topics.DEVICE_BINDINGS,
                     Topics.WORKERS,
                     Topics.WORKER_COMMANDS,
                     Topics.TASK_CONTROL,
