@@ -56,9 +56,10 @@ public final class TopicProvisioner {
         }
     }
 
-    /** Creates every shared topic and configures the fleet's share group. */
+    /** Creates every shared topic, checks the settings of those that existed, and configures the fleets' groups. */
     public void ensureSharedTopicsAndGroups() {
         ensure(Topics.SHARED);
+        verify(Topics.SHARED);
         configureGroup(Groups.GPU_FLEET, Groups.GPU_FLEET_CONFIGS);
         configureGroup(Groups.AUTOMATION_FLEET, Groups.GPU_FLEET_CONFIGS);
     }
@@ -115,6 +116,70 @@ public final class TopicProvisioner {
             }
             known.add(name);
         });
+    }
+
+    /**
+     * Checks that existing topics keep what the catalogue relies on: the same {@code cleanup.policy} (a compacted
+     * registry that deletes by age loses licenses and presence; a log that compacts loses events), and a
+     * {@code retention.ms} no shorter than the catalogue's (or unlimited). A topic created by hand or changed later
+     * stops the start with what to fix, instead of losing records silently. A principal not allowed to read topic
+     * configs (a locked-down service) leaves the check to the administrator, who runs it too.
+     *
+     * @throws KafkaException naming every topic and setting that differs
+     */
+    public void verify(Collection<TopicSpec<?, ?>> specs) {
+        List<ConfigResource> resources = specs.stream()
+                .map(spec -> new ConfigResource(ConfigResource.Type.TOPIC, spec.name()))
+                .toList();
+        java.util.Map<ConfigResource, org.apache.kafka.clients.admin.Config> found;
+        try {
+            found = admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthorizationException) {
+                log.debug(
+                        "topic settings are checked by the administrator: {}",
+                        e.getCause().getMessage());
+                return;
+            }
+            throw new KafkaException(
+                    "Cannot read topic settings: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("Interrupted while reading topic settings", e);
+        } catch (TimeoutException e) {
+            throw new KafkaException("Timed out reading topic settings after " + TIMEOUT_SECONDS + " s", e);
+        }
+        List<String> wrong = new java.util.ArrayList<>();
+        for (TopicSpec<?, ?> spec : specs) {
+            org.apache.kafka.clients.admin.Config config =
+                    found.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
+            if (config == null) {
+                continue;
+            }
+            String policy = spec.configs().get("cleanup.policy");
+            if (policy != null) {
+                String actual = value(config, "cleanup.policy");
+                if (!policy.equals(actual)) {
+                    wrong.add(spec.name() + " has cleanup.policy=" + actual + ", the catalogue needs " + policy);
+                }
+            }
+            String retention = spec.configs().get("retention.ms");
+            if (retention != null) {
+                long actual = Long.parseLong(value(config, "retention.ms"));
+                if (actual >= 0 && actual < Long.parseLong(retention)) {
+                    wrong.add(spec.name() + " keeps records " + actual + " ms, the catalogue at least " + retention);
+                }
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new KafkaException("Topic settings differ from the catalogue (fix them with kafka-configs.sh"
+                    + " --alter --entity-type topics, or recreate the topics): " + String.join("; ", wrong));
+        }
+    }
+
+    private static String value(org.apache.kafka.clients.admin.Config config, String name) {
+        org.apache.kafka.clients.admin.ConfigEntry entry = config.get(name);
+        return entry == null ? "" : entry.value();
     }
 
     /** This principal may not create the topic: it must exist already, unless this principal may not see it at all. */
