@@ -20,19 +20,53 @@ import java.util.function.IntConsumer;
  */
 final class DispatchScenario {
 
-    /** Latencies of one side. */
-    record Result(String name, int accepted, int arrived, double p50, double p99, double p999, double max) {
+    /** How soon after the last send a side that keeps up with the offered rate has delivered (nearly) everything. */
+    static final Duration KEEP_UP_GRACE = Duration.ofSeconds(1);
+
+    /** Share of the tasks that must have arrived by then: below it the side built a queue. */
+    static final double KEEP_UP_SHARE = 0.95;
+
+    /** Most the latency may grow from the first to the last quarter of a run of a side that keeps up. */
+    static final double MAX_LAG_GROWTH_MS = 250;
+
+    /**
+     * Latencies of one side, and whether it kept up with the offered rate: {@code onTime} of {@code accepted} arrived
+     * within {@link #KEEP_UP_GRACE} of the last send, and the latency of the last quarter of the run was not above the
+     * first quarter's by more than {@link #MAX_LAG_GROWTH_MS} (or the run's p50), {@code lagGrowth} ms. A side that
+     * did not measured a growing queue, not a latency.
+     */
+    record Result(
+            String name,
+            int accepted,
+            int arrived,
+            int onTime,
+            double lagGrowth,
+            double p50,
+            double p99,
+            double p999,
+            double max) {
 
         static Result of(String name, Latencies latencies) {
+            return of(name, latencies, Long.MAX_VALUE);
+        }
+
+        static Result of(String name, Latencies latencies, long keptUpBy) {
             List<Double> ms = latencies.millis();
             return new Result(
                     name,
                     latencies.startedCount(),
                     ms.size(),
+                    latencies.endedBy(keptUpBy),
+                    latencies.lagGrowthMillis(),
                     Latencies.percentile(ms, 50),
                     Latencies.percentile(ms, 99),
                     Latencies.percentile(ms, 99.9),
                     ms.isEmpty() ? Double.NaN : ms.get(ms.size() - 1));
+        }
+
+        /** Whether it delivered at the offered rate (see the class comment). */
+        boolean keptUp() {
+            return accepted > 0 && onTime >= KEEP_UP_SHARE * accepted && lagGrowth <= Math.max(MAX_LAG_GROWTH_MS, p50);
         }
     }
 
@@ -138,11 +172,23 @@ final class DispatchScenario {
         sink.accept(measured);
         IntConsumer send = t -> sender.send(t, measured);
         Load.fixedRate(profile.rate(), tenants, profile.seconds(), send);
+        long keptUpBy = System.nanoTime() + KEEP_UP_GRACE.toNanos();
         Load.drain(measured);
-        Result result = Result.of(name, measured);
+        Result result = Result.of(name, measured, keptUpBy);
         System.out.printf(
-                "[bench] %s: %d/%d arrived, p50 %.1f p99 %.1f p99.9 %.1f max %.1f ms%n",
-                name, result.arrived(), result.accepted(), result.p50(), result.p99(), result.p999(), result.max());
+                "[bench] %s: %d/%d arrived (%d within %d ms of the last send, latency grew %.0f ms over the run%s), p50"
+                        + " %.1f p99 %.1f p99.9 %.1f max %.1f ms%n",
+                name,
+                result.arrived(),
+                result.accepted(),
+                result.onTime(),
+                KEEP_UP_GRACE.toMillis(),
+                result.lagGrowth(),
+                result.keptUp() ? "" : ": did not keep up with the offered rate",
+                result.p50(),
+                result.p99(),
+                result.p999(),
+                result.max());
         return result;
     }
 

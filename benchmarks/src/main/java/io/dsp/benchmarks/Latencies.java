@@ -29,6 +29,42 @@ final class Latencies {
         return (int) started.keySet().stream().filter(ended::containsKey).count();
     }
 
+    /** Requests that started and ended by {@code deadline} (nanoTime). */
+    int endedBy(long deadline) {
+        return (int) started.keySet().stream()
+                .filter(id -> {
+                    Long end = ended.get(id);
+                    return end != null && end <= deadline;
+                })
+                .count();
+    }
+
+    /**
+     * How much later the last quarter of requests (by start) arrived than the first quarter, in milliseconds (median
+     * against median): near zero for a side that keeps up, growing with the run for one that builds a queue.
+     */
+    double lagGrowthMillis() {
+        List<long[]> done = new ArrayList<>();
+        started.forEach((id, start) -> {
+            Long end = ended.get(id);
+            if (end != null) {
+                done.add(new long[] {start, end - start});
+            }
+        });
+        if (done.size() < 8) {
+            return 0;
+        }
+        done.sort((a, b) -> Long.compare(a[0], b[0]));
+        int quarter = done.size() / 4;
+        return (median(done.subList(done.size() - quarter, done.size())) - median(done.subList(0, quarter)))
+                / 1_000_000.0;
+    }
+
+    private static double median(List<long[]> part) {
+        long[] values = part.stream().mapToLong(v -> v[1]).sorted().toArray();
+        return values[values.length / 2];
+    }
+
     /** Milliseconds, sorted, of every request that both started and ended. */
     List<Double> millis() {
         List<Double> values = new ArrayList<>();

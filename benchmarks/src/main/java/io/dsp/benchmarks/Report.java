@@ -139,7 +139,7 @@ final class Report {
                     t.name(),
                     t.rule(),
                     number(t.measured()),
-                    t.met() ? "**met**" : "not met",
+                    t.met() ? "**met**" : t.why().startsWith("invalid") ? "invalid" : "not met",
                     t.why()));
         }
         md.append("\n## Results\n\n| Scenario | Metric | System | Raw Kafka | System / raw | Note |\n"

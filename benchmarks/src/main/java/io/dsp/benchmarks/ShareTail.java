@@ -51,6 +51,8 @@ final class ShareTail implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             Map<String, Object> config = new HashMap<>(Groups.GPU_FLEET_SLOT_CONSUMER);
             config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            // the knob the report names is the one applied (it was read and never passed on before)
+            config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
             config.put(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                     KafkaTestBroker.get().bootstrapServers());
