@@ -340,6 +340,30 @@ class ComposeFileIT {
     }
 
     @Test
+    void prometheusWarnsLongBeforeATenantsBacklogReachesItsRetention() throws IOException {
+        Map<String, Object> config =
+                new Yaml().load(Files.readString(COMPOSE_DIR.resolve("prometheus/prometheus.yml")));
+        assertThat(config.get("rule_files").toString()).contains("/etc/prometheus/alerts.yml");
+        assertThat(volumesOf("prometheus")).contains("./prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
+        Map<String, Object> alerts = new Yaml().load(Files.readString(COMPOSE_DIR.resolve("prometheus/alerts.yml")));
+        List<Map<String, Object>> rules = new ArrayList<>();
+        for (Object group : (List<?>) alerts.get("groups")) {
+            for (Object rule : (List<?>) map(group, "group").get("rules")) {
+                rules.add(map(rule, "rule"));
+            }
+        }
+        String gauge = MetricNames.OLDEST_WAIT.replace('.', '_');
+        long retention = TenantTopics.RETENTION.toSeconds();
+        assertThat(rules).isNotEmpty().allSatisfy(rule -> {
+            String expr = rule.get("expr").toString();
+            assertThat(expr).contains(gauge);
+            Matcher threshold = Pattern.compile("> (\\d+) \\* 24 \\* 3600").matcher(expr);
+            assertThat(threshold.find()).as(expr).isTrue();
+            assertThat(Long.parseLong(threshold.group(1)) * 24 * 3600).isLessThan(retention);
+        });
+    }
+
+    @Test
     void noKafkaSecretIsWrittenInTheComposeFiles() throws IOException {
         for (String file : List.of("compose.yaml", "compose.external-kafka.yaml", "kafka/init.sh", "kafka/access.sh")) {
             Matcher password = Pattern.compile("password=\\\\?\"([^\"\\\\]*)")

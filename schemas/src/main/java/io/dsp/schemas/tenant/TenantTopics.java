@@ -66,8 +66,15 @@ public final class TenantTopics {
 
     private static final AvroSerde<TaskRequested> VALUE_SERDE = AvroSerde.of(TaskRequested.class);
 
-    private static final Map<String, String> CONFIGS = Map.of(
-            TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()));
+    /**
+     * How long a tenant topic keeps a task that has not been released: far above the longest outage a fleet should
+     * have (no GPU online over a long holiday), so that a backlog is never deleted unseen. Prometheus warns when a
+     * tenant's oldest waiting task reaches a quarter of it ({@code compose/prometheus/alerts.yml}).
+     */
+    public static final Duration RETENTION = Duration.ofDays(30);
+
+    private static final Map<String, String> CONFIGS =
+            Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(RETENTION.toMillis()));
 
     private TenantTopics() {}
 
