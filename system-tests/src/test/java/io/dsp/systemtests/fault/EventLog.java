@@ -101,6 +101,21 @@ final class EventLog implements AutoCloseable {
                 .orElse(null);
     }
 
+    /** Request ids whose last step is a STARTED on this worker at most {@code within} ago. */
+    List<String> startedOnWithin(String workerId, Duration within) {
+        java.time.Instant since = java.time.Instant.now().minus(within);
+        Map<String, List<TaskEvent>> byTask = events.stream().collect(Collectors.groupingBy(TaskEvent::getRequestId));
+        return byTask.entrySet().stream()
+                .filter(e -> {
+                    TaskEvent last = e.getValue().get(e.getValue().size() - 1);
+                    return last.getType() == TaskEventType.STARTED
+                            && workerId.equals(last.getWorkerId())
+                            && last.getAt().isAfter(since);
+                })
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
     /** Request ids a worker has STARTED and not ended (its attempt is open). */
     List<String> runningOn(String workerId) {
         Map<String, List<TaskEvent>> byTask = events.stream().collect(Collectors.groupingBy(TaskEvent::getRequestId));

@@ -59,6 +59,9 @@ class FaultInjectionIT {
 
     private static final Duration LEGACY_WORK = Duration.ofMillis(600);
 
+    /** How long each task of the worker that is killed takes. */
+    private static final Duration VICTIM_WORK_TIME = Duration.ofSeconds(4);
+
     private final Path dir =
             TestClasspath.TARGET.resolve("fault-" + UUID.randomUUID().toString().substring(0, 8));
     private final Path effectLog = dir.resolve("effects.log");
@@ -88,7 +91,11 @@ class FaultInjectionIT {
         try {
             broker = new BrokerProcess(dir.resolve("broker"));
             provisionLicense();
-            workers.add(new WorkerProcess("gpu-fault-a", broker.bootstrapServers(), dir, effectLog));
+            // the victim of the kill: its tasks take long enough that the kill lands mid-task even when the event
+            // log reads STARTED late on a loaded machine (an effect recorded just before the kill would run twice:
+            // the test would measure its own timing, not the system)
+            workers.add(new WorkerProcess(
+                    "gpu-fault-a", broker.bootstrapServers(), dir, effectLog, VICTIM_WORK_TIME, Map.of()));
             workers.add(new WorkerProcess("gpu-fault-b", broker.bootstrapServers(), dir, effectLog));
             assetApi = io.dsp.systemtests.fault.Services.start(
                     AssetApiApplication.builder(),
@@ -166,10 +173,13 @@ class FaultInjectionIT {
 
     private void killAWorkerMidTask(EventLog events, List<WorkerProcess> workers) throws Exception {
         WorkerProcess victim = workers.get(0);
-        await("a task runs on " + victim.workerId)
+        // a task that started on the victim recently enough that its effect is still seconds away
+        Duration killBefore = VICTIM_WORK_TIME.minusMillis(1500);
+        await("a task starts on " + victim.workerId)
                 .atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> !events.runningOn(victim.workerId).isEmpty());
+                .until(() ->
+                        !events.startedOnWithin(victim.workerId, killBefore).isEmpty());
         List<String> interrupted = events.runningOn(victim.workerId);
         Instant at = Instant.now();
         victim.kill9();

@@ -3,6 +3,7 @@ package io.dsp.systemtests.fault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +16,27 @@ final class WorkerProcess implements AutoCloseable {
     private final Process process;
     final Path log;
 
+    /** The time each task takes unless told otherwise. */
+    static final Duration WORK_TIME = Duration.ofMillis(1500);
+
     WorkerProcess(String workerId, String bootstrapServers, Path dir, Path effectLog) throws IOException {
-        this(workerId, bootstrapServers, dir, effectLog, Map.of());
+        this(workerId, bootstrapServers, dir, effectLog, WORK_TIME, Map.of());
     }
 
     /** With {@code environment} added to the child's (settings kept off its command line: credentials). */
     WorkerProcess(String workerId, String bootstrapServers, Path dir, Path effectLog, Map<String, String> environment)
+            throws IOException {
+        this(workerId, bootstrapServers, dir, effectLog, WORK_TIME, environment);
+    }
+
+    /** Each task takes {@code workTime} before its effect is recorded. */
+    WorkerProcess(
+            String workerId,
+            String bootstrapServers,
+            Path dir,
+            Path effectLog,
+            Duration workTime,
+            Map<String, String> environment)
             throws IOException {
         this.workerId = workerId;
         Files.createDirectories(dir);
@@ -34,16 +50,26 @@ final class WorkerProcess implements AutoCloseable {
                 TestClasspath.join(TestClasspath.services()),
                 EffectWorkerMain.class.getName()));
         Map.of(
-                        "spring.kafka.bootstrap-servers", bootstrapServers,
-                        "server.port", "0",
-                        "dsp.data-dir", dir.resolve(workerId + "-data").toString(),
-                        "dsp.gpu-consumer.worker-id", workerId,
-                        "dsp.gpu-consumer.max-concurrent", "2",
-                        "dsp.gpu-consumer.heartbeat-interval", "1s",
-                        "fault.effect-log", effectLog.toString(),
-                        "fault.work-time", "1500ms",
-                        "logging.level.root", "WARN",
-                        "logging.level.io.dsp", "INFO")
+                        "spring.kafka.bootstrap-servers",
+                        bootstrapServers,
+                        "server.port",
+                        "0",
+                        "dsp.data-dir",
+                        dir.resolve(workerId + "-data").toString(),
+                        "dsp.gpu-consumer.worker-id",
+                        workerId,
+                        "dsp.gpu-consumer.max-concurrent",
+                        "2",
+                        "dsp.gpu-consumer.heartbeat-interval",
+                        "1s",
+                        "fault.effect-log",
+                        effectLog.toString(),
+                        "fault.work-time",
+                        workTime.toMillis() + "ms",
+                        "logging.level.root",
+                        "WARN",
+                        "logging.level.io.dsp",
+                        "INFO")
                 .forEach((k, v) -> command.add("--" + k + "=" + v));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
