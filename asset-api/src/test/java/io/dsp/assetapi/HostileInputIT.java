@@ -349,7 +349,7 @@ class HostileInputIT {
             for (String path : List.of(
                     "/api/v1/blobs/" + victimMd5,
                     "/internal/v1/stores/task-lives?key=" + victimTask,
-                    "/internal/v1/stores/in-flight?key="
+                    "/internal/v1/stores/in-flight-tasks?key="
                             + URLEncoder.encode(victim + "|echo_test", StandardCharsets.UTF_8))) {
                 HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path));
                 if (token != null) {
@@ -358,7 +358,10 @@ class HostileInputIT {
                 expectRefused("fleet-only " + path.substring(0, 15), Http.raw(request.GET()));
             }
         }
-        for (String store : List.of("licenses", "..%2Ftask-lives", "task-lives%00", "assets", "x")) {
+        // Nor any store but the partitioned ones read by key: not the retired list-valued "in-flight", nor the by-age
+        // half of the in-flight index.
+        for (String store : List.of(
+                "licenses", "..%2Ftask-lives", "task-lives%00", "assets", "x", "in-flight", "in-flight-tasks-by-age")) {
             expectRefused(
                     "internal store name",
                     Http.raw(HttpRequest.newBuilder(URI.create(base() + "/internal/v1/stores/" + store + "?key=a"))

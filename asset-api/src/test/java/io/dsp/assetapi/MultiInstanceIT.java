@@ -11,8 +11,10 @@ import io.dsp.testkit.ApiClient;
 import io.dsp.testkit.Licenses;
 import io.dsp.testkit.Services;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -53,7 +56,8 @@ class MultiInstanceIT {
             settings.put("dsp.asset-api.node-id", node);
             settings.put("dsp.asset-api.advertised-host", "127.0.0.1");
             settings.put("dsp.fleet.token", AssetApiIntegrationTest.FLEET_TOKEN);
-            settings.put("dsp.asset-api.tasks.generic-types", "echo_test");
+            settings.put("dsp.asset-api.tasks.generic-types", "echo_test,capped_test");
+            settings.put("dsp.asset-api.limits.in-flight[capped_test]", 1);
             INSTANCES.add(Services.start(AssetApiApplication.builder(), settings));
         }
         // Both run, and every task-lives partition has an advertised owner.
@@ -161,6 +165,38 @@ class MultiInstanceIT {
     }
 
     @Test
+    void aCapHoldsOnTheInstanceThatDoesNotHoldTheLicensesInFlightIndex() {
+        // A license whose (license, capped_test) entries live on instance 1: instance 0 reads them over HTTP.
+        String license = Stream.generate(() -> "multi-cap-" + UUID.randomUUID())
+                .limit(200)
+                .filter(l -> inFlightOwner(INSTANCES.get(0), l).equals(self(INSTANCES.get(1))))
+                .findFirst()
+                .orElseThrow();
+        ApiClient a = licensed(0, license);
+        ApiClient b = licensed(1, license);
+        String task = "{\"task_type\":\"capped_test\",\"payload\":{}}";
+
+        ApiClient.Answer first = b.postJson("/api/v1/tasks", task);
+        assertThat(first.status()).as(first.body().toString()).isEqualTo(202);
+        String requestId = first.data().path("request_id").asString();
+        // Once the owner's index holds the task (its internal read says so), the other instance refuses a second.
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(Http.raw(HttpRequest.newBuilder(URI.create(base(1)
+                                                + "/internal/v1/stores/in-flight-tasks?after=0&limit=5&key="
+                                                + URLEncoder.encode(license + "|capped_test", StandardCharsets.UTF_8)))
+                                        .header("Authorization", "Bearer " + AssetApiIntegrationTest.FLEET_TOKEN))
+                                .body())
+                        .contains(requestId));
+        ApiClient.Answer second = a.postJson("/api/v1/tasks", task);
+
+        assertThat(second.status()).as(second.body().toString()).isEqualTo(409);
+        assertThat(second.body().path("msg").asString()).matches("任务处理中，请等待完成（已用时 \\d+秒）");
+        assertThat(TestKafka.tasksOf(license))
+                .extracting(TaskRequested::getRequestId)
+                .containsExactly(requestId);
+    }
+
+    @Test
     void theInternalStoreReadNeedsTheFleetToken() {
         HttpResponse<String> anonymous =
                 Http.raw(HttpRequest.newBuilder(URI.create(base(0) + "/internal/v1/stores/task-lives?key=anything")));
@@ -202,6 +238,15 @@ class MultiInstanceIT {
     private static String ownerOf(ConfigurableApplicationContext instance, String requestId) {
         KeyQueryMetadata metadata = streams(instance)
                 .queryMetadataForKey("task-lives", requestId, Serdes.String().serializer());
+        return metadata.activeHost().host() + ":" + metadata.activeHost().port();
+    }
+
+    private static String inFlightOwner(ConfigurableApplicationContext instance, String license) {
+        KeyQueryMetadata metadata = streams(instance)
+                .queryMetadataForKey(
+                        "in-flight-tasks",
+                        license + "|capped_test",
+                        Serdes.String().serializer());
         return metadata.activeHost().host() + ":" + metadata.activeHost().port();
     }
 

@@ -1,6 +1,5 @@
 package io.dsp.benchmarks;
 
-import io.dsp.testkit.KafkaTestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -18,20 +18,19 @@ final class ArrivalTail implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile Latencies latencies;
 
-    ArrivalTail(String topic, Latencies latencies) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaTestBroker.get().bootstrapServers(),
+    ArrivalTail(Broker broker, String topic, Latencies latencies) {
+        this.latencies = latencies;
+        // assigned, no group: nothing to remove afterwards
+        consumer = new KafkaConsumer<>(broker.config(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
                 ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class));
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition()))
-                .toList();
+                ByteArrayDeserializer.class)));
+        List<TopicPartition> partitions = partitions(consumer, topic);
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
@@ -40,7 +39,7 @@ final class ArrivalTail implements AutoCloseable {
                     try {
                         while (running) {
                             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                                latencies.ended(new String(r.key(), StandardCharsets.UTF_8), System.nanoTime());
+                                this.latencies.ended(new String(r.key(), StandardCharsets.UTF_8), System.nanoTime());
                             }
                         }
                     } catch (WakeupException e) {
@@ -51,6 +50,36 @@ final class ArrivalTail implements AutoCloseable {
                 },
                 "arrivals-" + topic);
         thread.start();
+    }
+
+    /**
+     * The topic's partitions; a topic created a moment ago may have none in the client's metadata yet, and a tail
+     * assigned to no partition would see nothing, so this waits for them.
+     */
+    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic);
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no partitions of " + topic + " after 60 s");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + topic, e);
+            }
+        }
+    }
+
+    /** Arrivals from now on are noted in {@code next}. */
+    void measureInto(Latencies next) {
+        latencies = next;
     }
 
     @Override

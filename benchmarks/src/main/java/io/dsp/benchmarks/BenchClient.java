@@ -14,8 +14,8 @@ final class BenchClient extends LegacyPeer {
     }
 
     void submit(String requestId) {
-        send("{\"type\":\"gpu.job.submit\",\"task_type\":\"" + BenchStack.TASK_TYPE + "\",\"request_id\":\"" + requestId
-                + "\",\"payload\":{}}");
+        send("{\"type\":\"gpu.job.submit\",\"task_type\":\"" + StackUnderTest.TASK_TYPE + "\",\"request_id\":\""
+                + requestId + "\",\"payload\":{}}");
     }
 
     @Override

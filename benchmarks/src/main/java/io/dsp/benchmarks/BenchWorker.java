@@ -2,6 +2,7 @@ package io.dsp.benchmarks;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 
@@ -14,13 +15,27 @@ final class BenchWorker extends LegacyPeer {
     private volatile Latencies latencies = new Latencies();
     private final AtomicInteger jobs = new AtomicInteger();
 
-    BenchWorker(String url, int slots) throws InterruptedException {
+    /** A worker with {@code slots} slots on the gateway at {@code url}, registering with {@code fleetToken} if any. */
+    BenchWorker(String url, int slots, Optional<String> fleetToken) throws InterruptedException {
         super(HttpClient.newHttpClient(), url, "bench-worker");
         nextControl(Duration.ofSeconds(30)); // connected
-        register(
-                "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\",\"slots\":" + slots
-                        + ",\"task_types\":[\"" + BenchStack.TASK_TYPE + "\"]}",
-                Duration.ofSeconds(60));
+        String token =
+                fleetToken.map(t -> ",\"token\":" + JSON.writeValueAsString(t)).orElse("");
+        try {
+            register(
+                    "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\",\"slots\":" + slots
+                            + ",\"task_types\":[\"" + StackUnderTest.TASK_TYPE + "\"]" + token + "}",
+                    Duration.ofSeconds(60),
+                    false);
+        } catch (IllegalStateException e) {
+            close();
+            throw new IllegalStateException(
+                    "the bench's legacy worker could not register at " + url + ": " + e.getMessage() + ". The gateway"
+                            + " takes a worker with a fleet token (dsp.fleet.token, dsp.gateway.access.fleet-tokens:"
+                            + " give it with --fleet-token-file or --data-dir) or from a tokenless network"
+                            + " (dsp.gateway.access.tokenless-networks, loopback by default)",
+                    e);
+        }
     }
 
     /** Frames from now on are noted in {@code next}. */

@@ -30,9 +30,9 @@ final class Connections {
             double broadcastMs,
             int online) {}
 
-    private final BenchStack stack;
+    private final StackUnderTest stack;
 
-    Connections(BenchStack stack) {
+    Connections(StackUnderTest stack) {
         this.stack = stack;
     }
 
@@ -45,7 +45,7 @@ final class Connections {
                 "-cp",
                 classpath(),
                 IdleClients.class.getName(),
-                stack.wsUrl,
+                stack.wsUrl(),
                 license,
                 String.valueOf(count)));
         Process child = new ProcessBuilder(command)
@@ -58,7 +58,7 @@ final class Connections {
             int failed = Integer.parseInt(held[2]);
             long heapHeld = heapAfterGc();
             long t0 = epochMicros();
-            try (BenchWorker worker = new BenchWorker(stack.wsUrl, 1)) {
+            try (BenchWorker worker = new BenchWorker(stack.wsUrl(), 1, stack.fleetToken())) {
                 String[] online = expect(out, "ONLINE");
                 int onlineCount = Integer.parseInt(online[1]);
                 double broadcastMs = (Long.parseLong(online[2]) - t0) / 1000.0;

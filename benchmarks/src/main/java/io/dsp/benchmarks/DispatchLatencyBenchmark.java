@@ -74,14 +74,17 @@ public final class DispatchLatencyBenchmark implements Callable<Integer> {
 
     Result runRaw() throws Exception {
         byte[] value = new byte[300];
-        try (RawHop hop = new RawHop(tenants)) {
+        // forwarding every record at once (no consumers count against a window); the raw tenant topics, like the
+        // system's, have one partition, as dsp.dispatch has on the in-JVM broker
+        try (RawHop hop =
+                new RawHop(Broker.inJvm(), tenants, Integer.MAX_VALUE, io.dsp.schemas.topic.Topics.DISPATCH.name())) {
             awaitReady("raw forwarder owns every tenant topic", () -> hop.ready(tenants));
             Latencies warm = new Latencies();
-            try (ArrivalTail tail = new ArrivalTail(hop.dispatchTopic(), warm)) {
+            try (ArrivalTail tail = new ArrivalTail(Broker.inJvm(), hop.dispatchTopic(), warm)) {
                 load(warmup, t -> hop.send(t, UUID.randomUUID().toString(), value, warm));
             }
             Latencies measured = new Latencies();
-            try (ArrivalTail tail = new ArrivalTail(hop.dispatchTopic(), measured)) {
+            try (ArrivalTail tail = new ArrivalTail(Broker.inJvm(), hop.dispatchTopic(), measured)) {
                 load(seconds, t -> hop.send(t, UUID.randomUUID().toString(), value, measured));
                 drain(measured);
             }
@@ -104,11 +107,13 @@ public final class DispatchLatencyBenchmark implements Callable<Integer> {
                 }
             });
             Latencies warm = new Latencies();
-            try (ArrivalTail tail = new ArrivalTail(io.dsp.schemas.topic.Topics.DISPATCH.name(), warm)) {
+            try (ArrivalTail tail =
+                    new ArrivalTail(Broker.inJvm(), io.dsp.schemas.topic.Topics.DISPATCH.name(), warm)) {
                 load(warmup, t -> hop.send(t, warm));
             }
             Latencies measured = new Latencies();
-            try (ArrivalTail tail = new ArrivalTail(io.dsp.schemas.topic.Topics.DISPATCH.name(), measured)) {
+            try (ArrivalTail tail =
+                    new ArrivalTail(Broker.inJvm(), io.dsp.schemas.topic.Topics.DISPATCH.name(), measured)) {
                 load(seconds, t -> hop.send(t, measured));
                 drain(measured);
             }

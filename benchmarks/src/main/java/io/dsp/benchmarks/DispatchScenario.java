@@ -1,22 +1,30 @@
 package io.dsp.benchmarks;
 
-import java.net.URI;
+import io.dsp.schemas.avro.GenericPayload;
+import io.dsp.schemas.avro.Priority;
+import io.dsp.schemas.avro.TaskChannel;
+import io.dsp.schemas.avro.TaskOrigin;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.tenant.TenantTopics;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Dispatch latency at a fixed rate, end to end to a connected legacy worker: {@code POST /api/v1/tasks} answered
  * (Kafka holds the task) → the task frame arrives at the worker's WebSocket, through asset-api, the tenant topic, the
  * dispatcher's transactional release into {@code dsp.dispatch} and the gateway's share-group slot. Raw clients do the
- * same hops on the same broker: produce (acks=all) to one of as many tenant topics → a classic group forwards each
- * poll in a transaction → share consumers with the slots' settings take it from a one-partition topic.
+ * same hops on the same broker: produce (acks=all) to one of as many tenant topics → a classic group forwards in
+ * transactions into free share consumers, as the dispatcher releases into free slots → share consumers with the
+ * slots' settings (and poll timeout) take it from a one-partition topic and ACCEPT it, committed at once as a slot
+ * does. Each run warms up first; the family's runs alternate raw and system on pipelines kept for all of them.
  */
 final class DispatchScenario {
 
@@ -33,7 +41,8 @@ final class DispatchScenario {
      * Latencies of one side, and whether it kept up with the offered rate: {@code onTime} of {@code accepted} arrived
      * within {@link #KEEP_UP_GRACE} of the last send, and the latency of the last quarter of the run was not above the
      * first quarter's by more than {@link #MAX_LAG_GROWTH_MS} (or the run's p50), {@code lagGrowth} ms. A side that
-     * did not measured a growing queue, not a latency.
+     * did not measured a growing queue, not a latency. {@code millis} are every arrived task's latency, sorted (the
+     * report's distribution charts).
      */
     record Result(
             String name,
@@ -44,7 +53,12 @@ final class DispatchScenario {
             double p50,
             double p99,
             double p999,
-            double max) {
+            double max,
+            List<Double> millis) {
+
+        Result {
+            millis = List.copyOf(millis);
+        }
 
         static Result of(String name, Latencies latencies) {
             return of(name, latencies, Long.MAX_VALUE);
@@ -61,98 +75,183 @@ final class DispatchScenario {
                     Latencies.percentile(ms, 50),
                     Latencies.percentile(ms, 99),
                     Latencies.percentile(ms, 99.9),
-                    ms.isEmpty() ? Double.NaN : ms.get(ms.size() - 1));
+                    ms.isEmpty() ? Double.NaN : ms.get(ms.size() - 1),
+                    ms);
         }
 
         /** Whether it delivered at the offered rate (see the class comment). */
         boolean keptUp() {
             return accepted > 0 && onTime >= KEEP_UP_SHARE * accepted && lagGrowth <= Math.max(MAX_LAG_GROWTH_MS, p50);
         }
+
+        /**
+         * One number of a side's repeated runs: only the runs that kept up count; the others are excluded (and
+         * counted), since they measured a queue.
+         */
+        static Spread spread(List<Result> runs, ToDoubleFunction<Result> metric) {
+            List<Double> counted = new ArrayList<>();
+            int excluded = 0;
+            for (Result r : runs) {
+                if (r.keptUp()) {
+                    counted.add(metric.applyAsDouble(r));
+                } else {
+                    excluded++;
+                }
+            }
+            return Spread.of(counted, excluded);
+        }
+
+        /** One number of every run, kept up or not (the system's side: what it measured is what it does). */
+        static Spread all(List<Result> runs, ToDoubleFunction<Result> metric) {
+            return Spread.of(runs.stream().map(metric::applyAsDouble).toList());
+        }
     }
 
     private final Profile profile;
-    private final BenchStack stack;
+    private final StackUnderTest stack;
     private final BenchWorker worker;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    DispatchScenario(Profile profile, BenchStack stack, BenchWorker worker) {
+    DispatchScenario(Profile profile, StackUnderTest stack, BenchWorker worker) {
         this.profile = profile;
         this.stack = stack;
         this.worker = worker;
     }
 
-    /** Raw clients over {@code tenants} topics, with as many share consumers as the worker has slots. */
-    Result raw(int tenants) throws Exception {
-        return raw(tenants, profile.slots());
+    /**
+     * The raw clients' pipeline over {@code tenants} topics made like {@code license}'s tenant topic, with as many share
+     * consumers as the worker has slots, on the stack's broker; kept for every raw run of a family, as the system's
+     * services are kept for every system run.
+     */
+    RawSide rawSide(int tenants, String license) throws Exception {
+        return new RawSide(
+                stack.broker(), tenants, profile.slots(), profile.sharePollTimeout(), TenantTopics.topicName(license));
     }
 
-    /** Raw clients over {@code tenants} topics with {@code consumers} share consumers. */
-    Result raw(int tenants, int consumers) throws Exception {
-        byte[] value = new byte[300];
-        String run = UUID.randomUUID().toString().substring(0, 8);
+    /**
+     * Raw clients doing the system's hops on the same broker: a producer (acks=all) to a tenant topic, a forwarder
+     * that releases into free share consumers in transactions, and share consumers with the slots' settings.
+     */
+    static final class RawSide implements AutoCloseable {
+
+        final int tenants;
+        final int consumers;
+        final RawHop hop;
+        private ShareTail tail;
+        private ArrivalTail arrivals;
+
+        RawSide(Broker broker, int tenants, int consumers, Duration pollTimeout, String likeTenantTopic)
+                throws Exception {
+            this.tenants = tenants;
+            this.consumers = consumers;
+            // the dispatcher's window: the free slots plus its prefetch of one
+            hop = new RawHop(broker, tenants, consumers + 1, likeTenantTopic);
+            try {
+                tail = new ShareTail(
+                        broker,
+                        hop.dispatchTopic(),
+                        hop.topics().shareGroup("share"),
+                        consumers,
+                        pollTimeout,
+                        hop::accepted);
+                arrivals = new ArrivalTail(broker, hop.dispatchTopic(), new Latencies());
+                StackUnderTest.await(
+                        "raw forwarder and share consumers ready",
+                        Duration.ofMinutes(3),
+                        () -> hop.ready(tenants) && tail.ready());
+            } catch (Exception e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (arrivals != null) {
+                arrivals.close();
+            }
+            if (tail != null) {
+                tail.close();
+            }
+            hop.close();
+        }
+    }
+
+    /** One raw run on a side kept across runs. */
+    Result raw(RawSide side) throws Exception {
+        byte[] value = taskValue();
         // the first half of the raw path alone: acknowledged -> forwarded and visible read committed
         Latencies forwarded = new Latencies();
-        java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger();
-        try (RawHop hop = new RawHop(tenants);
-                ShareTail tail = new ShareTail(hop.dispatchTopic(), "bench-raw-" + run, consumers);
-                ArrivalTail arrivals = new ArrivalTail(hop.dispatchTopic(), forwarded)) {
-            BenchStack.await(
-                    "raw forwarder and share consumers ready",
-                    Duration.ofMinutes(3),
-                    () -> hop.ready(tenants) && tail.ready());
-            Result result = measure(
-                    "raw clients, " + tenants + " tenant(s), " + consumers + " share consumer(s)",
-                    tenants,
-                    l -> {
-                        phase.incrementAndGet();
-                        tail.measureInto(l);
-                    },
-                    (t, l) -> {
-                        String id = UUID.randomUUID().toString();
-                        if (phase.get() > 1) {
-                            hop.send(t, id, value, l, forwarded);
-                        } else {
-                            hop.send(t, id, value, l);
-                        }
-                    });
-            lastRawForwarded = Result.of("raw clients, produce -> forwarded (read committed)", forwarded);
-            System.out.printf(
-                    "[bench] %s: p50 %.1f p99 %.1f ms%n",
-                    lastRawForwarded.name(), lastRawForwarded.p50(), lastRawForwarded.p99());
-            return result;
-        }
+        side.arrivals.measureInto(forwarded);
+        AtomicInteger phase = new AtomicInteger();
+        Result result = measure(
+                "raw clients, " + side.tenants + " tenant(s), " + side.consumers + " share consumer(s)",
+                side.tenants,
+                l -> {
+                    phase.incrementAndGet();
+                    side.tail.measureInto(l);
+                },
+                (t, l) -> {
+                    String id = UUID.randomUUID().toString();
+                    if (phase.get() > 1) {
+                        side.hop.send(t, id, value, l, forwarded);
+                    } else {
+                        side.hop.send(t, id, value, l);
+                    }
+                });
+        lastRawForwarded = Result.of("raw clients, produce -> forwarded (read committed)", forwarded);
+        System.out.printf(
+                "[bench] %s: p50 %.1f p99 %.1f ms%n",
+                lastRawForwarded.name(), lastRawForwarded.p50(), lastRawForwarded.p99());
+        return result;
+    }
+
+    /**
+     * The record the raw clients send: a task as asset-api writes it for {@code POST /api/v1/tasks} of the benchmark's
+     * task type (the Avro task, same size), so both sides move records of one size.
+     */
+    static byte[] taskValue() {
+        TaskRequested task = TaskRequested.newBuilder()
+                .setRequestId("task_" + UUID.randomUUID())
+                .setLicenseKey("bench-raw-" + UUID.randomUUID())
+                .setTaskType(StackUnderTest.TASK_TYPE)
+                .setPayload(new GenericPayload("{}"))
+                .setPriority(Priority.NORMAL)
+                .setRequestedAt(Instant.now())
+                .setOrigin(new TaskOrigin(TaskChannel.HTTP, "bench-raw", null, "pc"))
+                .build();
+        return TenantTopics.forTask(task).record(task.getRequestId(), task).value();
     }
 
     /** The forwarding half of the last raw run, for the report's explanation of where raw time goes. */
     volatile Result lastRawForwarded;
 
-    /** HTTP accepted → frame at the worker, over {@code licenses.size()} provisioned tenants. */
+    /** HTTP accepted → frame at the worker, over {@code licenses.size()} tenants, provisioned before. */
     Result http(List<String> licenses) throws Exception {
-        stack.provision(licenses);
         return measure(
                 "system, HTTP, " + licenses.size() + " tenant(s)",
-                licenses.size(),
+                java.util.Set.copyOf(licenses),
                 worker::measureInto,
                 (t, l) -> post(licenses.get(t), l));
     }
 
-    /** Client {@code gpu.job.submit} sent → frame at the worker, one license, four app connections. */
+    /** Client {@code gpu.job.submit} sent → frame at the worker, one license (provisioned before), four app connections. */
     Result websocket(String license) throws Exception {
-        stack.provision(List.of(license));
         List<BenchClient> clients = new ArrayList<>();
         HttpClient shared = HttpClient.newHttpClient();
         try {
             for (int i = 0; i < 4; i++) {
-                clients.add(new BenchClient(shared, stack.wsUrl, license));
+                clients.add(new BenchClient(shared, stack.wsUrl(), license));
             }
             AtomicInteger next = new AtomicInteger();
-            return measure("system, WebSocket submit, 1 tenant", 1, worker::measureInto, (t, l) -> {
-                String id = "ws-" + UUID.randomUUID();
-                // the worker sees the id scoped to the license that chose it (ADR 015)
-                l.started(io.dsp.core.intake.ClientRequestIds.scoped(license, id), System.nanoTime());
-                clients.get(Math.floorMod(next.getAndIncrement(), clients.size()))
-                        .submit(id);
-            });
+            return measure(
+                    "system, WebSocket submit, 1 tenant", java.util.Set.of(license), worker::measureInto, (t, l) -> {
+                        String id = "ws-" + UUID.randomUUID();
+                        // the worker sees the id scoped to the license that chose it (ADR 015)
+                        l.started(io.dsp.core.intake.ClientRequestIds.scoped(license, id), System.nanoTime());
+                        clients.get(Math.floorMod(next.getAndIncrement(), clients.size()))
+                                .submit(id);
+                    });
         } finally {
             clients.forEach(BenchClient::close);
         }
@@ -164,17 +263,41 @@ final class DispatchScenario {
 
     private Result measure(String name, int tenants, java.util.function.Consumer<Latencies> sink, Sender sender)
             throws InterruptedException {
+        return measure(name, tenants, java.util.Set.of(), sink, sender);
+    }
+
+    private Result measure(
+            String name, java.util.Set<String> licenses, java.util.function.Consumer<Latencies> sink, Sender sender)
+            throws InterruptedException {
+        return measure(name, licenses.size(), licenses, sink, sender);
+    }
+
+    /** A run; the steps of the system's tasks (those of {@code licenses}, none for the raw side) are printed after it. */
+    private Result measure(
+            String name,
+            int tenants,
+            java.util.Set<String> licenses,
+            java.util.function.Consumer<Latencies> sink,
+            Sender sender)
+            throws InterruptedException {
         Latencies warm = new Latencies();
         sink.accept(warm);
         Load.fixedRate(profile.rate(), tenants, profile.warmup(), t -> sender.send(t, warm));
         Load.drain(warm);
         Latencies measured = new Latencies();
         sink.accept(measured);
+        var eventsFrom = licenses.isEmpty() ? null : TaskEventTimes.ends(stack.broker());
         IntConsumer send = t -> sender.send(t, measured);
         Load.fixedRate(profile.rate(), tenants, profile.seconds(), send);
         long keptUpBy = System.nanoTime() + KEEP_UP_GRACE.toNanos();
         Load.drain(measured);
         Result result = Result.of(name, measured, keptUpBy);
+        if (eventsFrom != null) {
+            // read after the run, so it costs the run nothing
+            System.out.printf(
+                    "[bench] %s, steps from dsp.task-events: %s%n",
+                    name, TaskEventTimes.phases(stack.broker(), licenses, eventsFrom));
+        }
         System.out.printf(
                 "[bench] %s: %d/%d arrived (%d within %d ms of the last send, latency grew %.0f ms over the run%s), p50"
                         + " %.1f p99 %.1f p99.9 %.1f max %.1f ms%n",
@@ -193,19 +316,14 @@ final class DispatchScenario {
     }
 
     private void post(String license, Latencies latencies) {
-        HttpRequest post = HttpRequest.newBuilder(URI.create(stack.baseUrl + "/api/v1/tasks"))
-                .header("Authorization", "Bearer " + license)
-                .header("X-Machine-Code", "bench-machine")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"task_type\":\"" + BenchStack.TASK_TYPE + "\",\"payload\":{}}"))
-                .build();
-        http.sendAsync(post, HttpResponse.BodyHandlers.ofString()).thenAccept(answer -> {
-            long now = System.nanoTime();
-            String id = Intake.requestId(answer);
-            if (id != null) {
-                latencies.started(id, now);
-            }
-        });
+        http.sendAsync(stack.submit(license, "{}"), HttpResponse.BodyHandlers.ofString())
+                .thenAccept(answer -> {
+                    long now = System.nanoTime();
+                    stack.answered(answer);
+                    String id = Intake.requestId(answer);
+                    if (id != null) {
+                        latencies.started(id, now);
+                    }
+                });
     }
 }

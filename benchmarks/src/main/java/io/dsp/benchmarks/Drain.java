@@ -10,11 +10,11 @@ import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.DspInfrastructureInitializer;
-import io.dsp.testkit.KafkaTestBroker;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,63 +24,80 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Backlog drain: a backlog of {@code heygem_submit} tasks written to {@code dsp.dispatch} (as the dispatcher releases
  * them) after every member has joined, drained by gpu-consumer workers (3 slots each, the simulated engine with zero
- * work time) or by as many raw {@link KafkaShareConsumer}s with the slots' settings in the same fleet share group on
- * the same topic. The rate runs from the first to the last completed task, so joining does not count.
+ * work time) or by as many raw {@link KafkaShareConsumer}s with the slots' settings (and poll timeout) in the same
+ * fleet share group on the same topic. The rate runs from the first to the last completed task, so joining does not
+ * count. Each run also keeps when each task kept a slot busy, for the utilisation chart: a raw consumer from the poll
+ * that handed the task out to its committed ACCEPT, a worker's slot from the task's {@code STARTED} to its {@code
+ * SUCCEEDED} event in {@code dsp.task-events} (their times, as the worker wrote them, read after the run).
  */
 final class Drain {
 
     static final int SLOTS = 3;
 
-    private final int tasks;
+    /** One drain: its rate, and each task's busy interval on one of {@code slots} slots. */
+    record Run(double perSecond, int slots, List<Utilisation.Interval> busy) {}
 
-    Drain(int tasks) {
+    private final StackUnderTest stack;
+    private final int tasks;
+    private final Duration pollTimeout;
+
+    /**
+     * On {@code stack}, whose broker the workers started here must use: the in-JVM one ({@link InJvmStack}), the only
+     * stack that runs drain.
+     */
+    Drain(StackUnderTest stack, int tasks, Duration pollTimeout) {
+        this.stack = stack;
         this.tasks = tasks;
+        this.pollTimeout = pollTimeout;
     }
 
     /** Tasks per second of {@code consumers} raw share consumers. */
-    double raw(int consumers) throws Exception {
+    Run raw(int consumers) throws Exception {
         AtomicInteger done = new AtomicInteger();
         AtomicLong first = new AtomicLong();
         AtomicLong last = new AtomicLong();
+        List<Utilisation.Interval> busy = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < consumers; i++) {
-            Thread thread = new Thread(() -> drainRaw(done, first, last), "raw-drain-" + i);
+            Thread thread = new Thread(() -> drainRaw(done, first, last, busy), "raw-drain-" + i);
             thread.setDaemon(true);
             threads.add(thread);
             thread.start();
         }
-        BenchStack.awaitFleetMembers(consumers);
-        release();
+        stack.awaitFleetMembers(consumers);
+        release("bench-drain-" + UUID.randomUUID());
         for (Thread thread : threads) {
             thread.join(TimeUnit.MINUTES.toMillis(20));
         }
-        BenchStack.awaitFleetMembers(0);
-        return report("raw share consumers x" + consumers, done.get(), first.get(), last.get());
+        stack.awaitFleetMembers(0);
+        double rate = report("raw share consumers x" + consumers, done.get(), first.get(), last.get());
+        return new Run(rate, consumers, List.copyOf(busy));
     }
 
-    private void drainRaw(AtomicInteger done, AtomicLong first, AtomicLong last) {
-        Map<String, Object> config = new HashMap<>(Groups.GPU_FLEET_SLOT_CONSUMER);
-        config.put(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.get().bootstrapServers());
+    private void drainRaw(AtomicInteger done, AtomicLong first, AtomicLong last, List<Utilisation.Interval> busy) {
+        Map<String, Object> config = stack.broker().config(Groups.GPU_FLEET_SLOT_CONSUMER);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
         try (KafkaShareConsumer<byte[], byte[]> consumer = new KafkaShareConsumer<>(config)) {
             consumer.subscribe(List.of(Topics.DISPATCH.name()));
             while (done.get() < tasks && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout)) {
+                    long handedOut = Utilisation.nowMicros();
                     Topics.DISPATCH.value(record);
+                    // as a slot's lease: ACCEPT, committed at once
                     consumer.acknowledge(record, AcknowledgeType.ACCEPT);
                     consumer.commitSync(Duration.ofSeconds(30));
+                    busy.add(new Utilisation.Interval(handedOut, Utilisation.nowMicros()));
                     first.compareAndSet(0, System.nanoTime());
                     last.set(System.nanoTime());
                     done.incrementAndGet();
@@ -90,13 +107,14 @@ final class Drain {
     }
 
     /** Tasks per second of {@code instances} gpu-consumer workers. */
-    double workers(int instances) throws Exception {
+    Run workers(int instances) throws Exception {
         List<ConfigurableApplicationContext> workers = new ArrayList<>();
+        String license = "bench-drain-" + UUID.randomUUID();
         try {
             for (int i = 0; i < instances; i++) {
-                workers.add(startWorker());
+                workers.add(startWorker(pollTimeout));
             }
-            BenchStack.awaitFleetMembers(instances * SLOTS);
+            stack.awaitFleetMembers(instances * SLOTS);
             LongSupplier succeeded = () -> workers.stream()
                     .mapToLong(w -> {
                         Counter c = w.getBean(io.micrometer.core.instrument.MeterRegistry.class)
@@ -107,7 +125,8 @@ final class Drain {
                     })
                     .sum();
             long before = succeeded.getAsLong();
-            release();
+            Map<TopicPartition, Long> eventsFrom = TaskEventTimes.ends(stack.broker());
+            release(license);
             long first = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
             while (succeeded.getAsLong() - before < tasks && System.nanoTime() < deadline) {
@@ -117,14 +136,15 @@ final class Drain {
                 Thread.sleep(5);
             }
             long last = System.nanoTime();
-            return report(
+            double rate = report(
                     instances + " gpu-consumer(s) x" + SLOTS + " slots",
                     (int) (succeeded.getAsLong() - before),
                     first,
                     last);
+            return new Run(rate, instances * SLOTS, TaskEventTimes.busy(stack.broker(), license, eventsFrom));
         } finally {
             workers.forEach(ConfigurableApplicationContext::close);
-            BenchStack.awaitFleetMembers(0);
+            stack.awaitFleetMembers(0);
         }
     }
 
@@ -137,18 +157,16 @@ final class Drain {
         return rate;
     }
 
-    /** Writes the backlog, as the dispatcher would, in one go before anyone drains it. */
-    private void release() throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaTestBroker.get().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class,
-                ProducerConfig.LINGER_MS_CONFIG,
-                5))) {
-            String license = "bench-drain-" + UUID.randomUUID();
+    /** Writes the backlog of {@code license}, as the dispatcher would, in one go before anyone drains it. */
+    private void release(String license) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(stack.broker()
+                .config(Map.of(
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                        ByteArraySerializer.class,
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                        ByteArraySerializer.class,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5)))) {
             Instant now = Instant.now();
             for (int i = 0; i < tasks; i++) {
                 TaskRequested task = TaskRequested.newBuilder()
@@ -166,7 +184,7 @@ final class Drain {
         }
     }
 
-    private static ConfigurableApplicationContext startWorker() {
+    private static ConfigurableApplicationContext startWorker(Duration pollTimeout) {
         Map<String, Object> properties = new HashMap<>(DspInfrastructureInitializer.properties());
         properties.put("server.port", 0);
         properties.put("dsp.gpu-consumer.worker-id", "bench-" + UUID.randomUUID());
@@ -174,6 +192,7 @@ final class Drain {
         properties.put("dsp.gpu-consumer.heygem.engine", "simulated");
         properties.put("dsp.gpu-consumer.heygem.simulated.duration", "0s");
         properties.put("dsp.gpu-consumer.heygem.simulated.progress-steps", 1);
+        properties.put("dsp.gpu-consumer.poll-timeout", pollTimeout.toMillis() + "ms");
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.io.dsp", "WARN");
         String[] args = properties.entrySet().stream()

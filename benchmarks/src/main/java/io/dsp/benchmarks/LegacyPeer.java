@@ -54,21 +54,40 @@ abstract class LegacyPeer implements AutoCloseable {
 
     /** Sends a register frame until the gateway answers {@code registered} (it may not know a new license yet). */
     void register(String frame, Duration timeout) throws InterruptedException {
+        register(frame, timeout, true);
+    }
+
+    /**
+     * Sends a register frame until the gateway answers {@code registered}; an {@code error} answer is tried again
+     * until the timeout when {@code retryOnError} (a license the gateway does not know yet), else it fails at once
+     * with the gateway's message (a worker the gateway's access rules refuse: it closes the connection).
+     */
+    void register(String frame, Duration timeout, boolean retryOnError) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        String lastError = null;
         while (true) {
             send(frame);
             while (true) {
-                JsonNode answer = nextControl(Duration.ofSeconds(30));
+                JsonNode answer;
+                try {
+                    answer = nextControl(Duration.ofSeconds(30));
+                } catch (IllegalStateException e) {
+                    throw new IllegalStateException(
+                            "no answer to register"
+                                    + (lastError == null ? "" : " (the gateway answered before: " + lastError + ")"),
+                            e);
+                }
                 String type = answer.path("type").asString();
                 if ("registered".equals(type)) {
                     return;
                 }
                 if ("error".equals(type)) {
+                    lastError = answer.toString();
                     break;
                 }
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not registered: " + frame);
+            if (!retryOnError || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the gateway refused the register frame: " + lastError);
             }
             TimeUnit.MILLISECONDS.sleep(500);
         }

@@ -1,5 +1,7 @@
 package io.dsp.benchmarks;
 
+import java.time.Duration;
+
 /**
  * The sizes of one run of every scenario.
  *
@@ -9,10 +11,13 @@ package io.dsp.benchmarks;
  * @param warmup unmeasured seconds before each dispatch run
  * @param slots slots of the fake legacy worker, and raw share consumers beside it
  * @param tenants tenant topics of the tenant-scale run (1,000 in full)
- * @param intakeConcurrency requests (or raw sends) in flight at once in the intake run
+ * @param intakeConcurrency concurrent HTTP requests, and synchronous raw senders, of the intake run
  * @param intakeSeconds measured seconds of each intake run
  * @param drainTasks queued tasks of each drain run (100,000 in full)
  * @param connections idle client WebSocket connections (10,000 in full)
+ * @param repeats runs of each side of each family, alternating raw, system, raw, system, ...
+ * @param sharePollMs the longest wait of one share poll, of the system's slots and of the raw share consumers alike
+ *     (the slots' default, 500 ms, unless {@code --share-poll-ms} says otherwise)
  */
 record Profile(
         String name,
@@ -24,9 +29,18 @@ record Profile(
         int intakeConcurrency,
         int intakeSeconds,
         int drainTasks,
-        int connections) {
+        int connections,
+        int repeats,
+        int sharePollMs) {
 
-    static final Profile SMOKE = new Profile("smoke", 20, 3, 2, 4, 20, 4, 3, 300, 50);
-    static final Profile QUICK = new Profile("quick", 25, 10, 4, 8, 200, 16, 8, 5_000, 1_000);
-    static final Profile FULL = new Profile("full", 20, 30, 5, 8, 1_000, 32, 20, 100_000, 10_000);
+    /** The slots' default poll timeout ({@code dsp.gateway.poll-timeout}, {@code dsp.gpu-consumer.poll-timeout}). */
+    static final int SLOT_POLL_MS = 100;
+
+    static final Profile SMOKE = new Profile("smoke", 20, 3, 2, 4, 20, 4, 3, 300, 50, 1, SLOT_POLL_MS);
+    static final Profile QUICK = new Profile("quick", 25, 10, 4, 8, 200, 16, 8, 5_000, 1_000, 3, SLOT_POLL_MS);
+    static final Profile FULL = new Profile("full", 20, 30, 5, 8, 1_000, 32, 20, 100_000, 10_000, 3, SLOT_POLL_MS);
+
+    Duration sharePollTimeout() {
+        return Duration.ofMillis(sharePollMs);
+    }
 }

@@ -1,11 +1,9 @@
 package io.dsp.benchmarks;
 
 import io.dsp.schemas.topic.Groups;
-import io.dsp.testkit.KafkaTestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,42 +18,44 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * Raw share consumers with the fleet's slot settings (one record per poll, explicit ACCEPT, sent with the next poll)
- * in a share group of their own, configured like the fleet's (earliest, read committed): the last hop of the
- * raw path, noting when each key is handed out.
+ * Raw share consumers with the fleet's slot settings ({@link Groups#GPU_FLEET_SLOT_CONSUMER}: one record per poll,
+ * {@code record_limit}, explicit acknowledgement) and the slots' poll timeout, in a share group of their own configured
+ * like the fleet's ({@link Groups#GPU_FLEET_CONFIGS}: earliest, read committed): the last hop of the raw path, noting
+ * when each key is handed out. Each record is ACCEPTed and committed at once ({@code commitSync}), as a slot's lease
+ * does ({@code Lease.acknowledge}), and then counts as done for the forwarder's window. One thread per consumer, as
+ * one per slot.
  */
 final class ShareTail implements AutoCloseable {
 
-    /** Experiment knobs: commit each acknowledgement at once, and the share fetch's longest wait (default 500). */
-    static final boolean COMMIT_EACH = Boolean.getBoolean("bench.raw.commit");
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
 
-    static final int FETCH_MAX_WAIT_MS = Integer.getInteger("bench.raw.fetch-max-wait-ms", 500);
-
+    private final Broker broker;
     private final String group;
+    private final Duration pollTimeout;
+    private final Runnable accepted;
     private final List<KafkaShareConsumer<byte[], byte[]>> consumers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile Latencies latencies = new Latencies();
     private volatile boolean running = true;
 
-    ShareTail(String topic, String group, int count) throws Exception {
+    /**
+     * @param pollTimeout the longest wait of one poll, the slots' ({@code dsp.gateway.poll-timeout})
+     * @param accepted told after each ACCEPT is committed
+     */
+    ShareTail(Broker broker, String topic, String group, int count, Duration pollTimeout, Runnable accepted)
+            throws Exception {
+        this.broker = broker;
         this.group = group;
+        this.pollTimeout = pollTimeout;
+        this.accepted = accepted;
         ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
         List<AlterConfigOp> ops = Groups.GPU_FLEET_CONFIGS.entrySet().stream()
                 .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
                 .toList();
-        KafkaTestBroker.get()
-                .admin()
-                .incrementalAlterConfigs(Map.of(resource, ops))
-                .all()
-                .get(30, TimeUnit.SECONDS);
+        broker.admin().incrementalAlterConfigs(Map.of(resource, ops)).all().get(30, TimeUnit.SECONDS);
         for (int i = 0; i < count; i++) {
-            Map<String, Object> config = new HashMap<>(Groups.GPU_FLEET_SLOT_CONSUMER);
+            Map<String, Object> config = broker.config(Groups.GPU_FLEET_SLOT_CONSUMER);
             config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-            // the knob the report names is the one applied (it was read and never passed on before)
-            config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
-            config.put(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    KafkaTestBroker.get().bootstrapServers());
             KafkaShareConsumer<byte[], byte[]> consumer = new KafkaShareConsumer<>(config);
             consumer.subscribe(List.of(topic));
             consumers.add(consumer);
@@ -73,13 +73,11 @@ final class ShareTail implements AutoCloseable {
     private void run(KafkaShareConsumer<byte[], byte[]> consumer) {
         try {
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(pollTimeout)) {
                     latencies.ended(new String(r.key(), StandardCharsets.UTF_8), System.nanoTime());
-                    // the acknowledgement rides on the next poll: the leanest correct use of a share consumer
                     consumer.acknowledge(r, AcknowledgeType.ACCEPT);
-                    if (COMMIT_EACH) {
-                        consumer.commitSync(Duration.ofSeconds(30));
-                    }
+                    consumer.commitSync(COMMIT_TIMEOUT);
+                    accepted.run();
                 }
             }
         } catch (WakeupException e) {
@@ -88,12 +86,10 @@ final class ShareTail implements AutoCloseable {
             consumer.close(Duration.ofSeconds(5));
         }
     }
-
     /** Whether every consumer has joined and has the partition. */
     boolean ready() {
         try {
-            ShareGroupDescription g = KafkaTestBroker.get()
-                    .admin()
+            ShareGroupDescription g = broker.admin()
                     .describeShareGroups(List.of(group))
                     .describedGroups()
                     .get(group)

@@ -21,6 +21,12 @@ public final class DispatcherMetrics {
     /** Counter: second copies of a request id in flight or finished, dropped instead of released. */
     public static final String DUPLICATES = "dsp.dispatcher.duplicates";
 
+    /**
+     * Counter: tasks a tenant topic's retention deleted before they were released, each range recorded as a
+     * {@code BACKLOG_EXPIRED} dead letter (ADR 020).
+     */
+    public static final String BACKLOG_EXPIRED = "dsp.dispatcher.backlog.expired";
+
     /** Counter: records in tenant topics that could not be decoded and were skipped. */
     public static final String UNDECODABLE = "dsp.dispatcher.undecodable";
 

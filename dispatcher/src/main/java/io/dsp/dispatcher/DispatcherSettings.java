@@ -2,6 +2,8 @@ package io.dsp.dispatcher;
 
 import io.dsp.schemas.tenant.TenantTopics;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -20,6 +22,11 @@ import org.springframework.validation.annotation.Validated;
  * @param prefetch tasks released beyond the fleet's free slots, so a slot that frees finds work already waiting in
  *     {@code dsp.dispatch}; 0 takes every decision as late as possible; default 1. Nothing is released while no
  *     worker is online, whatever this is.
+ * @param prefetchPerSlot tasks kept waiting in {@code dsp.dispatch} per live slot, when that is more than
+ *     {@code prefetch}: slots that free at the same moment each find their next task already there instead of waiting
+ *     for a release (issue 18); the price is that a task released this way is no longer overtaken by a high-priority
+ *     one or another tenant's: at most one task per slot waits ahead of them. 0 keeps the fixed {@code prefetch};
+ *     default 1.0
  * @param inFlightExpiry a released task with no terminal event after this long stops counting against the window, so
  *     a lost event cannot shrink it for ever; also how far back in {@code dsp.task-events} the dispatcher reads at
  *     start-up to rebuild what is in flight, and how long a finished request id is remembered to drop a duplicate
@@ -42,6 +49,10 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("dsp.dispatcher")
 public record DispatcherSettings(
         @Min(0) @DefaultValue("1") int prefetch,
+
+        @DecimalMin("0.0") @DecimalMax("4.0") @DefaultValue("1.0")
+        double prefetchPerSlot,
+
         @NotNull @DefaultValue("2h") Duration inFlightExpiry,
         @NotNull @DefaultValue("50s") Duration reconcileAfter,
         @Min(1) @DefaultValue("100") int maxBufferedPerTenant,

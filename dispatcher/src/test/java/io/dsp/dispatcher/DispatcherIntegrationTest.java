@@ -26,6 +26,8 @@ import org.springframework.test.context.TestPropertySource;
             "dsp.dispatcher.tenant-caps[0].license-key=capped-tenant-it",
             "dsp.dispatcher.tenant-caps[0].cap=2",
             // Reconciliation only acts on workers that say what they hold; a short time keeps ReleaseWindowIT quick.
-            "dsp.dispatcher.reconcile-after=5s"
+            "dsp.dispatcher.reconcile-after=5s",
+            // The window ITs count exactly the free slots plus the fixed prefetch of 1 (FleetViewTest covers per-slot).
+            "dsp.dispatcher.prefetch-per-slot=0"
         })
 public @interface DispatcherIntegrationTest {}

@@ -42,6 +42,7 @@ class DispatcherSettingsTest {
                         "dsp.dispatcher.max-buffered-per-tenant=7",
                         "dsp.dispatcher.poll-timeout=250ms",
                         "dsp.dispatcher.tenant-in-flight-cap=2",
+                        "dsp.dispatcher.prefetch-per-slot=0.5",
                         "dsp.dispatcher.tenant-caps[0].license-key=PAID-1",
                         "dsp.dispatcher.tenant-caps[0].cap=5",
                         "dsp.dispatcher.queue-facts-interval=3s",
@@ -52,6 +53,7 @@ class DispatcherSettingsTest {
                     assertThat(context.getBean(DispatcherSettings.class))
                             .isEqualTo(new DispatcherSettings(
                                     0,
+                                    0.5,
                                     Duration.ofMinutes(45),
                                     Duration.ofSeconds(90),
                                     7,

@@ -9,6 +9,9 @@ import java.time.Clock;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,6 +21,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ResultStoreSettings.class, ResultLinkSettings.class})
 class GatewayConfiguration {
+
+    /** Redis out, the gateway working without it: shown, but not counted towards the aggregate status. */
+    static final Status DEGRADED = new Status("DEGRADED", "Redis unreachable; working without it");
 
     /** Where the bridge stores the videos it downloads from legacy GPUs (the store asset-api serves them from). */
     @Bean
@@ -52,6 +58,27 @@ class GatewayConfiguration {
                 builder.poolSize(4).threadNamePrefix("gateway-timer-").build();
         scheduler.setRemoveOnCancelPolicy(true);
         return scheduler;
+    }
+
+    /**
+     * Redis as health shows it ({@code redis}): UP while it answers (or is not configured), {@code DEGRADED} while the
+     * gateway works without it. The aggregate ignores a status outside its order, so an outage never makes the gateway
+     * DOWN, and liveness and readiness (the probe groups) do not include it (ADR 022).
+     */
+    @Bean
+    HealthIndicator redisHealthIndicator(RedisAccess redis) {
+        return () -> {
+            if (!redis.configured()) {
+                return Health.up().withDetail("configured", false).build();
+            }
+            return redis.outage()
+                    .map(outage -> Health.status(DEGRADED)
+                            .withDetail("mode", "without Redis: quotas per instance, dsp:workers not kept")
+                            .withDetail("since", outage.since().toString())
+                            .withDetail("error", outage.reason())
+                            .build())
+                    .orElseGet(() -> Health.up().withDetail("mode", "shared").build());
+        };
     }
 
     @Bean

@@ -18,7 +18,10 @@ public class GatewayNode {
     private final String id;
     private final int number;
 
-    /** Redis counter that hands out node numbers, so instances started against one Redis never share one. */
+    /**
+     * Redis counter that hands out node numbers, so instances started against one Redis never share one. An instance
+     * that starts while Redis is out takes a random number (as without Redis), kept for its lifetime (ADR 022).
+     */
     static final String NODE_SEQUENCE = "dsp:gateway:node-seq";
 
     public GatewayNode(GatewaySettings settings, RedisAccess redis) {

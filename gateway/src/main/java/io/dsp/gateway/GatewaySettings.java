@@ -46,11 +46,17 @@ import org.springframework.validation.annotation.Validated;
  *     manager's idle timer must be reset at least every 30 s)
  * @param deliveryCountLimit the broker's {@code group.share.delivery.count.limit} (2-10, default 5): a task whose
  *     worker vanishes on this delivery is dead-lettered by the gateway, because the broker would archive it silently
- * @param pollTimeout longest wait in one share poll of a slot; default 500 ms
+ * @param pollTimeout longest wait in one share poll of a slot; default 100 ms. Short, because a poll that acquires a
+ *     transaction marker of {@code dsp.dispatch} returns empty only after this wait, and the dispatcher commits a
+ *     transaction per release (issue 18: 500 ms put about 1 s between release and start under load)
  * @param sendTimeout how long a client's submit waits for Kafka; default 10 s
  * @param openAttemptWait how long a slot holds a task whose attempt on another worker is still open (started, no
  *     outcome) before handing it to its legacy worker: a broker restart hands a task on while the worker that ran it is
  *     still reporting; a worker that died never reports, so its tasks run this much later; default 10 s
+ * @param quarantineAfter how many earlier attempts of one task may have ended with their worker gone mid-task (started,
+ *     no outcome, no release: a legacy worker that disconnected, a native one that died) before the task is
+ *     dead-lettered with reason {@code KILLS_WORKERS} instead of handed to another legacy worker (1-9, default 2, as
+ *     gpu-consumer's)
  */
 @Validated
 @ConfigurationProperties("dsp.gateway")
@@ -76,6 +82,7 @@ public record GatewaySettings(
         @NotNull @DefaultValue("5s") Duration presenceInterval,
         @NotNull @DefaultValue("25s") Duration activeNoticeInterval,
         @Min(2) @Max(10) @DefaultValue("5") int deliveryCountLimit,
-        @NotNull @DefaultValue("500ms") Duration pollTimeout,
+        @NotNull @DefaultValue("100ms") Duration pollTimeout,
         @NotNull @DefaultValue("10s") Duration sendTimeout,
-        @NotNull @DefaultValue("10s") Duration openAttemptWait) {}
+        @NotNull @DefaultValue("10s") Duration openAttemptWait,
+        @Min(1) @Max(9) @DefaultValue("2") int quarantineAfter) {}

@@ -296,6 +296,58 @@ class LegacyGpuSynthesisIT {
         }
     }
 
+    @Test
+    void aSynthesisTheGpuForgetsWhenItRestartsIsGivenBackWithItsAttemptClosedAndRunsAgain() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        String audio = BLOBS.put(("voice " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        String video = BLOBS.put(("face " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        TaskRequested task = Tasks.heyGemSubmit(license, audio, video);
+        try (LegacyGpuWorkerReplica worker = LegacyGpuWorkerReplica.connect(url(), GPU)) {
+            KafkaProbe.dispatch(List.of(task));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> worker.sent("gpu.job.result").stream()
+                            .anyMatch(f -> f.path("request_id").asString().equals(task.getRequestId())));
+
+            // the GPU restarts: its tasks lived in its memory only
+            GPU.forgetTasks();
+
+            // the slot gives the task back and says so, which closes its attempt for every ledger (the next delivery
+            // need not wait for it), and the task is delivered again
+            List<TaskEvent> events = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                events.clear();
+                events.addAll(KafkaProbe.values(
+                        Topics.TASK_EVENTS,
+                        100,
+                        Duration.ofSeconds(2),
+                        e -> e.getRequestId().equals(task.getRequestId())));
+                return events.stream()
+                                .filter(e -> e.getType() == TaskEventType.STARTED)
+                                .count()
+                        >= 2;
+            });
+            TaskEvent givenBack = events.stream()
+                    .filter(e -> e.getType() == TaskEventType.PROGRESS && e.getError() != null)
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no give-back event among " + events));
+            assertThat(givenBack.getError().getCode()).isEqualTo("GIVEN_BACK");
+            assertThat(givenBack.getError().getMessage()).contains("no longer knows");
+            assertThat(givenBack.getProgress().getStatus()).isEqualTo("queued");
+            List<Integer> starts = events.stream()
+                    .filter(e -> e.getType() == TaskEventType.STARTED)
+                    .map(TaskEvent::getDeliveryCount)
+                    .toList();
+            // written by the attempt it closes, before the next one started
+            assertThat(givenBack.getDeliveryCount()).isEqualTo(starts.get(0));
+            assertThat(starts.get(1)).isGreaterThan(starts.get(0));
+            assertThat(events.indexOf(givenBack))
+                    .isLessThan(events.lastIndexOf(events.stream()
+                            .filter(e -> e.getType() == TaskEventType.STARTED)
+                            .reduce((a, b) -> b)
+                            .orElseThrow()));
+        }
+    }
+
     private static TaskEvent ended(String requestId) {
         List<TaskEvent> ends = KafkaProbe.values(
                 Topics.TASK_EVENTS,

@@ -106,6 +106,35 @@ class LegacySlotLedgerIT {
     }
 
     @Test
+    void aTaskWhoseEarlierWorkersAllWentAwayMidTaskIsQuarantinedNotHandedToALegacyWorker() throws Exception {
+        try (FakeLegacyWorker worker = FakeLegacyWorker.connect(url(), Mode.SUCCEED)) {
+            // given a task two workers started and never ended (each went away with it)
+            TaskRequested task = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 55);
+            startedOn(task, "gpu-gone-1", 1);
+            startedOn(task, "gpu-gone-2", 2);
+
+            // when it is delivered again
+            dispatch(task);
+            TaskRequested marker = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 56);
+            dispatch(marker);
+
+            // then, after the wait for the last open attempt (10 s), it is dead-lettered as a task that kills
+            // workers, and never reaches the legacy worker
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> worker.requestIds().contains(marker.getRequestId()));
+            assertThat(KafkaProbe.values(
+                            Topics.TASK_EVENTS,
+                            1,
+                            Duration.ofSeconds(45),
+                            e -> e.getRequestId().equals(task.getRequestId())
+                                    && e.getType() == TaskEventType.DEAD_LETTERED))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getError().getCode()).isEqualTo("KILLS_WORKERS"));
+            assertThat(worker.requestIds()).doesNotContain(task.getRequestId());
+        }
+    }
+
+    @Test
     void theViewsAndTheLedgerEachReportTheirHealth() {
         // DOWN while stalled (core's views), so a gateway whose feed stopped is taken out of service.
         await().atMost(Duration.ofSeconds(30))
@@ -128,6 +157,18 @@ class LegacySlotLedgerIT {
                             TaskEvents.about(task, TaskEventType.SUCCEEDED, "gpu-consumer", Instant.now())
                                     .setWorkerId("gpu-native-1")
                                     .setResultJson("{}")
+                                    .build()))
+                    .get();
+        }
+    }
+
+    static void startedOn(TaskRequested task, String workerId, int delivery) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            producer.send(Topics.TASK_EVENTS.record(
+                            task.getRequestId(),
+                            TaskEvents.about(task, TaskEventType.STARTED, "gpu-consumer", Instant.now())
+                                    .setWorkerId(workerId)
+                                    .setDeliveryCount(delivery)
                                     .build()))
                     .get();
         }

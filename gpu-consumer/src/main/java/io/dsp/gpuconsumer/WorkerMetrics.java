@@ -20,6 +20,9 @@ public final class WorkerMetrics {
     /** Counter: tasks given back on their last delivery whose dead letter could not be recorded (the broker archives them). */
     public static final String UNRECORDED_GIVE_BACKS = "dsp.worker.task.give.back.unrecorded";
 
+    /** Counter: tasks stopped because they ran past their type's deadline (they end FAILED). Tags: task type. */
+    public static final String DEADLINES_PASSED = "dsp.worker.task.deadline.passed";
+
     /** Counter: tasks abandoned because the lock on them was lost while they ran (another worker may run them). */
     public static final String LOCK_LOST = "dsp.worker.task.lock.lost";
 

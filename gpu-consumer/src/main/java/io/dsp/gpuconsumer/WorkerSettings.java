@@ -19,7 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeatInterval how often presence is published to {@code dsp.workers}; default 5 s
  * @param shutdownTimeout how long a stopping worker lets running tasks finish before releasing them; default 20 s,
  *     inside the 30 s that ./dsp gives a service to stop
- * @param pollTimeout longest wait in one share poll; default 500 ms
+ * @param pollTimeout longest wait in one share poll; default 100 ms. Short, because a poll that acquires a transaction
+ *     marker of {@code dsp.dispatch} returns empty only after this wait (issue 18)
  * @param retryBackoff how long a slot holds a transiently failed task before releasing it for its next delivery, on
  *     the first failure; doubled on every further delivery; default 1 s
  * @param retryBackoffMax the longest such hold; default 30 s (the slot is busy meanwhile, so keep it short)
@@ -39,7 +40,7 @@ public record WorkerSettings(
         @Min(2) @Max(10) @DefaultValue("5") int deliveryCountLimit,
         @NotNull @DefaultValue("5s") Duration heartbeatInterval,
         @NotNull @DefaultValue("20s") Duration shutdownTimeout,
-        @NotNull @DefaultValue("500ms") Duration pollTimeout,
+        @NotNull @DefaultValue("100ms") Duration pollTimeout,
         @NotNull @DefaultValue("1s") Duration retryBackoff,
         @NotNull @DefaultValue("30s") Duration retryBackoffMax,
         @Min(1) @Max(9) @DefaultValue("2") int quarantineAfter,

@@ -1,5 +1,6 @@
 package io.dsp.gpuconsumer;
 
+import io.dsp.gpuconsumer.support.SlowLedger;
 import io.dsp.gpuconsumer.support.TestHandlers;
 import io.dsp.testkit.DspIntegrationTest;
 import java.lang.annotation.Documented;
@@ -22,7 +23,7 @@ import org.springframework.test.context.TestPropertySource;
 @Documented
 @Inherited
 @DspIntegrationTest
-@Import(TestHandlers.class)
+@Import({TestHandlers.class, SlowLedger.class})
 @TestPropertySource(
         properties = {
             "spring.config.name=gpu-consumer",
@@ -36,7 +37,8 @@ import org.springframework.test.context.TestPropertySource;
             // heygem_submit on the simulated engine, every step published; long enough to cancel one mid-run
             "dsp.gpu-consumer.heygem.simulated.duration=8s",
             "dsp.gpu-consumer.heygem.simulated.progress-steps=4",
-            "dsp.gpu-consumer.progress-interval=50ms"
+            "dsp.gpu-consumer.progress-interval=50ms",
+            "dsp.gpu-consumer.deadlines.types." + TestHandlers.OVERRUNS + "=2s"
         })
 public @interface GpuConsumerIntegrationTest {
 

@@ -26,7 +26,7 @@ class WorkerSettingsTest {
             assertThat(settings.deliveryCountLimit()).isEqualTo(5);
             assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
             assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(20));
-            assertThat(settings.pollTimeout()).isEqualTo(Duration.ofMillis(500));
+            assertThat(settings.pollTimeout()).isEqualTo(Duration.ofMillis(100));
             assertThat(settings.retryBackoff()).isEqualTo(Duration.ofSeconds(1));
             assertThat(settings.retryBackoffMax()).isEqualTo(Duration.ofSeconds(30));
             assertThat(settings.quarantineAfter()).isEqualTo(2);

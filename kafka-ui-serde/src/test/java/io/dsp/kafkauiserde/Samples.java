@@ -253,6 +253,16 @@ final class Samples {
                         bindingKey,
                         Map.of("deviceType", "pc", "machineCode", "machine-1", "boundBy", "null")));
         add(samples, new Sample<>(Topics.ASSET_IDS, licenseKey, "asset-api-1", licenseKey, Map.of()));
+        long fingerprint =
+                io.dsp.schemas.serde.WriterSchemas.fingerprint(io.dsp.schemas.avro.TaskEvent.getClassSchema());
+        add(
+                samples,
+                new Sample<>(
+                        Topics.SCHEMAS,
+                        fingerprint,
+                        io.dsp.schemas.avro.TaskEvent.getClassSchema().toString(),
+                        Long.toString(fingerprint),
+                        Map.of()));
         add(
                 samples,
                 new Sample<>(

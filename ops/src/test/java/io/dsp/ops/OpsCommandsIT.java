@@ -66,6 +66,48 @@ class OpsCommandsIT {
     }
 
     @Test
+    void backlogOfAnAutomationTenantCountsFromTheAutomationDispatchersOffset() throws Exception {
+        // given three automation tasks, two of them already released by the automation lane's dispatcher group
+        String license = "backlog-auto-" + UUID.randomUUID();
+        List<TaskRequested> tasks = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TaskRequested task = Fleet.deleteAsset(license, "at_" + i + "_" + UUID.randomUUID(), i + 1);
+            task.setTaskType("url");
+            task.setPayload(io.dsp.schemas.avro.GenericPayload.newBuilder()
+                    .setJson("{\"url\":\"https://example.invalid/" + i + "\"}")
+                    .build());
+            tasks.add(task);
+        }
+        String topic = io.dsp.schemas.tenant.TenantTopics.topicName(
+                license, io.dsp.schemas.avro.Priority.NORMAL, io.dsp.schemas.topic.Lane.AUTOMATION);
+        io.dsp.testkit.KafkaTestBroker.get()
+                .admin()
+                .createTopics(List.of(io.dsp.schemas.tenant.TenantTopics.forLicense(
+                                license, io.dsp.schemas.avro.Priority.NORMAL, io.dsp.schemas.topic.Lane.AUTOMATION)
+                        .newTopic((short) 1)))
+                .all()
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Fleet.accept(tasks);
+        io.dsp.testkit.KafkaTestBroker.get()
+                .admin()
+                .alterConsumerGroupOffsets(
+                        io.dsp.schemas.topic.Lane.AUTOMATION.dispatcherGroup(),
+                        java.util.Map.of(
+                                new org.apache.kafka.common.TopicPartition(topic, 0),
+                                new org.apache.kafka.clients.consumer.OffsetAndMetadata(2)))
+                .all()
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        // then one waits, the third
+        Cli.Result backlog = Cli.run("backlog", "--show-keys");
+        assertThat(backlog.out().lines().filter(l -> l.startsWith(license)))
+                .as(backlog.toString())
+                .singleElement()
+                .satisfies(line -> assertThat(line.split("\\s+"))
+                        .contains("1", tasks.get(2).getRequestId()));
+    }
+
+    @Test
     void fleetListsLiveWorkersAndDrainAndUndrainWriteTheWorkersCommand() throws InterruptedException {
         String worker = "gpu-ops-" + UUID.randomUUID();
         Instant now = Instant.now();

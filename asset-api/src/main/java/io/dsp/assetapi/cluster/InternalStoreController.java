@@ -14,8 +14,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /internal/v1/stores/{store}?key=...}: a value of one of this instance's own partitions of a partitioned
- * store ({@code task-lives}, {@code in-flight}), serialized, for another asset-api instance. Fleet token only: task
- * lives carry license keys. Answers only locally (404 when this instance does not hold it), never forwards.
+ * store ({@code task-lives}; {@code in-flight-tasks} with {@code after} and {@code limit}: the oldest unfinished tasks of
+ * {@code key = license|type}), serialized, for another asset-api instance. Fleet token only: task lives carry license
+ * keys. Answers only locally (404 when this instance does not hold it), never forwards.
  */
 @RestController
 class InternalStoreController {
@@ -34,6 +35,8 @@ class InternalStoreController {
     ResponseEntity<byte[]> read(
             @PathVariable String store,
             @RequestParam("key") String key,
+            @RequestParam(value = "after", defaultValue = "0") long after,
+            @RequestParam(value = "limit", defaultValue = "1") int limit,
             @RequestHeader(value = "Authorization", required = false) String authorization) {
         if (!fleet.configured()) {
             throw new ApiException(HttpStatus.FORBIDDEN, "未配置 dsp.fleet.token，拒绝访问");
@@ -42,7 +45,7 @@ class InternalStoreController {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "鉴权失败");
         }
         return readModels
-                .localBytes(store, key)
+                .localBytes(store, key, after, limit)
                 .map(bytes -> ResponseEntity.ok()
                         .contentType(MediaType.APPLICATION_OCTET_STREAM)
                         .body(bytes))

@@ -5,6 +5,8 @@ import io.dsp.assetapi.fleet.FleetSettings;
 import io.dsp.assetapi.readmodel.RemoteStores;
 import io.dsp.assetapi.web.ApiException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -50,19 +52,23 @@ class PeerStoreClient implements RemoteStores {
     }
 
     @Override
-    public Optional<byte[]> fetch(HostInfo host, String store, String key) {
+    public Optional<byte[]> fetch(HostInfo host, String store, String key, Map<String, String> options) {
         if (!fleet.configured()) {
             log.warn("dsp.fleet.token is unset: cannot read {} from the instance at {}", store, host);
             throw unavailable();
         }
+        StringBuilder uri =
+                new StringBuilder("http://{host}:{port}" + InternalStoreController.PATH + "/{store}?key={key}");
+        Map<String, Object> variables =
+                new HashMap<>(Map.of("host", host.host(), "port", host.port(), "store", store, "key", key));
+        // Options as variables too, so they are encoded as strictly as the key; named apart from the fixed ones.
+        options.forEach((name, value) -> {
+            uri.append('&').append(name).append("={o_").append(name).append('}');
+            variables.put("o_" + name, value);
+        });
         try {
             Optional<byte[]> value = http.get()
-                    .uri(
-                            "http://{host}:{port}" + InternalStoreController.PATH + "/{store}?key={key}",
-                            host.host(),
-                            host.port(),
-                            store,
-                            key)
+                    .uri(uri.toString(), variables)
                     .header("Authorization", "Bearer " + fleet.token())
                     .header(HOP_HEADER, settings.nodeId())
                     .exchange((request, response) -> {

@@ -11,7 +11,7 @@ import io.dsp.core.store.ResultLinks;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskLife;
-import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.event.OutcomeFence;
 import jakarta.servlet.http.HttpServletRequest;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -154,9 +154,7 @@ class HeyGemResultController {
                         .orElse(null));
         data.put(
                 "finished_at",
-                life.getEvents().stream()
-                        .filter(e -> TaskEvents.isTerminal(e.getType()))
-                        .findFirst()
+                OutcomeFence.outcome(life.getEvents())
                         .map(HeyGemResultController::seconds)
                         .orElse(null));
         data.put("error", "error".equals(status) ? view.errorMessage() : null);

@@ -1,6 +1,7 @@
 package io.dsp.assetapi.limits;
 
 import io.dsp.assetapi.license.AuthenticatedLicense;
+import io.dsp.assetapi.readmodel.InFlightTask;
 import io.dsp.assetapi.readmodel.ReadModels;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.schemas.avro.TaskEvent;
@@ -19,11 +20,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Per-license, per-task-type caps on unfinished tasks (legacy: one {@code heygem_submit} at a time per license), from
- * the {@code in-flight} index of {@code dsp.task-events}. Within an instance, admissions of one (license, type) are
- * serialised and tasks this instance just accepted count before the index shows them. Across instances, two
- * submissions within the index's delay (a repartition hop, well under a second) can both pass; the cap is a guard
- * against runaway clients, not a lock. Unlike the legacy gateway, a queued task is not replaced by a new one: it
- * counts until it ends (cancel it to submit another).
+ * the {@code in-flight-tasks} index of {@code dsp.task-events}, of which a check reads only the cap's number of oldest
+ * entries. Within an instance, admissions of one (license, type) are serialised and tasks this instance just accepted
+ * count before the index shows them. Across instances, two submissions within the index's delay (a repartition hop,
+ * well under a second) can both pass; the cap is a guard against runaway clients, not a lock. Unlike the legacy
+ * gateway, a queued task is not replaced by a new one: it counts until it ends (cancel it to submit another).
  */
 @Component
 public class InFlightCaps {
@@ -51,7 +52,7 @@ public class InFlightCaps {
         }
         String key = license.licenseKey() + "|" + taskType;
         synchronized (stripes[Math.floorMod(key.hashCode(), stripes.length)]) {
-            Map<String, Instant> unfinished = unfinished(license.licenseKey(), taskType, key);
+            Map<String, Instant> unfinished = unfinished(license.licenseKey(), taskType, key, cap);
             if (unfinished.size() >= cap) {
                 Instant oldest =
                         unfinished.values().stream().min(Instant::compareTo).orElseThrow();
@@ -64,16 +65,16 @@ public class InFlightCaps {
         }
     }
 
-    private Map<String, Instant> unfinished(String licenseKey, String taskType, String key) {
+    /**
+     * The unfinished tasks that decide a check: the index's {@code cap} oldest not yet expired (if that many, the cap is
+     * reached and the first is the oldest of all; if fewer, they are all) and this instance's pending ones.
+     */
+    private Map<String, Instant> unfinished(String licenseKey, String taskType, String key, int cap) {
         Instant now = clock.instant();
         Instant expiry = now.minus(settings.inFlightExpiry());
         Map<String, Instant> unfinished = new LinkedHashMap<>();
-        for (String entry : readModels.inFlight(licenseKey, taskType)) {
-            int at = entry.lastIndexOf('@');
-            Instant accepted = Instant.ofEpochMilli(Long.parseLong(entry.substring(at + 1)));
-            if (accepted.isAfter(expiry)) {
-                unfinished.put(entry.substring(0, at), accepted);
-            }
+        for (InFlightTask task : readModels.inFlight(licenseKey, taskType, expiry, cap)) {
+            unfinished.put(task.requestId(), task.acceptedAt());
         }
         Map<String, Instant> mine = pending.getOrDefault(key, Map.of());
         mine.entrySet().removeIf(e -> e.getValue().isBefore(now.minus(PENDING)) || finished(e.getKey()));

@@ -13,7 +13,7 @@ import org.springframework.validation.annotation.Validated;
  * Per-license limits on submissions (task, upload, delete and staging calls).
  *
  * @param requestsPerWindow submissions one license may make per window, counted in Redis across instances when
- *     {@code spring.data.redis.host} is set, else per instance; default 60
+ *     {@code spring.data.redis.host} is set, else (and while that Redis is out, ADR 022) per instance; default 60
  * @param window length of a rate window (fixed windows); default 1 minute
  * @param inFlight most unfinished tasks of a type one license may have at once, by task type ({@code 0} or unlisted: no
  *     cap); default {@code heygem_submit: 1}, the legacy rule. Bracket keys with underscores, or Spring drops the

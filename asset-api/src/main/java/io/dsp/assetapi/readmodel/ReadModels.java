@@ -11,6 +11,7 @@ import io.dsp.schemas.avro.TaskLife;
 import io.dsp.schemas.avro.WorkerCommand;
 import io.dsp.schemas.avro.WorkerPresence;
 import io.dsp.schemas.serde.AvroSerde;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +41,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class ReadModels {
 
-    /** Partitioned stores, with their value serdes: a key lives on the one instance that owns its partition. */
-    private static final Map<String, Serde<?>> PARTITIONED = Map.of(
-            ReadModelTopology.TASK_LIVES_STORE,
-            AvroSerde.of(TaskLife.class),
-            ReadModelTopology.IN_FLIGHT_STORE,
-            ReadModelTopology.IN_FLIGHT_SERDE);
+    /**
+     * Partitioned stores read by key, with their value serdes: a key lives on the one instance that owns its partition.
+     * The in-flight index is partitioned too, but read as a range ({@link #inFlight}).
+     */
+    private static final Map<String, Serde<?>> PARTITIONED =
+            Map.of(ReadModelTopology.TASK_LIVES_STORE, AvroSerde.of(TaskLife.class));
 
     private final StreamsBuilderFactoryBean streams;
     private final StreamsServer server;
@@ -95,11 +96,27 @@ public class ReadModels {
         return all;
     }
 
-    /** Unfinished tasks of one license and type, as {@code requestId@acceptedAtMillis}. */
-    public List<String> inFlight(String licenseKey, String taskType) {
-        Optional<List<String>> unfinished =
-                routed(ReadModelTopology.IN_FLIGHT_STORE, ReadModelTopology.inFlightKey(licenseKey, taskType));
-        return unfinished.orElse(List.of());
+    /**
+     * The oldest unfinished tasks of one license and type accepted after {@code after}, oldest first, at most
+     * {@code limit}: with {@code limit} = a cap, a full answer means the cap is reached and its first task is the
+     * oldest of all; a shorter one is every such task. A range read of that many entries, from this instance's
+     * partition or, over HTTP, from the instance that owns it.
+     */
+    public List<InFlightTask> inFlight(String licenseKey, String taskType, Instant after, int limit) {
+        String key = ReadModelTopology.inFlightKey(licenseKey, taskType);
+        long afterMillis = after.toEpochMilli();
+        KeyQueryMetadata metadata = metadata(ReadModelTopology.IN_FLIGHT_TASKS_STORE, key);
+        HostInfo owner = owner(metadata);
+        if (owner == null || owner.equals(server.self())) {
+            return localInFlight(key, afterMillis, limit, metadata);
+        }
+        return remote.fetch(
+                        owner,
+                        ReadModelTopology.IN_FLIGHT_TASKS_STORE,
+                        key,
+                        Map.of("after", Long.toString(afterMillis), "limit", Integer.toString(limit)))
+                .map(InFlightIndex::decode)
+                .orElse(List.of());
     }
 
     /** What waits in this license's task topic, as the dispatcher last published it. */
@@ -140,15 +157,22 @@ public class ReadModels {
 
     /** Whether this instance holds the partition of this task (so its changes are heard here). */
     public boolean isLocal(String requestId) {
-        HostInfo owner = owner(ReadModelTopology.TASK_LIVES_STORE, requestId);
+        HostInfo owner = owner(metadata(ReadModelTopology.TASK_LIVES_STORE, requestId));
         return owner == null || owner.equals(server.self());
     }
 
     /**
      * The serialized value of a key in one of this instance's own partitions of a partitioned store, for the instance
-     * that routed a read here; never forwarded again, so reads cannot loop. Empty for an unknown store or key.
+     * that routed a read here; never forwarded again, so reads cannot loop. Empty for an unknown store or key. For the
+     * in-flight index ({@code in-flight-tasks}, key {@code license|type}): {@link #inFlight}'s answer after
+     * {@code afterMillis}, at most {@code limit}; the other stores ignore both.
      */
-    public Optional<byte[]> localBytes(String storeName, String key) {
+    public Optional<byte[]> localBytes(String storeName, String key, long afterMillis, int limit) {
+        if (storeName.equals(ReadModelTopology.IN_FLIGHT_TASKS_STORE)) {
+            List<InFlightTask> oldest = localInFlight(
+                    key, afterMillis, Math.max(0, limit), metadata(ReadModelTopology.IN_FLIGHT_TASKS_STORE, key));
+            return Optional.of(InFlightIndex.encode(oldest));
+        }
         @SuppressWarnings("unchecked")
         Serde<Object> serde = (Serde<Object>) PARTITIONED.get(storeName);
         if (serde == null) {
@@ -160,7 +184,7 @@ public class ReadModels {
 
     /** A partitioned store's value: local when this instance owns the key's partition, else from the owner. */
     private <V> Optional<V> routed(String storeName, String key) {
-        HostInfo owner = owner(storeName, key);
+        HostInfo owner = owner(metadata(storeName, key));
         if (owner == null || owner.equals(server.self())) {
             return get(storeName, key);
         }
@@ -170,8 +194,11 @@ public class ReadModels {
                 .map(bytes -> serde.deserializer().deserialize(storeName, bytes));
     }
 
-    /** The instance that owns the key's partition; null when instances do not advertise themselves (one instance). */
-    private HostInfo owner(String storeName, String key) {
+    /**
+     * Where the key's partition is: null when instances do not advertise themselves (one instance, which holds every
+     * partition).
+     */
+    private KeyQueryMetadata metadata(String storeName, String key) {
         KafkaStreams kafkaStreams = running();
         KeyQueryMetadata metadata;
         try {
@@ -186,6 +213,14 @@ public class ReadModels {
                 return null;
             }
             throw starting();
+        }
+        return metadata;
+    }
+
+    /** The instance that owns the key's partition; null when instances do not advertise themselves (one instance). */
+    private static HostInfo owner(KeyQueryMetadata metadata) {
+        if (metadata == null) {
+            return null;
         }
         HostInfo active = metadata.activeHost();
         return active == null || active.port() < 0 ? null : active;
@@ -216,6 +251,18 @@ public class ReadModels {
         }
     }
 
+    /** The in-flight index of this instance: only the key's partition when known, so one range read answers. */
+    private List<InFlightTask> localInFlight(String key, long afterMillis, int limit, KeyQueryMetadata metadata) {
+        Integer partition = metadata == null || metadata.partition() < 0 ? null : metadata.partition();
+        ReadOnlyKeyValueStore<String, Long> byAge = store(ReadModelTopology.IN_FLIGHT_BY_AGE_STORE, partition);
+        ReadOnlyKeyValueStore<String, Long> tasks = store(ReadModelTopology.IN_FLIGHT_TASKS_STORE, partition);
+        try {
+            return InFlightIndex.oldest(byAge, tasks, key, afterMillis, limit);
+        } catch (InvalidStateStoreException e) {
+            throw starting();
+        }
+    }
+
     private KafkaStreams running() {
         KafkaStreams kafkaStreams = streams.getKafkaStreams();
         if (kafkaStreams == null || !kafkaStreams.state().isRunningOrRebalancing()) {
@@ -225,10 +272,16 @@ public class ReadModels {
     }
 
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String storeName) {
+        return store(storeName, null);
+    }
+
+    /** One partition's store when {@code partition} is given (this instance must hold it), else all local ones. */
+    private <K, V> ReadOnlyKeyValueStore<K, V> store(String storeName, Integer partition) {
         KafkaStreams kafkaStreams = running();
+        StoreQueryParameters<ReadOnlyKeyValueStore<K, V>> query =
+                StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore());
         try {
-            return kafkaStreams.store(
-                    StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
+            return kafkaStreams.store(partition == null ? query : query.withPartition(partition));
         } catch (InvalidStateStoreException e) {
             // A partition's store is moving or restoring (start-up, rebalance): a moment later it answers.
             throw starting();

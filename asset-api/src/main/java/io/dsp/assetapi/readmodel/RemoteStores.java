@@ -1,5 +1,6 @@
 package io.dsp.assetapi.readmodel;
 
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -14,5 +15,13 @@ public interface RemoteStores {
      *
      * @throws io.dsp.assetapi.web.ApiException (503) when that instance cannot answer now
      */
-    Optional<byte[]> fetch(HostInfo host, String store, String key);
+    default Optional<byte[]> fetch(HostInfo host, String store, String key) {
+        return fetch(host, store, key, Map.of());
+    }
+
+    /**
+     * As {@link #fetch(HostInfo, String, String)}, with the read's options (the in-flight index's {@code after} and
+     * {@code limit}) as query parameters.
+     */
+    Optional<byte[]> fetch(HostInfo host, String store, String key, Map<String, String> options);
 }

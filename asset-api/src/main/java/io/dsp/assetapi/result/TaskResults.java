@@ -8,7 +8,7 @@ import io.dsp.schemas.avro.StoredResult;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskLife;
-import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.event.OutcomeFence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -66,7 +66,7 @@ public class TaskResults {
             return new Missing();
         }
         TaskLife life = found.get();
-        if (life.getEvents().stream().noneMatch(e -> TaskEvents.isTerminal(e.getType()))) {
+        if (OutcomeFence.outcome(life.getEvents()).isEmpty()) {
             return new Unfinished(life);
         }
         Optional<StoredResult> stored =
@@ -98,11 +98,9 @@ public class TaskResults {
         return stored(life).flatMap(s -> links.link(life.getRequestId(), s.getExpiresAt()));
     }
 
-    /** The result the task's first end stored (a later, discarded result never counts). */
+    /** The result the task's end stored (a later, discarded or a stale result never counts). */
     static Optional<StoredResult> stored(TaskLife life) {
-        return life.getEvents().stream()
-                .filter(e -> TaskEvents.isTerminal(e.getType()))
-                .findFirst()
+        return OutcomeFence.outcome(life.getEvents())
                 .filter(e -> e.getType() == TaskEventType.SUCCEEDED)
                 .map(TaskEvent::getStored);
     }

@@ -4,6 +4,8 @@ import io.dsp.assetapi.AssetApiSettings;
 import io.dsp.assetapi.license.AuthenticatedLicense;
 import io.dsp.assetapi.observe.RequestContext;
 import io.dsp.assetapi.web.ApiException;
+import io.dsp.core.intake.ClientRequestIds;
+import io.dsp.core.intake.IntakeProducer;
 import io.dsp.core.intake.TaskSubmission;
 import io.dsp.core.legacy.LegacyLog;
 import io.dsp.schemas.avro.Priority;
@@ -22,7 +24,6 @@ import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,19 +38,21 @@ public class TaskIntake {
     private static final String SOURCE = "asset-api";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final KafkaTemplate<byte[], byte[]> kafka;
+    /** The edge's transactional intake template ({@link IntakeProducer}). */
+    private final IntakeProducer intake;
+
     private final TopicProvisioner topics;
     private final AssetApiSettings settings;
     private final Clock clock;
     private final MeterRegistry meters;
 
     TaskIntake(
-            KafkaTemplate<byte[], byte[]> kafka,
+            IntakeProducer intake,
             TopicProvisioner topics,
             AssetApiSettings settings,
             Clock clock,
             MeterRegistry meters) {
-        this.kafka = kafka;
+        this.intake = intake;
         this.topics = topics;
         this.settings = settings;
         this.clock = clock;
@@ -100,7 +103,15 @@ public class TaskIntake {
         // The request's trace (continued from its traceparent or started here) goes on every record of the task.
         TaskSubmission submission = TaskSubmission.accepted(task, SOURCE, now, !gpuOnline, RequestContext.trace());
         try {
-            submission.send(topics, kafka, settings.sendTimeout());
+            intake.send(submission, topics, settings.sendTimeout());
+        } catch (TaskSubmission.Unconfirmed e) {
+            // Not "failed": the task may run. The client asks for its status before sending it again (ADR 019).
+            log.warn("task requestId={} sent, not confirmed: {}", task.getRequestId(), e.toString());
+            throw new ApiException(
+                    HttpStatus.ACCEPTED,
+                    "任务已提交，尚未确认：请稍后用 request_id "
+                            + ClientRequestIds.shown(license.licenseKey(), task.getRequestId())
+                            + " 查询任务状态，勿重复提交");
         } catch (KafkaException e) {
             log.error("could not queue task requestId={}: {}", task.getRequestId(), e.toString());
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "任务提交失败，请稍后重试");

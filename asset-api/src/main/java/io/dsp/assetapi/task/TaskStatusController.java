@@ -9,6 +9,7 @@ import io.dsp.assetapi.web.ApiResponse;
 import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskLife;
+import io.dsp.schemas.event.OutcomeFence;
 import io.dsp.schemas.event.TaskEvents;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -192,7 +193,7 @@ class TaskStatusController {
     }
 
     private static boolean isDone(TaskLife life) {
-        return life.getEvents().stream().anyMatch(e -> TaskEvents.isTerminal(e.getType()));
+        return OutcomeFence.outcome(life.getEvents()).isPresent();
     }
 
     private ResponseEntity<ApiResponse> ok(TaskLife life) {

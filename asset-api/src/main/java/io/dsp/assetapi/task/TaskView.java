@@ -9,6 +9,7 @@ import io.dsp.schemas.avro.StoredResult;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskLife;
+import io.dsp.schemas.event.OutcomeFence;
 import io.dsp.schemas.event.TaskEvents;
 import java.time.Instant;
 import java.util.Comparator;
@@ -75,10 +76,12 @@ public record TaskView(
                 .sorted(Comparator.comparing(TaskEvent::getAt)
                         .thenComparing(e -> e.getType().ordinal()))
                 .toList();
-        TaskEvent current = events.stream()
-                .filter(e -> e.getType() != TaskEventType.PROGRESS)
-                .reduce((a, b) -> TaskEvents.isTerminal(a.getType()) ? a : b)
-                .orElseThrow();
+        // the task's end (a stale outcome of an attempt whose task was handed on never counts), else its latest step
+        TaskEvent current = OutcomeFence.outcome(life.getEvents())
+                .orElseGet(() -> events.stream()
+                        .filter(e -> e.getType() != TaskEventType.PROGRESS && !TaskEvents.isTerminal(e.getType()))
+                        .reduce((a, b) -> b)
+                        .orElseGet(() -> events.get(events.size() - 1)));
         TaskEvent progress = events.stream()
                 .filter(e -> e.getProgress() != null)
                 .reduce((a, b) -> b)

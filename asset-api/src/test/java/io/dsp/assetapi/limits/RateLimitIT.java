@@ -13,6 +13,7 @@ import io.dsp.testkit.RedisTestServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -66,8 +67,12 @@ class RateLimitIT {
     void countsLiveInRedisSoEveryInstanceSharesThem() {
         String license = "shared-" + UUID.randomUUID();
         RedisTestServer redis = RedisTestServer.get();
-        RedisClient client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
-        try (QuotaLimiter otherInstance = new QuotaLimiter(new RedisQuotaStore(client), Clock.systemUTC());
+        RedisQuotaStore otherStore = new RedisQuotaStore(
+                RedisURI.create(redis.host(), redis.port()),
+                Duration.ofSeconds(1),
+                new SimpleMeterRegistry(),
+                Clock.systemUTC());
+        try (QuotaLimiter otherInstance = new QuotaLimiter(otherStore, Clock.systemUTC());
                 StatefulRedisConnection<String, String> connection = RedisClient.create(
                                 RedisURI.create(redis.host(), redis.port()))
                         .connect()) {

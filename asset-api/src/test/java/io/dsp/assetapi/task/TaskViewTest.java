@@ -70,6 +70,28 @@ class TaskViewTest {
     }
 
     @Test
+    void aStaleOutcomeOfAnAttemptWhoseTaskWasHandedOnIsNotTheTasksEnd() {
+        TaskView view = TaskView.of(life(
+                at(TaskEventType.STARTED, 1)
+                        .setWorkerId("w1")
+                        .setDeliveryCount(1)
+                        .build(),
+                at(TaskEventType.STARTED, 40)
+                        .setWorkerId("w2")
+                        .setDeliveryCount(2)
+                        .build(),
+                at(TaskEventType.SUCCEEDED, 41)
+                        .setWorkerId("w1")
+                        .setDeliveryCount(1)
+                        .setResultJson("{\"stale\":true}")
+                        .build()));
+
+        assertThat(view.status()).isEqualTo("started");
+        assertThat(view.done()).isFalse();
+        assertThat(view.result()).isNull();
+    }
+
+    @Test
     void aSucceededTaskCarriesItsResult() {
         TaskView view = TaskView.of(life(at(TaskEventType.SUCCEEDED, 1)
                 .setResultJson("{\"id\":1,\"msg\":\"删除成功\"}")

@@ -2,8 +2,10 @@ package io.dsp.console.feed;
 
 import io.dsp.console.ConsoleSettings;
 import io.dsp.console.board.Board;
+import io.dsp.core.kafka.ClientSecurity;
 import io.dsp.core.view.StartRule;
 import io.dsp.core.view.TopicView;
+import io.dsp.schemas.serde.WriterSchemas;
 import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,6 +49,7 @@ class FeedConfiguration {
             MeterRegistry meters,
             Clock clock) {
         TopicProvisioner.provision(admin.getConfigurationProperties());
+        WriterSchemas.read(ClientSecurity.of(admin.getConfigurationProperties()));
         return boardView(consumers.getConfigurationProperties(), board, settings.lookbackRecords())
                 .meters(meters)
                 .clock(clock)

@@ -17,8 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -99,28 +101,91 @@ public final class TaskSubmission {
     }
 
     /**
+     * Kafka may hold the task or may not: the transaction's commit was sent and not answered in time. The task runs if
+     * the commit took; an edge must not call that "failed", only "not confirmed yet" (ADR 019).
+     */
+    public static final class Unconfirmed extends KafkaException {
+        Unconfirmed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
      * Ensures the license's topic for the task's priority, sends every record and returns once Kafka acknowledged all
      * of them: an intake answers its caller only then, so an accepted task is never lost.
+     *
+     * <p>The edges send through {@link IntakeProducer#send}, which commits submissions in groups. With a transactional
+     * template passed here the records go in one transaction of their own: when
+     * this throws, the transaction was aborted (or never committed), so no reader of committed records (the
+     * dispatcher, asset-api's read models, the workers' ledger) ever sees the task: a task refused is never run. The
+     * one exception is {@link Unconfirmed}: the commit itself went unanswered.
      *
      * @throws KafkaException when the topic cannot be created or a record is not acknowledged within the timeout (an
      *     interrupted wait restores the thread's interrupt flag)
      */
     public void send(TopicProvisioner topics, KafkaTemplate<byte[], byte[]> kafka, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             topics.ensureTopicOf(task);
-            CompletableFuture<?>[] sends = records.stream().map(kafka::send).toArray(CompletableFuture<?>[]::new);
-            CompletableFuture.allOf(sends).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("Interrupted while sending task " + task.getRequestId(), e);
-        } catch (ExecutionException e) {
-            throw new KafkaException("Task " + task.getRequestId() + " not sent: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new KafkaException("Task " + task.getRequestId() + " not acknowledged within " + timeout, e);
+            if (!kafka.isTransactional()) {
+                sendAll(kafka, deadline);
+                return;
+            }
+            AtomicBoolean sent = new AtomicBoolean();
+            try {
+                kafka.executeInTransaction(operations -> {
+                    sendAll(operations, deadline);
+                    sent.set(true);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                if (sent.get()) {
+                    // every record was acknowledged, so it was the commit that failed: it may have taken
+                    throw new Unconfirmed(
+                            "Task " + task.getRequestId() + " sent; its commit was not confirmed: " + e, e);
+                }
+                throw e;
+            }
+        } catch (Unconfirmed e) {
+            throw e;
+        } catch (Wrapped e) {
+            throw failure(e.getCause(), timeout);
         } catch (RuntimeException e) {
-            throw e instanceof KafkaException kafkaException
-                    ? kafkaException
-                    : new KafkaException("Task " + task.getRequestId() + " not sent: " + e, e);
+            throw failure(e, timeout);
+        }
+    }
+
+    /** The exception a caller gets for a submission that was never sent or whose transaction was aborted. */
+    KafkaException failure(Throwable cause, Duration timeout) {
+        if (cause instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new KafkaException("Interrupted while sending task " + task.getRequestId(), cause);
+        }
+        if (cause instanceof ExecutionException e) {
+            return new KafkaException("Task " + task.getRequestId() + " not sent: " + e.getCause(), e.getCause());
+        }
+        if (cause instanceof TimeoutException) {
+            return new KafkaException("Task " + task.getRequestId() + " not acknowledged within " + timeout, cause);
+        }
+        return cause instanceof KafkaException kafkaException
+                ? kafkaException
+                : new KafkaException("Task " + task.getRequestId() + " not sent: " + cause, cause);
+    }
+
+    /** Sends every record and waits for all acknowledgements until the deadline ({@link System#nanoTime()}). */
+    private void sendAll(KafkaOperations<byte[], byte[]> kafka, long deadline) {
+        try {
+            CompletableFuture<?>[] sends = records.stream().map(kafka::send).toArray(CompletableFuture<?>[]::new);
+            CompletableFuture.allOf(sends).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new Wrapped(e);
+        }
+    }
+
+    /** Carries a checked exception out of a transaction's callback. */
+    private static final class Wrapped extends RuntimeException {
+        Wrapped(Exception cause) {
+            super(cause);
         }
     }
 

@@ -2,6 +2,8 @@ package io.dsp.core.ledger;
 
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.event.OutcomeFence;
+import io.dsp.schemas.event.TaskEvents;
 
 /**
  * Folds one task's events, in log order, into what a worker must know before running it. Only the steps that matter
@@ -13,6 +15,8 @@ final class TaskHistory {
     private String openWorkerId;
     private boolean open;
     private int abandoned;
+    private long lastEventAt = Long.MIN_VALUE;
+    private final OutcomeFence fence = new OutcomeFence();
 
     /** Whether an event of this type can change a history; events of other types need not be kept at all. */
     static boolean matters(TaskEvent event) {
@@ -34,7 +38,15 @@ final class TaskHistory {
                 && "queued".equals(event.getProgress().getStatus());
     }
 
-    void apply(TaskEvent event) {
+    /**
+     * Folds one event in; false when it was a stale outcome (ADR 018): written by an attempt whose task had been handed
+     * on and started again, it neither ends the task nor closes the newer attempt.
+     */
+    boolean apply(TaskEvent event) {
+        if (TaskEvents.isTerminal(event.getType()) && !fence.admits(event)) {
+            return false;
+        }
+        fence.apply(event);
         switch (event.getType()) {
             case STARTED -> {
                 if (open) {
@@ -56,7 +68,8 @@ final class TaskHistory {
                 abandoned = 0;
             }
             case PROGRESS -> {
-                if (isRequeue(event)) {
+                // a give-back from an older delivery (its worker lost the lock) leaves the newer attempt open
+                if (isRequeue(event) && fence.current(event)) {
                     open = false;
                 }
             }
@@ -67,6 +80,22 @@ final class TaskHistory {
         if (!open) {
             openWorkerId = null;
         }
+        return true;
+    }
+
+    /**
+     * Notes the time of an event of this task (its Kafka record's timestamp, epoch millis); the latest one is kept, so
+     * that a ledger can forget tasks that have been silent for longer than its horizon (ADR 024).
+     */
+    void seenAt(long timestamp) {
+        if (timestamp > lastEventAt) {
+            lastEventAt = timestamp;
+        }
+    }
+
+    /** The latest time noted with {@link #seenAt}, epoch millis; {@link Long#MIN_VALUE} when none was. */
+    long lastEventAt() {
+        return lastEventAt;
     }
 
     PriorAttempts prior() {

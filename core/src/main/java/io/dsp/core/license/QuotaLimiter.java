@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * Per-license counts in fixed windows, for the limits the edges put on submissions. The counts live in Redis when the
  * service has it, so every instance of asset-api and the gateway shares them (a key
  * {@code <quota prefix>:<hashed license key>:<window index>}, raised by one atomic script that sets the expiry, two
- * windows, on the first count); without Redis, or while Redis fails, they are kept in this process.
+ * windows, on the first count); without Redis, or while Redis fails, they are kept in this process (per instance), and
+ * go back to Redis with the first command that succeeds again. A store that throws is logged once at WARN when the
+ * local counting starts and once at INFO when Redis answers again, never per call.
  */
 public final class QuotaLimiter implements AutoCloseable {
 
@@ -61,6 +64,7 @@ public final class QuotaLimiter implements AutoCloseable {
     private final Store redis;
     private final Clock clock;
     private final Map<String, Window> local = new ConcurrentHashMap<>();
+    private final AtomicBoolean failing = new AtomicBoolean();
 
     /** Counts in Redis through this store, in this process when it cannot; {@link #close()} closes the store. */
     public QuotaLimiter(Store redis, Clock clock) {
@@ -81,8 +85,13 @@ public final class QuotaLimiter implements AutoCloseable {
         Long shared;
         try {
             shared = redis.eval(SCRIPT, key, String.valueOf(windowMillis * 2));
+            if (shared != null && failing.compareAndSet(true, false)) {
+                log.info("quota store answers again; counts are shared in Redis again");
+            }
         } catch (RuntimeException e) {
-            log.warn("quota store unreachable, counting locally: {}", e.toString());
+            if (failing.compareAndSet(false, true)) {
+                log.warn("quota store unreachable, counting in this process until it answers: {}", e.toString());
+            }
             shared = null;
         }
         long count = shared != null ? shared : countLocally(key.substring(0, key.lastIndexOf(':')), index);

@@ -3,7 +3,9 @@ package io.dsp.core.slot;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,12 +44,21 @@ public final class Lease {
 
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DEFAULT_LOCK = Duration.ofSeconds(30);
+    /** Taken off a renewed lock before it counts as surely held: the broker's clock and ours need not agree. */
+    private static final Duration SURE_MARGIN = Duration.ofSeconds(1);
 
     private final ShareConsumer<byte[], byte[]> consumer;
     private final Duration renewEvery;
+    private final Duration lock;
     private ConsumerRecord<byte[], byte[]> record;
     private int renewals;
     private long lastRenewal = System.nanoTime();
+    /**
+     * Until when ({@link System#nanoTime}) the broker surely still holds the record for this slot: a renewal's lock
+     * runs from when the broker took the RENEW, which is after it was sent. The acquisition is taken to have happened
+     * up to a third of the lock before the lease began (the record may have waited in the consumer).
+     */
+    private volatile long surelyHeldUntil;
 
     /** A lease renewed every third of the consumer's acquisition lock (two renewals may fail before it runs out). */
     public Lease(ShareConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> record) {
@@ -59,6 +70,18 @@ public final class Lease {
         this.consumer = consumer;
         this.record = record;
         this.renewEvery = renewEvery;
+        this.lock = lockOf(consumer);
+        this.surelyHeldUntil = lastRenewal + lock.toNanos() - lock.dividedBy(3).toNanos();
+    }
+
+    /**
+     * Whether the broker surely still holds the record for this slot, judged by the local clock alone: false once a
+     * whole lock may have passed since the last renewal the broker granted (the worker was paused, a GC or a frozen
+     * VM, or cut off past its lock), when another member may already run the task. A handler asks it (through its task
+     * context) right before an effect it cannot take back. Any thread may ask.
+     */
+    public boolean surelyHeld() {
+        return System.nanoTime() - surelyHeldUntil < 0;
     }
 
     /** How often the lock is renewed while the task runs. */
@@ -71,11 +94,15 @@ public final class Lease {
         return record;
     }
 
-    /** Waits for the work to finish, renewing the lock meanwhile. */
+    /**
+     * Waits for the work to finish, renewing the lock meanwhile, each renewal due {@link #renewEvery()} after the last
+     * one (or the acquisition), whatever the slot did in between.
+     */
     public <T> T await(Future<T> work) throws InterruptedException, ExecutionException, LockLost {
         while (true) {
             try {
-                return work.get(renewEvery.toMillis(), TimeUnit.MILLISECONDS);
+                long due = Math.max(1, renewEvery.toNanos() - (System.nanoTime() - lastRenewal));
+                return work.get(due, TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 try {
                     renew();
@@ -89,6 +116,20 @@ public final class Lease {
                     return work.get();
                 }
             }
+        }
+    }
+
+    /**
+     * Runs one blocking step of the slot (a send to Kafka, a ledger look-up) on {@code io} while this thread keeps
+     * the lock, so no wait of the step can outlast the lock (ADR 018). The step's own exception is rethrown as is. A
+     * lock lost while the step is still running is thrown as {@link LockLost}; the step is left to finish (a send that
+     * lands anyway is fenced by its delivery).
+     */
+    public <T> T during(Callable<T> step, ExecutorService io) throws Exception {
+        try {
+            return await(io.submit(step));
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 
@@ -120,6 +161,16 @@ public final class Lease {
         return firstError(consumer.commitSync(COMMIT_TIMEOUT));
     }
 
+    /**
+     * Proves that this slot still holds the record after a step every other member must see before it could take the
+     * task over (the STARTED event): a broker restart forgets acquisition locks, so another member may have acquired the
+     * record while the step was on its way and, not seeing it yet, be running the task. A renewal the broker grants
+     * after the step landed means no other member holds the record (ADR 023); otherwise {@link LockLost}.
+     */
+    public void confirm() throws LockLost {
+        renew();
+    }
+
     /** Renewals since the lease began. */
     public int renewals() {
         return renewals;
@@ -127,6 +178,7 @@ public final class Lease {
 
     /** Renews the lock now: RENEW, commitSync, then poll until the broker hands the same record back. */
     public void renew() throws LockLost {
+        long sent = System.nanoTime();
         consumer.acknowledge(record, AcknowledgeType.RENEW);
         Optional<KafkaException> error = firstError(consumer.commitSync(COMMIT_TIMEOUT));
         if (error.isPresent()) {
@@ -148,6 +200,7 @@ public final class Lease {
             if (back) {
                 renewals++;
                 lastRenewal = System.nanoTime();
+                surelyHeldUntil = sent + lock.toNanos() - Math.min(SURE_MARGIN.toNanos(), lock.toNanos() / 10);
                 return;
             }
         }

@@ -5,6 +5,8 @@ import io.dsp.core.ledger.TaskLedger;
 import io.dsp.schemas.avro.TaskEventType;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +31,30 @@ public sealed interface LedgerVerdict {
     /** The ledger did not answer in time: the slot gives the task back instead of running it unchecked. */
     record Unchecked(String reason) implements LedgerVerdict {}
 
-    /** Keeps the task's record while the slot waits (a {@link Lease#keep}). */
+    /** Keeps the task's record while the slot waits (a {@link Lease#keep}) or looks it up. */
     @FunctionalInterface
     interface Hold {
         void keep(Duration pause) throws InterruptedException, Lease.LockLost;
+
+        /** Runs one look-up; a lease runs it beside its renewals ({@link #of(Lease, ExecutorService)}). */
+        default PriorAttempts lookUp(Callable<PriorAttempts> lookUp) throws Exception {
+            return lookUp.call();
+        }
+
+        /** A lease's hold: look-ups run on {@code io} while the lease's thread keeps renewing the lock. */
+        static Hold of(Lease lease, ExecutorService io) {
+            return new Hold() {
+                @Override
+                public void keep(Duration pause) throws InterruptedException, Lease.LockLost {
+                    lease.keep(pause);
+                }
+
+                @Override
+                public PriorAttempts lookUp(Callable<PriorAttempts> lookUp) throws Exception {
+                    return lease.during(lookUp, io);
+                }
+            };
+        }
     }
 
     /**
@@ -59,7 +81,9 @@ public sealed interface LedgerVerdict {
         PriorAttempts prior;
         while (true) {
             try {
-                prior = ledger.priorAttempts(requestId);
+                prior = hold.lookUp(() -> ledger.priorAttempts(requestId));
+            } catch (InterruptedException | Lease.LockLost e) {
+                throw e;
             } catch (TimeoutException e) {
                 log.warn(
                         "slot {} cannot check requestId={} in the ledger; not running it: {}",
@@ -67,6 +91,9 @@ public sealed interface LedgerVerdict {
                         requestId,
                         e.getMessage());
                 return new Unchecked(e.getMessage());
+            } catch (Exception e) {
+                log.warn("slot {} cannot check requestId={} in the ledger; not running it", slot, requestId, e);
+                return new Unchecked(e.toString());
             }
             Optional<String> openOn = prior.openOn();
             if (prior.finished()

@@ -65,6 +65,26 @@ class TaskHistoryTest {
     }
 
     @Test
+    void anOutcomeOfAnAttemptWhoseTaskWasHandedOnAndStartedAgainDoesNotEndIt() {
+        // w1 paused past its lock; the broker handed the task to w2, which started it; then w1 woke and reported
+        boolean counted =
+                applyAll(delivered(STARTED, "w1", 1), delivered(STARTED, "w2", 2), delivered(SUCCEEDED, "w1", 1));
+
+        assertThat(counted).isFalse();
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 2, "w2"));
+        assertThat(history.apply(delivered(FAILED, "w2", 2))).isTrue();
+        assertThat(history.prior().outcome()).isEqualTo(FAILED);
+    }
+
+    @Test
+    void anOutcomeReportedBeforeTheNextHolderStartedEndsTheTask() {
+        // the new holder finds it finished and never starts it
+        applyAll(delivered(STARTED, "w1", 1), delivered(SUCCEEDED, "w1", 1));
+
+        assertThat(history.prior().outcome()).isEqualTo(SUCCEEDED);
+    }
+
+    @Test
     void anAttemptThatStartedAndNeverEndedCountsAsAWorkerThatDied() {
         apply(event(STARTED, "w1"));
 
@@ -84,6 +104,27 @@ class TaskHistoryTest {
         apply(event(STARTED, "w1"), requeue("w1"), event(STARTED, "w2"), requeue("w2"));
 
         assertThat(history.prior()).isEqualTo(PriorAttempts.NONE);
+    }
+
+    @Test
+    void aGiveBackFromAnAttemptWhoseTaskWasHandedOnLeavesTheNewerAttemptOpen() {
+        // w1 lost its lock (a broker restart) while w2 took the task over and started it; w1 then said it gave up
+        TaskEvent lostLock = requeue("w1");
+        lostLock.setDeliveryCount(1);
+
+        applyAll(delivered(STARTED, "w1", 1), delivered(STARTED, "w2", 2), lostLock);
+
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 2, "w2"));
+    }
+
+    @Test
+    void aGiveBackThatLandsBeforeTheNextStartClosesItsOwnAttempt() {
+        TaskEvent lostLock = requeue("w1");
+        lostLock.setDeliveryCount(1);
+
+        applyAll(delivered(STARTED, "w1", 1), lostLock, delivered(STARTED, "w2", 2));
+
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 1, "w2"));
     }
 
     @Test
@@ -117,6 +158,21 @@ class TaskHistoryTest {
         for (TaskEvent event : events) {
             history.apply(event);
         }
+    }
+
+    /** Applies every event; whether the last one counted. */
+    private boolean applyAll(TaskEvent... events) {
+        boolean counted = true;
+        for (TaskEvent event : events) {
+            counted = history.apply(event);
+        }
+        return counted;
+    }
+
+    private TaskEvent delivered(TaskEventType type, String workerId, int delivery) {
+        TaskEvent event = event(type, workerId);
+        event.setDeliveryCount(delivery);
+        return event;
     }
 
     private TaskEvent event(TaskEventType type, String workerId) {

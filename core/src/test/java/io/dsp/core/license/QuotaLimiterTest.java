@@ -74,6 +74,27 @@ class QuotaLimiterTest {
         assertThat(limiter.tryAcquire(Quota.HIGH_PRIORITY, "A", 1, MINUTE)).isFalse();
     }
 
+    @Test
+    void countsGoBackToRedisOnceItAnswersAgain() {
+        AtomicReference<Long> redis = new AtomicReference<>();
+        QuotaLimiter limiter = new QuotaLimiter(
+                (script, key, argument) -> {
+                    Long answer = redis.get();
+                    if (answer == null) {
+                        throw new IllegalStateException("connection refused");
+                    }
+                    return answer;
+                },
+                clock());
+
+        assertThat(limiter.tryAcquire(Quota.REQUESTS, "A", 1, MINUTE)).isTrue();
+        assertThat(limiter.tryAcquire(Quota.REQUESTS, "A", 1, MINUTE)).isFalse();
+        redis.set(1L);
+        assertThat(limiter.tryAcquire(Quota.REQUESTS, "A", 1, MINUTE)).isTrue();
+        redis.set(2L);
+        assertThat(limiter.tryAcquire(Quota.REQUESTS, "A", 1, MINUTE)).isFalse();
+    }
+
     /** A clock the test moves: the limiter reads only its millis. */
     private Clock clock() {
         Clock clock = mock(Clock.class);

@@ -102,6 +102,44 @@ class LeaseIT {
         }
     }
 
+    @Test
+    void aLeaseConfirmsItsRecordOnlyWhileNoOtherMemberHasAcquiredIt() throws Exception {
+        String topic = topicWithOneTask();
+        String group = newGroup();
+
+        try (ShareConsumer<byte[], byte[]> holder = member(group, topic);
+                ShareConsumer<byte[], byte[]> other = member(group, topic)) {
+            Lease lease = new Lease(holder, acquire(holder), LOCK.dividedBy(4));
+            lease.confirm();
+            assertThat(lease.renewals()).isEqualTo(1);
+
+            // the lock runs out while nothing renews it, as a broker restart forgets it: the other member takes it
+            ConsumerRecord<byte[], byte[]> again = acquire(other);
+
+            assertThatThrownBy(lease::confirm).isInstanceOf(Lease.LockLost.class);
+            other.acknowledge(again, AcknowledgeType.ACCEPT);
+            other.commitSync();
+        }
+    }
+
+    @Test
+    void aLeaseIsSurelyHeldOnlyWhileNoWholeLockCanHavePassedSinceTheLastRenewalTheBrokerGranted() throws Exception {
+        String topic = topicWithOneTask();
+        String group = newGroup();
+
+        try (ShareConsumer<byte[], byte[]> holder = member(group, topic)) {
+            Lease lease = new Lease(holder, acquire(holder), LOCK.dividedBy(4));
+            assertThat(lease.surelyHeld()).isTrue();
+
+            // nothing renews it, as in a worker frozen by a pause: within the lock it stops counting as surely held
+            await().atMost(LOCK).pollInterval(Duration.ofMillis(20)).until(() -> !lease.surelyHeld());
+
+            lease.renew();
+            assertThat(lease.surelyHeld()).isTrue();
+            lease.acknowledge(AcknowledgeType.ACCEPT);
+        }
+    }
+
     private static void watch(
             String group, String topic, AtomicBoolean watching, List<ConsumerRecord<byte[], byte[]>> stolen) {
         try (ShareConsumer<byte[], byte[]> other = member(group, topic)) {

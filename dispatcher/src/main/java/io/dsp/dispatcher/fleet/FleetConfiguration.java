@@ -1,9 +1,11 @@
 package io.dsp.dispatcher.fleet;
 
+import io.dsp.core.kafka.ClientSecurity;
 import io.dsp.core.view.StartRule;
 import io.dsp.core.view.TopicView;
 import io.dsp.dispatcher.DispatcherMetrics;
 import io.dsp.dispatcher.DispatcherSettings;
+import io.dsp.schemas.serde.WriterSchemas;
 import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.topic.Topics;
@@ -34,14 +36,23 @@ class FleetConfiguration {
     @Bean
     @Primary
     FleetView fleetView(DispatcherSettings settings) {
-        return new FleetView(Lane.GPU, settings.prefetch(), settings.inFlightExpiry(), settings.reconcileAfter());
+        return new FleetView(
+                Lane.GPU,
+                settings.prefetch(),
+                settings.prefetchPerSlot(),
+                settings.inFlightExpiry(),
+                settings.reconcileAfter());
     }
 
     /** The automation lane's view: automation workers' slots, automation tasks in flight. */
     @Bean
     FleetView automationFleetView(DispatcherSettings settings) {
         return new FleetView(
-                Lane.AUTOMATION, settings.prefetch(), settings.inFlightExpiry(), settings.reconcileAfter());
+                Lane.AUTOMATION,
+                settings.prefetch(),
+                settings.prefetchPerSlot(),
+                settings.inFlightExpiry(),
+                settings.reconcileAfter());
     }
 
     @Bean
@@ -63,6 +74,7 @@ class FleetConfiguration {
             MeterRegistry meters,
             Clock clock) {
         TopicProvisioner.provision(admin.getConfigurationProperties());
+        WriterSchemas.connect(ClientSecurity.of(admin.getConfigurationProperties()));
         views.forEach(view -> FunctionCounter.builder(
                         DispatcherMetrics.ofLane(DispatcherMetrics.RECONCILED, view.lane()), view, FleetView::forgotten)
                 .description("tasks no longer counted in flight: held by no live worker while slots were free")

@@ -54,6 +54,7 @@ public final class FleetView {
     private final Duration inFlightExpiry;
     private final Duration reconcileAfter;
     private final int prefetch;
+    private final double prefetchPerSlot;
     private final int maxCancels;
     /** Since when live workers have had a free slot without a break; null while the fleet is full or unknown. */
     private Instant freeSince;
@@ -62,7 +63,7 @@ public final class FleetView {
     private long forgotten;
 
     public FleetView(int prefetch, Duration inFlightExpiry) {
-        this(Lane.GPU, prefetch, inFlightExpiry, Duration.ZERO, MAX_CANCELS);
+        this(Lane.GPU, prefetch, 0, inFlightExpiry, Duration.ZERO, MAX_CANCELS);
     }
 
     /**
@@ -71,16 +72,36 @@ public final class FleetView {
      *     reconciliation off
      */
     public FleetView(Lane lane, int prefetch, Duration inFlightExpiry, Duration reconcileAfter) {
-        this(lane, prefetch, inFlightExpiry, reconcileAfter, MAX_CANCELS);
+        this(lane, prefetch, 0, inFlightExpiry, reconcileAfter, MAX_CANCELS);
+    }
+
+    /**
+     * @param prefetchPerSlot tasks kept waiting in the dispatch topic per live slot (at least {@code prefetch}), so
+     *     slots that free together each find the next task already there
+     */
+    public FleetView(
+            Lane lane, int prefetch, double prefetchPerSlot, Duration inFlightExpiry, Duration reconcileAfter) {
+        this(lane, prefetch, prefetchPerSlot, inFlightExpiry, reconcileAfter, MAX_CANCELS);
     }
 
     FleetView(int prefetch, Duration inFlightExpiry, int maxCancels) {
-        this(Lane.GPU, prefetch, inFlightExpiry, Duration.ZERO, maxCancels);
+        this(Lane.GPU, prefetch, 0, inFlightExpiry, Duration.ZERO, maxCancels);
     }
 
     FleetView(Lane lane, int prefetch, Duration inFlightExpiry, Duration reconcileAfter, int maxCancels) {
+        this(lane, prefetch, 0, inFlightExpiry, reconcileAfter, maxCancels);
+    }
+
+    FleetView(
+            Lane lane,
+            int prefetch,
+            double prefetchPerSlot,
+            Duration inFlightExpiry,
+            Duration reconcileAfter,
+            int maxCancels) {
         this.lane = lane;
         this.prefetch = prefetch;
+        this.prefetchPerSlot = prefetchPerSlot;
         this.inFlightExpiry = inFlightExpiry;
         this.reconcileAfter = reconcileAfter;
         this.maxCancels = maxCancels;
@@ -92,6 +113,16 @@ public final class FleetView {
         } else {
             workers.put(workerId, presence);
         }
+        notifyAll();
+    }
+
+    /**
+     * Waits until the fleet may have room again (a task ended, a worker came or changed, a release was undone) or
+     * {@code max} passed: the release loop waits here instead of in a poll when it holds tasks and no room, so a slot
+     * that frees gets its next task without waiting for the poll to time out.
+     */
+    public synchronized void awaitRoom(Duration max) throws InterruptedException {
+        wait(Math.max(1, max.toMillis()));
     }
 
     /** The lane this view counts. */
@@ -111,6 +142,7 @@ public final class FleetView {
         } else if (TaskEvents.isTerminal(event.getType())) {
             remove(event.getRequestId());
             finished.put(event.getRequestId(), event.getAt());
+            notifyAll();
         }
     }
 
@@ -189,6 +221,7 @@ public final class FleetView {
     /** Forgets a release that did not reach Kafka. */
     public synchronized void unreleased(String requestId) {
         remove(requestId);
+        notifyAll();
     }
 
     /** Slots of live workers that take work (a draining worker's slots are not counted). */
@@ -234,7 +267,8 @@ public final class FleetView {
         if (slots == 0) {
             return 0;
         }
-        return Math.max(0, slots + drainingBusySlots(now) + prefetch - inFlight(now));
+        int waiting = Math.max(prefetch, (int) Math.ceil(slots * prefetchPerSlot));
+        return Math.max(0, slots + drainingBusySlots(now) + waiting - inFlight(now));
     }
 
     /** Tasks no longer counted in flight because no live worker held them (see {@link #reconcile}); a counter. */

@@ -31,13 +31,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -67,6 +72,12 @@ class ReleaseLoop implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ReleaseLoop.class);
     private static final String SOURCE = "dispatcher";
 
+    /**
+     * No silent reset: a partition without a committed offset, or whose committed offset retention deleted, is
+     * reported to the loop, which decides where to start and records any loss ({@link #startFromTheLogStart}).
+     */
+    private static final Properties NO_SILENT_RESET = properties(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+
     private final ConsumerFactory<byte[], byte[]> consumers;
     private final Map<String, Object> producerConfig;
     private final String transactionalId;
@@ -77,6 +88,7 @@ class ReleaseLoop implements SmartLifecycle {
     private final Counter released;
     private final Counter undecodable;
     private final Counter duplicates;
+    private final Counter expired;
     private final MeterRegistry meters;
     private final TenantBuffers buffers;
     private final Set<TopicPartition> paused = new HashSet<>();
@@ -128,6 +140,7 @@ class ReleaseLoop implements SmartLifecycle {
         this.released = meters.counter(DispatcherMetrics.RELEASED);
         this.undecodable = meters.counter(DispatcherMetrics.UNDECODABLE);
         this.duplicates = meters.counter(DispatcherMetrics.DUPLICATES);
+        this.expired = meters.counter(DispatcherMetrics.BACKLOG_EXPIRED);
         this.meters = meters;
         this.queueFacts =
                 lane == Lane.GPU ? new QueueFactsPublisher(fleet, meters, settings.queueFactsInterval()) : null;
@@ -160,7 +173,8 @@ class ReleaseLoop implements SmartLifecycle {
                 while (running && !feed.awaitCaughtUp(Duration.ofSeconds(1))) {
                     log.info("waiting for the fleet view to catch up before releasing");
                 }
-                consumer = consumers.createConsumer(lane.dispatcherGroup(), "release-" + lane.wireName(), null, null);
+                consumer = consumers.createConsumer(
+                        lane.dispatcherGroup(), "release-" + lane.wireName(), null, NO_SILENT_RESET);
                 if (transactions == null) {
                     transactions = new ReleaseTransactions(producerConfig, transactionalId);
                 }
@@ -205,8 +219,26 @@ class ReleaseLoop implements SmartLifecycle {
         }
     }
 
-    private void turn() {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
+    private void turn() throws InterruptedException {
+        Duration wait = settings.pollTimeout();
+        if (!buffers.isEmpty() && fleet.window(clock.instant()) == 0) {
+            // Tasks in hand and no room: wait for room, not for records, so a slot that frees is served at once.
+            fleet.awaitRoom(wait);
+            wait = Duration.ZERO;
+        }
+        ConsumerRecords<byte[], byte[]> polled;
+        try {
+            polled = consumer.poll(wait);
+        } catch (InvalidOffsetException e) {
+            // A tenant the group never committed for (a new topic), or one whose committed position retention deleted.
+            Map<TopicPartition, Long> positions = new HashMap<>();
+            if (e instanceof OffsetOutOfRangeException outOfRange) {
+                positions.putAll(outOfRange.offsetOutOfRangePartitions());
+            }
+            startFromTheLogStart(e.partitions(), positions);
+            return;
+        }
+        for (ConsumerRecord<byte[], byte[]> record : polled) {
             buffers.add(record);
         }
         releaseWithinWindow();
@@ -417,6 +449,50 @@ class ReleaseLoop implements SmartLifecycle {
         }
     }
 
+    /**
+     * Places the given tenant partitions at the start of their logs. Whatever lies between where the group stood (0
+     * for a partition it never committed) and the log's start was deleted by retention unreleased: it is recorded as a
+     * {@code BACKLOG_EXPIRED} dead letter in the transaction that commits the new position (ADR 020), never skipped
+     * silently. A position past the log's end (a truncated log) goes back to its end, said loudly.
+     */
+    private void startFromTheLogStart(Collection<TopicPartition> partitions, Map<TopicPartition, Long> positions) {
+        Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        Instant now = clock.instant();
+        List<ProducerRecord<byte[], byte[]>> letters = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            long start = starts.getOrDefault(tp, 0L);
+            long end = ends.getOrDefault(tp, start);
+            long position = positions.getOrDefault(tp, 0L);
+            if (position > end) {
+                log.error(
+                        "{} stood at offset {}, past the log's end {} (a truncated log); reading on from the end",
+                        tp,
+                        position,
+                        end);
+                consumer.seek(tp, end);
+                continue;
+            }
+            Optional<ExpiredBacklog> lost = ExpiredBacklog.between(tp, position, start);
+            if (lost.isPresent()) {
+                String license = licenseOf.getOrDefault(tenantOf(tp), TenantTopics.normalTopicOf(tp.topic()));
+                letters.add(lost.get().deadLetter(license, now));
+                offsets.put(tp, new OffsetAndMetadata(start));
+                expired.increment(lost.get().count());
+                log.error(
+                        "backlog lost: {}; recorded as dead letter {}",
+                        lost.get().description(),
+                        lost.get().id());
+            }
+            consumer.seek(tp, start);
+        }
+        if (!letters.isEmpty()) {
+            // Recorded once: the same transaction moves the group past the lost range.
+            transactions.commit(letters, offsets, consumer.groupMetadata());
+        }
+    }
+
     /** After an aborted transaction: rewind each touched tenant to its committed offset and read it again. */
     private void rewind(Collection<TopicPartition> touched, List<Release> batch) {
         batch.forEach(r -> fleet.unreleased(r.task().getRequestId()));
@@ -453,6 +529,12 @@ class ReleaseLoop implements SmartLifecycle {
             TaskRequested task = head.isEmpty() ? null : decode(head.get(0));
             return task == null ? null : task.getLicenseKey();
         });
+    }
+
+    private static Properties properties(String key, String value) {
+        Properties properties = new Properties();
+        properties.setProperty(key, value);
+        return properties;
     }
 
     private static TopicPartition partition(ConsumerRecord<?, ?> record) {

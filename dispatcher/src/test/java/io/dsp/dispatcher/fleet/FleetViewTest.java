@@ -432,4 +432,44 @@ class FleetViewTest {
     private static WorkerPresence presence(String workerId, int slots, boolean draining, Instant heartbeatAt) {
         return TestTasks.presence(workerId, slots, draining, heartbeatAt, BEAT);
     }
+
+    @Test
+    void aPrefetchPerSlotKeepsOneTaskWaitingForEverySlotOfTheFleet() {
+        FleetView fleet = new FleetView(Lane.GPU, 1, 1.0, EXPIRY, Duration.ZERO);
+        fleet.presence("w1", live("w1", 3));
+        fleet.presence("w2", live("w2", 3));
+
+        // 6 free slots and 6 tasks waiting for them
+        assertThat(fleet.window(NOW)).isEqualTo(12);
+    }
+
+    @Test
+    void aPrefetchPerSlotNeverGoesBelowTheFixedPrefetch() {
+        FleetView fleet = new FleetView(Lane.GPU, 2, 0.25, EXPIRY, Duration.ZERO);
+        fleet.presence("w1", live("w1", 3));
+
+        assertThat(fleet.window(NOW)).isEqualTo(3 + 2);
+    }
+
+    @Test
+    void aWaitForRoomEndsWhenATaskEnds() throws Exception {
+        FleetView fleet = new FleetView(Lane.GPU, 0, 0, EXPIRY, Duration.ZERO);
+        fleet.presence("w1", live("w1", 1));
+        fleet.released("r1", "LIC", NOW);
+        java.util.concurrent.CompletableFuture<Long> waited = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            long start = System.nanoTime();
+            try {
+                fleet.awaitRoom(Duration.ofMinutes(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return System.nanoTime() - start;
+        });
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            fleet.event(TestTasks.event("r1", TaskEventType.SUCCEEDED, NOW));
+            assertThat(waited).isDone();
+        });
+        assertThat(fleet.window(NOW)).isEqualTo(1);
+    }
 }

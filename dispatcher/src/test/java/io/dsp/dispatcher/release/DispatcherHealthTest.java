@@ -72,6 +72,7 @@ class DispatcherHealthTest {
     private ReleaseLoop releaseLoop() {
         DispatcherSettings settings = new DispatcherSettings(
                 1,
+                1.0,
                 Duration.ofHours(2),
                 Duration.ofSeconds(50),
                 100,

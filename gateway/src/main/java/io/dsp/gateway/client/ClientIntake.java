@@ -1,6 +1,7 @@
 package io.dsp.gateway.client;
 
 import io.dsp.core.intake.ClientRequestIds;
+import io.dsp.core.intake.IntakeProducer;
 import io.dsp.core.intake.TaskSubmission;
 import io.dsp.core.legacy.LegacyLog;
 import io.dsp.core.legacy.LegacyTaskPayloads;
@@ -59,11 +60,15 @@ public class ClientIntake {
     private static final String SOURCE = "gateway";
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern TASK_TYPE = Pattern.compile("[a-z0-9_.]{1,64}");
+    /** The answer when the task's commit went unanswered: it may run, so it is not called failed (ADR 019). */
+    static final String UNCONFIRMED_TEXT = "任务已提交，尚未确认：请稍后查询任务状态，勿重复提交";
+
     static final String CANCEL_REQUESTED_TEXT = "已请求取消";
     static final String HIGH_PRIORITY_REFUSED_TEXT = "高优先级任务提交过于频繁，请稍后重试或使用普通优先级";
     private static final Map<String, Priority> PRIORITIES = Map.of("normal", Priority.NORMAL, "high", Priority.HIGH);
 
     private final KafkaTemplate<byte[], byte[]> kafka;
+    private final IntakeProducer intake;
     private final TopicProvisioner topics;
     private final GatewaySettings settings;
     private final GatewayNode node;
@@ -78,6 +83,7 @@ public class ClientIntake {
 
     ClientIntake(
             KafkaTemplate<byte[], byte[]> kafka,
+            IntakeProducer intake,
             TopicProvisioner topics,
             GatewaySettings settings,
             GatewayNode node,
@@ -91,6 +97,7 @@ public class ClientIntake {
             InFlightGuard guard) {
         this.guard = guard;
         this.kafka = kafka;
+        this.intake = intake;
         this.topics = topics;
         this.settings = settings;
         this.node = node;
@@ -193,7 +200,11 @@ public class ClientIntake {
         // The caller's trace (a traceparent field of the frame) is continued, or one is started for this task.
         TraceContext trace = TraceContext.continueOrStart(traceparent);
         try {
-            TaskSubmission.accepted(task, SOURCE, now, !online, trace).send(topics, kafka, settings.sendTimeout());
+            intake.send(TaskSubmission.accepted(task, SOURCE, now, !online, trace), topics, settings.sendTimeout());
+        } catch (TaskSubmission.Unconfirmed e) {
+            // Not "failed": the task may run. The client asks for its status before sending it again.
+            log.warn("requestId={} sent, not confirmed: {}", task.getRequestId(), e.toString());
+            return Frames.error(UNCONFIRMED_TEXT, shown);
         } catch (KafkaException e) {
             guard.withdraw(task.getRequestId());
             log.error("could not queue requestId={}: {}", task.getRequestId(), e.toString());

@@ -12,8 +12,8 @@ class QuotaConfiguration {
 
     /**
      * High-priority counts in Redis through the gateway's connection when it has one (the keys asset-api counts in,
-     * so both edges share a license's quota), else in this process; a failed command is logged by the connection and
-     * counted locally.
+     * so both edges share a license's quota), else in this process: without Redis, and while Redis is out (the
+     * connection skips commands then, logs the outage once and reconnects in the background; ADR 022).
      */
     @Bean
     QuotaLimiter quotaLimiter(RedisAccess redis, Clock clock) {

@@ -1,5 +1,6 @@
 package io.dsp.gateway.feed;
 
+import io.dsp.core.kafka.ClientSecurity;
 import io.dsp.core.ledger.KafkaTaskLedger;
 import io.dsp.core.view.StartRule;
 import io.dsp.core.view.TopicView;
@@ -12,6 +13,7 @@ import io.dsp.gateway.relay.Relay;
 import io.dsp.gateway.routing.EventRouter;
 import io.dsp.gateway.routing.OutcomeSettings;
 import io.dsp.gateway.worker.WorkerBridge;
+import io.dsp.schemas.serde.WriterSchemas;
 import io.dsp.schemas.topic.TopicProvisioner;
 import io.dsp.schemas.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,6 +63,7 @@ class GatewayViews {
     @Bean
     SharedTopics sharedTopics(KafkaAdmin admin) {
         TopicProvisioner.provision(admin.getConfigurationProperties());
+        WriterSchemas.connect(ClientSecurity.of(admin.getConfigurationProperties()));
         return new SharedTopics();
     }
 
@@ -126,19 +129,21 @@ class GatewayViews {
     }
 
     /**
-     * The fleet's ledger (ADR 006), as the native workers keep it, but over {@code dsp.gateway.outcomes.lookback} of
-     * {@code dsp.task-events} rather than the whole topic (30 days of it): a start bounded in time (ADR 010), covering
-     * the redeliveries that matter (a lost acknowledgement comes back within the lock time). Not required at start: a
-     * slot cannot check a task before it has caught up, and releases it rather than run it unchecked.
+     * The fleet's ledger (ADR 006), as the native workers keep it, over {@code dsp.gateway.outcomes.horizon} (24 h) of
+     * {@code dsp.task-events} (ADR 024): read from the horizon at start and pruned to it while running, so start-up and
+     * memory follow the recent tasks, not the topic's 30 days. Not required at start: a slot cannot check a task before
+     * it has caught up, and releases it rather than run it unchecked.
      */
     @Bean
-    KafkaTaskLedger taskLedger(SharedTopics topics, KafkaAdmin admin, OutcomeSettings outcomes, MeterRegistry meters) {
+    KafkaTaskLedger taskLedger(
+            SharedTopics topics, KafkaAdmin admin, OutcomeSettings outcomes, Clock clock, MeterRegistry meters) {
         return new KafkaTaskLedger(
                 admin.getConfigurationProperties(),
-                StartRule.lookBack(outcomes.lookback()),
+                outcomes.horizon(),
                 LEDGER_STARTUP_WAIT,
                 false,
                 LEDGER_CATCH_UP,
+                clock,
                 meters,
                 PHASE);
     }

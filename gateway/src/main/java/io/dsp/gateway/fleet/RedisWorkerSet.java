@@ -21,7 +21,9 @@ import org.springframework.stereotype.Component;
  * presence interval it also reconciles the set with the live {@code LEGACY} presences of {@code dsp.workers}: members
  * missing from it in two rounds in a row (a crashed instance's workers, whose presence expired) are removed, and the
  * key itself expires three intervals after the last instance stopped refreshing it. So no member outlives its worker by
- * more than a few presence intervals, whichever instance crashed.
+ * more than a few presence intervals, whichever instance crashed. While Redis is out the set is not kept (the workers
+ * still connect and work); when Redis answers again each instance re-adds every worker connected to it at once, so a
+ * restarted, empty Redis counts the fleet again without waiting for a worker to come or go (ADR 022).
  */
 @Component
 public class RedisWorkerSet implements SmartLifecycle {
@@ -50,6 +52,7 @@ public class RedisWorkerSet implements SmartLifecycle {
         this.fleet = fleet;
         this.settings = settings;
         this.clock = clock;
+        redis.onRestored(this::rebuild);
     }
 
     public void added(String workerId) {
@@ -65,9 +68,23 @@ public class RedisWorkerSet implements SmartLifecycle {
         redis.call(r -> r.srem(KEY, workerId));
     }
 
+    /** Redis answers again after an outage (perhaps restarted, empty): re-adds every worker connected here now. */
+    synchronized void rebuild() {
+        // Whatever was missing before the outage is judged afresh.
+        suspects = Set.of();
+        String[] connected = local.toArray(String[]::new);
+        redis.call(r -> {
+            if (connected.length > 0) {
+                r.sadd(KEY, connected);
+            }
+            return r.pexpire(KEY, ttlMillis());
+        });
+        log.info("{} rebuilt after a Redis outage: {} workers of this instance", KEY, connected.length);
+    }
+
     /** One reconciliation round. */
     synchronized void reconcile() {
-        if (!redis.configured()) {
+        if (!redis.available()) {
             return;
         }
         Set<String> live = new HashSet<>(fleet.liveLegacyWorkers(clock.instant()));

@@ -17,6 +17,7 @@ import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskProgress;
+import io.dsp.schemas.event.OutcomeFence;
 import io.dsp.schemas.topic.Lane;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,6 +83,14 @@ public class EventRouter implements SmartLifecycle {
         }
     };
 
+    /** Where each recent task's latest attempt stands, so a stale outcome is never delivered as its end (ADR 018). */
+    private final Map<String, OutcomeFence> fences = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, OutcomeFence> eldest) {
+            return size() > ENDED_REMEMBERED;
+        }
+    };
+
     EventRouter(
             Connections connections,
             Origins origins,
@@ -126,14 +135,31 @@ public class EventRouter implements SmartLifecycle {
                 }
             }
             case SUCCEEDED, FAILED, DEAD_LETTERED, CANCELLED -> {
-                // Only the first end is delivered: a late result after a cancellation is never shown as a success.
-                if (endedNow(event.getRequestId())) {
+                // Only the first end is delivered: a late result after a cancellation is never shown as a success,
+                // nor a stale one of an attempt whose task was handed on and started again.
+                if (admitted(event) && endedNow(event.getRequestId())) {
                     deliver(event, results(event));
                 }
+                fence(event);
             }
+            case STARTED -> fence(event);
             default -> {
                 // QUEUED, DISPATCHED, STARTED: no legacy frame
             }
+        }
+    }
+
+    private void fence(TaskEvent event) {
+        synchronized (fences) {
+            fences.computeIfAbsent(event.getRequestId(), id -> new OutcomeFence())
+                    .apply(event);
+        }
+    }
+
+    private boolean admitted(TaskEvent event) {
+        synchronized (fences) {
+            OutcomeFence fence = fences.get(event.getRequestId());
+            return fence == null || fence.admits(event);
         }
     }
 

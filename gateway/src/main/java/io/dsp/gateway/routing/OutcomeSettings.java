@@ -2,19 +2,24 @@ package io.dsp.gateway.routing;
 
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How much of the fleet's task ledger ({@code dsp.task-events}) a starting gateway reads before its slots hand tasks to
- * legacy workers.
+ * How much of the fleet's task ledger ({@code dsp.task-events}) a gateway holds for its legacy slots (ADR 024).
  *
- * @param lookback events of {@code dsp.task-events} written this long before start are read into the task ledger
- *     before the endpoint opens (then it follows the topic), so a task whose acknowledgement was lost (a broker crash,
- *     this instance's restart) is not run a second time on a legacy worker; default 30 min. Longer covers older
- *     redeliveries at the cost of a slower start.
+ * @param horizon how far back the ledger reaches: the events of the last {@code horizon} are read at start (the
+ *     endpoint waits up to 60 s for them, then the slots release what they cannot check until the ledger has caught
+ *     up), and while it runs a task without an event for longer is forgotten (checked every 5 min). A task that ended
+ *     within it is never handed to a legacy worker again, and an attempt still open within it is waited for (ADR 006,
+ *     rule 6); it must be longer than the longest task deadline plus lock times, with room for a broker outage; a
+ *     duration, default 24 h (replaces {@code dsp.gateway.outcomes.lookback}, 30 min, which was read at start only
+ *     and never pruned)
  */
 @Validated
 @ConfigurationProperties("dsp.gateway.outcomes")
-public record OutcomeSettings(@NotNull @DefaultValue("30m") Duration lookback) {}
+public record OutcomeSettings(
+        @NotNull @DurationMin(millis = 0, inclusive = false) @DefaultValue("24h")
+        Duration horizon) {}

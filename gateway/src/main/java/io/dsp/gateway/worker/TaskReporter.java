@@ -93,6 +93,18 @@ class TaskReporter {
         count(MetricNames.TASKS_FAILED, task);
     }
 
+    /**
+     * The slot ended its attempt without the worker having the task (its lock was lost before the hand-over, staging
+     * failed, the GPU forgot it): the attempt is closed for the ledgers, so the next delivery need not wait for it.
+     */
+    void givenBack(TaskRequested task, String workerId, int delivery, String code, String reason, TraceContext trace)
+            throws Exception {
+        send(
+                TaskEvents.givenBack(event(task, TaskEventType.PROGRESS, workerId, delivery), code, reason)
+                        .build(),
+                trace);
+    }
+
     void cancelled(TaskRequested task, String workerId, Integer delivery, String reason, TraceContext trace)
             throws Exception {
         send(
@@ -131,9 +143,20 @@ class TaskReporter {
 
     void deadLettered(TaskRequested task, String workerId, int delivery, String lastError, TraceContext trace)
             throws Exception {
+        deadLettered(task, workerId, delivery, DeadLetterReason.DELIVERY_LIMIT, lastError, trace);
+    }
+
+    void deadLettered(
+            TaskRequested task,
+            String workerId,
+            int delivery,
+            DeadLetterReason reason,
+            String lastError,
+            TraceContext trace)
+            throws Exception {
         DeadLetter letter = DeadLetter.newBuilder()
                 .setTask(task)
-                .setReason(DeadLetterReason.DELIVERY_LIMIT)
+                .setReason(reason)
                 .setDeliveryCount(delivery)
                 .setLastError(lastError)
                 .setWorkerId(workerId)
@@ -144,12 +167,12 @@ class TaskReporter {
                 .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         send(
                 event(task, TaskEventType.DEAD_LETTERED, workerId, delivery)
-                        .setError(new TaskError("DELIVERY_LIMIT", lastError))
+                        .setError(new TaskError(reason.name(), lastError))
                         .build(),
                 trace);
         Counter.builder(MetricNames.TASKS_DEAD_LETTERED)
                 .tag(MetricNames.TAG_TASK_TYPE, task.getTaskType())
-                .tag("reason", DeadLetterReason.DELIVERY_LIMIT.name())
+                .tag("reason", reason.name())
                 .register(meters)
                 .increment();
     }

@@ -135,7 +135,8 @@ public class WorkerBridge implements SmartLifecycle {
                 settings.taskTimeout(),
                 settings.deliveryCountLimit(),
                 gpus.pollInterval(),
-                settings.openAttemptWait());
+                settings.openAttemptWait(),
+                settings.quarantineAfter());
         Lane lane = kind == LegacyWorkerKind.GPU ? Lane.GPU : Lane.AUTOMATION;
         int slotCount = lane == Lane.GPU ? slots : kinds.automationSlots(taskTypes);
         for (int i = 0; i < slotCount; i++) {

@@ -1,6 +1,7 @@
 package io.dsp.gateway.worker;
 
 import io.dsp.core.heygem.HeyGemServerClient;
+import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
 import io.dsp.core.legacy.LegacyTaskPayloads;
 import io.dsp.core.license.LicenseKeys;
@@ -11,6 +12,7 @@ import io.dsp.core.slot.SlotLogContext;
 import io.dsp.core.store.ResultStore;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.routing.Origins;
+import io.dsp.schemas.avro.DeadLetterReason;
 import io.dsp.schemas.avro.StoredResult;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
@@ -25,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -91,6 +95,10 @@ final class WorkerSlot implements Runnable {
     private volatile long handedAt;
     /** The request id of the record this slot has acquired and not yet acknowledged; null while it holds none. */
     private volatile String holding;
+    /** The hold on the record being handled; the slot's thread only. */
+    private Lease held;
+    /** Runs the slot's blocking steps (sends, look-ups, transfers) while its thread keeps the lock (ADR 018). */
+    private ExecutorService io;
 
     private final Lane lane;
     private final ToIntFunction<String> capacity;
@@ -104,6 +112,7 @@ final class WorkerSlot implements Runnable {
      * @param deliveryCountLimit the broker's delivery limit; the last delivery of a vanished worker is dead-lettered
      * @param gpuPollInterval how often a followed synthesis is asked for its progress when no frame came since
      * @param openAttemptWait how long a task another worker's attempt still holds open is held before it runs here
+     * @param quarantineAfter earlier attempts that ended with their worker gone before a task is dead-lettered
      */
     record SlotTiming(
             Duration pollTimeout,
@@ -111,7 +120,8 @@ final class WorkerSlot implements Runnable {
             Duration taskTimeout,
             int deliveryCountLimit,
             Duration gpuPollInterval,
-            Duration openAttemptWait) {}
+            Duration openAttemptWait,
+            int quarantineAfter) {}
 
     WorkerSlot(
             String name,
@@ -204,6 +214,7 @@ final class WorkerSlot implements Runnable {
      * joins again when it is undrained.
      */
     public void run() {
+        io = Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-io"));
         try {
             while (worker.connected()) {
                 if (worker.draining() || ledger.failure().isPresent()) {
@@ -231,6 +242,7 @@ final class WorkerSlot implements Runnable {
             log.error("slot {} stopped; its task, if any, goes back to the fleet", name, e);
         } finally {
             closeConsumer();
+            io.shutdown();
             log.debug("slot {} closed", name);
         }
     }
@@ -257,10 +269,12 @@ final class WorkerSlot implements Runnable {
         TaskRequested decoded = acquired.get().task();
         trace = acquired.get().trace();
         holding = decoded.getRequestId();
+        held = lease;
         try (SlotLogContext ignored =
                 SlotLogContext.open(acquired.get(), LicenseKeys.mask(decoded.getLicenseKey()), worker.id())) {
             handle(lease, decoded, acquired.get().delivery());
         } finally {
+            held = null;
             holding = null;
         }
     }
@@ -275,7 +289,13 @@ final class WorkerSlot implements Runnable {
         LedgerVerdict verdict;
         try {
             verdict = LedgerVerdict.of(
-                    ledger, name, requestId, delivery, worker.id(), timing.openAttemptWait(), lease::keep);
+                    ledger,
+                    name,
+                    requestId,
+                    delivery,
+                    worker.id(),
+                    timing.openAttemptWait(),
+                    LedgerVerdict.Hold.of(lease, io));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             acknowledge(lease, AcknowledgeType.RELEASE);
@@ -287,6 +307,7 @@ final class WorkerSlot implements Runnable {
                     requestId,
                     e.getMessage());
             acknowledge(lease, AcknowledgeType.RELEASE);
+            closeConsumer(); // replaced before the next poll, as after any lost lock
             return;
         }
         if (verdict instanceof LedgerVerdict.Unchecked) {
@@ -300,12 +321,35 @@ final class WorkerSlot implements Runnable {
             acknowledge(lease, AcknowledgeType.ACCEPT);
             return;
         }
+        PriorAttempts prior = ((LedgerVerdict.Run) verdict).prior();
+        if (prior.abandoned() >= timing.quarantineAfter()) {
+            // A poison task: every worker that took it went away mid-task. It is not handed to another one.
+            log.warn(
+                    "requestId={} quarantined: {} attempts ended with their worker gone, last on {}",
+                    requestId,
+                    prior.abandoned(),
+                    prior.lastWorkerId());
+            try {
+                leased(() -> reporter.deadLettered(
+                        decoded,
+                        worker.id(),
+                        delivery,
+                        DeadLetterReason.KILLS_WORKERS,
+                        prior.abandoned() + " attempts ended with their worker gone, last on " + prior.lastWorkerId(),
+                        trace));
+                acknowledge(lease, AcknowledgeType.ACCEPT);
+            } catch (Exception e) {
+                log.warn("could not quarantine requestId={}: {}", requestId, e.toString());
+                acknowledge(lease, AcknowledgeType.RELEASE);
+            }
+            return;
+        }
         Optional<io.dsp.schemas.avro.TaskControl> cancelled = cancellations.of(decoded);
         if (cancelled.isPresent()) {
             // Cancelled after its release: it ends here, never run (the dispatcher may have said so too).
             try {
-                reporter.cancelled(
-                        decoded, worker.id(), delivery, cancelled.get().getReason(), trace);
+                leased(() -> reporter.cancelled(
+                        decoded, worker.id(), delivery, cancelled.get().getReason(), trace));
                 acknowledge(lease, AcknowledgeType.ACCEPT);
             } catch (Exception e) {
                 log.warn("could not record the cancellation of requestId={}: {}", decoded.getRequestId(), e.toString());
@@ -336,13 +380,26 @@ final class WorkerSlot implements Runnable {
         // A cancellation that arrived after the check above found no running slot to tell: this slot tells itself.
         cancellations.of(t).ifPresent(cancel -> offer(new Cancel(requestId, cancel.getReason())));
         changed.run();
+        boolean handed = false;
         try {
-            reporter.started(t, worker.id(), delivery, trace);
+            leased(() -> reporter.started(t, worker.id(), delivery, trace));
+            // Another member may have acquired the record while STARTED was on its way (a broker restart forgets
+            // locks) and, not seeing it yet, be running the task: only a renewal granted now proves none did (ADR 023).
+            lease.confirm();
             if (handOver(lease, t, delivery)) {
+                handed = true;
                 awaitOutcome(lease, t, delivery);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Lease.LockLost e) {
+            // not this slot's to give back or dead-letter any more: the member that holds it now decides
+            log.warn("slot {} lost requestId={} (handed over: {}): {}", name, requestId, handed, e.getMessage());
+            closeConsumer(); // replaced before the next poll, as after any lost lock
+            if (!handed) {
+                // the worker never had it: the attempt is over, and a lost lock does not count towards quarantine
+                endLostAttempt(t, delivery, e);
+            }
         } catch (Exception e) {
             log.error("slot {} could not record requestId={}; releasing it: {}", name, requestId, e.toString());
             giveBackQuietly(lease, t, delivery, "its step could not be recorded: " + e);
@@ -377,6 +434,7 @@ final class WorkerSlot implements Runnable {
             return false;
         } catch (Lease.LockLost e) {
             log.warn("slot {} lost requestId={} while its worker was busy: {}", name, t.getRequestId(), e.getMessage());
+            closeConsumer(); // replaced before the next poll, as after any lost lock
             return false;
         }
     }
@@ -422,11 +480,11 @@ final class WorkerSlot implements Runnable {
             return true;
         }
         try {
-            worker.gpu().stage(t, legacy);
+            leased(() -> worker.gpu().stage(t, legacy));
             return true;
         } catch (HeyGemServerClient.Failure e) {
             if (e.permanent()) {
-                reporter.failed(t, worker.id(), delivery, e.code(), e.getMessage(), trace);
+                leased(() -> reporter.failed(t, worker.id(), delivery, e.code(), e.getMessage(), trace));
                 acknowledge(lease, AcknowledgeType.ACCEPT);
             } else {
                 giveBack(lease, t, delivery, "staging on " + worker.gpu().baseUrl() + " failed: " + e.getMessage());
@@ -444,11 +502,33 @@ final class WorkerSlot implements Runnable {
     private void giveBack(Lease lease, TaskRequested t, int delivery, String why) throws Exception {
         log.warn("requestId={} goes back to the fleet: {}", t.getRequestId(), why);
         if (delivery >= timing.deliveryCountLimit()) {
-            reporter.deadLettered(t, worker.id(), delivery, why, trace);
+            leased(() -> reporter.deadLettered(t, worker.id(), delivery, why, trace));
             acknowledge(lease, AcknowledgeType.ACCEPT);
-        } else {
-            acknowledge(lease, AcknowledgeType.RELEASE);
+            return;
         }
+        if (task != null) {
+            // STARTED was written for this delivery: closed, so the next delivery does not wait for the attempt
+            try {
+                leased(() -> reporter.givenBack(t, worker.id(), delivery, "GIVEN_BACK", why, trace));
+            } catch (Lease.LockLost e) {
+                throw e;
+            } catch (Exception e) {
+                log.warn("could not say that requestId={} was given back: {}", t.getRequestId(), e.toString());
+            }
+        }
+        acknowledge(lease, AcknowledgeType.RELEASE);
+    }
+
+    /** Closes the attempt whose lock was lost before its worker had the task; never blocks the slot. */
+    private void endLostAttempt(TaskRequested t, int delivery, Lease.LockLost lost) {
+        TraceContext attempt = trace;
+        io.execute(() -> {
+            try {
+                reporter.givenBack(t, worker.id(), delivery, "LOCK_LOST", "lock lost: " + lost.getMessage(), attempt);
+            } catch (Exception e) {
+                log.warn("could not say that requestId={} lost its lock: {}", t.getRequestId(), e.toString());
+            }
+        });
     }
 
     /**
@@ -539,7 +619,7 @@ final class WorkerSlot implements Runnable {
                 worker.connection()
                         .send(Frames.workerCancel(
                                 t.getTaskType(), t.getRequestId(), t.getLicenseKey(), cancel.reason()));
-                reporter.cancelled(t, worker.id(), delivery, cancel.reason(), trace);
+                leased(() -> reporter.cancelled(t, worker.id(), delivery, cancel.reason(), trace));
                 acknowledge(lease, AcknowledgeType.ACCEPT);
                 log.info("task requestId={} cancelled while worker {} ran it", t.getRequestId(), worker.id());
                 return;
@@ -547,8 +627,8 @@ final class WorkerSlot implements Runnable {
             if (signal instanceof Gone || !worker.connected()) {
                 if (delivery >= timing.deliveryCountLimit()) {
                     // The broker would archive it silently after this delivery: dead-letter it ourselves.
-                    reporter.deadLettered(
-                            t, worker.id(), delivery, "legacy worker disconnected on the last delivery", trace);
+                    leased(() -> reporter.deadLettered(
+                            t, worker.id(), delivery, "legacy worker disconnected on the last delivery", trace));
                     acknowledge(lease, AcknowledgeType.ACCEPT);
                 }
                 // Otherwise the consumer is closed on the way out, which returns the task to the group at once.
@@ -559,13 +639,13 @@ final class WorkerSlot implements Runnable {
                 return;
             }
             if (System.nanoTime() >= deadline) {
-                reporter.failed(
+                leased(() -> reporter.failed(
                         t,
                         worker.id(),
                         delivery,
                         "TIMEOUT",
                         lane == Lane.AUTOMATION ? "任务超时：处理服务器未返回结果" : "任务超时：GPU服务器未返回结果",
-                        trace);
+                        trace));
                 acknowledge(lease, AcknowledgeType.ACCEPT);
                 return;
             }
@@ -603,6 +683,9 @@ final class WorkerSlot implements Runnable {
         } catch (KafkaException | IllegalStateException e) {
             log.warn("renewal of requestId={} failed; another worker may run it: {}", t.getRequestId(), e.toString());
         }
+        // A consumer left with a record it lost was seen to take nothing more after a broker restart: the slot
+        // replaces it before its next poll (closing hands back whatever it still holds).
+        closeConsumer();
         return false;
     }
 
@@ -636,7 +719,7 @@ final class WorkerSlot implements Runnable {
     private boolean ended(Lease lease, TaskRequested t, int delivery, Followed followed, HeyGemServerClient.Progress p)
             throws Exception {
         if (p.failed()) {
-            reporter.failed(t, worker.id(), delivery, "ENGINE_ERROR", p.errorMessage(), trace);
+            leased(() -> reporter.failed(t, worker.id(), delivery, "ENGINE_ERROR", p.errorMessage(), trace));
             acknowledge(lease, AcknowledgeType.ACCEPT);
             return true;
         }
@@ -649,9 +732,10 @@ final class WorkerSlot implements Runnable {
         }
         StoredResult stored;
         try {
-            stored = worker.gpu().fetchResult(followed.gpuTaskId);
+            stored = lease.during(() -> worker.gpu().fetchResult(followed.gpuTaskId), io);
         } catch (ResultStore.StoreFullException e) {
-            reporter.failed(t, worker.id(), delivery, "STORE_FULL", "结果存储空间不足，无法保存合成结果: " + e.getMessage(), trace);
+            leased(() -> reporter.failed(
+                    t, worker.id(), delivery, "STORE_FULL", "结果存储空间不足，无法保存合成结果: " + e.getMessage(), trace));
             acknowledge(lease, AcknowledgeType.ACCEPT);
             return true;
         } catch (HeyGemServerClient.Failure | IOException e) {
@@ -665,7 +749,7 @@ final class WorkerSlot implements Runnable {
         result.put("sha256", stored.getSha256());
         result.put("size", stored.getSize());
         result.put("content_type", stored.getContentType());
-        reporter.succeeded(t, worker.id(), delivery, result, stored, trace);
+        leased(() -> reporter.succeeded(t, worker.id(), delivery, result, stored, trace));
         acknowledge(lease, AcknowledgeType.ACCEPT);
         log.info(
                 "requestId={} done on GPU task {}; result {} ({} bytes) stored",
@@ -694,7 +778,7 @@ final class WorkerSlot implements Runnable {
             }
             followed.lastProgress = key;
         }
-        reporter.progress(
+        leased(() -> reporter.progress(
                 t,
                 worker.id(),
                 TaskProgress.newBuilder()
@@ -704,14 +788,14 @@ final class WorkerSlot implements Runnable {
                         .setTotalFrames(p.totalFrames())
                         .setCurrentFrame(p.currentFrame())
                         .build(),
-                trace);
+                trace));
     }
 
     private void report(TaskRequested t, int delivery, JsonNode frame) throws Exception {
         if (frame.path("error").asBoolean(false)) {
             String message =
                     frame.path("error_msg").isString() ? frame.path("error_msg").asString() : "未知错误";
-            reporter.failed(t, worker.id(), delivery, "WORKER_ERROR", message, trace);
+            leased(() -> reporter.failed(t, worker.id(), delivery, "WORKER_ERROR", message, trace));
         } else if (lane == Lane.AUTOMATION) {
             // ws_worker's answer fields are the result: content (url), video_url and cover_url (chatglm_video)
             Map<String, Object> result = new LinkedHashMap<>();
@@ -721,12 +805,36 @@ final class WorkerSlot implements Runnable {
                     result.put(field, value.asString());
                 }
             }
-            reporter.succeeded(t, worker.id(), delivery, result, null, trace);
+            leased(() -> reporter.succeeded(t, worker.id(), delivery, result, null, trace));
         } else {
             JsonNode result = frame.get("result");
-            reporter.succeeded(
-                    t, worker.id(), delivery, result == null || result.isNull() ? "{}" : result.toString(), trace);
+            leased(() -> reporter.succeeded(
+                    t, worker.id(), delivery, result == null || result.isNull() ? "{}" : result.toString(), trace));
         }
+    }
+
+    /** A step that waits on Kafka or on the worker's GPU. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs a step beside the renewals of the record this slot holds, so a slow send or transfer cannot make the lock
+     * lapse; outside a hold (none is kept) it runs here.
+     */
+    private void leased(Step step) throws Exception {
+        Lease lease = held;
+        if (lease == null) {
+            step.run();
+            return;
+        }
+        lease.during(
+                () -> {
+                    step.run();
+                    return null;
+                },
+                io);
     }
 
     private void acknowledge(Lease lease, AcknowledgeType type) {
@@ -737,6 +845,9 @@ final class WorkerSlot implements Runnable {
                             "{} of offset {} failed ({}); another worker may run it", type, offset, e.toString()));
         } catch (KafkaException | IllegalStateException e) {
             log.warn("{} of offset {} failed: {}", type, offset, e.toString());
+            // A record it cannot acknowledge (its lock was lost) leaves the consumer taking nothing more, as seen after
+            // a broker restart: the slot replaces it before its next poll.
+            closeConsumer();
         }
     }
 

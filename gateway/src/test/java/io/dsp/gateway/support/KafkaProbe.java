@@ -1,6 +1,7 @@
 package io.dsp.gateway.support;
 
 import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.topic.TopicSpec;
 import io.dsp.testkit.KafkaTestBroker;
@@ -9,12 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -95,6 +101,37 @@ public final class KafkaProbe {
             }
         }
         return out;
+    }
+
+    /**
+     * The gateway's legacy slots (client ids {@code <worker>-slot-<n>}) that are members of the fleets' share groups
+     * now: a slot still closing after its worker left is one of them, and may acquire a task meant for a later worker.
+     */
+    public static long legacySlotMembers() {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaTestBroker.get().bootstrapServers()))) {
+            long members = 0;
+            for (String group : List.of(Groups.GPU_FLEET, Groups.AUTOMATION_FLEET)) {
+                try {
+                    ShareGroupDescription description = admin.describeShareGroups(List.of(group))
+                            .all()
+                            .get()
+                            .get(group);
+                    members += description.members().stream()
+                            .filter(m -> m.clientId().contains("-slot-"))
+                            .count();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                        throw new IllegalStateException("share group " + group + " could not be described", e);
+                    }
+                }
+            }
+            return members;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -18,18 +19,35 @@ final class ProgressThrottle implements TaskContext {
     private final Consumer<TaskProgress> publish;
     private final Duration interval;
     private final Clock clock;
+    private final BooleanSupplier held;
     private Instant lastAt;
     private String lastStatus;
 
     ProgressThrottle(Consumer<TaskProgress> publish, Duration interval, Clock clock) {
+        this(publish, interval, clock, () -> true);
+    }
+
+    ProgressThrottle(Consumer<TaskProgress> publish, Duration interval, Clock clock, BooleanSupplier held) {
         this.publish = publish;
         this.interval = interval;
         this.clock = clock;
+        this.held = held;
     }
 
+    /** The context of a task a slot runs: its progress published, and whether its lease still surely holds it. */
     static ProgressThrottle of(
-            TaskReporter reporter, TaskRequested task, int delivery, Duration interval, Clock clock) {
-        return new ProgressThrottle(p -> reporter.progress(task, delivery, p), interval, clock);
+            TaskReporter reporter,
+            TaskRequested task,
+            int delivery,
+            Duration interval,
+            Clock clock,
+            BooleanSupplier held) {
+        return new ProgressThrottle(p -> reporter.progress(task, delivery, p), interval, clock, held);
+    }
+
+    @Override
+    public boolean holdsTask() {
+        return held.getAsBoolean();
     }
 
     @Override

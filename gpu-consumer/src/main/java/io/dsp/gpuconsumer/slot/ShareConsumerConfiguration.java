@@ -1,6 +1,7 @@
 package io.dsp.gpuconsumer.slot;
 
 import io.dsp.core.kafka.ClientSecurity;
+import io.dsp.schemas.serde.WriterSchemas;
 import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.TopicProvisioner;
 import java.time.Clock;
@@ -35,6 +36,7 @@ class ShareConsumerConfiguration {
     @Bean
     SharedTopics sharedTopics(KafkaAdmin kafkaAdmin) {
         TopicProvisioner.provision(kafkaAdmin.getConfigurationProperties());
+        WriterSchemas.connect(ClientSecurity.of(kafkaAdmin.getConfigurationProperties()));
         return new SharedTopics();
     }
 

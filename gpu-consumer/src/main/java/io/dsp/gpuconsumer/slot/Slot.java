@@ -13,6 +13,7 @@ import io.dsp.gpuconsumer.control.Cancellations;
 import io.dsp.gpuconsumer.execution.Decision;
 import io.dsp.gpuconsumer.execution.RetryBackoff;
 import io.dsp.gpuconsumer.execution.TaskContext;
+import io.dsp.gpuconsumer.execution.TaskDeadlines;
 import io.dsp.gpuconsumer.execution.TaskHandlers;
 import io.dsp.gpuconsumer.execution.TaskOutcome;
 import io.dsp.schemas.avro.DeadLetterReason;
@@ -32,6 +33,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -67,6 +72,7 @@ final class Slot implements Runnable {
     private final String workerId;
     private final WorkerSettings settings;
     private final Duration openAttemptWait;
+    private final TaskDeadlines deadlines;
     private final AtomicInteger inFlight;
     private final MeterRegistry meters;
     private final Clock clock;
@@ -76,6 +82,17 @@ final class Slot implements Runnable {
 
     private volatile boolean stopping;
     private volatile RuntimeException failure;
+    /**
+     * Set when a lock was lost and the record could not be given back: such a consumer keeps an unacknowledgeable
+     * record and was seen to take nothing more after a broker restart, so the slot replaces it (closing hands back
+     * whatever it still holds). The slot's thread only.
+     */
+    private boolean consumerSpoiled;
+
+    /** Runs the slot's blocking steps beside its renewals; only the slot's own thread uses it. */
+    private ExecutorService io;
+    /** Stops a task that passed its type's deadline. */
+    private ScheduledExecutorService overrun;
 
     Slot(
             String name,
@@ -88,6 +105,7 @@ final class Slot implements Runnable {
             String workerId,
             WorkerSettings settings,
             Duration openAttemptWait,
+            TaskDeadlines deadlines,
             AtomicInteger inFlight,
             MeterRegistry meters,
             Clock clock) {
@@ -101,6 +119,7 @@ final class Slot implements Runnable {
         this.workerId = workerId;
         this.settings = settings;
         this.openAttemptWait = openAttemptWait;
+        this.deadlines = deadlines;
         this.inFlight = inFlight;
         this.meters = meters;
         this.clock = clock;
@@ -140,6 +159,13 @@ final class Slot implements Runnable {
     @Override
     public void run() {
         ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-task"));
+        // Sends and ledger look-ups wait here while the slot's thread keeps the lock (ADR 018).
+        io = Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-io"));
+        overrun = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name + "-deadline");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             while (!stopping && !Thread.currentThread().isInterrupted()) {
                 if (!awaitTaking()) {
@@ -152,7 +178,9 @@ final class Slot implements Runnable {
                 }
                 try (ShareConsumer<byte[], byte[]> consumer = consumerFactory.get()) {
                     consumer.subscribe(List.of(Topics.DISPATCH.name()));
+                    consumerSpoiled = false;
                     while (taking
+                            && !consumerSpoiled
                             && ledger.failure().isEmpty()
                             && !Thread.currentThread().isInterrupted()) {
                         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
@@ -168,6 +196,8 @@ final class Slot implements Runnable {
             log.error("slot {} stopped unexpectedly; its task, if any, goes back to the fleet", name, e);
         } finally {
             runner.shutdownNow();
+            io.shutdown();
+            overrun.shutdownNow();
         }
     }
 
@@ -235,8 +265,9 @@ final class Slot implements Runnable {
                     task.getRequestId(),
                     e.getMessage());
             // Explicit mode wants every polled record acknowledged before the next poll; the broker refuses this
-            // one (or hands it on if the lock was still ours), either way the slot may poll again.
+            // one (or hands it on if the lock was still ours). The consumer is replaced before the next poll.
             releaseQuietly(lease, task);
+            consumerSpoiled = true;
         } catch (InterruptedException e) {
             // stopping past the shutdown deadline: give the task back now, saying so
             Thread.interrupted();
@@ -261,8 +292,8 @@ final class Slot implements Runnable {
             Lease lease, TaskRequested task, int delivery, ExecutorService runner, RunningTasks.Claim claim)
             throws Exception {
         String requestId = task.getRequestId();
-        LedgerVerdict ledgerSays =
-                LedgerVerdict.of(ledger, name, requestId, delivery, workerId, openAttemptWait, lease::keep);
+        LedgerVerdict ledgerSays = LedgerVerdict.of(
+                ledger, name, requestId, delivery, workerId, openAttemptWait, LedgerVerdict.Hold.of(lease, io));
         if (ledgerSays instanceof LedgerVerdict.Unchecked) {
             // Not knowing whether it finished, the slot must not run it; it comes back after a pause, or on its last
             // delivery is dead-lettered (the broker would archive it silently).
@@ -281,32 +312,45 @@ final class Slot implements Runnable {
             meters.counter(WorkerMetrics.WORKER_DIED).increment();
         }
         if (prior.abandoned() >= settings.quarantineAfter()) {
-            reporter.deadLettered(
-                    task,
-                    delivery,
-                    DeadLetterReason.KILLS_WORKERS,
-                    prior.abandoned() + " attempts ended with their worker dying, last on " + prior.lastWorkerId());
+            leased(
+                    lease,
+                    () -> reporter.deadLettered(
+                            task,
+                            delivery,
+                            DeadLetterReason.KILLS_WORKERS,
+                            prior.abandoned() + " attempts ended with their worker dying, last on "
+                                    + prior.lastWorkerId()));
             finish(lease, Decision.QUARANTINE, task);
             return;
         }
         Cancellations.Verdict verdict = cancellations.verdict(requestId, task.getLicenseKey());
         if (verdict == Cancellations.Verdict.CANCELLED) {
             log.info("requestId={} was cancelled by its license before it started; not running it", requestId);
-            reporter.cancelled(task, delivery, "cancelled before it started");
+            leased(lease, () -> reporter.cancelled(task, delivery, "cancelled before it started"));
             finish(lease, Decision.CANCEL, task);
             return;
         }
         if (verdict == Cancellations.Verdict.FOREIGN_ONLY) {
             log.warn("ignoring a cancel of requestId={} sent with another license's key", requestId);
         }
-        reporter.started(task, delivery);
+        leased(lease, () -> reporter.started(task, delivery));
         long startedAt = System.nanoTime();
-        TaskOutcome outcome = run(
-                lease,
-                task,
-                runner,
-                ProgressThrottle.of(reporter, task, delivery, settings.progressInterval(), clock),
-                claim);
+        TaskOutcome outcome;
+        try {
+            // Another member may have acquired the record while STARTED was on its way (a broker restart forgets
+            // locks) and, not seeing it yet, be running the task: only a renewal granted now proves none did (ADR 023).
+            lease.confirm();
+            outcome = run(
+                    lease,
+                    task,
+                    runner,
+                    ProgressThrottle.of(
+                            reporter, task, delivery, settings.progressInterval(), clock, lease::surelyHeld),
+                    claim);
+        } catch (Lease.LockLost e) {
+            endLostAttempt(task, delivery, e);
+            throw e;
+        }
         Decision decision = Decision.of(outcome, delivery, settings.deliveryCountLimit());
         Timer.builder(MetricNames.TASK_DURATION)
                 .tag(MetricNames.TAG_TASK_TYPE, task.getTaskType())
@@ -317,21 +361,26 @@ final class Slot implements Runnable {
         switch (decision) {
             case SUCCEED -> {
                 TaskOutcome.Succeeded succeeded = (TaskOutcome.Succeeded) outcome;
-                reporter.succeeded(task, delivery, succeeded.resultJson(), succeeded.stored());
+                leased(lease, () -> reporter.succeeded(task, delivery, succeeded.resultJson(), succeeded.stored()));
             }
             case CANCEL -> {
                 log.info("requestId={} stopped: cancelled by its license while running", requestId);
-                reporter.cancelled(task, delivery, ((TaskOutcome.Cancelled) outcome).reason());
+                leased(lease, () -> reporter.cancelled(task, delivery, ((TaskOutcome.Cancelled) outcome).reason()));
             }
             case FAIL -> {
                 TaskOutcome.Failed failed = (TaskOutcome.Failed) outcome;
-                reporter.failed(task, delivery, failed.code(), failed.message());
+                leased(lease, () -> reporter.failed(task, delivery, failed.code(), failed.message()));
             }
             case DEAD_LETTER ->
-                reporter.deadLettered(
-                        task, delivery, DeadLetterReason.DELIVERY_LIMIT, ((TaskOutcome.Retry) outcome).reason());
+                leased(
+                        lease,
+                        () -> reporter.deadLettered(
+                                task,
+                                delivery,
+                                DeadLetterReason.DELIVERY_LIMIT,
+                                ((TaskOutcome.Retry) outcome).reason()));
             case RETRY -> {
-                reporter.requeued(task, delivery, "RETRY", ((TaskOutcome.Retry) outcome).reason());
+                leased(lease, () -> reporter.requeued(task, delivery, "RETRY", ((TaskOutcome.Retry) outcome).reason()));
                 lease.hold(RetryBackoff.after(delivery, settings.retryBackoff(), settings.retryBackoffMax()));
             }
             default -> throw new IllegalStateException("not an outcome decision: " + decision);
@@ -359,14 +408,30 @@ final class Slot implements Runnable {
         if (cancellations.verdict(task.getRequestId(), task.getLicenseKey()) == Cancellations.Verdict.CANCELLED) {
             claim.cancel();
         }
+        Duration deadline = deadlines.of(task.getTaskType());
+        AtomicBoolean overdue = new AtomicBoolean();
+        ScheduledFuture<?> timer = overrun.schedule(
+                () -> {
+                    overdue.set(true);
+                    work.cancel(true);
+                },
+                deadline.toMillis(),
+                TimeUnit.MILLISECONDS);
         try {
             TaskOutcome outcome = lease.await(work);
             return claim.cancelled() ? new TaskOutcome.Cancelled("cancelled while running") : outcome;
         } catch (CancellationException e) {
+            if (overdue.get() && !claim.cancelled()) {
+                meters.counter(WorkerMetrics.DEADLINES_PASSED, MetricNames.TAG_TASK_TYPE, task.getTaskType())
+                        .increment();
+                log.warn("requestId={} ran past its deadline of {} and was stopped", task.getRequestId(), deadline);
+                return new TaskOutcome.Failed("DEADLINE", "任务超时：运行超过 " + deadline.toSeconds() + " 秒，已停止");
+            }
             return new TaskOutcome.Cancelled("cancelled while running");
         } catch (ExecutionException e) {
             return new TaskOutcome.Retry(e.getCause().toString());
         } finally {
+            timer.cancel(false);
             work.cancel(true);
             int renewals = lease.renewals();
             if (renewals > 0) {
@@ -375,13 +440,28 @@ final class Slot implements Runnable {
         }
     }
 
+    /**
+     * Says that this attempt ended because its lock was lost, not because its worker died, so it does not count
+     * towards quarantine; written without waiting (the record is no longer this slot's), after any step still queued
+     * on {@code io}. Fenced by its delivery, it cannot close the attempt of the member that took the task over.
+     */
+    private void endLostAttempt(TaskRequested task, int delivery, Lease.LockLost lost) {
+        io.execute(() -> {
+            try {
+                reporter.requeued(task, delivery, "LOCK_LOST", "lock lost: " + lost.getMessage());
+            } catch (Exception e) {
+                log.warn("could not say that requestId={} lost its lock: {}", task.getRequestId(), e.toString());
+            }
+        });
+    }
+
     private void requeue(Lease lease, TaskRequested task, int delivery, String code, String reason) {
         if (Decision.giveBack(delivery, settings.deliveryCountLimit()) == Decision.DEAD_LETTER) {
             giveBack(lease, task, delivery, reason);
             return;
         }
         try {
-            reporter.requeued(task, delivery, code, reason);
+            leased(lease, () -> reporter.requeued(task, delivery, code, reason));
         } catch (Exception e) {
             log.warn("could not say that requestId={} goes back to the queue: {}", task.getRequestId(), e.toString());
         }
@@ -399,7 +479,10 @@ final class Slot implements Runnable {
             return;
         }
         try {
-            reporter.deadLettered(task, delivery, DeadLetterReason.DELIVERY_LIMIT, why + " on its last delivery");
+            leased(
+                    lease,
+                    () -> reporter.deadLettered(
+                            task, delivery, DeadLetterReason.DELIVERY_LIMIT, why + " on its last delivery"));
             finish(lease, decision, task);
         } catch (Exception e) {
             meters.counter(WorkerMetrics.UNRECORDED_GIVE_BACKS).increment();
@@ -412,19 +495,43 @@ final class Slot implements Runnable {
         }
     }
 
+    /** A step that publishes to Kafka and waits for the acknowledgement. */
+    @FunctionalInterface
+    private interface Send {
+        void run() throws Exception;
+    }
+
+    /** Runs a send beside the lease's renewals, so a slow broker cannot make the lock lapse (ADR 018). */
+    private void leased(Lease lease, Send send) throws Exception {
+        lease.during(
+                () -> {
+                    send.run();
+                    return null;
+                },
+                io);
+    }
+
     private void releaseQuietly(Lease lease, TaskRequested task) {
         try {
             lease.acknowledge(AcknowledgeType.RELEASE)
                     .ifPresent(error -> log.debug("release of requestId={} refused: {}", task.getRequestId(), error));
         } catch (RuntimeException e) {
             log.warn("could not release requestId={}: {}", task.getRequestId(), e.toString());
+            consumerSpoiled = true;
         }
     }
 
     private void finish(Lease lease, Decision decision, TaskRequested task) {
         meters.counter(WorkerMetrics.TASK_DECISIONS, "decision", decision.name().toLowerCase(Locale.ROOT))
                 .increment();
-        Optional<KafkaException> error = lease.acknowledge(decision.acknowledgement());
+        Optional<KafkaException> error;
+        try {
+            error = lease.acknowledge(decision.acknowledgement());
+        } catch (IllegalStateException e) {
+            // its lock was lost: the outcome stands; the consumer is replaced before the next poll
+            consumerSpoiled = true;
+            error = Optional.of(new KafkaException(e));
+        }
         if (error.isPresent()) {
             meters.counter(WorkerMetrics.ACK_ERRORS).increment();
             log.warn(

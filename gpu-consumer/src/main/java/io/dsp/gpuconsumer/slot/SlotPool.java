@@ -4,6 +4,7 @@ import io.dsp.core.ledger.TaskLedger;
 import io.dsp.gpuconsumer.WorkerIdentity;
 import io.dsp.gpuconsumer.WorkerSettings;
 import io.dsp.gpuconsumer.control.Cancellations;
+import io.dsp.gpuconsumer.execution.TaskDeadlines;
 import io.dsp.gpuconsumer.execution.TaskHandlers;
 import io.dsp.gpuconsumer.ledger.LedgerSettings;
 import io.dsp.schemas.metric.MetricNames;
@@ -43,6 +44,7 @@ public class SlotPool implements SmartLifecycle {
     private final WorkerIdentity identity;
     private final WorkerSettings settings;
     private final Duration openAttemptWait;
+    private final TaskDeadlines deadlines;
     private final MeterRegistry meters;
     private final Clock clock;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -62,8 +64,10 @@ public class SlotPool implements SmartLifecycle {
             WorkerIdentity identity,
             WorkerSettings settings,
             LedgerSettings ledgerSettings,
+            TaskDeadlines deadlines,
             MeterRegistry meters,
             Clock clock) {
+        this.deadlines = deadlines;
         this.openAttemptWait = ledgerSettings.openAttemptWait();
         this.consumers = consumers;
         this.handlers = handlers;
@@ -166,6 +170,7 @@ public class SlotPool implements SmartLifecycle {
                     identity.id(),
                     settings,
                     openAttemptWait,
+                    deadlines,
                     inFlight,
                     meters,
                     clock);

@@ -77,13 +77,7 @@ class TaskReporter {
      * step back to {@code queued} with an error tells the next attempt that this worker did not die mid-task.
      */
     void requeued(TaskRequested task, int deliveryCount, String code, String reason) throws Exception {
-        send(event(task, TaskEventType.PROGRESS, deliveryCount)
-                .setProgress(TaskProgress.newBuilder()
-                        .setStatus("queued")
-                        .setPercent(0)
-                        .setMessage("重新排队: " + reason)
-                        .build())
-                .setError(new TaskError(code, reason))
+        send(TaskEvents.givenBack(event(task, TaskEventType.PROGRESS, deliveryCount), code, reason)
                 .build());
     }
 

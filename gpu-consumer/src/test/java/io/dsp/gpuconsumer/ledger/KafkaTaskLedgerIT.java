@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dsp.core.ledger.KafkaTaskLedger;
 import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.gpuconsumer.WorkerMetrics;
+import io.dsp.gpuconsumer.execution.TaskDeadlines;
 import io.dsp.gpuconsumer.support.TestTasks;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
@@ -16,6 +17,7 @@ import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.KafkaTestBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -31,8 +33,8 @@ import org.springframework.kafka.core.KafkaAdmin;
 /** The worker's Kafka-kept ledger against a real broker, outside any application: what survives a restart, what is seen when. */
 class KafkaTaskLedgerIT {
 
-    private static final LedgerSettings SETTINGS =
-            new LedgerSettings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10));
+    private static final LedgerSettings SETTINGS = new LedgerSettings(
+            Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofHours(24));
 
     private final KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -100,6 +102,8 @@ class KafkaTaskLedgerIT {
                                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                                 KafkaTestBroker.get().bootstrapServers())),
                         SETTINGS,
+                        new TaskDeadlines(Duration.ofHours(1), Map.of()),
+                        Clock.systemUTC(),
                         meters);
         started.start();
         return started;

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.dsp.gpuconsumer.GpuConsumerIntegrationTest;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.support.DispatchDriver;
+import io.dsp.gpuconsumer.support.SlowLedger;
 import io.dsp.gpuconsumer.support.TestHandlers;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskRequested;
@@ -94,6 +95,27 @@ class LongTaskIT {
                 .untilAsserted(() -> assertThat(tasks)
                         .allSatisfy(t -> assertThat(dispatch.eventTypes(t.getRequestId()))
                                 .hasSize(2)));
+    }
+
+    @Test
+    void aLedgerLookUpSlowerThanTheLockKeepsTheTaskOnItsFirstDelivery() {
+        // given a task whose ledger look-up takes 5 s against the 2 s lock (a ledger catching up)
+        double lostBefore = count(WorkerMetrics.LOCK_LOST);
+        TaskRequested task = TestHandlers.sleeping("license-" + UUID.randomUUID(), 100);
+        SlowLedger.slowDown(task.getRequestId(), Duration.ofSeconds(5));
+
+        // when it is released
+        dispatch.release(task);
+
+        // then the slot kept its lock through the look-up: one delivery, one run, one end
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() ->
+                        assertThat(dispatch.eventTypes(task.getRequestId())).containsExactly(STARTED, SUCCEEDED));
+        assertThat(dispatch.events(task.getRequestId()))
+                .extracting(TaskEvent::getDeliveryCount)
+                .containsOnly(1);
+        assertThat(TestHandlers.completedRuns(task.getRequestId())).isEqualTo(1);
+        assertThat(count(WorkerMetrics.LOCK_LOST)).isEqualTo(lostBefore);
     }
 
     private double count(String name) {

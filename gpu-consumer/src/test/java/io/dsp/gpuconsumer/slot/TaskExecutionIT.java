@@ -11,6 +11,7 @@ import io.dsp.gpuconsumer.WorkerIdentity;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.assetstore.LocalAssetStore;
 import io.dsp.gpuconsumer.support.DispatchDriver;
+import io.dsp.gpuconsumer.support.TestHandlers;
 import io.dsp.gpuconsumer.support.TestTasks;
 import io.dsp.schemas.avro.TaskError;
 import io.dsp.schemas.avro.TaskEvent;
@@ -55,6 +56,33 @@ class TaskExecutionIT {
     @AfterEach
     void stopWatching() throws InterruptedException {
         dispatch.close();
+    }
+
+    @Test
+    void aTaskThatRunsPastItsTypesDeadlineIsStoppedAndEndsFailedOnce() {
+        // given a task type whose deadline is 2 s (the harness), and a task that would run a minute
+        double passedBefore = count(WorkerMetrics.DEADLINES_PASSED);
+        TaskRequested task = TestTasks.generic("license-" + UUID.randomUUID(), TestHandlers.OVERRUNS);
+
+        // when
+        dispatch.release(task);
+
+        // then it is stopped and ends FAILED with the reason, on its first delivery, never retried
+        await().atMost(FIRST_RUN)
+                .untilAsserted(() ->
+                        assertThat(dispatch.eventTypes(task.getRequestId())).containsExactly(STARTED, FAILED));
+        TaskEvent failed = dispatch.events(task.getRequestId()).get(1);
+        assertThat(failed.getError().getCode()).isEqualTo("DEADLINE");
+        assertThat(failed.getError().getMessage()).contains("2 秒");
+        assertThat(failed.getDeliveryCount()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(TestHandlers.STOPPED_RUNS.get(task.getRequestId()))
+                        .hasValue(1));
+        assertThat(count(WorkerMetrics.DEADLINES_PASSED)).isEqualTo(passedBefore + 1);
+        await().during(QUIET)
+                .atMost(QUIET.plusSeconds(2))
+                .untilAsserted(() ->
+                        assertThat(dispatch.eventTypes(task.getRequestId())).hasSize(2));
     }
 
     @Test
@@ -156,5 +184,9 @@ class TaskExecutionIT {
                 .tag("decision", decision)
                 .counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    private double count(String name) {
+        return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
     }
 }

@@ -33,6 +33,12 @@ public class TestHandlers {
      */
     public static final String SLEEPS = "test_sleeps";
 
+    /** Runs for a minute unless stopped; its deadline in the test harness is 2 s. */
+    public static final String OVERRUNS = "test_overruns";
+
+    /** Runs of {@link #OVERRUNS} tasks that were interrupted, by request id. */
+    public static final Map<String, AtomicInteger> STOPPED_RUNS = new ConcurrentHashMap<>();
+
     /** Completed runs of {@link #SLEEPS} tasks by request id, for exactly-once assertions. */
     public static final Map<String, AtomicInteger> COMPLETED_RUNS = new ConcurrentHashMap<>();
 
@@ -71,6 +77,29 @@ public class TestHandlers {
                         .computeIfAbsent(task.getRequestId(), id -> new AtomicInteger())
                         .incrementAndGet();
                 return new TaskOutcome.Succeeded("{\"slept\":" + millis.group(1) + "}");
+            }
+        };
+    }
+
+    @Bean
+    TaskHandler overrunningHandler() {
+        return new TaskHandler() {
+            @Override
+            public String taskType() {
+                return OVERRUNS;
+            }
+
+            @Override
+            public TaskOutcome handle(TaskRequested task) throws InterruptedException {
+                try {
+                    Thread.sleep(60_000); // simulated work: a hung engine
+                } catch (InterruptedException e) {
+                    STOPPED_RUNS
+                            .computeIfAbsent(task.getRequestId(), id -> new AtomicInteger())
+                            .incrementAndGet();
+                    throw e;
+                }
+                return new TaskOutcome.Succeeded("{}");
             }
         };
     }

@@ -347,11 +347,18 @@ class ComposeFileIT {
         assertThat(volumesOf("prometheus")).contains("./prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
         Map<String, Object> alerts = new Yaml().load(Files.readString(COMPOSE_DIR.resolve("prometheus/alerts.yml")));
         List<Map<String, Object>> rules = new ArrayList<>();
+        List<String> lossExprs = new ArrayList<>();
         for (Object group : (List<?>) alerts.get("groups")) {
             for (Object rule : (List<?>) map(group, "group").get("rules")) {
-                rules.add(map(rule, "rule"));
+                if ("dsp-backlog".equals(map(group, "group").get("name"))) {
+                    rules.add(map(rule, "rule"));
+                } else {
+                    lossExprs.add(map(rule, "rule").get("expr").toString());
+                }
             }
         }
+        // and a page as soon as retention deleted tasks anyway (ADR 020)
+        assertThat(lossExprs).anySatisfy(expr -> assertThat(expr).contains("dsp_dispatcher_backlog_expired_total"));
         String gauge = MetricNames.OLDEST_WAIT.replace('.', '_');
         long retention = TenantTopics.RETENTION.toSeconds();
         assertThat(rules).isNotEmpty().allSatisfy(rule -> {

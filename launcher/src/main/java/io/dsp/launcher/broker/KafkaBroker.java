@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,7 +33,7 @@ public final class KafkaBroker {
     private final BrokerSettings settings;
     private final ChildProcess process;
     private final boolean formatted;
-    private final List<String> jvmOptions;
+    private final Path classArchiveToDump;
 
     private final BrokerSecurity security;
 
@@ -41,12 +42,12 @@ public final class KafkaBroker {
             BrokerSecurity security,
             ChildProcess process,
             boolean formatted,
-            List<String> jvmOptions) {
+            Path classArchiveToDump) {
         this.settings = settings;
         this.security = security;
         this.process = process;
         this.formatted = formatted;
-        this.jvmOptions = List.copyOf(jvmOptions);
+        this.classArchiveToDump = classArchiveToDump;
     }
 
     /** Formats the storage if it never was, writes the config and starts the broker; see {@link #awaitReady}. */
@@ -86,13 +87,18 @@ public final class KafkaBroker {
             StorageFormat.format(settings, config, processes);
         }
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+        Path archiveToDump = null;
         if (cds) {
-            jvm.addAll(classArchive(dataDir.classArchives(), classpath));
+            Path archive = classArchive(dataDir.classArchives(), classpath);
+            if (archive != null) {
+                jvm.addAll(ClassDataSharing.options(archive));
+                archiveToDump = ClassDataSharing.toDump(archive).orElse(null);
+            }
         }
         try {
             ChildProcess process =
                     processes.start(BrokerProcessFactory.COMPONENT, jvm, List.of("kafka.Kafka", config.toString()));
-            return new KafkaBroker(settings, security, process, formatNeeded, jvm);
+            return new KafkaBroker(settings, security, process, formatNeeded, archiveToDump);
         } catch (IOException e) {
             throw new StartupException("Cannot start the Kafka broker: " + e.getMessage(), dataDir.log("kafka"));
         }
@@ -110,15 +116,16 @@ public final class KafkaBroker {
         };
     }
 
-    private static List<String> classArchive(Path dir, List<Path> classpath) {
+    /** This JDK's and classpath's archive (it may not exist yet), or null when there is nowhere to keep one. */
+    private static Path classArchive(Path dir, List<Path> classpath) {
         Path archive = dir.resolve(ARCHIVE_PREFIX + ClassDataSharing.fingerprint(classpath) + ".jsa");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            return List.of();
+            return null;
         }
         ClassDataSharing.removeOutdated(dir, ARCHIVE_PREFIX, archive);
-        return ClassDataSharing.options(archive);
+        return archive;
     }
 
     /**
@@ -179,11 +186,15 @@ public final class KafkaBroker {
      * clean-shutdown marker written), killing it only after that; returns whether it stopped cleanly.
      */
     public boolean stop(Duration grace) {
-        boolean clean = process.stop(grace);
-        if (!clean) {
-            ClassDataSharing.discardUnfinishedDump(jvmOptions);
-        }
-        return clean;
+        return process.stop(grace);
+    }
+
+    /**
+     * The class-data sharing archive this broker has none of yet and can dump now that it runs (see {@link
+     * io.dsp.launcher.process.ClassArchiveDumper}); empty when it maps one already or runs without.
+     */
+    public Optional<Path> classArchiveToDump() {
+        return Optional.ofNullable(classArchiveToDump);
     }
 
     public ChildProcess process() {

@@ -126,6 +126,7 @@ final class UpCommand implements Callable<Integer> {
             running.startServices(services, jars, Duration.ofSeconds(startupTimeoutSeconds));
             running.watch();
             running.printReady(demoKey);
+            running.dumpClassArchives();
         } catch (RuntimeException e) {
             if (running.isStopping()) {
                 // Ctrl-C during start-up: the shutdown hook is stopping what started and says so.

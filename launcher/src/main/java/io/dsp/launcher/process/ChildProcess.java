@@ -32,13 +32,15 @@ public final class ChildProcess {
     private final Process process;
     private final Path log;
     private final Path pidFile;
+    private final Path workDir;
     private volatile boolean stopRequested;
 
-    private ChildProcess(String name, Process process, Path log, Path pidFile) {
+    private ChildProcess(String name, Process process, Path log, Path pidFile, Path workDir) {
         this.name = name;
         this.process = process;
         this.log = log;
         this.pidFile = pidFile;
+        this.workDir = workDir;
     }
 
     /**
@@ -61,7 +63,7 @@ public final class ChildProcess {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         Files.writeString(pidFile, Long.toString(process.pid()));
-        return new ChildProcess(name, process, log, pidFile);
+        return new ChildProcess(name, process, log, pidFile, workDir.toAbsolutePath());
     }
 
     // setsid execs the command in place when its caller is not a group leader (a fresh child never is), so the pid
@@ -89,6 +91,11 @@ public final class ChildProcess {
 
     public Path log() {
         return log;
+    }
+
+    /** The directory it runs in. */
+    public Path workDir() {
+        return workDir;
     }
 
     public boolean isAlive() {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a service runs from. A Spring Boot fat jar loads its classes from nested jars, which class-data sharing cannot
@@ -49,7 +50,16 @@ final class ServiceJars {
 
     /** Class-data sharing options for a service run from {@code jar}: only an extracted jar can use an archive. */
     static List<String> classSharingOptions(Path jar, Path fatJar) {
-        return jar.equals(fatJar) ? List.of() : ClassDataSharing.options(jar.resolveSibling(ARCHIVE));
+        return jar.equals(fatJar) ? List.of() : ClassDataSharing.options(archive(jar));
+    }
+
+    /** The archive to dump once the service run from {@code jar} is up, if it has none yet and can have one. */
+    static Optional<Path> archiveToDump(Path jar, Path fatJar) {
+        return jar.equals(fatJar) ? Optional.empty() : ClassDataSharing.toDump(archive(jar));
+    }
+
+    private static Path archive(Path jar) {
+        return jar.resolveSibling(ARCHIVE);
     }
 
     private static boolean extract(Service service, Path fatJar, Path dir, DataDir dataDir) throws IOException {

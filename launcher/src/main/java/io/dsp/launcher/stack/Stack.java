@@ -5,6 +5,7 @@ import io.dsp.launcher.StartupException;
 import io.dsp.launcher.broker.BrokerClasspath;
 import io.dsp.launcher.broker.KafkaBroker;
 import io.dsp.launcher.process.ChildProcess;
+import io.dsp.launcher.process.ClassArchiveDumper;
 import io.dsp.launcher.process.ClassDataSharing;
 import io.dsp.launcher.process.ProcessMemory;
 import io.dsp.launcher.provision.DemoLicenseKey;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,23 +49,48 @@ public final class Stack {
     private final Instant startedAt;
     private final HealthProbe health = new HealthProbe();
     private final boolean classSharing;
+    private final ClassArchiveDumper archiveDumper;
     private boolean expose;
 
     private KafkaBroker broker;
     private CompletableFuture<Map<Service, Path>> runJars = CompletableFuture.completedFuture(Map.of());
     private final Map<Service, ChildProcess> services = new LinkedHashMap<>();
-    private final Map<Service, List<String>> classSharingOptions = new LinkedHashMap<>();
+    // The children still without a class-data sharing archive, and where theirs goes once the stack is ready.
+    private final Map<ChildProcess, Path> archivesToDump = new LinkedHashMap<>();
     private boolean stopping;
 
     /**
-     * @param classSharing whether the child JVMs use class-data sharing archives (see {@link ServiceJars})
+     * @param classSharing whether the child JVMs use class-data sharing archives (see {@link ServiceJars}); only
+     *     with a {@code jcmd} beside this JVM's {@code java}, which dumps them (ADR 025)
      */
     public Stack(DataDir dataDir, Path repoRoot, PrintStream out, Instant startedAt, boolean classSharing) {
+        this(dataDir, repoRoot, out, startedAt, classSharing, ClassDataSharing.jcmd());
+    }
+
+    Stack(
+            DataDir dataDir,
+            Path repoRoot,
+            PrintStream out,
+            Instant startedAt,
+            boolean classSharing,
+            Optional<Path> jcmd) {
         this.dataDir = dataDir;
         this.repoRoot = repoRoot;
         this.out = out;
         this.startedAt = startedAt;
-        this.classSharing = classSharing;
+        if (classSharing && jcmd.isEmpty()) {
+            out.printf(
+                    "dsp: no jcmd in %s (a JRE?): running without class-data sharing archives, so the JVMs start"
+                            + " slower; a JDK makes them start faster%n",
+                    Path.of(System.getProperty("java.home"), "bin"));
+        }
+        this.classSharing = classSharing && jcmd.isPresent();
+        this.archiveDumper = this.classSharing ? new ClassArchiveDumper(jcmd.get()) : null;
+    }
+
+    /** Whether the children use class-data sharing archives: asked for, and a {@code jcmd} to dump them. */
+    boolean classSharing() {
+        return classSharing;
     }
 
     /**
@@ -102,6 +129,7 @@ public final class Stack {
                     kafkaPort, show(dataDir.kafka()), show(dataDir.log("kafka")));
             broker = KafkaBroker.start(
                     dataDir, kafkaPort, controllerPort, BrokerClasspath.current(), heap, classSharing);
+            broker.classArchiveToDump().ifPresent(archive -> archivesToDump.put(broker.process(), archive));
         }
         if (broker.formattedNewStorage()) {
             out.println("dsp: formatted new Kafka storage (first run on this data dir)");
@@ -157,7 +185,6 @@ public final class Stack {
                 Path fatJar = fatJars.get(i);
                 Path jar = jars.getOrDefault(service, fatJar);
                 List<String> sharing = ServiceJars.classSharingOptions(jar, fatJar);
-                classSharingOptions.put(service, sharing);
                 List<String> command = ServiceCommand.of(
                                 service,
                                 jar,
@@ -171,14 +198,10 @@ public final class Stack {
                 try {
                     // Created here so that a service may take its data dir for granted.
                     Files.createDirectories(dataDir.service(service.id()));
-                    services.put(
-                            service,
-                            ChildProcess.start(
-                                    service.id(),
-                                    command,
-                                    repoRoot,
-                                    dataDir.log(service.id()),
-                                    dataDir.pidFile(service.id())));
+                    ChildProcess child = ChildProcess.start(
+                            service.id(), command, repoRoot, dataDir.log(service.id()), dataDir.pidFile(service.id()));
+                    services.put(service, child);
+                    ServiceJars.archiveToDump(jar, fatJar).ifPresent(archive -> archivesToDump.put(child, archive));
                 } catch (IOException e) {
                     throw new StartupException(
                             "Cannot start " + service.id() + ": " + e.getMessage(), dataDir.log(service.id()));
@@ -266,6 +289,33 @@ public final class Stack {
                 "curl -s http://127.0.0.1:8080/api/v1/tasks/<request_id> " + auth);
     }
 
+    /**
+     * Once the stack is ready, has each child that started without a class-data sharing archive dump one, in the
+     * background and one at a time, so that the next start is faster; a stop meanwhile cancels what is left (ADR
+     * 025). The services go first, the broker last.
+     */
+    public void dumpClassArchives() {
+        Map<ChildProcess, Path> toDump = new LinkedHashMap<>();
+        synchronized (this) {
+            if (stopping || archiveDumper == null || archivesToDump.isEmpty()) {
+                return;
+            }
+            archivesToDump.forEach((child, archive) -> {
+                if (broker == null || child != broker.process()) {
+                    toDump.put(child, archive);
+                }
+            });
+            toDump.putAll(archivesToDump);
+            archivesToDump.clear();
+        }
+        out.printf(
+                "dsp: writing class-data sharing archives for %s in the background (the next start is faster;"
+                        + " Ctrl-C does not wait for them)%n",
+                String.join(
+                        ", ", toDump.keySet().stream().map(ChildProcess::name).toList()));
+        toDump.forEach(archiveDumper::dump);
+    }
+
     /** Total resident memory of the broker and the services, then each one's. */
     String memory() {
         long total = 0;
@@ -295,6 +345,9 @@ public final class Stack {
             toStop = new LinkedHashMap<>(services);
             brokerToStop = broker;
         }
+        // First of all: a stop never waits for an archive.
+        Optional<ClassArchiveDumper.Dump> interrupted =
+                archiveDumper == null ? Optional.empty() : archiveDumper.cancel();
         if (toStop.isEmpty() && brokerToStop == null) {
             return;
         }
@@ -306,7 +359,6 @@ public final class Stack {
                     out.printf(
                             "dsp: %s did not stop within %d s and was killed%n",
                             service.id(), SERVICE_GRACE.toSeconds());
-                    ClassDataSharing.discardUnfinishedDump(classSharingOptions.getOrDefault(service, List.of()));
                 }
             });
         }
@@ -316,6 +368,8 @@ public final class Stack {
                 out.printf("dsp: Kafka did not stop within %d s and was killed%n", BROKER_GRACE.toSeconds());
             }
         }
+        // The child being dumped may have started its dumping JVM just after the cancel looked for it.
+        interrupted.ifPresent(archiveDumper::discard);
         out.println("dsp: stopped");
     }
 

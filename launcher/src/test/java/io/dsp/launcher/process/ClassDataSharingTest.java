@@ -16,28 +16,94 @@ class ClassDataSharingTest {
     Path dir;
 
     @Test
-    void dumpsAnArchiveWhenThereIsNoneAndUsesItOnceThereIs() throws IOException {
+    void startsAJvmWithoutAnArchiveWithNoOptionThatDumpsAtExitAndMapsTheArchiveOnceThereIsOne() throws IOException {
         Path archive = dir.resolve("broker-1.jsa");
 
         List<String> first = ClassDataSharing.options(archive);
         Files.writeString(archive, "dumped");
         List<String> second = ClassDataSharing.options(archive);
 
-        assertThat(first).contains("-XX:ArchiveClassesAtExit=" + archive);
-        assertThat(ClassDataSharing.dumpTarget(first)).contains(archive);
-        assertThat(second).contains("-XX:SharedArchiveFile=" + archive);
-        assertThat(ClassDataSharing.dumpTarget(second)).isEmpty();
+        // -XX:ArchiveClassesAtExit made the first stop after a rebuild take ~22 s; the archive is dumped while the JVM
+        // runs instead (ADR 025), and nothing at all is left for its exit.
+        assertThat(first).isEmpty();
+        assertThat(second)
+                .containsExactly("-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=error")
+                .noneMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit"))
+                .noneMatch(o -> o.startsWith("-XX:+RecordDynamicDumpInfo"));
     }
 
     @Test
-    void discardsTheArchiveOfAJvmThatWasKilledWhileDumping() throws IOException {
+    void dumpsAnArchiveOnlyWhereThereIsNoneYetAndAJcmdToDumpIt() throws IOException {
         Path archive = dir.resolve("app.jsa");
-        List<String> dumping = ClassDataSharing.options(archive);
-        Files.writeString(archive, "truncated");
 
-        ClassDataSharing.discardUnfinishedDump(dumping);
+        assertThat(ClassDataSharing.toDump(archive, true)).contains(archive);
+        assertThat(ClassDataSharing.toDump(archive, false)).as("a JRE").isEmpty();
+        Files.writeString(archive, "dumped");
+        assertThat(ClassDataSharing.toDump(archive, true)).isEmpty();
+    }
 
-        assertThat(archive).doesNotExist();
+    @Test
+    void findsJcmdBesideJavaOnlyInAJdk() throws IOException {
+        Path jre = Files.createDirectories(dir.resolve("jre/bin"));
+        Files.writeString(jre.resolve("java"), "");
+        Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
+        Path jcmd = Files.writeString(jdk.resolve("jcmd"), "#!/bin/sh\n");
+        jcmd.toFile().setExecutable(true);
+
+        assertThat(ClassDataSharing.jcmdIn(jre.getParent())).isEmpty();
+        assertThat(ClassDataSharing.jcmdIn(jdk.getParent())).contains(jcmd);
+    }
+
+    @Test
+    void discardsWhatAnUnfinishedDumpLeftButNeverTheArchiveNorAnotherOnesDump() throws IOException {
+        Path archive = Files.writeString(dir.resolve("app.jsa"), "complete");
+        Path partial = Files.writeString(ClassDataSharing.partial(archive), "truncated");
+        Path temp = Files.writeString(dir.resolve("app.jsa.part.temp"), "half written");
+        Path classList = Files.writeString(dir.resolve("app.jsa.part.classlist"), "java/lang/Object");
+        Path other = Files.writeString(dir.resolve("other.jsa.part"), "another archive's dump");
+
+        ClassDataSharing.discardUnfinishedDump(archive);
+
+        assertThat(partial).doesNotExist();
+        assertThat(temp).doesNotExist();
+        assertThat(classList).doesNotExist();
+        assertThat(archive).hasContent("complete");
+        assertThat(other).exists();
+        assertThat(partial.getParent()).isEqualTo(archive.getParent());
+    }
+
+    @Test
+    void recognisesTheJvmWritingAnArchiveByItsArguments() {
+        Path archive = dir.resolve("app.jsa");
+        Path partial = ClassDataSharing.partial(archive).toAbsolutePath();
+
+        // As a JDK 17 JVM starts it for jcmd VM.cds static_dump (jdk.internal.misc.CDS).
+        assertThat(ClassDataSharing.isDumping(
+                        List.of(
+                                "/usr/lib/jvm/java-17/bin/java",
+                                "-cp",
+                                "app.jar",
+                                "-Xshare:dump",
+                                "-XX:SharedClassListFile=" + partial + ".classlist",
+                                "-XX:SharedArchiveFile=" + partial + ".temp",
+                                "-Xmx256m"),
+                        archive))
+                .isTrue();
+        assertThat(ClassDataSharing.isDumping(
+                        List.of("java", "-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-jar", "app.jar"),
+                        archive))
+                .as("a JVM mapping the archive")
+                .isFalse();
+        assertThat(ClassDataSharing.isDumping(
+                        List.of(
+                                "java",
+                                "-Xshare:dump",
+                                "-XX:SharedArchiveFile="
+                                        + ClassDataSharing.partial(dir.resolve("other.jsa"))
+                                                .toAbsolutePath()),
+                        archive))
+                .as("another archive's dump")
+                .isFalse();
     }
 
     @Test

@@ -8,7 +8,6 @@ import io.dsp.ops.kafka.KafkaOptions;
 import io.dsp.schemas.avro.QueueFacts;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.tenant.TenantTopics;
-import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,7 +105,7 @@ public final class BacklogCommand implements Callable<Integer> {
         List<TopicPartition> partitions = kafka.partitions(tenantTopics);
         Map<TopicPartition, Long> ends = kafka.endOffsets(partitions);
         Map<TopicPartition, Long> starts = kafka.beginningOffsets(partitions);
-        Map<TopicPartition, OffsetAndMetadata> committed = kafka.committedOffsets(Groups.DISPATCHER);
+        Map<TopicPartition, OffsetAndMetadata> committed = kafka.dispatcherOffsets();
         Map<TopicPartition, Long> head = new HashMap<>();
         Map<String, Long> waiting = new TreeMap<>();
         for (TopicPartition tp : partitions) {

@@ -9,6 +9,7 @@ import io.dsp.ops.task.RequestIds;
 import io.dsp.ops.task.TaskCopy;
 import io.dsp.ops.task.TenantTasks;
 import io.dsp.schemas.avro.DeadLetter;
+import io.dsp.schemas.avro.DeadLetterReason;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,6 +79,12 @@ final class RedriveCommand implements Callable<Integer> {
             int redriven = 0;
             int skipped = 0;
             for (DeadLetter letter : letters) {
+                if (letter.getReason() == DeadLetterReason.BACKLOG_EXPIRED) {
+                    // A record of tasks retention deleted: no task is left to run again.
+                    out().printf("  skip      %-40s %s%n", letter.getTask().getRequestId(), letter.getLastError());
+                    skipped++;
+                    continue;
+                }
                 String key = letter.getTask().getLicenseKey();
                 List<TaskCopy> runs = runsByLicense.computeIfAbsent(
                         key,

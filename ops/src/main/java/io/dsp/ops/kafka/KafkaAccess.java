@@ -280,6 +280,18 @@ public final class KafkaAccess implements AutoCloseable {
     }
 
     /** A consumer group's committed offsets; none for a group that does not exist (no dispatcher ever ran). */
+    /**
+     * Where the dispatcher stands in every tenant topic: each lane's dispatcher group reads its own lane's tenant
+     * topics, so their committed offsets are merged (automation topics are read by {@code dsp.dispatcher.automation}).
+     */
+    public Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> dispatcherOffsets() {
+        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> all = new HashMap<>();
+        for (io.dsp.schemas.topic.Lane lane : io.dsp.schemas.topic.Lane.values()) {
+            all.putAll(committedOffsets(lane.dispatcherGroup()));
+        }
+        return all;
+    }
+
     public Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committedOffsets(String group) {
         try {
             Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets =

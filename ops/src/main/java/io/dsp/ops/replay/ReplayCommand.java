@@ -12,7 +12,6 @@ import io.dsp.ops.task.Republisher;
 import io.dsp.ops.task.TaskCopy;
 import io.dsp.ops.task.TaskOutcomes;
 import io.dsp.ops.task.TenantTasks;
-import io.dsp.schemas.topic.Groups;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -189,7 +188,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /** At or after the dispatcher group's committed offset (or none committed): the dispatcher has yet to read it. */
     static Predicate<TaskCopy> waiting(KafkaAccess kafka, List<String> topics) {
-        Map<TopicPartition, OffsetAndMetadata> committed = kafka.committedOffsets(Groups.DISPATCHER);
+        Map<TopicPartition, OffsetAndMetadata> committed = kafka.dispatcherOffsets();
         return copy -> {
             OffsetAndMetadata offset = committed.get(new TopicPartition(copy.topic(), copy.partition()));
             return offset == null || copy.offset() >= offset.offset();

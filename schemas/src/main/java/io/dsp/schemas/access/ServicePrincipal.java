@@ -57,9 +57,11 @@ public enum ServicePrincipal {
                     Topics.TASK_CONTROL,
                     Topics.WORKER_COMMANDS,
                     Topics.TASK_EVENTS);
+            g.transactionalIdPrefix(ASSET_API_INTAKE_TRANSACTIONAL_ID_PREFIX, WRITE);
             // its Streams application: its own internal topics (changelogs, repartition) and its group
             g.topicPrefix(STREAMS_APPLICATION_ID + "-", ALL);
             g.group(STREAMS_APPLICATION_ID, READ);
+            g.schemas(WRITE);
         }
     },
 
@@ -75,6 +77,7 @@ public enum ServicePrincipal {
             g.transactionalIdPrefix(DISPATCHER_TRANSACTIONAL_ID_PREFIX, WRITE);
             g.write(Topics.TASK_EVENTS, Topics.QUEUE_FACTS);
             g.read(Topics.WORKERS, Topics.TASK_EVENTS, Topics.TASK_CONTROL);
+            g.schemas(WRITE);
         }
     },
 
@@ -83,6 +86,7 @@ public enum ServicePrincipal {
         @Override
         void grant(Grants g) {
             g.tenantTopics(WRITE, CREATE);
+            g.transactionalIdPrefix(GATEWAY_INTAKE_TRANSACTIONAL_ID_PREFIX, WRITE);
             g.write(
                     Topics.TASK_EVENTS,
                     Topics.TASK_CONTROL,
@@ -102,6 +106,7 @@ public enum ServicePrincipal {
                 g.read(lane.dispatch());
                 g.group(lane.fleetGroup(), READ);
             }
+            g.schemas(WRITE);
         }
     },
 
@@ -112,6 +117,7 @@ public enum ServicePrincipal {
             g.read(Topics.DISPATCH, Topics.TASK_EVENTS, Topics.TASK_CONTROL, Topics.WORKER_COMMANDS);
             g.group(Groups.GPU_FLEET, READ);
             g.write(Topics.TASK_EVENTS, Topics.DEAD_LETTERS, Topics.WORKERS);
+            g.schemas(WRITE);
         }
     },
 
@@ -120,6 +126,7 @@ public enum ServicePrincipal {
         @Override
         void grant(Grants g) {
             g.read(Topics.WORKERS, Topics.QUEUE_FACTS, Topics.TASK_EVENTS, Topics.DEAD_LETTERS);
+            g.schemas(READ);
         }
     },
 
@@ -163,6 +170,14 @@ public enum ServicePrincipal {
 
     /** The dispatcher's transactional ids: {@code dsp-dispatcher-<lane>-<uuid>}, one per lane and start. */
     public static final String DISPATCHER_TRANSACTIONAL_ID_PREFIX = "dsp-dispatcher-";
+
+    /**
+     * asset-api's intake transactions (ADR 019): {@code dsp-asset-api-intake-<node>-<n>}, one per request in flight.
+     */
+    public static final String ASSET_API_INTAKE_TRANSACTIONAL_ID_PREFIX = "dsp-asset-api-intake-";
+
+    /** The gateway's intake transactions (ADR 019): {@code dsp-gateway-intake-<node>-<n>}. */
+    public static final String GATEWAY_INTAKE_TRANSACTIONAL_ID_PREFIX = "dsp-gateway-intake-";
 
     private final String user;
 
@@ -227,6 +242,17 @@ public enum ServicePrincipal {
         void write(TopicSpec<?, ?>... topics) {
             for (TopicSpec<?, ?> topic : topics) {
                 add(ResourceType.TOPIC, topic.name(), PatternType.LITERAL, WRITE);
+            }
+        }
+
+        /**
+         * {@code dsp.schemas} (ADR 027): every service reads the writer schemas of newer releases; one that writes
+         * records also publishes its own ({@code WRITE}).
+         */
+        void schemas(AclOperation access) {
+            read(Topics.SCHEMAS);
+            if (access == WRITE) {
+                write(Topics.SCHEMAS);
             }
         }
 

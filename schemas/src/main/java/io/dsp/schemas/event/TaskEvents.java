@@ -1,7 +1,9 @@
 package io.dsp.schemas.event;
 
+import io.dsp.schemas.avro.TaskError;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskProgress;
 import io.dsp.schemas.avro.TaskRequested;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -27,6 +29,21 @@ public final class TaskEvents {
                 .setType(type)
                 .setAt(at)
                 .setSource(source);
+    }
+
+    /**
+     * The step that ends an attempt whose worker gives the task back to the fleet (a retry, a lost lock, a graceful
+     * stop): a PROGRESS back to {@code queued} carrying why, which task ledgers read as a closed attempt, so the next
+     * delivery need not wait for it.
+     */
+    public static TaskEvent.Builder givenBack(TaskEvent.Builder event, String code, String reason) {
+        return event.setType(TaskEventType.PROGRESS)
+                .setProgress(TaskProgress.newBuilder()
+                        .setStatus("queued")
+                        .setPercent(0)
+                        .setMessage("重新排队: " + reason)
+                        .build())
+                .setError(new TaskError(code, reason));
     }
 
     public static boolean isTerminal(TaskEventType type) {

@@ -48,6 +48,21 @@ public final class MetricNames {
     /** Counter: inputs refused at an edge (bad frame, bad body, auth). Tags: {@link #TAG_SOURCE}, {@code reason}. */
     public static final String INPUT_REJECTED = "dsp.input.rejected";
 
+    /**
+     * Counter: outcomes a task ledger set aside as stale, written by an attempt whose task was handed on and started
+     * again (its worker lost the lock while paused or cut off; ADR 018).
+     */
+    public static final String LEDGER_STALE_OUTCOMES = "dsp.ledger.outcomes.stale";
+
+    /**
+     * Gauge: tasks whose history a task ledger holds in memory: those with an event within its horizon (ADR 024), plus
+     * at most one prune interval of older ones.
+     */
+    public static final String LEDGER_TASKS = "dsp.ledger.tasks";
+
+    /** Counter: task histories a task ledger forgot because the task had no event within its horizon (ADR 024). */
+    public static final String LEDGER_TASKS_PRUNED = "dsp.ledger.tasks.pruned";
+
     /** Counter: records a topic view applied. Tags: {@link #TAG_VIEW}. */
     public static final String VIEW_RECORDS_APPLIED = "dsp.view.records.applied";
 
@@ -62,6 +77,15 @@ public final class MetricNames {
 
     /** Gauge: 1 while a topic view is stalled (health DOWN). Tags: {@link #TAG_VIEW}. */
     public static final String VIEW_STALLED = "dsp.view.stalled";
+
+    /**
+     * Gauge: 1 while a service configured with Redis works without it (asset-api and gateway quotas counted in this
+     * process, the gateway's {@code dsp:workers} not kept), 0 while Redis answers. Tags: {@link #TAG_SOURCE}.
+     */
+    public static final String REDIS_FALLBACK = "dsp.redis.fallback";
+
+    /** Counter: times a service fell back from Redis (one per outage, not per command). Tags: {@link #TAG_SOURCE}. */
+    public static final String REDIS_FALLBACKS = "dsp.redis.fallbacks";
 
     public static final String TAG_TASK_TYPE = "task_type";
     public static final String TAG_SOURCE = "source";

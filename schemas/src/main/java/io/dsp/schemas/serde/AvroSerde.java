@@ -17,7 +17,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Kafka serde for one generated Avro type using Avro's single-object encoding (2-byte marker, 8-byte schema
  * fingerprint, binary body). Writers always use the current schema; readers resolve any released version found in
- * {@link SchemaHistory}, so old records stay readable after the schema evolves. A {@code null} value is a tombstone.
+ * {@link SchemaHistory}, so old records stay readable after the schema evolves, and any newer version a newer release
+ * published to {@code dsp.schemas} ({@link WriterSchemas}). A {@code null} value is a tombstone.
  */
 public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
 
@@ -30,11 +31,16 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
         SpecificData model = SpecificData.getForClass(type);
         Schema current = model.getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(model, current);
-        SchemaStore.Cache store = new SchemaStore.Cache();
-        SchemaHistory.releasedVersions(current.getFullName()).forEach(store::addSchema);
+        SchemaStore.Cache jar = new SchemaStore.Cache();
+        SchemaHistory.releasedVersions(current.getFullName()).forEach(jar::addSchema);
         for (Schema writer : extraWriters) {
-            store.addSchema(writer);
+            jar.addSchema(writer);
         }
+        // a fingerprint the jar does not know was written by a newer release: its schema is on dsp.schemas (ADR 027)
+        SchemaStore store = fingerprint -> {
+            Schema known = jar.findByFingerprint(fingerprint);
+            return known != null ? known : WriterSchemas.find(fingerprint).orElse(null);
+        };
         this.decoder = new BinaryMessageDecoder<>(model, current, store);
         this.decoder.addSchema(current);
     }

@@ -142,6 +142,22 @@ public final class Topics {
                     TopicConfig.RETENTION_MS_CONFIG,
                     String.valueOf(Duration.ofHours(1).toMillis())));
 
+    /**
+     * Every writer schema of every release, keyed by its 64-bit Avro fingerprint, value the schema's JSON: published by
+     * each service at start-up, read by one that meets a record written by a newer release (ADR 027). Compacted and
+     * kept forever: a schema is needed for as long as a record written with it may be read.
+     */
+    public static final TopicSpec<Long, String> SCHEMAS = new TopicSpec<>(
+            "dsp.schemas",
+            LONG_KEY,
+            Serdes.String(),
+            1,
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    "-1"));
+
     /** Every shared topic, for provisioning. */
     public static final List<TopicSpec<?, ?>> SHARED = List.of(
             DISPATCH,
@@ -156,7 +172,8 @@ public final class Topics {
             ASSET_IDS,
             TASK_CONTROL,
             WORKER_COMMANDS,
-            GATEWAY_RELAY);
+            GATEWAY_RELAY,
+            SCHEMAS);
 
     private Topics() {}
 }

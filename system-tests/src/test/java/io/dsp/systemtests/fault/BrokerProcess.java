@@ -27,6 +27,9 @@ final class BrokerProcess implements AutoCloseable {
     private final int controllerPort;
     private KafkaBroker broker;
 
+    /** The fleet group's record lock: the shortest the broker allows. */
+    static final Duration FLEET_LOCK = Duration.ofSeconds(15);
+
     BrokerProcess(Path root) throws Exception {
         this.dataDir = new DataDir(root);
         this.kafkaPort = freePort();
@@ -39,7 +42,8 @@ final class BrokerProcess implements AutoCloseable {
             admin.incrementalAlterConfigs(Map.of(
                             fleet,
                             List.of(new AlterConfigOp(
-                                    new ConfigEntry("share.record.lock.duration.ms", "15000"),
+                                    new ConfigEntry(
+                                            "share.record.lock.duration.ms", String.valueOf(FLEET_LOCK.toMillis())),
                                     AlterConfigOp.OpType.SET))))
                     .all()
                     .get(30, TimeUnit.SECONDS);

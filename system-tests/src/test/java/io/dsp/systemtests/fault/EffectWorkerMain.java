@@ -1,6 +1,7 @@
 package io.dsp.systemtests.fault;
 
 import io.dsp.gpuconsumer.GpuConsumerApplication;
+import io.dsp.gpuconsumer.execution.TaskContext;
 import io.dsp.gpuconsumer.execution.TaskHandler;
 import io.dsp.gpuconsumer.execution.TaskOutcome;
 import io.dsp.schemas.avro.TaskRequested;
@@ -44,7 +45,17 @@ public final class EffectWorkerMain {
 
                 @Override
                 public TaskOutcome handle(TaskRequested task) throws Exception {
+                    return handle(task, TaskContext.NONE);
+                }
+
+                @Override
+                public TaskOutcome handle(TaskRequested task, TaskContext context) throws Exception {
                     Thread.sleep(workTime.toMillis()); // simulated work
+                    // As a handler should before an effect it cannot take back: a worker paused past its lock may
+                    // find the task running elsewhere by now.
+                    if (!context.holdsTask()) {
+                        return new TaskOutcome.Retry("the lock on it may have run out while this worker was paused");
+                    }
                     record(effectLog, task.getRequestId());
                     return new TaskOutcome.Succeeded("{\"effect\":\"done\"}");
                 }

@@ -87,12 +87,37 @@ final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /** Freezes the whole worker JVM (SIGSTOP), as a long GC pause or a frozen VM would, until {@link #resume}. */
+    void pause() throws Exception {
+        signal("STOP");
+    }
+
+    void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true)
+                .start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
 
     @Override
     public void close() {
+        if (process.isAlive()) {
+            try {
+                resume(); // a stopped JVM would not act on the SIGTERM below
+            } catch (Exception e) {
+                // it stops by force below
+            }
+        }
         process.destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

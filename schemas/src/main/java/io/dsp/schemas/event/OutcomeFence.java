@@ -1,0 +1,74 @@
+package io.dsp.schemas.event;
+
+import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskEventType;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The rule that keeps a worker whose lock lapsed (paused, partitioned, stopped past its lock) from recording an
+ * outcome over the attempt that took the task from it (ADR 018). Fed a task's events in log order, it says whether an
+ * outcome counts: an outcome written by an attempt (worker and delivery) older than the latest attempt that STARTED
+ * since is stale, because that later delivery means the broker handed the task on and its new holder now owns the
+ * outcome. Every reader that decides when a task ended (the workers' ledger, the task status) applies this one rule.
+ *
+ * <p>Attempts are ordered by the broker's delivery count: a later delivery of the same dispatch record always counts
+ * higher. A dead letter starts the count again (a re-driven task is released anew). Only SUCCEEDED and FAILED are
+ * fenced: a cancellation is its owner's wish for the whole task, whoever records it. Outcomes without a delivery count
+ * (an edge's refusal, a cancellation before release) are never fenced.
+ */
+public final class OutcomeFence {
+
+    private String startedBy;
+    private int startedDelivery;
+
+    /**
+     * The event that ended a task, among its events in log order: the first terminal one the fence admits; empty while
+     * the task has not ended (a stale outcome alone does not end it).
+     */
+    public static Optional<TaskEvent> outcome(List<TaskEvent> events) {
+        OutcomeFence fence = new OutcomeFence();
+        for (TaskEvent event : events) {
+            if (TaskEvents.isTerminal(event.getType()) && fence.admits(event)) {
+                return Optional.of(event);
+            }
+            fence.apply(event);
+        }
+        return Optional.empty();
+    }
+
+    /** Takes one event of the task, in log order. */
+    public void apply(TaskEvent event) {
+        if (event.getType() == TaskEventType.STARTED && event.getDeliveryCount() != null) {
+            startedBy = event.getWorkerId();
+            startedDelivery = event.getDeliveryCount();
+        } else if (event.getType() == TaskEventType.DEAD_LETTERED) {
+            startedBy = null;
+            startedDelivery = 0;
+        }
+    }
+
+    /**
+     * Whether this terminal event ends the task, given the events applied before it; false for a stale SUCCEEDED or
+     * FAILED, which readers count as such and otherwise ignore.
+     */
+    public boolean admits(TaskEvent outcome) {
+        boolean fenceable = outcome.getType() == TaskEventType.SUCCEEDED || outcome.getType() == TaskEventType.FAILED;
+        return !fenceable || current(outcome);
+    }
+
+    /**
+     * Whether an event written by an attempt speaks for the latest attempt that started: false when it comes from an
+     * older delivery than that one. A give-back (a step back to {@code queued}) written by a worker that lost its lock
+     * must not close the attempt of the worker that took the task over (ADR 023).
+     */
+    public boolean current(TaskEvent event) {
+        Integer delivery = event.getDeliveryCount();
+        return delivery == null || startedBy == null || delivery >= startedDelivery;
+    }
+
+    /** The worker whose attempt started last (null: none since the last dead letter). */
+    public String startedBy() {
+        return startedBy;
+    }
+}
