@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
@@ -84,8 +85,9 @@ class MultiInstanceIT {
         while (requestIds.size() < 40
                 && (requestIds.size() < 4
                         || owners(INSTANCES.get(0), requestIds).size() < 2)) {
-            ApiClient.Answer accepted = (requestIds.size() % 2 == 0 ? a : b)
-                    .postJson("/api/v1/tasks", "{\"task_type\":\"echo_test\",\"payload\":{}}");
+            ApiClient instance = requestIds.size() % 2 == 0 ? a : b;
+            ApiClient.Answer accepted =
+                    answered(() -> instance.postJson("/api/v1/tasks", "{\"task_type\":\"echo_test\",\"payload\":{}}"));
             assertThat(accepted.status()).as(accepted.body().toString()).isEqualTo(202);
             requestIds.add(accepted.data().path("request_id").asString());
         }
@@ -137,8 +139,8 @@ class MultiInstanceIT {
         licensed(1, license);
         String key = "order-" + UUID.randomUUID();
 
-        HttpResponse<String> first = post(0, license, key);
-        HttpResponse<String> second = post(1, license, key);
+        HttpResponse<String> first = answeredRaw(() -> post(0, license, key));
+        HttpResponse<String> second = answeredRaw(() -> post(1, license, key));
 
         assertThat(first.statusCode()).isEqualTo(202);
         assertThat(second.statusCode()).isEqualTo(202);
@@ -176,7 +178,7 @@ class MultiInstanceIT {
         ApiClient b = licensed(1, license);
         String task = "{\"task_type\":\"capped_test\",\"payload\":{}}";
 
-        ApiClient.Answer first = b.postJson("/api/v1/tasks", task);
+        ApiClient.Answer first = answered(() -> b.postJson("/api/v1/tasks", task));
         assertThat(first.status()).as(first.body().toString()).isEqualTo(202);
         String requestId = first.data().path("request_id").asString();
         // Once the owner's index holds the task (its internal read says so), the other instance refuses a second.
@@ -187,7 +189,7 @@ class MultiInstanceIT {
                                         .header("Authorization", "Bearer " + AssetApiIntegrationTest.FLEET_TOKEN))
                                 .body())
                         .contains(requestId));
-        ApiClient.Answer second = a.postJson("/api/v1/tasks", task);
+        ApiClient.Answer second = answered(() -> a.postJson("/api/v1/tasks", task));
 
         assertThat(second.status()).as(second.body().toString()).isEqualTo(409);
         assertThat(second.body().path("msg").asString()).matches("任务处理中，请等待完成（已用时 \\d+秒）");
@@ -207,6 +209,19 @@ class MultiInstanceIT {
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(JSON.readTree(wrong.body()).path("code").asInt()).isEqualTo(401);
+    }
+
+    /**
+     * The answer once it is not 503: an instance answers 503 ("starting, retry") while a store it needs moves between
+     * the instances (Streams rebalances after start-up, warm-up replicas being promoted), and a 503 writes nothing. The
+     * apps retry it; so does the test.
+     */
+    private static ApiClient.Answer answered(Supplier<ApiClient.Answer> request) {
+        return await().atMost(Duration.ofSeconds(30)).until(request::get, answer -> answer.status() != 503);
+    }
+
+    private static HttpResponse<String> answeredRaw(Supplier<HttpResponse<String>> request) {
+        return await().atMost(Duration.ofSeconds(30)).until(request::get, response -> response.statusCode() != 503);
     }
 
     private static ApiClient licensed(int instance, String license) {
