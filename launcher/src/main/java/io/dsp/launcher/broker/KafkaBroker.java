@@ -69,6 +69,22 @@ public final class KafkaBroker {
             String heap,
             boolean cds,
             BrokerSecurity security) {
+        return start(dataDir, kafkaPort, controllerPort, classpath, heap, cds, security, List.of());
+    }
+
+    /**
+     * As {@link #start(DataDir, int, int, List, String, boolean, BrokerSecurity)}, with further client listeners,
+     * each advertised at its own port (the system tests' fault proxies stand there).
+     */
+    public static KafkaBroker start(
+            DataDir dataDir,
+            int kafkaPort,
+            int controllerPort,
+            List<Path> classpath,
+            String heap,
+            boolean cds,
+            BrokerSecurity security,
+            List<ExtraListener> extraListeners) {
         BrokerSettings settings = new BrokerSettings(kafkaPort, controllerPort, dataDir.kafka());
         BrokerProcessFactory processes = new BrokerProcessFactory(dataDir, classpath);
         Path config = dataDir.brokerConfig();
@@ -78,7 +94,7 @@ public final class KafkaBroker {
             if (security != null) {
                 Files.createFile(config, ownerOnly());
             }
-            Files.writeString(config, ServerProperties.render(settings, security));
+            Files.writeString(config, ServerProperties.render(settings, security, extraListeners));
         } catch (IOException e) {
             throw new StartupException("Cannot write the broker config " + config + ": " + e.getMessage());
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,28 @@ class ServerPropertiesTest {
                 .contains("user_admin=\"an-admin-password\"");
         assertThat(p.values()).noneMatch(v -> v.contains("PLAINTEXT://") && !v.contains("SASL_PLAINTEXT://"));
         assertThat(new BrokerSecurity("admin", "an-admin-password").toString()).doesNotContain("an-admin-password");
+    }
+
+    @Test
+    void advertisesAnExtraListenerAtItsOwnPortSoThatAProxyCanStandInFront() {
+        Map<String, String> p =
+                ServerProperties.of(settings, null, List.of(new ExtraListener("WORKERS", 19_100, 19_200)));
+
+        assertThat(p.get("listeners")).endsWith(",WORKERS://127.0.0.1:19100");
+        assertThat(p.get("advertised.listeners")).endsWith(",WORKERS://127.0.0.1:19200");
+        assertThat(p.get("listener.security.protocol.map")).endsWith(",WORKERS:PLAINTEXT");
+        assertThat(p.get("inter.broker.listener.name")).isEqualTo("PLAINTEXT");
+    }
+
+    @Test
+    void refusesAnExtraListenerNamedLikeAnOwnOrOnASecuredBroker() {
+        assertThatThrownBy(() -> new ExtraListener("CONTROLLER", 1, 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ExtraListener("workers", 1, 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ServerProperties.of(
+                        settings,
+                        new BrokerSecurity("admin", "an-admin-password"),
+                        List.of(new ExtraListener("W", 1, 2))))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,12 +1,15 @@
 package io.dsp.systemtests.fault;
 
 import io.dsp.launcher.DataDir;
+import io.dsp.launcher.broker.ExtraListener;
 import io.dsp.launcher.broker.KafkaBroker;
 import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.TopicProvisioner;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,22 +21,33 @@ import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * A standalone KRaft broker process (the launcher's {@link KafkaBroker}, as {@code ./dsp up} runs it) that can be
- * killed with SIGKILL and started again on the same data dir and ports.
+ * killed with SIGKILL and started again on the same data dir and ports. Each named route is a listener of its own
+ * with a {@link FaultProxy} in front: clients that bootstrap {@link #bootstrapVia} it reach the broker only through
+ * that proxy, so a fault there cuts off that group of clients and no other.
  */
 final class BrokerProcess implements AutoCloseable {
 
     private final DataDir dataDir;
     private final int kafkaPort;
     private final int controllerPort;
+    private final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
+    private final List<ExtraListener> listeners = new ArrayList<>();
     private KafkaBroker broker;
 
     /** The fleet group's record lock: the shortest the broker allows. */
     static final Duration FLEET_LOCK = Duration.ofSeconds(15);
 
-    BrokerProcess(Path root) throws Exception {
+    /** With one proxied listener per name in {@code routes} (upper case: {@code WORKERS}). */
+    BrokerProcess(Path root, String... routes) throws Exception {
         this.dataDir = new DataDir(root);
         this.kafkaPort = freePort();
         this.controllerPort = freePort();
+        for (String route : routes) {
+            int listenerPort = freePort();
+            FaultProxy proxy = new FaultProxy(route.toLowerCase(java.util.Locale.ROOT), 0, listenerPort);
+            proxies.put(route, proxy);
+            listeners.add(new ExtraListener(route, listenerPort, proxy.port()));
+        }
         start();
         try (Admin admin = admin()) {
             new TopicProvisioner(admin, (short) 1).ensureSharedTopicsAndGroups();
@@ -54,12 +68,26 @@ final class BrokerProcess implements AutoCloseable {
         return "127.0.0.1:" + kafkaPort;
     }
 
+    /** Where the clients of {@code route} bootstrap: its proxy. */
+    String bootstrapVia(String route) {
+        return "127.0.0.1:" + proxy(route).port();
+    }
+
+    FaultProxy proxy(String route) {
+        FaultProxy proxy = proxies.get(route);
+        if (proxy == null) {
+            throw new IllegalArgumentException("No route " + route + "; routes: " + proxies.keySet());
+        }
+        return proxy;
+    }
+
     Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
     void start() {
-        broker = KafkaBroker.start(dataDir, kafkaPort, controllerPort, TestClasspath.broker(), "512m", false);
+        broker = KafkaBroker.start(
+                dataDir, kafkaPort, controllerPort, TestClasspath.broker(), "512m", false, null, listeners);
         broker.awaitReady(Duration.ofMinutes(2));
     }
 
@@ -79,6 +107,7 @@ final class BrokerProcess implements AutoCloseable {
         if (broker != null) {
             broker.stop(Duration.ofSeconds(20));
         }
+        proxies.values().forEach(FaultProxy::close);
     }
 
     static int freePort() throws Exception {

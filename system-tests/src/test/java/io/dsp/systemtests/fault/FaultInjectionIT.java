@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -44,16 +45,20 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Faults while tasks flow: a steady submitter through asset-api ({@code POST /api/v1/tasks}) and two legacy app
- * connections ({@code gpu.job.submit}) feed two gpu-consumer worker processes and one legacy worker over the gateway,
- * all against a standalone broker process. In turn: a worker process is killed with -9 mid-task, the gateway restarts,
- * the broker is killed with -9 and restarted on the same data dir and port, and the legacy worker's WebSocket is cut
- * mid-task. Then every accepted task must have exactly one terminal event in {@code dsp.task-events} and no effect may
- * have run twice (the workers' effect log, the legacy worker's effect count). Recovery times are measured and
- * printed, never asserted; the summary goes to {@code target/fault-summary.md}.
+ * connections ({@code gpu.job.submit}) feed gpu-consumer worker processes and one legacy worker over the gateway, all
+ * against a standalone broker process. The workers and the gateway each reach the broker through a TCP fault proxy of
+ * their own ({@link FaultProxy}, on a broker listener of their own). In turn: a worker process is killed with -9
+ * mid-task, another is frozen (SIGSTOP) past its lock, the workers are cut off from the broker by a network partition,
+ * the gateway restarts, the gateway's broker connections are reset and slowed, the broker is killed with -9 and
+ * restarted on the same data dir and port, and the legacy worker's WebSocket is cut mid-task. Then every accepted task
+ * must have exactly one terminal event in {@code dsp.task-events} and no effect may have run twice (the workers'
+ * effect log, the legacy worker's effect count). Recovery times are measured and printed, never asserted; the summary
+ * goes to {@code target/fault-summary.md}. The soak draws the same faults at random for as long as it is told.
  */
 class FaultInjectionIT {
 
@@ -64,6 +69,16 @@ class FaultInjectionIT {
      * (1.5 s), so that another worker has run the task by the time it wakes mid-task.
      */
     private static final Duration PAUSE = BrokerProcess.FLEET_LOCK.plusSeconds(17);
+
+    /** The broker route of the native workers and the gateway's: each a listener with a fault proxy in front. */
+    private static final String WORKERS = "WORKERS";
+
+    private static final String GATEWAY = "GATEWAY";
+
+    /** How long a network fault lasts: shorter than the lock, so no task is handed on while its effect runs. */
+    private static final Duration PARTITION = Duration.ofSeconds(10);
+
+    private static final Duration LATENCY = Duration.ofMillis(300);
 
     /** How long each task of the worker that is killed takes. */
     private static final Duration VICTIM_WORK_TIME = Duration.ofSeconds(4);
@@ -80,6 +95,9 @@ class FaultInjectionIT {
     private final Instant suiteStart = Instant.now();
 
     private final List<FaultClient> clients = new ArrayList<>();
+    private final List<WorkerProcess> workers = new ArrayList<>();
+    private WorkerProcess victim;
+    private FaultLegacyWorker legacy;
     private BrokerProcess broker;
     private ConfigurableApplicationContext assetApi;
     private ConfigurableApplicationContext dispatcher;
@@ -88,21 +106,68 @@ class FaultInjectionIT {
     private String baseUrl;
 
     @Test
-    void everyAcceptedTaskEndsExactlyOnceAndNoEffectRunsTwiceThroughWorkerGatewayBrokerAndSocketFaults()
+    void everyAcceptedTaskEndsExactlyOnceAndNoEffectRunsTwiceThroughWorkerGatewayBrokerAndNetworkFaults()
             throws Exception {
+        run("fault-summary.md", "Fault injection summary", events -> {
+            for (Fault fault : catalogue()) {
+                fault.inject(events);
+            }
+        });
+    }
+
+    /**
+     * The soak: tasks at the suite's steady rate for {@code dsp.soak.duration} (ISO-8601, {@code PT30M}), with a fault
+     * drawn at random from the suite's catalogue every 5 to 30 s ({@code dsp.soak.seed} repeats a draw); then the same
+     * accounting, into {@code target/soak-summary.md}. Not part of CI: run it as the system-tests README says.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "dsp.soak.duration", matches = ".+")
+    void soakWithRandomFaultsEndsEveryAcceptedTaskExactlyOnce() throws Exception {
+        Duration length = Duration.parse(System.getProperty("dsp.soak.duration"));
+        long seed = Long.getLong("dsp.soak.seed", System.nanoTime());
+        Random random = new Random(seed);
+        run("soak-summary.md", "Soak summary (" + length + ", seed " + seed + ")", events -> {
+            Instant end = Instant.now().plus(length);
+            List<Fault> catalogue = catalogue();
+            while (Instant.now().isBefore(end)) {
+                TimeUnit.SECONDS.sleep(5 + random.nextInt(26)); // tasks flow undisturbed between faults
+                catalogue.get(random.nextInt(catalogue.size())).inject(events);
+            }
+        });
+    }
+
+    /** One fault of the catalogue: injects itself while tasks flow and waits for the recovery it notes. */
+    @FunctionalInterface
+    private interface Fault {
+        void inject(EventLog events) throws Exception;
+    }
+
+    /** Every fault the suite injects, in the order the suite injects them. */
+    private List<Fault> catalogue() {
+        return List.of(
+                this::killAWorkerMidTask,
+                this::pauseAWorkerPastItsLock,
+                this::partitionTheWorkersFromTheBroker,
+                this::restartTheGateway,
+                this::cutAndSlowTheGatewaysBrokerLinks,
+                this::killAndRestartTheBroker,
+                this::cutTheLegacyWorkersSocket);
+    }
+
+    /** Starts the stack, lets tasks flow, injects {@code faults}, stops the flow and accounts for every task. */
+    private void run(String summaryFile, String title, Fault faults) throws Exception {
         Files.createDirectories(dir);
-        List<WorkerProcess> workers = new ArrayList<>();
         ScheduledExecutorService submitter = Executors.newScheduledThreadPool(1);
-        FaultLegacyWorker legacy = null;
         try {
-            broker = new BrokerProcess(dir.resolve("broker"));
+            broker = new BrokerProcess(dir.resolve("broker"), WORKERS, GATEWAY);
             provisionLicense();
-            // the victim of the kill: its tasks take long enough that the kill lands mid-task even when the event
+            // the victim of a kill: its tasks take long enough that the kill lands mid-task even when the event
             // log reads STARTED late on a loaded machine (an effect recorded just before the kill would run twice:
             // the test would measure its own timing, not the system)
-            workers.add(new WorkerProcess(
-                    "gpu-fault-a", broker.bootstrapServers(), dir, effectLog, VICTIM_WORK_TIME, Map.of()));
-            workers.add(new WorkerProcess("gpu-fault-b", broker.bootstrapServers(), dir, effectLog));
+            victim = new WorkerProcess(
+                    "gpu-fault-a", broker.bootstrapVia(WORKERS), dir, effectLog, VICTIM_WORK_TIME, Map.of());
+            workers.add(victim);
+            workers.add(new WorkerProcess("gpu-fault-b", broker.bootstrapVia(WORKERS), dir, effectLog));
             assetApi = io.dsp.systemtests.fault.Services.start(
                     AssetApiApplication.builder(),
                     broker.bootstrapServers(),
@@ -136,17 +201,12 @@ class FaultInjectionIT {
                         TimeUnit.MILLISECONDS);
 
                 // warm: tasks flow through both kinds of worker
-                FaultLegacyWorker legacyWorker = legacy;
                 await("first tasks succeed on native and legacy workers")
                         .atMost(Duration.ofMinutes(4))
                         .pollInterval(Duration.ofMillis(500))
-                        .until(() -> Files.exists(effectLog) && !legacyWorker.effects.isEmpty());
+                        .until(() -> Files.exists(effectLog) && !legacy.effects.isEmpty());
 
-                killAWorkerMidTask(events, workers);
-                pauseAWorkerPastItsLock(events, workers.get(1));
-                restartTheGateway(events, legacyWorker);
-                killAndRestartTheBroker(events);
-                cutTheLegacyWorkersSocket(events, legacyWorker);
+                faults.inject(events);
 
                 submitter.shutdownNow();
                 submitter.awaitTermination(30, TimeUnit.SECONDS);
@@ -157,7 +217,7 @@ class FaultInjectionIT {
                         .atMost(Duration.ofMinutes(3))
                         .pollInterval(Duration.ofSeconds(1))
                         .until(() -> accepted.stream().allMatch(events::isFinished));
-                account(events, accepted, legacyWorker);
+                account(events, accepted, summaryFile, title);
             }
         } finally {
             submitter.shutdownNow();
@@ -178,20 +238,28 @@ class FaultInjectionIT {
         }
     }
 
-    private void killAWorkerMidTask(EventLog events, List<WorkerProcess> workers) throws Exception {
-        WorkerProcess victim = workers.get(0);
+    private void killAWorkerMidTask(EventLog events) throws Exception {
+        WorkerProcess killed = victim;
         // a task that started on the victim recently enough that its effect is still seconds away
         Duration killBefore = VICTIM_WORK_TIME.minusMillis(1500);
-        await("a task starts on " + victim.workerId)
+        await("a task starts on " + killed.workerId)
                 .atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() ->
-                        !events.startedOnWithin(victim.workerId, killBefore).isEmpty());
-        List<String> interrupted = events.runningOn(victim.workerId);
+                        !events.startedOnWithin(killed.workerId, killBefore).isEmpty());
+        List<String> interrupted = events.runningOn(killed.workerId);
         Instant at = Instant.now();
-        victim.kill9();
-        // capacity back: a fresh worker process takes the victim's place
-        workers.add(new WorkerProcess("gpu-fault-c", broker.bootstrapServers(), dir, effectLog));
+        killed.kill9();
+        workers.remove(killed);
+        // capacity back: a fresh worker process takes the victim's place, and is the next kill's victim
+        victim = new WorkerProcess(
+                "gpu-fault-v" + workers.size() + "-" + faults.size(),
+                broker.bootstrapVia(WORKERS),
+                dir,
+                effectLog,
+                VICTIM_WORK_TIME,
+                Map.of());
+        workers.add(victim);
         recovered(
                 events,
                 "gpu-consumer worker killed -9 mid-task (" + interrupted.size() + " task(s) running)",
@@ -200,10 +268,69 @@ class FaultInjectionIT {
     }
 
     /**
+     * Every native worker loses the broker for {@link #PARTITION} mid-task (nothing passes, nothing is lost, as a
+     * link that drops packets), shorter than the lock: their tasks must end once, with their effects once.
+     */
+    private void partitionTheWorkersFromTheBroker(EventLog events) throws Exception {
+        await("a task runs on a native worker")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> workers.stream()
+                        .anyMatch(w -> !events.startedOnWithin(w.workerId, Duration.ofSeconds(1))
+                                .isEmpty()));
+        List<String> interrupted = workers.stream()
+                .flatMap(w -> events.runningOn(w.workerId).stream())
+                .toList();
+        Instant at = Instant.now();
+        FaultProxy link = broker.proxy(WORKERS);
+        link.partition();
+        try {
+            TimeUnit.MILLISECONDS.sleep(PARTITION.toMillis());
+        } finally {
+            link.heal();
+        }
+        recovered(
+                events,
+                "network partition between the gpu-consumer workers and the broker for " + PARTITION.toSeconds()
+                        + " s mid-task, then healed (" + interrupted.size() + " task(s) running)",
+                at,
+                interrupted);
+    }
+
+    /**
+     * Every connection between the gateway and the broker is reset while a legacy worker runs a task, and for
+     * {@link #PARTITION} afterwards each byte takes {@link #LATENCY} more each way.
+     */
+    private void cutAndSlowTheGatewaysBrokerLinks(EventLog events) throws Exception {
+        await("the legacy worker runs a task")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> !legacy.running.isEmpty());
+        List<String> interrupted = List.copyOf(legacy.running);
+        Instant at = Instant.now();
+        FaultProxy link = broker.proxy(GATEWAY);
+        link.latency(LATENCY);
+        int cut = link.cut();
+        try {
+            TimeUnit.MILLISECONDS.sleep(PARTITION.toMillis());
+        } finally {
+            link.heal();
+        }
+        recovered(
+                events,
+                "gateway's " + cut + " broker connections reset mid-task, then " + LATENCY.toMillis() + " ms latency"
+                        + " each way for " + PARTITION.toSeconds() + " s (" + interrupted.size() + " task(s) running)",
+                at,
+                interrupted);
+    }
+
+    /**
      * SIGSTOP on a worker mid-task for longer than its lock, then SIGCONT: the broker hands its task on while it is
      * frozen, and on waking it must neither repeat the effect nor record an outcome over the new holder's.
      */
-    private void pauseAWorkerPastItsLock(EventLog events, WorkerProcess worker) throws Exception {
+    private void pauseAWorkerPastItsLock(EventLog events) throws Exception {
+        WorkerProcess worker =
+                workers.stream().filter(w -> w != victim).findFirst().orElseThrow();
         // mid-task: started within the last second of a 1.5 s task, so its effect is still ahead when it freezes
         await("a task starts on " + worker.workerId)
                 .atMost(Duration.ofMinutes(2))
@@ -227,7 +354,7 @@ class FaultInjectionIT {
                 interrupted);
     }
 
-    private void restartTheGateway(EventLog events, FaultLegacyWorker legacy) throws Exception {
+    private void restartTheGateway(EventLog events) throws Exception {
         Instant at = Instant.now();
         gateway.close();
         startGateway();
@@ -244,7 +371,7 @@ class FaultInjectionIT {
         recovered(events, "broker killed -9, restarted on the same data dir and port", at, List.of());
     }
 
-    private void cutTheLegacyWorkersSocket(EventLog events, FaultLegacyWorker legacy) throws Exception {
+    private void cutTheLegacyWorkersSocket(EventLog events) throws Exception {
         await("the legacy worker runs a task")
                 .atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(20))
@@ -347,7 +474,7 @@ class FaultInjectionIT {
         return out.toString();
     }
 
-    private void account(EventLog events, Set<String> accepted, FaultLegacyWorker legacy) throws Exception {
+    private void account(EventLog events, Set<String> accepted, String summaryFile, String title) throws Exception {
         Map<String, List<TaskEvent>> terminals = events.terminals();
         Map<String, Integer> nativeEffects = new HashMap<>();
         for (String line : Files.readAllLines(effectLog, StandardCharsets.UTF_8)) {
@@ -392,12 +519,14 @@ class FaultInjectionIT {
         int wsRefused = clients.stream().mapToInt(c -> c.refused.get()).sum();
 
         StringBuilder md = new StringBuilder();
-        md.append("# Fault injection summary\n\n");
+        md.append("# ").append(title).append("\n\n");
         md.append(String.format(
                 Locale.ROOT,
                 "Run %s, %.0f s. Standalone broker process (launcher's KafkaBroker), asset-api + dispatcher + gateway"
-                        + " in the test JVM, gpu-consumer workers as child JVMs (2 slots, 1.5 s per task), one legacy"
-                        + " worker (2 slots, %d ms per task) and two legacy app connections over the gateway.%n%n",
+                        + " in the test JVM, gpu-consumer workers as child JVMs (2 slots, 1.5 s per task; the worker"
+                        + " that is killed 4 s), one legacy worker (2 slots, %d ms per task) and two legacy app"
+                        + " connections over the gateway. The workers and the gateway reach the broker through TCP fault"
+                        + " proxies of their own.%n%n",
                 suiteStart,
                 Duration.between(suiteStart, Instant.now()).toMillis() / 1000.0,
                 LEGACY_WORK.toMillis()));
@@ -407,6 +536,21 @@ class FaultInjectionIT {
         for (int i = 0; i < faults.size(); i++) {
             String[] f = faults.get(i);
             md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s |%n", i + 1, f[0], f[1], f[2], f[3]));
+        }
+        if (faults.size() > catalogue().size()) {
+            md.append("\n| Fault | Times | First new task succeeded after, worst (s) |\n|---|---|---|\n");
+            Map<String, List<String[]>> byKind = new TreeMap<>(
+                    faults.stream().collect(Collectors.groupingBy(f -> f[0].replaceAll(" \\(\\d+ task.*", ""))));
+            byKind.forEach((kind, rows) -> md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %s |%n",
+                    kind,
+                    rows.size(),
+                    rows.stream()
+                            .map(r -> Double.parseDouble(r[2]))
+                            .max(Comparator.naturalOrder())
+                            .map(v -> String.format(Locale.ROOT, "%.1f", v))
+                            .orElse("–"))));
         }
         md.append(
                 "\n| Tasks accepted | via HTTP | via WebSocket | submissions refused during faults | outcomes | lost |"
@@ -458,7 +602,7 @@ class FaultInjectionIT {
                     + " are never handed to a legacy worker again: the gateway reads recent outcomes before it opens"
                     + " (dsp.gateway.outcomes.horizon, ADR 024).\n");
         }
-        Path summary = TestClasspath.TARGET.resolve("fault-summary.md");
+        Path summary = TestClasspath.TARGET.resolve(summaryFile);
         Files.writeString(summary, md.toString(), StandardCharsets.UTF_8);
         System.out.println(md);
 
@@ -513,7 +657,7 @@ class FaultInjectionIT {
     private void startGateway() throws Exception {
         gateway = io.dsp.systemtests.fault.Services.start(
                 GatewayApplication.builder(),
-                broker.bootstrapServers(),
+                broker.bootstrapVia(GATEWAY),
                 Map.of("server.port", gatewayPort, "dsp.gateway.max-messages-per-second", 1000));
     }
 
