@@ -219,6 +219,13 @@ public final class KafkaTaskLedger implements TaskLedger, SmartLifecycle {
         return known(requestId);
     }
 
+    @Override
+    public PriorAttempts priorAttemptsPastOpenTransactions(String requestId, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        view.awaitWrittenEnd(Topics.TASK_EVENTS.name(), timeout);
+        return known(requestId);
+    }
+
     /** What this copy holds about a task now, without waiting for it to reach the topic's end. */
     PriorAttempts known(String requestId) {
         TaskHistory history = histories.get(requestId);

@@ -1,5 +1,6 @@
 package io.dsp.core.ledger;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
@@ -16,6 +17,19 @@ public interface TaskLedger {
      * @throws TimeoutException when the record cannot be brought up to date in time; the caller must not run the task
      */
     PriorAttempts priorAttempts(String requestId) throws InterruptedException, TimeoutException;
+
+    /**
+     * As {@link #priorAttempts}, and past every transaction on the topic still open at this call, once it has ended.
+     * For a task another worker's attempt holds open: its outcome may have been written after another service's
+     * transaction that is still open (a broker restart can leave one open until the coordinator aborts it), which a
+     * read-committed ledger cannot see past.
+     *
+     * @throws TimeoutException when those transactions do not end within {@code timeout}
+     */
+    default PriorAttempts priorAttemptsPastOpenTransactions(String requestId, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        return priorAttempts(requestId);
+    }
 
     /** Why the ledger stopped keeping up, if it did: no task can be checked, so none runs. */
     Optional<String> failure();

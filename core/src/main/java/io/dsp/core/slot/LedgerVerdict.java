@@ -22,6 +22,14 @@ public sealed interface LedgerVerdict {
     /** How long a slot pauses between two looks while another worker's attempt is open. */
     Duration LOOK_AGAIN_AFTER = Duration.ofMillis(250);
 
+    /**
+     * How long a slot waits, after the open-attempt wait, for transactions on {@code dsp.task-events} that were open to
+     * end: the other worker's outcome may sit behind one. The edges' transactions time out within 30 s and the
+     * coordinator aborts timed-out ones on a 10 s scan, so one that a broker restart left open ends within about 40 s
+     * (the soak measured 34.5 s).
+     */
+    Duration OPEN_TRANSACTION_WAIT = Duration.ofSeconds(60);
+
     /** Never ended in the fleet: the slot may run it; {@code prior} counts the starts that were abandoned. */
     record Run(PriorAttempts prior) implements LedgerVerdict {}
 
@@ -112,6 +120,31 @@ public sealed interface LedgerVerdict {
             }
             hold.keep(LOOK_AGAIN_AFTER);
             waited = waited.plus(LOOK_AGAIN_AFTER);
+        }
+        if (!prior.finished()
+                && prior.openOn().filter(other -> !other.equals(workerId)).isPresent()) {
+            // Its outcome may have been written after a transaction still open (left so by a broker restart): a
+            // read-committed ledger sees it only once that transaction ends.
+            log.info(
+                    "requestId={} is still open on {} after {}; slot {} waits up to {} for transactions open on the"
+                            + " task events to end, in case its outcome is behind one",
+                    requestId,
+                    prior.lastWorkerId(),
+                    openAttemptWait,
+                    slot,
+                    OPEN_TRANSACTION_WAIT);
+            try {
+                prior = hold.lookUp(() -> ledger.priorAttemptsPastOpenTransactions(requestId, OPEN_TRANSACTION_WAIT));
+            } catch (InterruptedException | Lease.LockLost e) {
+                throw e;
+            } catch (Exception e) {
+                // Every step written before the look is decided or the wait is over: what the ledger holds now stands.
+                log.warn(
+                        "requestId={}: transactions on the task events did not end in time ({}); deciding on what is"
+                                + " known",
+                        requestId,
+                        e.toString());
+            }
         }
         if (prior.finished()) {
             log.info(

@@ -469,12 +469,30 @@ public final class TopicView implements SmartLifecycle {
      * @throws TimeoutException when the view does not get there in time, or is stalled
      */
     public void awaitCurrentEnd(String topic, Duration timeout) throws InterruptedException, TimeoutException {
+        awaitEnd(topic, timeout, isolation());
+    }
+
+    /**
+     * Waits until the view is past everything written to {@code topic} before this call, including records of
+     * transactions still open then, i.e. until each of those transactions has ended. A read-committed view cannot pass
+     * an open transaction: what was written after it (even without a transaction) stays unseen until it ends, which
+     * after a broker restart can take until the coordinator aborts it. Same as {@link #awaitCurrentEnd} for a view
+     * that reads uncommitted records.
+     *
+     * @throws TimeoutException when those transactions do not end in time, or the view is stalled
+     */
+    public void awaitWrittenEnd(String topic, Duration timeout) throws InterruptedException, TimeoutException {
+        awaitEnd(topic, timeout, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    private void awaitEnd(String topic, Duration timeout, IsolationLevel isolation)
+            throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         if (!awaitCaughtUp(timeout)) {
             throw new TimeoutException(
                     "view " + name + " has not read " + topic + " up to its start within " + timeout);
         }
-        Map<TopicPartition, Long> ends = currentEnds(topic, timeout);
+        Map<TopicPartition, Long> ends = currentEnds(topic, timeout, isolation);
         synchronized (progress) {
             while (!reached(ends)) {
                 if (stalled()) {
@@ -490,20 +508,23 @@ public final class TopicView implements SmartLifecycle {
         }
     }
 
+    private IsolationLevel isolation() {
+        return "read_committed".equals(consumerConfig.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG))
+                ? IsolationLevel.READ_COMMITTED
+                : IsolationLevel.READ_UNCOMMITTED;
+    }
+
     private boolean reached(Map<TopicPartition, Long> ends) {
         return ends.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), -1L) >= e.getValue());
     }
 
-    private Map<TopicPartition, Long> currentEnds(String topic, Duration timeout)
+    private Map<TopicPartition, Long> currentEnds(String topic, Duration timeout, IsolationLevel isolation)
             throws InterruptedException, TimeoutException {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         partitions.stream().filter(tp -> tp.topic().equals(topic)).forEach(tp -> latest.put(tp, OffsetSpec.latest()));
         if (latest.isEmpty()) {
             throw new IllegalArgumentException("view " + name + " does not follow " + topic);
         }
-        IsolationLevel isolation = "read_committed".equals(consumerConfig.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG))
-                ? IsolationLevel.READ_COMMITTED
-                : IsolationLevel.READ_UNCOMMITTED;
         try {
             Map<TopicPartition, Long> ends = new HashMap<>();
             admin().listOffsets(latest, new ListOffsetsOptions(isolation))

@@ -71,6 +71,56 @@ class LedgerVerdictTest {
     }
 
     @Test
+    void anOutcomeBehindATransactionStillOpenAfterTheWaitIsSeenOnceItEndsAndNotRunAgain() throws Exception {
+        PriorAttempts open = new PriorAttempts(null, 1, "gpu-a");
+        List<Duration> transactionWaits = new ArrayList<>();
+        TaskLedger ledger = new TaskLedger() {
+            @Override
+            public PriorAttempts priorAttempts(String requestId) {
+                return open; // what a read-committed copy sees while a transaction before the outcome is open
+            }
+
+            @Override
+            public PriorAttempts priorAttemptsPastOpenTransactions(String requestId, Duration timeout) {
+                transactionWaits.add(timeout);
+                return new PriorAttempts(TaskEventType.SUCCEEDED, 0, null);
+            }
+
+            @Override
+            public Optional<String> failure() {
+                return Optional.empty();
+            }
+        };
+
+        assertThat(ask(ledger, 1)).isEqualTo(new LedgerVerdict.AlreadyEnded(TaskEventType.SUCCEEDED));
+        assertThat(transactionWaits).containsExactly(LedgerVerdict.OPEN_TRANSACTION_WAIT);
+    }
+
+    @Test
+    void transactionsThatDoNotEndInTimeLeaveTheDecisionToWhatIsKnown() throws Exception {
+        PriorAttempts open = new PriorAttempts(null, 1, "gpu-a");
+        TaskLedger ledger = new TaskLedger() {
+            @Override
+            public PriorAttempts priorAttempts(String requestId) {
+                return open;
+            }
+
+            @Override
+            public PriorAttempts priorAttemptsPastOpenTransactions(String requestId, Duration timeout)
+                    throws TimeoutException {
+                throw new TimeoutException("still open");
+            }
+
+            @Override
+            public Optional<String> failure() {
+                return Optional.empty();
+            }
+        };
+
+        assertThat(ask(ledger, 1)).isEqualTo(new LedgerVerdict.Run(open));
+    }
+
+    @Test
     void anOpenAttemptOfThisVeryWorkerIsNotWaitedFor() throws Exception {
         PriorAttempts open = new PriorAttempts(null, 1, "gpu-self");
 

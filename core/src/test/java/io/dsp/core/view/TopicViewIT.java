@@ -207,6 +207,44 @@ class TopicViewIT {
     }
 
     @Test
+    void aRecordWrittenAfterAnOpenTransactionIsSeenByAwaitWrittenEndOnceTheTransactionEnds() throws Exception {
+        String topic = newTopic();
+        Map<String, Object> readCommitted = new java.util.HashMap<>(config());
+        readCommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        TopicView view = start(TopicView.builder("test", readCommitted)
+                .follow(topic, StartRule.beginning(), r -> applied.add(text(r.value())))
+                .startupWait(Duration.ofSeconds(30), true));
+        try (KafkaProducer<String, String> transactional = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                "view-it-" + UUID.randomUUID(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class))) {
+            transactional.initTransactions();
+            transactional.beginTransaction();
+            transactional
+                    .send(new ProducerRecord<>(topic, "k", "in-transaction"))
+                    .get();
+            send(topic, "outcome"); // written after the open transaction, without one
+
+            // the committed end stops at the open transaction: the outcome is not seen
+            view.awaitCurrentEnd(topic, Duration.ofSeconds(30));
+            assertThat(applied).doesNotContain("outcome");
+            // past it, only once the transaction ends
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> view.awaitWrittenEnd(topic, Duration.ofMillis(500)))
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
+            transactional.abortTransaction();
+        }
+        view.awaitWrittenEnd(topic, Duration.ofSeconds(30));
+
+        assertThat(applied).containsExactly("outcome");
+    }
+
+    @Test
     void recordsWrittenBeforeTheViewStartedAreToldApart() throws Exception {
         String topic = newTopic();
         send(topic, "old");

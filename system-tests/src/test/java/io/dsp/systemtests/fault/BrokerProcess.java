@@ -43,8 +43,13 @@ final class BrokerProcess implements AutoCloseable {
         this.kafkaPort = freePort();
         this.controllerPort = freePort();
         for (String route : routes) {
-            int listenerPort = freePort();
+            // the proxy binds first, so the listener's free port cannot be the proxy's own
+            int listenerPort = freePortOtherThan(kafkaPort, controllerPort);
             FaultProxy proxy = new FaultProxy(route.toLowerCase(java.util.Locale.ROOT), 0, listenerPort);
+            while (proxy.port() == listenerPort || proxy.port() == kafkaPort || proxy.port() == controllerPort) {
+                proxy.close();
+                proxy = new FaultProxy(route.toLowerCase(java.util.Locale.ROOT), 0, listenerPort);
+            }
             proxies.put(route, proxy);
             listeners.add(new ExtraListener(route, listenerPort, proxy.port()));
         }
@@ -108,6 +113,20 @@ final class BrokerProcess implements AutoCloseable {
             broker.stop(Duration.ofSeconds(20));
         }
         proxies.values().forEach(FaultProxy::close);
+    }
+
+    private int freePortOtherThan(int... taken) throws Exception {
+        java.util.Set<Integer> avoid = new java.util.HashSet<>();
+        for (int port : taken) {
+            avoid.add(port);
+        }
+        proxies.values().forEach(p -> avoid.add(p.port()));
+        listeners.forEach(l -> avoid.add(l.port()));
+        int port = freePort();
+        while (avoid.contains(port)) {
+            port = freePort();
+        }
+        return port;
     }
 
     static int freePort() throws Exception {

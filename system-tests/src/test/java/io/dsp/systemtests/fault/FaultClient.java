@@ -16,6 +16,10 @@ final class FaultClient extends ReconnectingPeer {
     private final AtomicInteger sequence = new AtomicInteger();
     final Set<String> accepted = ConcurrentHashMap.newKeySet();
     final AtomicInteger refused = new AtomicInteger();
+    /** Tasks the gateway refused (an {@code error} answer): none of them may run. */
+    final Set<String> refusedIds = ConcurrentHashMap.newKeySet();
+    /** Tasks of this license whose {@code gpu.job.result} reached this connection (scoped ids, as {@link #accepted}). */
+    final Set<String> results = ConcurrentHashMap.newKeySet();
 
     FaultClient(String url, String license, String name) {
         super(url, "fault-client-" + name);
@@ -48,6 +52,9 @@ final class FaultClient extends ReconnectingPeer {
             accepted.add(io.dsp.core.intake.ClientRequestIds.scoped(license, id));
         } else if ("error".equals(type) && id.startsWith("ws-" + name + "-")) {
             refused.incrementAndGet();
+            refusedIds.add(io.dsp.core.intake.ClientRequestIds.scoped(license, id));
+        } else if ("gpu.job.result".equals(type) && !id.isEmpty()) {
+            results.add(id.startsWith("ws-") ? io.dsp.core.intake.ClientRequestIds.scoped(license, id) : id);
         }
     }
 }

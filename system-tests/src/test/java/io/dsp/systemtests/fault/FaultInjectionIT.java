@@ -517,6 +517,22 @@ class FaultInjectionIT {
                 .map(list -> list.get(0).getType().toString())
                 .collect(Collectors.groupingBy(t -> t, Collectors.counting())));
         int wsRefused = clients.stream().mapToInt(c -> c.refused.get()).sum();
+        // Every task a WebSocket client submitted: its result reached the license's connections (the submitting one
+        // when it is open, else every one), so one of the two clients of the license holds it.
+        try {
+            await("results reach the WebSocket clients")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> wsWithoutResult().isEmpty());
+        } catch (ConditionTimeoutException e) {
+            // reported below
+        }
+        List<String> wsWithoutResult = wsWithoutResult();
+        List<String> refusedThatRan = clients.stream()
+                .flatMap(c -> c.refusedIds.stream())
+                .filter(id -> terminals.containsKey(id) || effects.containsKey(id))
+                .sorted()
+                .toList();
 
         StringBuilder md = new StringBuilder();
         md.append("# ").append(title).append("\n\n");
@@ -555,11 +571,12 @@ class FaultInjectionIT {
         md.append(
                 "\n| Tasks accepted | via HTTP | via WebSocket | submissions refused during faults | outcomes | lost |"
                         + " ended twice (all / native workers only) | duplicated effects (all / native workers only) |"
-                        + " succeeded without effect |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+                        + " succeeded without effect | WebSocket tasks whose result no client of the license heard |"
+                        + " refused tasks that ran |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         md.append(String.format(
                 Locale.ROOT,
-                "| %d | %d | %d | %d | %s | **%d** | %d / %d | **%d** / **%d** | %d |%n",
+                "| %d | %d | %d | %d | %s | **%d** | %d / %d | **%d** / **%d** | %d | %d | %d |%n",
                 accepted.size(),
                 acceptedHttp.size(),
                 accepted.size() - acceptedHttp.size(),
@@ -570,7 +587,14 @@ class FaultInjectionIT {
                 nativeEndedTwice.size(),
                 duplicated.size(),
                 nativeDuplicated.size(),
-                succeededWithoutEffect.size()));
+                succeededWithoutEffect.size(),
+                wsWithoutResult.size(),
+                refusedThatRan.size()));
+        if (!wsWithoutResult.isEmpty()) {
+            md.append("\nWebSocket tasks without a result at a client: ")
+                    .append(String.join(", ", wsWithoutResult.subList(0, Math.min(20, wsWithoutResult.size()))))
+                    .append('\n');
+        }
         md.append("\nAccounting from `dsp.task-events` (read committed, from the beginning) and the effect records:"
                 + " the workers' effect log (one line per completed effect, forced to disk) and the legacy worker's"
                 + " count per request id.\n");
@@ -625,6 +649,16 @@ class FaultInjectionIT {
         // Duplicates among legacy workers alone are reported above, not asserted: the legacy protocol cannot stop a
         // task its worker runs, so a gateway that loses the lock on it (a broker restart) cannot keep it from running
         // on while the task is handed on.
+    }
+
+    private List<String> wsWithoutResult() {
+        Set<String> heard = new HashSet<>();
+        clients.forEach(c -> heard.addAll(c.results));
+        return clients.stream()
+                .flatMap(c -> c.accepted.stream())
+                .filter(id -> !heard.contains(id))
+                .sorted()
+                .toList();
     }
 
     private void submitHttp(Semaphore inFlight) {
