@@ -13,6 +13,7 @@ import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.topic.Topics;
+import io.dsp.testkit.RedisOnPort;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,6 +81,9 @@ class FaultInjectionIT {
 
     private static final Duration LATENCY = Duration.ofMillis(300);
 
+    /** How long Redis is down: intake must go on meanwhile (rate limits fall back to each instance). */
+    private static final Duration REDIS_OUTAGE = Duration.ofSeconds(30);
+
     /** How long each task of the worker that is killed takes. */
     private static final Duration VICTIM_WORK_TIME = Duration.ofSeconds(4);
 
@@ -96,6 +100,9 @@ class FaultInjectionIT {
 
     private final List<FaultClient> clients = new ArrayList<>();
     private final List<WorkerProcess> workers = new ArrayList<>();
+    /** The services' Redis, on a port of its own so that the suite can stop it and start it again. */
+    private final RedisOnPort redis = new RedisOnPort();
+
     private WorkerProcess victim;
     private FaultLegacyWorker legacy;
     private BrokerProcess broker;
@@ -150,6 +157,7 @@ class FaultInjectionIT {
                 this::partitionTheWorkersFromTheBroker,
                 this::restartTheGateway,
                 this::cutAndSlowTheGatewaysBrokerLinks,
+                this::stopRedisForAWhile,
                 this::killAndRestartTheBroker,
                 this::cutTheLegacyWorkersSocket);
     }
@@ -159,6 +167,7 @@ class FaultInjectionIT {
         Files.createDirectories(dir);
         ScheduledExecutorService submitter = Executors.newScheduledThreadPool(1);
         try {
+            redis.start();
             broker = new BrokerProcess(dir.resolve("broker"), WORKERS, GATEWAY);
             provisionLicense();
             // the victim of a kill: its tasks take long enough that the kill lands mid-task even when the event
@@ -175,10 +184,14 @@ class FaultInjectionIT {
                             "dsp.asset-api.tasks.generic-types",
                             EffectWorkerMain.TASK_TYPE,
                             "dsp.asset-api.limits.requests-per-window",
-                            1_000_000));
+                            1_000_000,
+                            "spring.data.redis.port",
+                            redis.port()));
             baseUrl = "http://127.0.0.1:" + port(assetApi);
             dispatcher = io.dsp.systemtests.fault.Services.start(
-                    DispatcherApplication.builder(), broker.bootstrapServers(), Map.of());
+                    DispatcherApplication.builder(),
+                    broker.bootstrapServers(),
+                    Map.of("spring.data.redis.port", redis.port()));
             gatewayPort = BrokerProcess.freePort();
             startGateway();
             String wsUrl = "ws://127.0.0.1:" + gatewayPort + "/dsp";
@@ -235,6 +248,7 @@ class FaultInjectionIT {
             if (broker != null) {
                 broker.close();
             }
+            redis.close();
         }
     }
 
@@ -360,6 +374,31 @@ class FaultInjectionIT {
         startGateway();
         await("the legacy worker is back").atMost(Duration.ofMinutes(1)).until(legacy::isRegistered);
         recovered(events, "gateway restarted (stop, start on the same port)", at, List.of());
+    }
+
+    /**
+     * Redis stops for {@link #REDIS_OUTAGE} and comes back empty, as after a crash without persistence: intake goes on
+     * meanwhile (ADR 022), and what the services keep there (presence set, quotas) is rebuilt.
+     */
+    private void stopRedisForAWhile(EventLog events) throws Exception {
+        Instant at = Instant.now();
+        int acceptedBefore = acceptedHttp.size();
+        redis.stop();
+        try {
+            TimeUnit.MILLISECONDS.sleep(REDIS_OUTAGE.toMillis());
+        } finally {
+            redis.start();
+        }
+        int acceptedDuring = acceptedHttp.size() - acceptedBefore;
+        assertThat(acceptedDuring)
+                .as("HTTP tasks accepted while Redis was down (intake must not stop)")
+                .isPositive();
+        recovered(
+                events,
+                "Redis stopped for " + REDIS_OUTAGE.toSeconds() + " s, then started empty (" + acceptedDuring
+                        + " HTTP tasks accepted meanwhile)",
+                at,
+                List.of());
     }
 
     private void killAndRestartTheBroker(EventLog events) throws Exception {
@@ -555,8 +594,8 @@ class FaultInjectionIT {
         }
         if (faults.size() > catalogue().size()) {
             md.append("\n| Fault | Times | First new task succeeded after, worst (s) |\n|---|---|---|\n");
-            Map<String, List<String[]>> byKind = new TreeMap<>(
-                    faults.stream().collect(Collectors.groupingBy(f -> f[0].replaceAll(" \\(\\d+ task.*", ""))));
+            Map<String, List<String[]>> byKind =
+                    new TreeMap<>(faults.stream().collect(Collectors.groupingBy(f -> kind(f[0]))));
             byKind.forEach((kind, rows) -> md.append(String.format(
                     Locale.ROOT,
                     "| %s | %d | %s |%n",
@@ -651,6 +690,11 @@ class FaultInjectionIT {
         // on while the task is handed on.
     }
 
+    /** A fault's kind: its description without the counts of that one injection. */
+    private static String kind(String fault) {
+        return fault.replaceAll(" \\(\\d[^()]*(\\(s\\)[^()]*)?\\)$", "").replaceAll("'s \\d+ broker", "'s broker");
+    }
+
     private List<String> wsWithoutResult() {
         Set<String> heard = new HashSet<>();
         clients.forEach(c -> heard.addAll(c.results));
@@ -692,7 +736,13 @@ class FaultInjectionIT {
         gateway = io.dsp.systemtests.fault.Services.start(
                 GatewayApplication.builder(),
                 broker.bootstrapVia(GATEWAY),
-                Map.of("server.port", gatewayPort, "dsp.gateway.max-messages-per-second", 1000));
+                Map.of(
+                        "server.port",
+                        gatewayPort,
+                        "dsp.gateway.max-messages-per-second",
+                        1000,
+                        "spring.data.redis.port",
+                        redis.port()));
     }
 
     private void provisionLicense() throws Exception {
