@@ -8,8 +8,11 @@ import io.dsp.core.license.LicenseKeys;
 import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
 import io.dsp.gateway.support.KafkaProbe;
+import io.dsp.gateway.support.Tasks;
 import io.dsp.schemas.avro.TaskChannel;
+import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.LegacySocket;
@@ -27,6 +30,9 @@ class ClientFlowIT {
 
     @LocalServerPort
     int port;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.dsp.gateway.routing.EventRouter router;
 
     String url() {
         return "ws://127.0.0.1:" + port + "/dsp";
@@ -105,6 +111,51 @@ class ClientFlowIT {
             }
             JsonNode offlineAgain = client.next();
             assertThat(offlineAgain.path("type").asString()).isEqualTo("gpu.power.offline");
+        }
+    }
+
+    @Test
+    void aResultThatEndsWhileItsLicenseHasNoClientHereReachesTheLicensesNextClient() {
+        String license = "LIC-" + UUID.randomUUID();
+        Licenses.provisionActive(license);
+        TaskRequested task = Tasks.deleteAsset(license, 7);
+        java.time.Instant now = java.time.Instant.now();
+        // the task ends while no client of the license is connected (a cut, a gateway restart)
+        KafkaProbe.events(List.of(
+                TaskEvents.about(task, TaskEventType.ACCEPTED, "asset-api", now).build(),
+                TaskEvents.about(task, TaskEventType.SUCCEEDED, "gpu-consumer", now.plusMillis(5))
+                        .setWorkerId("w-away")
+                        .setResultJson("{\"id\":7}")
+                        .build()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> router.resultsAwaitingAClient() > 0);
+        try (LegacySocket client = LegacySocket.connect(url())) {
+            client.next();
+            assertThat(client.send("{\"type\":\"register\",\"key\":\"" + license + "\",\"device_type\":\"pc\"}")
+                            .next()
+                            .path("type")
+                            .asString())
+                    .isEqualTo("registered");
+
+            List<JsonNode> results = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                JsonNode frame = client.next();
+                if (frame.path("request_id").asString().equals(task.getRequestId())) {
+                    results.add(frame);
+                }
+                return results.size() == 2;
+            });
+            assertThat(results)
+                    .extracting(r -> r.path("type").asString())
+                    .containsExactly("gpu.job.result", "gpu_task_result");
+            assertThat(results.get(0).path("result").path("id").asLong()).isEqualTo(7);
+        }
+        // claimed once: the license's next client gets it no more
+        try (LegacySocket again = LegacySocket.connect(url())) {
+            again.next();
+            again.send("{\"type\":\"register\",\"key\":\"" + license + "\",\"device_type\":\"pc\"}")
+                    .next();
+            assertThat(drain(again))
+                    .noneMatch(f -> f.path("request_id").asString().equals(task.getRequestId()));
         }
     }
 

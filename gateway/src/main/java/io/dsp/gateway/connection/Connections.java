@@ -26,6 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class Connections {
 
+    private final List<java.util.function.Consumer<Connection>> clientListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** How long a send may block before the connection is treated as dead; keeps slow peers from stalling routing. */
     private static final int SEND_TIME_LIMIT_MS = 10_000;
 
@@ -94,6 +97,16 @@ public class Connections {
     public void registerClient(Connection connection, String key, String deviceType) {
         connection.registerAs(Role.CLIENT, key, deviceType);
         deviceFds.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(deviceType, connection.fd());
+    }
+
+    /** Says that a registered client has had its {@code registered} answer: what waited for it may follow now. */
+    public void clientReady(Connection connection) {
+        clientListeners.forEach(listener -> listener.accept(connection));
+    }
+
+    /** Called with every client connection once it has registered and been answered. */
+    public void onClientReady(java.util.function.Consumer<Connection> listener) {
+        clientListeners.add(listener);
     }
 
     public Optional<Connection> byFd(long fd) {

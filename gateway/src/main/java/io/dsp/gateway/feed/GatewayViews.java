@@ -12,6 +12,7 @@ import io.dsp.gateway.license.LicenseRegistry;
 import io.dsp.gateway.relay.Relay;
 import io.dsp.gateway.routing.EventRouter;
 import io.dsp.gateway.routing.OutcomeSettings;
+import io.dsp.gateway.routing.ResultDeliverySettings;
 import io.dsp.gateway.worker.WorkerBridge;
 import io.dsp.schemas.serde.WriterSchemas;
 import io.dsp.schemas.topic.TopicProvisioner;
@@ -96,9 +97,19 @@ class GatewayViews {
 
     @Bean
     TopicView liveView(
-            SharedTopics topics, KafkaAdmin admin, EventRouter router, Relay relay, MeterRegistry meters, Clock clock) {
+            SharedTopics topics,
+            KafkaAdmin admin,
+            EventRouter router,
+            Relay relay,
+            ResultDeliverySettings delivery,
+            MeterRegistry meters,
+            Clock clock) {
+        // Events of a moment before the start are routed again: results that ended while no instance ran are held for
+        // their clients' return (at least once, ResultDeliverySettings.replayAtStart).
+        StartRule events =
+                delivery.replayAtStart().isZero() ? StartRule.now() : StartRule.lookBack(delivery.replayAtStart());
         return TopicView.builder("gateway-live", admin.getConfigurationProperties())
-                .followValues(Topics.TASK_EVENTS, StartRule.now(), router::route)
+                .followValues(Topics.TASK_EVENTS, events, router::route)
                 .followValues(Topics.GATEWAY_RELAY, StartRule.now(), relay::received)
                 .startupWait(STATE_STARTUP_WAIT, false)
                 .meters(meters)

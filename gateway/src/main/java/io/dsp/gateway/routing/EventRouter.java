@@ -76,6 +76,7 @@ public class EventRouter implements SmartLifecycle {
     private final ResultLinks links;
     private final Deque<Held> held = new ArrayDeque<>();
     private final Timers timers;
+    private final UnclaimedResults unclaimed;
     private final Map<String, Boolean> ended = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -100,8 +101,13 @@ public class EventRouter implements SmartLifecycle {
             RelaySettings relaySettings,
             Clock clock,
             ResultLinks links,
+            ResultDeliverySettings delivery,
             @Qualifier("gatewayTimers") TaskScheduler scheduler) {
         this.links = links;
+        this.unclaimed = new UnclaimedResults(delivery.holdFor(), delivery.heldPerLicense());
+        // a client that registers gets the results of its license that ended while it had no connection here
+        connections.onClientReady(
+                client -> unclaimed.claim(client.key(), clock.instant()).forEach(client::send));
         this.timers = new Timers(scheduler);
         this.relaySettings = relaySettings;
         this.clock = clock;
@@ -131,14 +137,15 @@ public class EventRouter implements SmartLifecycle {
                                     p.getMessage(),
                                     p.getTotalFrames(),
                                     p.getCurrentFrame(),
-                                    event.getAt())));
+                                    event.getAt())),
+                            false);
                 }
             }
             case SUCCEEDED, FAILED, DEAD_LETTERED, CANCELLED -> {
                 // Only the first end is delivered: a late result after a cancellation is never shown as a success,
                 // nor a stale one of an attempt whose task was handed on and started again.
                 if (admitted(event) && endedNow(event.getRequestId())) {
-                    deliver(event, results(event));
+                    deliver(event, results(event), true);
                 }
                 fence(event);
             }
@@ -225,7 +232,8 @@ public class EventRouter implements SmartLifecycle {
         return ClientRequestIds.shown(event.getLicenseKey(), event.getRequestId());
     }
 
-    private void deliver(TaskEvent event, List<Map<String, Object>> frames) {
+    /** {@code keep}: frames that find no client of the license here are held for its next one (results). */
+    private void deliver(TaskEvent event, List<Map<String, Object>> frames, boolean keep) {
         String key = event.getLicenseKey();
         Optional<TaskOrigin> origin = origins.origin(event.getRequestId());
         if (origin.isPresent()
@@ -234,12 +242,12 @@ public class EventRouter implements SmartLifecycle {
             if (!node.id().equals(origin.get().getNodeId())) {
                 if (relay.isAlive(origin.get().getNodeId())) {
                     // The accepting instance routes it; kept a while in case that instance turns out to be gone.
-                    hold(new Held(origin.get().getNodeId(), key, frames, clock.instant()));
+                    hold(new Held(origin.get().getNodeId(), key, frames, clock.instant(), keep));
                     return;
                 }
                 // The accepting instance is gone (its clients reconnected elsewhere): each instance delivers to the
                 // license's connections it has, as the legacy fallback.
-                connections.clientsOf(key).forEach(c -> frames.forEach(c::send));
+                toLicense(key, frames, keep);
                 return;
             }
             Optional<Connection> sender = fd(origin.get().getConnectionId())
@@ -249,17 +257,34 @@ public class EventRouter implements SmartLifecycle {
                 frames.forEach(sender.get()::send);
                 return;
             }
+            if (keep && connections.clientsOf(key).isEmpty()) {
+                unclaimed.hold(key, frames, clock.instant()); // its client may come back here
+            }
             frames.forEach(frame -> relay.everywhere(RelayTarget.LICENSE, key, frame));
             log.debug(
                     "sender of requestId={} is gone; relayed to every connection of its license", event.getRequestId());
             return;
         }
+        toLicense(key, frames, keep);
+    }
+
+    /** To every client of the license here; with {@code keep}, held for the next one when there is none. */
+    private void toLicense(String key, List<Map<String, Object>> frames, boolean keep) {
         List<Connection> targets = connections.clientsOf(key);
+        if (targets.isEmpty() && keep) {
+            unclaimed.hold(key, frames, clock.instant());
+            return;
+        }
         targets.forEach(c -> frames.forEach(c::send));
     }
 
+    /** Results kept for a license's next client here (no client of theirs was connected when they ended). */
+    public int resultsAwaitingAClient() {
+        return unclaimed.size();
+    }
+
     /** Frames another instance should have delivered, kept until that instance is known alive or gone. */
-    private record Held(String nodeId, String key, List<Map<String, Object>> frames, Instant at) {}
+    private record Held(String nodeId, String key, List<Map<String, Object>> frames, Instant at, boolean keep) {}
 
     private void hold(Held frames) {
         synchronized (held) {
@@ -290,8 +315,9 @@ public class EventRouter implements SmartLifecycle {
             }
         }
         for (Held h : orphaned) {
-            connections.clientsOf(h.key()).forEach(c -> h.frames().forEach(c::send));
+            toLicense(h.key(), h.frames(), h.keep());
         }
+        unclaimed.expire(now);
     }
 
     @Override

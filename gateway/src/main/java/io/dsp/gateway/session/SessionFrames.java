@@ -170,6 +170,7 @@ class SessionFrames implements FrameFamily {
             registered.put("key", key);
             registered.put("device_type", deviceType);
             from.send(registered);
+            connections.clientReady(from);
         } else {
             from.send(Frames.error("注册需要 role (worker / gpu_monitor) 或 key", null));
         }

@@ -39,6 +39,16 @@ public final class KafkaProbe {
         }
     }
 
+    /** Writes a task's events to {@code dsp.task-events}, as the services record its steps. */
+    public static void events(List<io.dsp.schemas.avro.TaskEvent> events) {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (io.dsp.schemas.avro.TaskEvent event : events) {
+                producer.send(io.dsp.schemas.topic.Topics.TASK_EVENTS.record(event.getRequestId(), event));
+            }
+            producer.flush();
+        }
+    }
+
     /** Copies every task of a tenant topic into {@code dsp.dispatch}: the dispatcher's job, for end-to-end tests. */
     public static List<TaskRequested> forward(String tenantTopic, TopicSpec<String, TaskRequested> spec, int expected) {
         List<TaskRequested> tasks = new ArrayList<>();

@@ -685,6 +685,12 @@ class FaultInjectionIT {
         assertThat(succeededWithoutEffect)
                 .as("tasks that succeeded without their effect")
                 .isEmpty();
+        assertThat(refusedThatRan)
+                .as("tasks a WebSocket client was refused that ran")
+                .isEmpty();
+        assertThat(wsWithoutResult)
+                .as("WebSocket tasks whose result reached no client of their license")
+                .isEmpty();
         // Duplicates among legacy workers alone are reported above, not asserted: the legacy protocol cannot stop a
         // task its worker runs, so a gateway that loses the lock on it (a broker restart) cannot keep it from running
         // on while the task is handed on.
