@@ -40,7 +40,7 @@ import org.springframework.validation.annotation.Validated;
  *     default true (set false for the legacy behaviour of accepting any key)
  * @param taskTimeout longest wait for a legacy worker's result before the task is failed; default 1 h
  * @param lockRenewInterval how often a running task's share-group lock is renewed; default 10 s (well inside the
- *     broker's default 30 s lock)
+ *     broker's default 30 s lock); at most a third of the group's lock is used, whatever is set
  * @param presenceInterval how often a connected legacy worker's presence is published; default 5 s
  * @param activeNoticeInterval how often monitors get {@code gpu.task.active} while tasks run; default 25 s (the power
  *     manager's idle timer must be reset at least every 30 s)

@@ -13,10 +13,15 @@ import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.Services;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +56,44 @@ class LegacyGiveBackIT {
     static String url() {
         return "ws://127.0.0.1:"
                 + ((WebServerApplicationContext) gateway).getWebServer().getPort() + "/dsp";
+    }
+
+    @Test
+    void aTaskItsLegacyWorkerCannotRunReachesAnotherMemberOfTheFleetInsteadOfBurningItsDeliveries() throws Exception {
+        // given a legacy worker that runs delete_asset only, and another member of the fleet (a native worker, say)
+        // that looks for work only every half second, as a busy worker whose slots free now and then
+        try (FakeLegacyWorker worker = FakeLegacyWorker.connect(
+                        url(),
+                        Mode.SUCCEED,
+                        "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\",\"task_types\":[\"delete_asset\"]}");
+                ShareConsumer<byte[], byte[]> other = KafkaProbe.gpuFleetMember()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> KafkaProbe.legacySlotMembers() > 0);
+
+            // when an upload_asset task is dispatched
+            TaskRequested task = Tasks.uploadAsset("LIC-" + UUID.randomUUID(), 62, "0".repeat(32), "mp4", 10);
+            KafkaProbe.dispatch(List.of(task));
+
+            // then the other member gets it before the legacy slot has used up its deliveries giving it back
+            AtomicReference<ConsumerRecord<byte[], byte[]>> got = new AtomicReference<>();
+            await("the task reaches the other member")
+                    .pollInSameThread()
+                    .atMost(Duration.ofSeconds(30))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        for (ConsumerRecord<byte[], byte[]> r : other.poll(Duration.ofMillis(100))) {
+                            boolean ours = task.getRequestId().equals(new String(r.key(), StandardCharsets.UTF_8));
+                            other.acknowledge(r, ours ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE);
+                            if (ours) {
+                                got.set(r);
+                            }
+                        }
+                        other.commitSync();
+                        return got.get() != null;
+                    });
+            assertThat(got.get().deliveryCount()).isPresent();
+            assertThat(worker.requestIds()).doesNotContain(task.getRequestId());
+        }
     }
 
     @Test

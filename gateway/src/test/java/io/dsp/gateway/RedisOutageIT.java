@@ -8,7 +8,7 @@ import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
 import io.dsp.gateway.worker.WorkerBridge;
 import io.dsp.schemas.metric.MetricNames;
-import io.dsp.testkit.ApiClient;
+import io.dsp.testkit.Health;
 import io.dsp.testkit.RedisOnPort;
 import io.dsp.testkit.Services;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,19 +74,7 @@ class RedisOutageIT {
     @Order(1)
     void startsWithoutRedisServesALegacyWorkerAndAddsItOnceRedisIsThere() {
         // Redis shows as DEGRADED; the gateway stays UP and ready.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            ApiClient.Answer health = ApiClient.anonymous(base()).get("/actuator/health");
-            assertThat(health.status()).as(health.body().toString()).isEqualTo(200);
-            assertThat(health.body().path("status").asString()).isEqualTo("UP");
-            assertThat(health.body()
-                            .path("components")
-                            .path("redis")
-                            .path("status")
-                            .asString())
-                    .isEqualTo("DEGRADED");
-        });
-        assertThat(ApiClient.anonymous(base()).get("/actuator/health/readiness").status())
-                .isEqualTo(200);
+        Health.awaitUpWithRedisDegraded(base());
         assertThat(fallbackGauge()).isEqualTo(1.0);
 
         worker = FakeLegacyWorker.connect(url(), Mode.SUCCEED);
@@ -99,14 +87,7 @@ class RedisOutageIT {
                         .singleElement()
                         .satisfies(member -> assertThat(member).startsWith(NODE_ID)));
         assertThat(fallbackGauge()).isZero();
-        assertThat(ApiClient.anonymous(base())
-                        .get("/actuator/health")
-                        .body()
-                        .path("components")
-                        .path("redis")
-                        .path("status")
-                        .asString())
-                .isEqualTo("UP");
+        assertThat(Health.component(base(), "redis")).isEqualTo("UP");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.dsp.assetapi.AssetApiIntegrationTest;
 import io.dsp.core.license.LicenseKeys;
 import io.dsp.schemas.metric.MetricNames;
 import io.dsp.testkit.ApiClient;
+import io.dsp.testkit.Health;
 import io.dsp.testkit.Licenses;
 import io.dsp.testkit.RedisOnPort;
 import io.dsp.testkit.Services;
@@ -74,19 +75,7 @@ class RedisOutageIT {
         assertThat(app.postJson("/api/v1/tasks", TASK).status()).isEqualTo(429);
 
         // Redis shows as DEGRADED; the service stays UP (its read models running) and ready.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            ApiClient.Answer health = ApiClient.anonymous(base()).get("/actuator/health");
-            assertThat(health.status()).as(health.body().toString()).isEqualTo(200);
-            assertThat(health.body().path("status").asString()).isEqualTo("UP");
-            assertThat(health.body()
-                            .path("components")
-                            .path("redis")
-                            .path("status")
-                            .asString())
-                    .isEqualTo("DEGRADED");
-        });
-        assertThat(ApiClient.anonymous(base()).get("/actuator/health/readiness").status())
-                .isEqualTo(200);
+        Health.awaitUpWithRedisDegraded(base());
         assertThat(fallbackGauge()).isEqualTo(1.0);
         assertThat(api.getBean(MeterRegistry.class)
                         .get(MetricNames.REDIS_FALLBACKS)
@@ -101,14 +90,8 @@ class RedisOutageIT {
     void countsGoBackToRedisOnceItIsThereWithoutARestart() {
         redis.start();
         await().atMost(Duration.ofSeconds(15))
-                .untilAsserted(() -> assertThat(ApiClient.anonymous(base())
-                                .get("/actuator/health")
-                                .body()
-                                .path("components")
-                                .path("redis")
-                                .path("status")
-                                .asString())
-                        .isEqualTo("UP"));
+                .untilAsserted(
+                        () -> assertThat(Health.component(base(), "redis")).isEqualTo("UP"));
         assertThat(fallbackGauge()).isZero();
 
         String license = "redis-back-" + UUID.randomUUID();

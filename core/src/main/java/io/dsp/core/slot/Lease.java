@@ -59,18 +59,26 @@ public final class Lease {
      * up to a third of the lock before the lease began (the record may have waited in the consumer).
      */
     private volatile long surelyHeldUntil;
+    /**
+     * Set for good once a renewal was due after the lock may have run out: whatever the broker answers then (it may
+     * hand the record back as a new delivery), another member may have run the task meanwhile.
+     */
+    private volatile boolean lapsed;
 
     /** A lease renewed every third of the consumer's acquisition lock (two renewals may fail before it runs out). */
     public Lease(ShareConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> record) {
         this(consumer, record, lockOf(consumer).dividedBy(3));
     }
 
-    /** A lease renewed at a chosen interval (it must stay well below the group's record lock duration). */
+    /**
+     * A lease renewed at a chosen interval, at most a third of the group's record lock: a renewal due later would find
+     * the lease lapsed (a group configured with a shorter lock than the slot's setting assumed).
+     */
     public Lease(ShareConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> record, Duration renewEvery) {
         this.consumer = consumer;
         this.record = record;
-        this.renewEvery = renewEvery;
         this.lock = lockOf(consumer);
+        this.renewEvery = renewEvery.compareTo(lock.dividedBy(3)) > 0 ? lock.dividedBy(3) : renewEvery;
         this.surelyHeldUntil = lastRenewal + lock.toNanos() - lock.dividedBy(3).toNanos();
     }
 
@@ -81,10 +89,10 @@ public final class Lease {
      * context) right before an effect it cannot take back. Any thread may ask.
      */
     public boolean surelyHeld() {
-        return System.nanoTime() - surelyHeldUntil < 0;
+        return !lapsed && System.nanoTime() - surelyHeldUntil < 0;
     }
 
-    /** How often the lock is renewed while the task runs. */
+    /** How often the lock is renewed while the task runs: the chosen interval, at most a third of the lock. */
     public Duration renewEvery() {
         return renewEvery;
     }
@@ -176,9 +184,19 @@ public final class Lease {
         return renewals;
     }
 
-    /** Renews the lock now: RENEW, commitSync, then poll until the broker hands the same record back. */
+    /**
+     * Renews the lock now: RENEW, commitSync, then poll until the broker hands the same record back. A lease whose lock
+     * may have run out before this renewal (the worker was frozen or cut off for longer than the lock) is lost for good,
+     * even if the broker would grant it: the task may have run elsewhere and ended meanwhile (the fault suite saw a
+     * worker frozen past its lock renew, run the effect the other worker had run, and report it).
+     */
     public void renew() throws LockLost {
         long sent = System.nanoTime();
+        if (lapsed || sent - surelyHeldUntil >= 0) {
+            lapsed = true;
+            throw new LockLost("the lock on " + record.topic() + "@" + record.offset() + " may have run out before it"
+                    + " was renewed (this worker was paused or cut off for longer than the lock)");
+        }
         consumer.acknowledge(record, AcknowledgeType.RENEW);
         Optional<KafkaException> error = firstError(consumer.commitSync(COMMIT_TIMEOUT));
         if (error.isPresent()) {
@@ -189,6 +207,14 @@ public final class Lease {
             boolean back = false;
             for (ConsumerRecord<byte[], byte[]> again : consumer.poll(RENEWAL_POLL)) {
                 if (again.partition() == record.partition() && again.offset() == record.offset()) {
+                    if (deliveries(again) > deliveries(record)) {
+                        // Released and acquired anew: not a renewal, and not ours to run without the ledger's look.
+                        lapsed = true;
+                        consumer.acknowledge(again, AcknowledgeType.RELEASE);
+                        consumer.commitSync(COMMIT_TIMEOUT);
+                        throw new LockLost("the broker handed " + record.topic() + "@" + record.offset()
+                                + " back as a new delivery: the lock had run out");
+                    }
                     record = again;
                     back = true;
                 } else {
@@ -199,12 +225,17 @@ public final class Lease {
             }
             if (back) {
                 renewals++;
-                lastRenewal = System.nanoTime();
+                // The next renewal is due a third of the lock after this one was sent, however long the grant took.
+                lastRenewal = sent;
                 surelyHeldUntil = sent + lock.toNanos() - Math.min(SURE_MARGIN.toNanos(), lock.toNanos() / 10);
                 return;
             }
         }
         throw new LockLost("renewal polls did not hand " + record.topic() + "@" + record.offset() + " back");
+    }
+
+    private static int deliveries(ConsumerRecord<byte[], byte[]> record) {
+        return record.deliveryCount().map(Short::intValue).orElse(0);
     }
 
     private static Duration lockOf(ShareConsumer<byte[], byte[]> consumer) {

@@ -18,6 +18,8 @@ import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -142,6 +144,30 @@ public final class KafkaProbe {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A bare member of the GPU lane's fleet share group (explicit acknowledgement, one record per poll), standing in
+     * for another worker of the fleet; the caller acknowledges what it gets and closes it.
+     */
+    public static ShareConsumer<byte[], byte[]> gpuFleetMember() {
+        ShareConsumer<byte[], byte[]> member = new KafkaShareConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaTestBroker.get().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                Groups.GPU_FLEET,
+                ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG,
+                "explicit",
+                ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG,
+                "record_limit",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                1,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class));
+        member.subscribe(List.of(Lane.GPU.dispatch().name()));
+        return member;
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {

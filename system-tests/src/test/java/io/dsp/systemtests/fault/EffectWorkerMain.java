@@ -17,13 +17,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * A gpu-consumer worker (child JVM of the fault suite) with one extra task type, {@value #TASK_TYPE}: it works for
+ * A gpu-consumer worker (child JVM of the fault suite) with two extra task types. {@value #POISON_TYPE} halts the
+ * worker's JVM. {@value #TASK_TYPE} works for
  * {@code fault.work-time}, then records its effect, one line with the request id appended and forced to disk in
- * {@code fault.effect-log}. A kill -9 during the work leaves no line; a line written twice is an effect run twice.
+ * {@code fault.effect-log} (with the worker's id and the time). A kill -9 during the work leaves no line; a line written twice is an effect run twice.
  */
 public final class EffectWorkerMain {
 
     static final String TASK_TYPE = "fault_effect";
+    /** A task type whose handler kills the worker that runs it: the suite's poison task. */
+    static final String POISON_TYPE = "fault_poison";
 
     private EffectWorkerMain() {}
 
@@ -36,7 +39,9 @@ public final class EffectWorkerMain {
 
         @Bean
         TaskHandler faultEffectHandler(
-                @Value("${fault.effect-log}") Path effectLog, @Value("${fault.work-time:1500ms}") Duration workTime) {
+                @Value("${fault.effect-log}") Path effectLog,
+                @Value("${fault.work-time:1500ms}") Duration workTime,
+                @Value("${dsp.gpu-consumer.worker-id}") String workerId) {
             return new TaskHandler() {
                 @Override
                 public String taskType() {
@@ -56,16 +61,34 @@ public final class EffectWorkerMain {
                     if (!context.holdsTask()) {
                         return new TaskOutcome.Retry("the lock on it may have run out while this worker was paused");
                     }
-                    record(effectLog, task.getRequestId());
+                    record(effectLog, task.getRequestId() + " " + workerId + " " + System.currentTimeMillis());
                     return new TaskOutcome.Succeeded("{\"effect\":\"done\"}");
                 }
             };
         }
 
-        private static synchronized void record(Path effectLog, String requestId) throws IOException {
+        /** Halts the worker's JVM at once, as a poison input crashes a GPU server's process mid-task. */
+        @Bean
+        TaskHandler faultPoisonHandler() {
+            return new TaskHandler() {
+                @Override
+                public String taskType() {
+                    return POISON_TYPE;
+                }
+
+                @Override
+                public TaskOutcome handle(TaskRequested task) {
+                    Runtime.getRuntime().halt(137);
+                    throw new IllegalStateException("not reached: the JVM has halted");
+                }
+            };
+        }
+
+        /** One line: the request id, the worker's id and the time of the effect (epoch ms), space-separated. */
+        private static synchronized void record(Path effectLog, String line) throws IOException {
             try (FileChannel log = FileChannel.open(
                     effectLog, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                log.write(ByteBuffer.wrap((requestId + "\n").getBytes(StandardCharsets.UTF_8)));
+                log.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
                 log.force(true);
             }
         }

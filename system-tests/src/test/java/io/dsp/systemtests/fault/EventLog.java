@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -19,10 +20,12 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * {@code dsp.task-events} of the suite's task type, read committed from the beginning on a thread of its own, through
+ * {@code dsp.task-events} of the suite's task types, read committed from the beginning on a thread of its own, through
  * broker restarts (the consumer reconnects by itself): the accounting's source of truth.
  */
 final class EventLog implements AutoCloseable {
+
+    private static final Set<String> SUITE_TYPES = Set.of(EffectWorkerMain.TASK_TYPE, EffectWorkerMain.POISON_TYPE);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TaskEvent> events = new CopyOnWriteArrayList<>();
@@ -57,7 +60,7 @@ final class EventLog implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     try {
                         TaskEvent event = Topics.TASK_EVENTS.value(record);
-                        if (event != null && EffectWorkerMain.TASK_TYPE.equals(event.getTaskType())) {
+                        if (event != null && SUITE_TYPES.contains(event.getTaskType())) {
                             events.add(event);
                         }
                     } catch (SerializationException e) {

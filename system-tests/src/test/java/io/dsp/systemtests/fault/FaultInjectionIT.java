@@ -14,6 +14,7 @@ import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.RedisOnPort;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,8 +56,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * against a standalone broker process. The workers and the gateway each reach the broker through a TCP fault proxy of
  * their own ({@link FaultProxy}, on a broker listener of their own). In turn: a worker process is killed with -9
  * mid-task, another is frozen (SIGSTOP) past its lock, the workers are cut off from the broker by a network partition,
- * the gateway restarts, the gateway's broker connections are reset and slowed, the broker is killed with -9 and
- * restarted on the same data dir and port, and the legacy worker's WebSocket is cut mid-task. Then every accepted task
+ * the gateway restarts, the gateway's broker connections are reset and slowed, Redis stops for 30 s, the broker is
+ * killed with -9 and restarted on the same data dir and port, the legacy worker's WebSocket is cut mid-task, and a
+ * poison task kills the workers that run it until it is quarantined. Then every accepted task
  * must have exactly one terminal event in {@code dsp.task-events} and no effect may have run twice (the workers'
  * effect log, the legacy worker's effect count). Recovery times are measured and printed, never asserted; the summary
  * goes to {@code target/fault-summary.md}. The soak draws the same faults at random for as long as it is told.
@@ -97,6 +99,8 @@ class FaultInjectionIT {
     private final AtomicInteger refusedHttp = new AtomicInteger();
     private final List<String[]> faults = new ArrayList<>();
     private final Instant suiteStart = Instant.now();
+    /** Each native effect of a task: the worker that ran it and when, from the effect log. */
+    private final Map<String, List<String>> effectsAt = new HashMap<>();
 
     private final List<FaultClient> clients = new ArrayList<>();
     private final List<WorkerProcess> workers = new ArrayList<>();
@@ -104,6 +108,7 @@ class FaultInjectionIT {
     private final RedisOnPort redis = new RedisOnPort();
 
     private WorkerProcess victim;
+    private final AtomicInteger replacements = new AtomicInteger();
     private FaultLegacyWorker legacy;
     private BrokerProcess broker;
     private ConfigurableApplicationContext assetApi;
@@ -159,7 +164,8 @@ class FaultInjectionIT {
                 this::cutAndSlowTheGatewaysBrokerLinks,
                 this::stopRedisForAWhile,
                 this::killAndRestartTheBroker,
-                this::cutTheLegacyWorkersSocket);
+                this::cutTheLegacyWorkersSocket,
+                this::feedAPoisonTask);
     }
 
     /** Starts the stack, lets tasks flow, injects {@code faults}, stops the flow and accounts for every task. */
@@ -182,7 +188,7 @@ class FaultInjectionIT {
                     broker.bootstrapServers(),
                     Map.of(
                             "dsp.asset-api.tasks.generic-types",
-                            EffectWorkerMain.TASK_TYPE,
+                            EffectWorkerMain.TASK_TYPE + "," + EffectWorkerMain.POISON_TYPE,
                             "dsp.asset-api.limits.requests-per-window",
                             1_000_000,
                             "spring.data.redis.port",
@@ -425,6 +431,69 @@ class FaultInjectionIT {
                 interrupted);
     }
 
+    /**
+     * A task that kills every worker that runs it (its handler halts the JVM, as a poison input crashes a GPU server).
+     * After {@code quarantine-after} (2) attempts ended with their worker dying, the next delivery dead-letters it
+     * (KILLS_WORKERS) instead of running it: it must end dead-lettered, once, having killed at most two workers. The
+     * suite starts a fresh worker in the place of each one that died, as an operator's supervisor would.
+     */
+    private void feedAPoisonTask(EventLog events) throws Exception {
+        Instant at = Instant.now();
+        HttpResponse<String> answer =
+                http.send(taskPost(EffectWorkerMain.POISON_TYPE), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        String poison = requestIdOf(answer.body());
+        acceptedHttp.add(poison);
+        AtomicInteger died = new AtomicInteger();
+        await("the poison task is dead-lettered")
+                .atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    died.addAndGet(replaceDeadWorkers());
+                    return events.isFinished(poison);
+                });
+        died.addAndGet(replaceDeadWorkers());
+        TaskEvent end = events.terminals().get(poison).get(0);
+        String reason = end.getError() == null ? "no reason" : end.getError().getCode();
+        assertThat(end.getType())
+                .as("the poison task's end: %s", life(events, poison))
+                .isEqualTo(TaskEventType.DEAD_LETTERED);
+        assertThat(died.get())
+                .as("workers the poison task killed before it was quarantined: %s", life(events, poison))
+                .isLessThanOrEqualTo(2);
+        recovered(
+                events,
+                "poison task (kills the worker that runs it) dead-lettered " + reason + " (" + died.get()
+                        + " worker(s) killed)",
+                at,
+                List.of(poison));
+    }
+
+    /** Starts a fresh worker in the place of each one whose process has ended; returns how many. */
+    private int replaceDeadWorkers() throws IOException {
+        int replaced = 0;
+        for (WorkerProcess worker : List.copyOf(workers)) {
+            if (worker.isAlive()) {
+                continue;
+            }
+            workers.remove(worker);
+            boolean wasVictim = worker == victim;
+            WorkerProcess fresh = new WorkerProcess(
+                    "gpu-fault-r" + replacements.incrementAndGet(),
+                    broker.bootstrapVia(WORKERS),
+                    dir,
+                    effectLog,
+                    wasVictim ? VICTIM_WORK_TIME : WorkerProcess.WORK_TIME,
+                    Map.of());
+            workers.add(fresh);
+            if (wasVictim) {
+                victim = fresh;
+            }
+            replaced++;
+        }
+        return replaced;
+    }
+
     /** Waits for the first new task to succeed after the fault, and for the interrupted ones to end; notes both. */
     private void recovered(EventLog events, String fault, Instant at, List<String> interrupted) {
         try {
@@ -518,7 +587,14 @@ class FaultInjectionIT {
         Map<String, Integer> nativeEffects = new HashMap<>();
         for (String line : Files.readAllLines(effectLog, StandardCharsets.UTF_8)) {
             if (!line.isBlank()) {
-                nativeEffects.merge(line.strip(), 1, Integer::sum);
+                String[] effect = line.strip().split(" ");
+                nativeEffects.merge(effect[0], 1, Integer::sum);
+                if (effect.length == 3) {
+                    effectsAt
+                            .computeIfAbsent(effect[0], id -> new ArrayList<>())
+                            .add("EFFECT(" + effect[1] + ") "
+                                    + seconds(suiteStart, Instant.ofEpochMilli(Long.parseLong(effect[2]))));
+                }
             }
         }
         Map<String, Integer> effects = new HashMap<>(nativeEffects);
@@ -644,13 +720,7 @@ class FaultInjectionIT {
                     "\n## Tasks that ended twice or ran twice\n\n| Task | Effects (native + legacy) | Life (s into run) |\n"
                             + "|---|---|---|\n");
             for (String id : explained) {
-                String life = events.events().stream()
-                        .filter(e -> e.getRequestId().equals(id))
-                        .map(e -> e.getType() + "@" + e.getSource()
-                                + (e.getWorkerId() == null ? "" : "(" + e.getWorkerId() + ")")
-                                + (e.getDeliveryCount() == null ? "" : " dc" + e.getDeliveryCount()) + " "
-                                + seconds(suiteStart, e.getAt()))
-                        .collect(Collectors.joining(", "));
+                String life = life(events, id);
                 md.append(String.format(
                         Locale.ROOT,
                         "| %s | %d + %d | %s |%n",
@@ -671,16 +741,25 @@ class FaultInjectionIT {
 
         assertThat(accepted).as("accepted tasks").isNotEmpty();
         assertThat(lost).as("accepted tasks without a terminal event (lost)").isEmpty();
+        // The lives go into the failure messages, so that a failure in CI explains itself without the summary file.
         assertThat(nativeDuplicated)
-                .as("effects that ran more than once on native workers")
+                .as(
+                        "effects that ran more than once on native workers; faults %s; lives %s",
+                        faults(), lives(events, nativeDuplicated))
                 .isEmpty();
         // A native worker frozen past its lock that wakes mid-task must not repeat what another worker, native or
         // legacy, has run meanwhile.
-        assertThat(duplicated.stream().filter(nativeEffects::containsKey).toList())
-                .as("effects that ran more than once, at least once on a native worker")
+        List<String> duplicatedOnNative =
+                duplicated.stream().filter(nativeEffects::containsKey).toList();
+        assertThat(duplicatedOnNative)
+                .as(
+                        "effects that ran more than once, at least once on a native worker; faults %s; lives %s",
+                        faults(), lives(events, duplicatedOnNative))
                 .isEmpty();
         assertThat(nativeEndedTwice)
-                .as("tasks that native workers ended more than once")
+                .as(
+                        "tasks that native workers ended more than once; faults %s; lives %s",
+                        faults(), lives(events, nativeEndedTwice))
                 .isEmpty();
         assertThat(succeededWithoutEffect)
                 .as("tasks that succeeded without their effect")
@@ -694,6 +773,29 @@ class FaultInjectionIT {
         // Duplicates among legacy workers alone are reported above, not asserted: the legacy protocol cannot stop a
         // task its worker runs, so a gateway that loses the lock on it (a broker restart) cannot keep it from running
         // on while the task is handed on.
+    }
+
+    /** Each event of the task, in log order: type, source, worker, delivery count, seconds into the run. */
+    private String life(EventLog events, String id) {
+        return events.events().stream()
+                        .filter(e -> e.getRequestId().equals(id))
+                        .map(e -> e.getType() + "@" + e.getSource()
+                                + (e.getWorkerId() == null ? "" : "(" + e.getWorkerId() + ")")
+                                + (e.getDeliveryCount() == null ? "" : " dc" + e.getDeliveryCount()) + " "
+                                + seconds(suiteStart, e.getAt()))
+                        .collect(Collectors.joining(", "))
+                + effectsAt.getOrDefault(id, List.of()).stream()
+                        .map(e -> ", " + e)
+                        .collect(Collectors.joining());
+    }
+
+    private String lives(EventLog events, List<String> ids) {
+        return ids.stream().limit(5).map(id -> id + ": " + life(events, id)).collect(Collectors.joining("; "));
+    }
+
+    /** The faults injected so far with the second each began, for failure messages. */
+    private String faults() {
+        return faults.stream().map(f -> f[1] + " s " + kind(f[0])).collect(Collectors.joining(", "));
     }
 
     /** A fault's kind: its description without the counts of that one injection. */
@@ -715,27 +817,35 @@ class FaultInjectionIT {
         if (!inFlight.tryAcquire()) {
             return;
         }
-        HttpRequest post = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/tasks"))
+        http.sendAsync(taskPost(EffectWorkerMain.TASK_TYPE), HttpResponse.BodyHandlers.ofString())
+                .whenComplete((answer, error) -> {
+                    try {
+                        String id = answer == null ? null : requestIdOf(answer.body());
+                        if (error == null && answer.statusCode() == 202 && id != null) {
+                            acceptedHttp.add(id);
+                        } else {
+                            refusedHttp.incrementAndGet();
+                        }
+                    } finally {
+                        inFlight.release();
+                    }
+                });
+    }
+
+    private HttpRequest taskPost(String taskType) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/tasks"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + license)
                 .header("X-Machine-Code", "fault-machine")
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"task_type\":\"" + EffectWorkerMain.TASK_TYPE + "\",\"payload\":{}}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"task_type\":\"" + taskType + "\",\"payload\":{}}"))
                 .build();
-        http.sendAsync(post, HttpResponse.BodyHandlers.ofString()).whenComplete((answer, error) -> {
-            try {
-                String body = answer == null ? "" : answer.body();
-                int at = body.indexOf("\"request_id\":\"");
-                if (error == null && answer.statusCode() == 202 && at >= 0) {
-                    acceptedHttp.add(body.substring(at + 14, body.indexOf('"', at + 14)));
-                } else {
-                    refusedHttp.incrementAndGet();
-                }
-            } finally {
-                inFlight.release();
-            }
-        });
+    }
+
+    /** The request id of a 202 answer's body, or null. */
+    private static String requestIdOf(String body) {
+        int at = body.indexOf("\"request_id\":\"");
+        return at < 0 ? null : body.substring(at + 14, body.indexOf('"', at + 14));
     }
 
     private void startGateway() throws Exception {
