@@ -21,8 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.springframework.core.io.Resource;
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -89,17 +87,7 @@ class HeyGemResultController {
         }
         TaskResults.Lookup lookup = results.lookup(id, mayRead);
         if (lookup instanceof TaskResults.Ready ready) {
-            return ResponseEntity.ok()
-                    .contentType(ready.mediaType())
-                    .eTag("\"" + ready.stored().getSha256() + "\"")
-                    .header(HttpHeaders.ACCEPT_RANGES, "bytes")
-                    .header(
-                            HttpHeaders.CONTENT_DISPOSITION,
-                            ContentDisposition.inline()
-                                    .filename(ready.filename())
-                                    .build()
-                                    .toString())
-                    .body(ready.body());
+            return ready.response("inline");
         }
         if (lookup instanceof TaskResults.Unfinished unfinished) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "任务尚未完成 (当前状态: " + gpuStatus(unfinished.life()) + ")");

@@ -3,8 +3,6 @@ package io.dsp.assetapi.result;
 import io.dsp.assetapi.license.AuthenticatedLicense;
 import io.dsp.assetapi.web.ApiException;
 import org.springframework.core.io.Resource;
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -37,17 +35,7 @@ class TaskResultController {
                 readModels.ownTaskId(license.licenseKey(), requestId),
                 life -> life.getLicenseKey().equals(license.licenseKey()));
         if (lookup instanceof TaskResults.Ready ready) {
-            return ResponseEntity.ok()
-                    .contentType(ready.mediaType())
-                    .eTag("\"" + ready.stored().getSha256() + "\"")
-                    .header(HttpHeaders.ACCEPT_RANGES, "bytes")
-                    .header(
-                            HttpHeaders.CONTENT_DISPOSITION,
-                            ContentDisposition.attachment()
-                                    .filename(ready.filename())
-                                    .build()
-                                    .toString())
-                    .body(ready.body());
+            return ready.response("attachment");
         }
         if (lookup instanceof TaskResults.Unfinished) {
             throw new ApiException(HttpStatus.CONFLICT, "任务尚未完成");

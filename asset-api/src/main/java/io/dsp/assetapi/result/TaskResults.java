@@ -17,8 +17,11 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.MediaTypeFactory;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
 /**
@@ -45,6 +48,24 @@ public class TaskResults {
 
         public MediaType mediaType() {
             return MediaType.parseMediaType(stored.getContentType());
+        }
+
+        /**
+         * The answer that serves it: its media type, its digest as the ETag, ranges accepted, and its file name in a
+         * {@code Content-Disposition} of the given type ({@code inline} or {@code attachment}).
+         */
+        public ResponseEntity<Resource> response(String dispositionType) {
+            return ResponseEntity.ok()
+                    .contentType(mediaType())
+                    .eTag("\"" + stored.getSha256() + "\"")
+                    .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+                    .header(
+                            HttpHeaders.CONTENT_DISPOSITION,
+                            ContentDisposition.builder(dispositionType)
+                                    .filename(filename)
+                                    .build()
+                                    .toString())
+                    .body(body);
         }
     }
 

@@ -119,6 +119,27 @@ public final class TopicProvisioner {
     }
 
     /**
+     * The topics' configs. A topic created a moment ago may not be known yet to the broker that answers (CI saw
+     * {@code UnknownTopicOrPartitionException} right after a create): a retriable error is asked again, for up to the
+     * usual timeout.
+     */
+    private java.util.Map<ConfigResource, org.apache.kafka.clients.admin.Config> describeConfigs(
+            List<ConfigResource> resources) throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        }
+    }
+
+    /**
      * Checks that existing topics keep what the catalogue relies on: the same {@code cleanup.policy} (a compacted
      * registry that deletes by age loses licenses and presence; a log that compacts loses events), and a
      * {@code retention.ms} no shorter than the catalogue's (or unlimited). A topic created by hand or changed later
@@ -133,7 +154,7 @@ public final class TopicProvisioner {
                 .toList();
         java.util.Map<ConfigResource, org.apache.kafka.clients.admin.Config> found;
         try {
-            found = admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            found = describeConfigs(resources);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof AuthorizationException) {
                 log.debug(
@@ -141,8 +162,7 @@ public final class TopicProvisioner {
                         e.getCause().getMessage());
                 return;
             }
-            throw new KafkaException(
-                    "Cannot read topic settings: " + e.getCause().getMessage(), e.getCause());
+            throw new KafkaException("Cannot read topic settings: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("Interrupted while reading topic settings", e);

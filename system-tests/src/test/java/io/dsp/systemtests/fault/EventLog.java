@@ -104,6 +104,14 @@ final class EventLog implements AutoCloseable {
                 .orElse(null);
     }
 
+    /** Whether a task of the suite was DISPATCHED at most {@code within} ago. */
+    boolean dispatchedWithin(Duration within) {
+        Instant since = Instant.now().minus(within);
+        return events.stream()
+                .anyMatch(e ->
+                        e.getType() == TaskEventType.DISPATCHED && e.getAt().isAfter(since));
+    }
+
     /** Request ids whose last step is a STARTED on this worker at most {@code within} ago. */
     List<String> startedOnWithin(String workerId, Duration within) {
         java.time.Instant since = java.time.Instant.now().minus(within);

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.dsp.assetapi.AssetApiApplication;
 import io.dsp.dispatcher.DispatcherApplication;
-import io.dsp.dispatcher.fleet.FleetView;
 import io.dsp.gateway.GatewayApplication;
 import io.dsp.schemas.avro.License;
 import io.dsp.schemas.avro.LicenseStatus;
@@ -57,7 +56,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * their own ({@link FaultProxy}, on a broker listener of their own). In turn: a worker process is killed with -9
  * mid-task, another is frozen (SIGSTOP) past its lock, the workers are cut off from the broker by a network partition,
  * the gateway restarts, the gateway's broker connections are reset and slowed, Redis stops for 30 s, the broker is
- * killed with -9 and restarted on the same data dir and port, the legacy worker's WebSocket is cut mid-task, and a
+ * killed with -9 and restarted on the same data dir and port, the dispatcher is killed with -9 while it releases and
+ * started again, the legacy worker's WebSocket is cut mid-task, and a
  * poison task kills the workers that run it until it is quarantined. Then every accepted task
  * must have exactly one terminal event in {@code dsp.task-events} and no effect may have run twice (the workers'
  * effect log, the legacy worker's effect count). Recovery times are measured and printed, never asserted; the summary
@@ -112,7 +112,10 @@ class FaultInjectionIT {
     private FaultLegacyWorker legacy;
     private BrokerProcess broker;
     private ConfigurableApplicationContext assetApi;
-    private ConfigurableApplicationContext dispatcher;
+    /** The dispatcher in a JVM of its own, so that it can be killed with -9 mid-transaction. */
+    private ChildJvm dispatcher;
+
+    private int dispatcherStarts;
     private ConfigurableApplicationContext gateway;
     private int gatewayPort;
     private String baseUrl;
@@ -164,6 +167,7 @@ class FaultInjectionIT {
                 this::cutAndSlowTheGatewaysBrokerLinks,
                 this::stopRedisForAWhile,
                 this::killAndRestartTheBroker,
+                this::killAndRestartTheDispatcher,
                 this::cutTheLegacyWorkersSocket,
                 this::feedAPoisonTask);
     }
@@ -194,10 +198,7 @@ class FaultInjectionIT {
                             "spring.data.redis.port",
                             redis.port()));
             baseUrl = "http://127.0.0.1:" + port(assetApi);
-            dispatcher = io.dsp.systemtests.fault.Services.start(
-                    DispatcherApplication.builder(),
-                    broker.bootstrapServers(),
-                    Map.of("spring.data.redis.port", redis.port()));
+            dispatcher = startDispatcher();
             gatewayPort = BrokerProcess.freePort();
             startGateway();
             String wsUrl = "ws://127.0.0.1:" + gatewayPort + "/dsp";
@@ -245,8 +246,10 @@ class FaultInjectionIT {
                 legacy.close();
             }
             workers.forEach(WorkerProcess::close);
-            for (ConfigurableApplicationContext c :
-                    new ConfigurableApplicationContext[] {gateway, dispatcher, assetApi}) {
+            if (dispatcher != null) {
+                dispatcher.close();
+            }
+            for (ConfigurableApplicationContext c : new ConfigurableApplicationContext[] {gateway, assetApi}) {
                 if (c != null) {
                     c.close();
                 }
@@ -416,6 +419,51 @@ class FaultInjectionIT {
         recovered(events, "broker killed -9, restarted on the same data dir and port", at, List.of());
     }
 
+    /**
+     * The dispatcher is killed with -9 while tasks flow (its release transactions run every few milliseconds, so one is
+     * likely open) and started again as a new process, with a new transactional id: what the dead one left open stays
+     * open until the broker's transaction timeout (10 s) aborts it, and nothing it released may be released twice.
+     */
+    private void killAndRestartTheDispatcher(EventLog events) throws Exception {
+        await("a task is dispatched")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> events.dispatchedWithin(Duration.ofMillis(500)));
+        Instant at = Instant.now();
+        dispatcher.kill9();
+        dispatcher = startDispatcher();
+        recovered(events, "dispatcher killed -9 while releasing, started again as a new process", at, List.of());
+    }
+
+    private ChildJvm startDispatcher() throws IOException {
+        dispatcherStarts++;
+        return new ChildJvm(
+                DispatcherApplication.class,
+                Map.of(
+                        "spring.config.name",
+                        "dispatcher",
+                        "spring.kafka.bootstrap-servers",
+                        broker.bootstrapServers(),
+                        "spring.data.redis.host",
+                        "127.0.0.1",
+                        "spring.data.redis.port",
+                        String.valueOf(redis.port()),
+                        "spring.data.redis.timeout",
+                        "10s",
+                        "spring.data.redis.connect-timeout",
+                        "10s",
+                        "dsp.data-dir",
+                        dir.resolve("dispatcher-data-" + dispatcherStarts).toString(),
+                        "server.port",
+                        "0",
+                        "logging.level.root",
+                        "WARN",
+                        "logging.level.io.dsp",
+                        "INFO"),
+                Map.of(),
+                dir.resolve("dispatcher-" + dispatcherStarts + ".log"));
+    }
+
     private void cutTheLegacyWorkersSocket(EventLog events) throws Exception {
         await("the legacy worker runs a task")
                 .atMost(Duration.ofMinutes(2))
@@ -549,19 +597,6 @@ class FaultInjectionIT {
                         .append('@')
                         .append(e.getWorkerId())
                         .append(' '));
-        if (dispatcher != null && dispatcher.isActive()) {
-            for (FleetView view : dispatcher.getBeansOfType(FleetView.class).values()) {
-                Instant now = Instant.now();
-                out.append("\n  dispatcher ")
-                        .append(view.lane().wireName())
-                        .append(": liveSlots=")
-                        .append(view.liveSlots(now))
-                        .append(" inFlight=")
-                        .append(view.inFlight(now))
-                        .append(" window=")
-                        .append(view.window(now));
-            }
-        }
         out.append("\n  http accepted=")
                 .append(acceptedHttp.size())
                 .append(" refused=")
@@ -653,9 +688,9 @@ class FaultInjectionIT {
         md.append("# ").append(title).append("\n\n");
         md.append(String.format(
                 Locale.ROOT,
-                "Run %s, %.0f s. Standalone broker process (launcher's KafkaBroker), asset-api + dispatcher + gateway"
-                        + " in the test JVM, gpu-consumer workers as child JVMs (2 slots, 1.5 s per task; the worker"
-                        + " that is killed 4 s), one legacy worker (2 slots, %d ms per task) and two legacy app"
+                "Run %s, %.0f s. Standalone broker process (launcher's KafkaBroker), asset-api + gateway"
+                        + " in the test JVM, the dispatcher and gpu-consumer workers as child JVMs (workers: 2 slots,"
+                        + " 1.5 s per task; the worker that is killed 4 s), one legacy worker (2 slots, %d ms per task) and two legacy app"
                         + " connections over the gateway. The workers and the gateway reach the broker through TCP fault"
                         + " proxies of their own.%n%n",
                 suiteStart,
