@@ -181,6 +181,7 @@ public final class IntakeProducer implements DisposableBean {
             return;
         }
         Map<Pending, List<CompletableFuture<?>>> sends = new HashMap<>();
+        List<Pending> refusedAtSend = new ArrayList<>();
         AtomicBoolean sent = new AtomicBoolean();
         try {
             long deadline = live.stream().mapToLong(p -> p.deadline).min().orElseThrow();
@@ -197,6 +198,7 @@ public final class IntakeProducer implements DisposableBean {
                         } catch (RuntimeException refused) {
                             // spring-kafka throws what the producer refused at once (a record too large, say)
                             own.add(CompletableFuture.failedFuture(refused));
+                            refusedAtSend.add(p);
                             throw refused;
                         }
                         own.add(send);
@@ -226,13 +228,21 @@ public final class IntakeProducer implements DisposableBean {
                         e)));
                 return;
             }
-            // Aborted. A record Kafka refuses for itself (too large, say) spoils the transaction for the others:
-            // those submissions fail, the rest go again without them.
-            List<Pending> spoilers =
-                    live.stream().filter(p -> refusedForItself(sends.get(p))).toList();
-            if (!spoilers.isEmpty() && spoilers.size() < live.size()) {
-                spoilers.forEach(p -> p.fail(p.submission.failure(firstError(sends.get(p)), p.timeout)));
-                commit(live.stream().filter(p -> !spoilers.contains(p)).toList());
+            // Aborted. A record Kafka refuses for itself (too large, say) spoils the transaction for the others. The
+            // producer fails the others' unsent batches with that same error, so it does not tell whose record it
+            // was; the send that threw does. That submission fails and the rest go again without it.
+            if (!refusedAtSend.isEmpty()) {
+                refusedAtSend.forEach(p -> p.fail(p.submission.failure(firstError(sends.get(p)), p.timeout)));
+                List<Pending> rest =
+                        live.stream().filter(p -> !refusedAtSend.contains(p)).toList();
+                if (!rest.isEmpty()) {
+                    commit(rest);
+                }
+                return;
+            }
+            // Refused by the broker, after the send: each submission goes again alone, so only the culprit fails.
+            if (live.size() > 1 && live.stream().anyMatch(p -> refusedForItself(sends.get(p)))) {
+                live.forEach(p -> commit(List.of(p)));
                 return;
             }
             live.forEach(p -> p.fail(p.submission.failure(cause, p.timeout)));
