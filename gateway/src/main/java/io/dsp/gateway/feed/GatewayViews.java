@@ -9,6 +9,7 @@ import io.dsp.gateway.client.InFlightGuard;
 import io.dsp.gateway.fleet.FleetWatch;
 import io.dsp.gateway.license.DeviceBindings;
 import io.dsp.gateway.license.LicenseRegistry;
+import io.dsp.gateway.relay.LastHeard;
 import io.dsp.gateway.relay.Relay;
 import io.dsp.gateway.routing.EventRouter;
 import io.dsp.gateway.routing.OutcomeSettings;
@@ -20,6 +21,8 @@ import io.dsp.schemas.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -35,8 +38,8 @@ import org.springframework.kafka.core.KafkaAdmin;
  *       their compacted topics, cancellations of the last hour (a task cancelled after its release may still be
  *       acquired by a slot here);
  *   <li>{@code gateway-live}: task events (their {@code ACCEPTED} origins, results and progress, routed to
- *       connections) and relayed frames, from this instance's start on: clients had older results when they were
- *       written;
+ *       connections) and relayed frames, from this instance's start on, task events from when a gateway was last
+ *       heard (results that ended while none ran are held for their clients);
  *   <li>the task ledger its legacy slots consult before handing a task to a worker.
  * </ul>
  *
@@ -45,6 +48,8 @@ import org.springframework.kafka.core.KafkaAdmin;
 @Configuration(proxyBeanMethods = false)
 class GatewayViews {
 
+    private static final Logger log = LoggerFactory.getLogger(GatewayViews.class);
+
     /** Before the web server opens (it starts in a later phase), after nothing else. */
     static final int PHASE = Integer.MIN_VALUE + 1000;
 
@@ -52,6 +57,9 @@ class GatewayViews {
 
     /** Licenses and presence are read up to their end before the endpoint opens, so the first answers are right. */
     private static final Duration STATE_STARTUP_WAIT = Duration.ofSeconds(30);
+
+    /** How long a start waits to learn when a gateway was last heard; past it, the replay reaches its most. */
+    private static final Duration LAST_HEARD_WAIT = Duration.ofSeconds(10);
 
     private static final Duration LEDGER_STARTUP_WAIT = Duration.ofSeconds(60);
 
@@ -104,10 +112,19 @@ class GatewayViews {
             ResultDeliverySettings delivery,
             MeterRegistry meters,
             Clock clock) {
-        // Events of a moment before the start are routed again: results that ended while no instance ran are held for
-        // their clients' return (at least once, ResultDeliverySettings.replayAtStart).
-        StartRule events =
-                delivery.replayAtStart().isZero() ? StartRule.now() : StartRule.lookBack(delivery.replayAtStart());
+        // Events since a gateway was last heard (and a margin before) are routed again: results that ended while no
+        // instance ran are held for their clients' return (at least once, ResultDeliverySettings.replayAtStart).
+        Duration replay = delivery.replayAtStart().isZero()
+                ? Duration.ZERO
+                : delivery.replayFor(
+                        clock.instant(),
+                        LastHeard.anyGateway(
+                                admin.getConfigurationProperties(),
+                                clock.instant(),
+                                delivery.replayAtMost(),
+                                LAST_HEARD_WAIT));
+        log.info("routing the task events of the last {} s again for clients that missed them", replay.toSeconds());
+        StartRule events = replay.isZero() ? StartRule.now() : StartRule.lookBack(replay);
         return TopicView.builder("gateway-live", admin.getConfigurationProperties())
                 .followValues(Topics.TASK_EVENTS, events, router::route)
                 .followValues(Topics.GATEWAY_RELAY, StartRule.now(), relay::received)

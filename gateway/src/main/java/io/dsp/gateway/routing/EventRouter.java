@@ -77,6 +77,9 @@ public class EventRouter implements SmartLifecycle {
     private final Deque<Held> held = new ArrayDeque<>();
     private final Timers timers;
     private final UnclaimedResults unclaimed;
+    /** Events from before this moment are replays of what an earlier instance may not have delivered (ADR 029). */
+    private final Instant startedAt;
+
     private final Map<String, Boolean> ended = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -104,6 +107,7 @@ public class EventRouter implements SmartLifecycle {
             ResultDeliverySettings delivery,
             @Qualifier("gatewayTimers") TaskScheduler scheduler) {
         this.links = links;
+        this.startedAt = clock.instant();
         this.unclaimed = new UnclaimedResults(delivery.holdFor(), delivery.heldPerLicense());
         // a client that registers gets the results of its license that ended while it had no connection here
         connections.onClientReady(
@@ -240,7 +244,9 @@ public class EventRouter implements SmartLifecycle {
                 && origin.get().getChannel() == TaskChannel.WEBSOCKET
                 && origin.get().getNodeId() != null) {
             if (!node.id().equals(origin.get().getNodeId())) {
-                if (relay.isAlive(origin.get().getNodeId())) {
+                // A replayed event is not left to its accepting instance: that one may be the instance whose end the
+                // replay covers, and one killed while it waited to tell would take the result with it (ADR 029).
+                if (relay.isAlive(origin.get().getNodeId()) && !event.getAt().isBefore(startedAt)) {
                     // The accepting instance routes it; kept a while in case that instance turns out to be gone.
                     hold(new Held(origin.get().getNodeId(), key, frames, clock.instant(), keep));
                     return;

@@ -53,4 +53,13 @@ public enum Decision {
     public static Decision giveBack(int deliveryCount, int limit) {
         return deliveryCount >= limit ? DEAD_LETTER : RETRY;
     }
+
+    /**
+     * Whether a task whose worker died mid-task on {@code abandoned} earlier deliveries must not be run on this one: on
+     * the last delivery a run that kills this worker too leaves the broker to archive the task without a word, so it is
+     * dead-lettered instead, for an operator to redrive (issue 17: no silent end).
+     */
+    public static boolean tooLateToRiskAnotherDeath(int deliveryCount, int limit, int abandoned) {
+        return abandoned > 0 && giveBack(deliveryCount, limit) == DEAD_LETTER;
+    }
 }

@@ -323,6 +323,19 @@ final class Slot implements Runnable {
             finish(lease, Decision.QUARANTINE, task);
             return;
         }
+        if (Decision.tooLateToRiskAnotherDeath(delivery, settings.deliveryCountLimit(), prior.abandoned())) {
+            leased(
+                    lease,
+                    () -> reporter.deadLettered(
+                            task,
+                            delivery,
+                            DeadLetterReason.DELIVERY_LIMIT,
+                            "not run on its last delivery: " + prior.abandoned()
+                                    + " earlier attempt(s) ended with their worker dying, last on "
+                                    + prior.lastWorkerId() + "; one more would end it without a word"));
+            finish(lease, Decision.QUARANTINE, task);
+            return;
+        }
         Cancellations.Verdict verdict = cancellations.verdict(requestId, task.getLicenseKey());
         if (verdict == Cancellations.Verdict.CANCELLED) {
             log.info("requestId={} was cancelled by its license before it started; not running it", requestId);

@@ -60,6 +60,15 @@ class DecisionTest {
         assertThat(Decision.giveBack(delivery, LIMIT)).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "delivery {0} of 5 after {1} worker death(s): not run = {2}")
+    @CsvSource({"1, 1, false", "4, 1, false", "5, 0, false", "5, 1, true", "6, 3, true"})
+    void aTaskWhoseWorkerDiedIsNotRiskedOnItsLastDeliveryWhereAnotherDeathWouldEndItSilently(
+            int delivery, int abandoned, boolean notRun) {
+        // the fault suite's poison: legacy slots gave back deliveries 2 to 4, a fresh worker ran the 5th and died
+        assertThat(Decision.tooLateToRiskAnotherDeath(delivery, LIMIT, abandoned))
+                .isEqualTo(notRun);
+    }
+
     @ParameterizedTest(name = "limit {0}: delivery {1} retries, delivery {0} dead-letters")
     @CsvSource({"2, 1", "3, 2", "10, 9"})
     void lastAllowedDeliveryFollowsTheConfiguredLimit(int limit, int previous) {

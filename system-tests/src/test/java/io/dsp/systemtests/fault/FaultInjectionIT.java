@@ -55,7 +55,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * against a standalone broker process. The workers and the gateway each reach the broker through a TCP fault proxy of
  * their own ({@link FaultProxy}, on a broker listener of their own). In turn: a worker process is killed with -9
  * mid-task, another is frozen (SIGSTOP) past its lock, the workers are cut off from the broker by a network partition,
- * the gateway restarts, the gateway's broker connections are reset and slowed, Redis stops for 30 s, the broker is
+ * the gateway restarts, the gateway is killed with -9 and started again 30 s later, the gateway's broker connections are
+ * reset and slowed, Redis stops for 30 s, the broker is
  * killed with -9 and restarted on the same data dir and port, the dispatcher is killed with -9 while it releases and
  * started again, the legacy worker's WebSocket is cut mid-task, and a
  * poison task kills the workers that run it until it is quarantined. Then every accepted task
@@ -85,6 +86,9 @@ class FaultInjectionIT {
 
     /** How long Redis is down: intake must go on meanwhile (rate limits fall back to each instance). */
     private static final Duration REDIS_OUTAGE = Duration.ofSeconds(30);
+
+    /** How long the gateway stays down after its kill: past its replay margin at start (15 s). */
+    private static final Duration GATEWAY_DOWN = Duration.ofSeconds(30);
 
     /** How long each task of the worker that is killed takes. */
     private static final Duration VICTIM_WORK_TIME = Duration.ofSeconds(4);
@@ -116,7 +120,10 @@ class FaultInjectionIT {
     private ChildJvm dispatcher;
 
     private int dispatcherStarts;
-    private ConfigurableApplicationContext gateway;
+    /** The gateway in a JVM of its own, so that it can be killed with -9 while it bridges tasks. */
+    private ChildJvm gateway;
+
+    private int gatewayStarts;
     private int gatewayPort;
     private String baseUrl;
 
@@ -164,6 +171,7 @@ class FaultInjectionIT {
                 this::pauseAWorkerPastItsLock,
                 this::partitionTheWorkersFromTheBroker,
                 this::restartTheGateway,
+                this::killTheGatewayAndStartItLate,
                 this::cutAndSlowTheGatewaysBrokerLinks,
                 this::stopRedisForAWhile,
                 this::killAndRestartTheBroker,
@@ -249,10 +257,11 @@ class FaultInjectionIT {
             if (dispatcher != null) {
                 dispatcher.close();
             }
-            for (ConfigurableApplicationContext c : new ConfigurableApplicationContext[] {gateway, assetApi}) {
-                if (c != null) {
-                    c.close();
-                }
+            if (gateway != null) {
+                gateway.close();
+            }
+            if (assetApi != null) {
+                assetApi.close();
             }
             if (broker != null) {
                 broker.close();
@@ -383,6 +392,38 @@ class FaultInjectionIT {
         startGateway();
         await("the legacy worker is back").atMost(Duration.ofMinutes(1)).until(legacy::isRegistered);
         recovered(events, "gateway restarted (stop, start on the same port)", at, List.of());
+    }
+
+    /**
+     * The gateway is killed with -9 while a WebSocket client's task is under way and stays down for
+     * {@link #GATEWAY_DOWN}, longer than its replay margin at start (15 s): its clients and the legacy worker lose
+     * their connections (the legacy worker drops the task it ran), the tasks its legacy slots held go back to the fleet
+     * when their lock runs out, and the results that end while no gateway runs must reach their clients once they
+     * reconnect to the new process (it routes again the events since a gateway was last heard, ADR 029).
+     */
+    private void killTheGatewayAndStartItLate(EventLog events) throws Exception {
+        await("a WebSocket client's task is under way")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> clients.stream().flatMap(c -> c.accepted.stream()).anyMatch(id -> !events.isFinished(id)));
+        Instant at = Instant.now();
+        gateway.kill9();
+        TimeUnit.MILLISECONDS.sleep(GATEWAY_DOWN.toMillis());
+        Instant back = Instant.now();
+        long endedMeanwhile = clients.stream()
+                .flatMap(c -> c.accepted.stream())
+                .distinct()
+                .filter(id -> events.terminals().getOrDefault(id, List.of()).stream()
+                        .anyMatch(t -> !t.getAt().isBefore(at) && t.getAt().isBefore(back)))
+                .count();
+        startGateway();
+        await("the legacy worker is back").atMost(Duration.ofMinutes(2)).until(legacy::isRegistered);
+        recovered(
+                events,
+                "gateway killed -9, started again " + GATEWAY_DOWN.toSeconds() + " s later (" + endedMeanwhile
+                        + " WebSocket task(s) ended while no gateway ran)",
+                at,
+                List.of());
     }
 
     /**
@@ -688,8 +729,8 @@ class FaultInjectionIT {
         md.append("# ").append(title).append("\n\n");
         md.append(String.format(
                 Locale.ROOT,
-                "Run %s, %.0f s. Standalone broker process (launcher's KafkaBroker), asset-api + gateway"
-                        + " in the test JVM, the dispatcher and gpu-consumer workers as child JVMs (workers: 2 slots,"
+                "Run %s, %.0f s. Standalone broker process (launcher's KafkaBroker), asset-api in the test"
+                        + " JVM, the gateway, the dispatcher and gpu-consumer workers as child JVMs (workers: 2 slots,"
                         + " 1.5 s per task; the worker that is killed 4 s), one legacy worker (2 slots, %d ms per task) and two legacy app"
                         + " connections over the gateway. The workers and the gateway reach the broker through TCP fault"
                         + " proxies of their own.%n%n",
@@ -883,17 +924,55 @@ class FaultInjectionIT {
         return at < 0 ? null : body.substring(at + 14, body.indexOf('"', at + 14));
     }
 
+    /** Starts the gateway process and waits until it answers on its port. */
     private void startGateway() throws Exception {
-        gateway = io.dsp.systemtests.fault.Services.start(
-                GatewayApplication.builder(),
-                broker.bootstrapVia(GATEWAY),
+        gatewayStarts++;
+        gateway = new ChildJvm(
+                GatewayApplication.class,
                 Map.of(
-                        "server.port",
-                        gatewayPort,
-                        "dsp.gateway.max-messages-per-second",
-                        1000,
+                        "spring.kafka.bootstrap-servers",
+                        broker.bootstrapVia(GATEWAY),
+                        "spring.data.redis.host",
+                        "127.0.0.1",
                         "spring.data.redis.port",
-                        redis.port()));
+                        String.valueOf(redis.port()),
+                        "spring.data.redis.timeout",
+                        "10s",
+                        "spring.data.redis.connect-timeout",
+                        "10s",
+                        "dsp.data-dir",
+                        dir.resolve("gateway-data-" + gatewayStarts).toString(),
+                        "server.port",
+                        String.valueOf(gatewayPort),
+                        "dsp.gateway.max-messages-per-second",
+                        "1000",
+                        "logging.level.root",
+                        "WARN",
+                        "logging.level.io.dsp",
+                        "INFO"),
+                Map.of(),
+                dir.resolve("gateway-" + gatewayStarts + ".log"));
+        ChildJvm started = gateway;
+        await("the gateway answers on its port")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!started.isAlive()) {
+                        throw new IllegalStateException("the gateway process ended; see its log in " + dir);
+                    }
+                    try {
+                        // any answer: the endpoint opens after the views have read their state
+                        http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create("http://127.0.0.1:" + gatewayPort + "/actuator/health"))
+                                        .timeout(Duration.ofSeconds(2))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        return true;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
     }
 
     private void provisionLicense() throws Exception {
