@@ -15,6 +15,12 @@ public final class DispatcherMetrics {
     /** Counter: tasks no longer counted in flight because no live worker held them while slots were free. */
     public static final String RECONCILED = "dsp.dispatcher.in.flight.reconciled";
 
+    /**
+     * Counter: tasks released here that the broker archived with no outcome (their worker died on their last
+     * delivery), each then dead-lettered by the dispatcher.
+     */
+    public static final String ARCHIVED_ENDED = "dsp.dispatcher.archived.dead_lettered";
+
     /** Counter: tasks released into dsp.dispatch. */
     public static final String RELEASED = "dsp.dispatcher.released";
 

@@ -4,6 +4,7 @@ import io.dsp.schemas.avro.TaskAction;
 import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.avro.WorkerPresence;
 import io.dsp.schemas.event.Presence;
 import io.dsp.schemas.event.TaskEvents;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,15 @@ public final class FleetView {
 
     /** Most cancels kept: a few hundred bytes each, so the default bound holds some tens of MB at worst. */
     static final int MAX_CANCELS = 100_000;
+
+    /**
+     * Tasks this instance released that reconciliation found held by no live worker, until the release loop learns
+     * whether the broker archived them (then it records their end) or a late terminal event shows they ended.
+     */
+    private final LinkedHashMap<String, Vanished> vanished = new LinkedHashMap<>();
+
+    /** Most vanished tasks kept awaiting the broker's word; far above any fleet's slots plus prefetch. */
+    static final int MAX_VANISHED = 10_000;
 
     private final Duration inFlightExpiry;
     private final Duration reconcileAfter;
@@ -141,6 +152,8 @@ public final class FleetView {
             }
         } else if (TaskEvents.isTerminal(event.getType())) {
             remove(event.getRequestId());
+            // it ended after all (a late event): nothing to record for it
+            vanished.remove(event.getRequestId());
             finished.put(event.getRequestId(), event.getAt());
             notifyAll();
         }
@@ -202,7 +215,46 @@ public final class FleetView {
     public synchronized void released(String requestId, String licenseKey, Instant at) {
         // A replayed task that finished before is in flight again: this release starts a new run.
         finished.remove(requestId);
+        vanished.remove(requestId);
         add(requestId, new Flight(licenseKey, at));
+    }
+
+    /**
+     * {@link #released(String, String, Instant)} by this instance, keeping the task: should it vanish, this instance
+     * is the one that records its end (the others know it only from its DISPATCHED event).
+     */
+    public synchronized void released(TaskRequested task, Instant at) {
+        released(task.getRequestId(), task.getLicenseKey(), at);
+        inFlight.get(task.getRequestId()).task = task;
+    }
+
+    /** Where the release committed this task in the dispatch topic: its record's partition and offset. */
+    public synchronized void placed(String requestId, TopicPartition partition, long offset) {
+        Flight flight = inFlight.get(requestId);
+        if (flight != null) {
+            flight.partition = partition;
+            flight.offset = offset;
+        }
+    }
+
+    /**
+     * Tasks released here that no live worker holds any more and whose end no event has told: each either ended in a
+     * way this view missed, or was archived by the broker after a last delivery whose worker died (nobody could record
+     * that end). The release loop asks the broker which of them lie below the share group's start offset.
+     */
+    public synchronized List<Vanished> vanished() {
+        return List.copyOf(vanished.values());
+    }
+
+    /** Whether this task still awaits a recorded end: vanished, and no terminal event seen since. */
+    public synchronized boolean stillVanished(String requestId) {
+        return vanished.containsKey(requestId) && !finished.containsKey(requestId);
+    }
+
+    /** The release loop recorded this vanished task's end: it is finished here too. */
+    public synchronized void settled(String requestId, Instant at) {
+        vanished.remove(requestId);
+        finished.put(requestId, at);
     }
 
     /**
@@ -293,7 +345,9 @@ public final class FleetView {
         reconciledAt = now;
         Set<String> held = new HashSet<>();
         int free = 0;
-        for (WorkerPresence w : workers.values()) {
+        Map<String, String> holders = new HashMap<>();
+        for (var worker : workers.entrySet()) {
+            WorkerPresence w = worker.getValue();
             if (!lane.wireName().equals(w.getLane()) || !Presence.isLive(w, now)) {
                 continue;
             }
@@ -303,6 +357,7 @@ public final class FleetView {
                 return;
             }
             held.addAll(names);
+            names.forEach(name -> holders.put(name, worker.getKey()));
             if (!w.getDraining()) {
                 free += Math.max(0, w.getSlots() - names.size());
             }
@@ -311,6 +366,7 @@ public final class FleetView {
             Flight flight = inFlight.get(requestId);
             if (flight != null) {
                 flight.seenHeld = now;
+                flight.lastHolder = holders.get(requestId);
             } else if (!finished.containsKey(requestId)) {
                 // held by a worker though this view never counted it (its DISPATCHED event was lost or not read yet);
                 // presence does not name the license, so it counts against no tenant's cap
@@ -335,6 +391,9 @@ public final class FleetView {
                 it.remove();
                 decrement(flight.licenseKey());
                 forgotten++;
+                if (flight.task != null && flight.partition != null) {
+                    vanish(new Vanished(flight.task, flight.partition, flight.offset, flight.since, flight.lastHolder));
+                }
                 log.warn(
                         "requestId={} counted in flight since {} but held by no live {} worker for {} while slots were"
                                 + " free; no longer counted (it ended without an event seen here: look for its dead"
@@ -344,6 +403,16 @@ public final class FleetView {
                         lane.wireName(),
                         reconcileAfter);
             }
+        }
+    }
+
+    private void vanish(Vanished task) {
+        vanished.put(task.task().getRequestId(), task);
+        for (var it = vanished.values().iterator(); vanished.size() > MAX_VANISHED && it.hasNext(); ) {
+            log.error(
+                    "requestId={} vanished, and too many others since to keep waiting for the broker's word on it",
+                    it.next().task().getRequestId());
+            it.remove();
         }
     }
 
@@ -369,6 +438,14 @@ public final class FleetView {
         private final Instant since;
         /** When a live worker last said it held this task; its release time until then. */
         private Instant seenHeld;
+        /** The live worker that last said it held this task; null if none has. */
+        private String lastHolder;
+        /** The task itself when this instance released it; null when known from its DISPATCHED event only. */
+        private TaskRequested task;
+        /** Where this instance's release put it in the dispatch topic; null until the release committed. */
+        private TopicPartition partition;
+
+        private long offset = -1;
 
         Flight(String licenseKey, Instant since) {
             this.licenseKey = licenseKey;
@@ -386,4 +463,16 @@ public final class FleetView {
     }
 
     private record Cancel(Set<String> licenseKeys) {}
+
+    /**
+     * A task released by this instance that no live worker holds and no event has ended.
+     *
+     * @param task the task as released
+     * @param partition the dispatch topic partition of its release
+     * @param offset its record's offset there
+     * @param releasedAt when it was released
+     * @param lastHolder the worker that last said it held it (null if none did)
+     */
+    public record Vanished(
+            TaskRequested task, TopicPartition partition, long offset, Instant releasedAt, String lastHolder) {}
 }

@@ -44,6 +44,7 @@ import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -102,6 +103,8 @@ class ReleaseLoop implements SmartLifecycle {
     private final QueueFactsPublisher queueFacts;
 
     private final Restarts restarts = new Restarts();
+    private final ArchivedTasks archived;
+    private final Counter archivedEnded;
     private Consumer<byte[], byte[]> consumer;
     private ReleaseTransactions transactions;
     private volatile Thread thread;
@@ -141,6 +144,8 @@ class ReleaseLoop implements SmartLifecycle {
         this.undecodable = meters.counter(DispatcherMetrics.UNDECODABLE);
         this.duplicates = meters.counter(DispatcherMetrics.DUPLICATES);
         this.expired = meters.counter(DispatcherMetrics.BACKLOG_EXPIRED);
+        this.archived = new ArchivedTasks(lane, producerConfig);
+        this.archivedEnded = meters.counter(DispatcherMetrics.ofLane(DispatcherMetrics.ARCHIVED_ENDED, lane));
         this.meters = meters;
         this.queueFacts =
                 lane == Lane.GPU ? new QueueFactsPublisher(fleet, meters, settings.queueFactsInterval()) : null;
@@ -205,6 +210,53 @@ class ReleaseLoop implements SmartLifecycle {
         if (transactions != null) {
             transactions.close();
         }
+        archived.close();
+    }
+
+    /**
+     * Records the end of tasks released here that the broker archived with no outcome (their worker died on their last
+     * delivery): a dead letter and a DEAD_LETTERED event each, so that no task ends in silence (see
+     * {@link ArchivedTasks}). A failed write is tried again on a later turn.
+     */
+    private void endArchived() {
+        Instant now = clock.instant();
+        List<FleetView.Vanished> lost = archived.archived(fleet.vanished(), now).stream()
+                .filter(v -> fleet.stillVanished(v.task().getRequestId()))
+                .toList();
+        if (lost.isEmpty()) {
+            return;
+        }
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        lost.forEach(v -> records.addAll(ArchivedTasks.endOf(v, SOURCE, now)));
+        try {
+            transactions.commit(records, Map.of(), consumer.groupMetadata());
+        } catch (RuntimeException e) {
+            log.error("could not record the end of {} archived task(s); trying again: {}", lost.size(), e.toString());
+            return;
+        }
+        for (FleetView.Vanished v : lost) {
+            fleet.settled(v.task().getRequestId(), now);
+            archivedEnded.increment();
+            meters.counter(
+                            MetricNames.TASKS_DEAD_LETTERED,
+                            MetricNames.TAG_TASK_TYPE,
+                            v.task().getTaskType(),
+                            "reason",
+                            "DELIVERY_LIMIT")
+                    .increment();
+            MDC.put("request_id", v.task().getRequestId());
+            MDC.put("license", LicenseKeys.mask(v.task().getLicenseKey()));
+            try {
+                log.error(
+                        "requestId={} was archived by the broker with no outcome (last held by {}): dead-lettered"
+                                + " DELIVERY_LIMIT",
+                        v.task().getRequestId(),
+                        v.lastHolder());
+            } finally {
+                MDC.remove("request_id");
+                MDC.remove("license");
+            }
+        }
     }
 
     /** Unreleased read-ahead is forgotten: a new consumer reads it again from the committed offsets. */
@@ -242,6 +294,7 @@ class ReleaseLoop implements SmartLifecycle {
             buffers.add(record);
         }
         releaseWithinWindow();
+        endArchived();
         applyBackPressure();
         if (queueFacts != null) {
             queueFacts.publishIfDue(clock.instant(), consumer, buffers, this::licenseOf, transactions);
@@ -285,7 +338,7 @@ class ReleaseLoop implements SmartLifecycle {
                         release,
                         () -> log.warn("ignoring a cancel of this task sent with another license's key; releasing it"));
             }
-            fleet.released(task.getRequestId(), task.getLicenseKey(), now);
+            fleet.released(task, now);
             batch.add(release);
             window--;
         }
@@ -311,8 +364,9 @@ class ReleaseLoop implements SmartLifecycle {
                                     .build()),
                     r.trace()));
         }
+        List<RecordMetadata> written;
         try {
-            transactions.commit(records, offsets, consumer.groupMetadata());
+            written = transactions.commit(records, offsets, consumer.groupMetadata());
         } catch (RuntimeException e) {
             log.error(
                     "releasing {} tasks (and skipping {} cancelled) failed; the transaction was aborted and they will be"
@@ -323,7 +377,13 @@ class ReleaseLoop implements SmartLifecycle {
             rewind(offsets.keySet(), batch);
             return;
         }
-        batch.forEach(r -> fleet.reached(r.task().getRequestId()));
+        for (int i = 0; i < batch.size(); i++) {
+            // each release wrote its task, then its DISPATCHED event
+            RecordMetadata placed = written.get(2 * i);
+            String requestId = batch.get(i).task().getRequestId();
+            fleet.reached(requestId);
+            fleet.placed(requestId, new TopicPartition(placed.topic(), placed.partition()), placed.offset());
+        }
         cancelled.forEach(r -> fleet.skipped(r.task().getRequestId(), now));
         released.increment(batch.size());
         for (Release r : batch) {

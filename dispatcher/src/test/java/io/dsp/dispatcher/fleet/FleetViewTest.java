@@ -1,6 +1,7 @@
 package io.dsp.dispatcher.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.dsp.dispatcher.support.TestTasks;
 import io.dsp.schemas.avro.TaskEventType;
@@ -9,6 +10,7 @@ import io.dsp.schemas.topic.Lane;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -353,6 +355,54 @@ class FleetViewTest {
         assertThat(fleet.inFlight(after)).isEqualTo(1);
         assertThat(fleet.window(after)).isEqualTo(1);
         assertThat(fleet.forgotten()).isEqualTo(1);
+    }
+
+    @Test
+    void aTaskReleasedHereThatVanishesAwaitsTheBrokersWordUntilALateEventOrItsRecordedEnd() {
+        // given: three tasks released by this instance and placed in the dispatch topic; a 3-slot worker held all
+        FleetView fleet = new FleetView(Lane.GPU, 0, EXPIRY, RECONCILE, FleetView.MAX_CANCELS);
+        TopicPartition dispatch = new TopicPartition("dsp.dispatch", 0);
+        for (String id : List.of("archived", "late", "running")) {
+            fleet.released(TestTasks.deleteAsset(id, "LIC", 1), NOW);
+            fleet.placed(id, dispatch, id.length());
+        }
+        fleet.presence("w1", holding("w1", 3, NOW, "archived", "late", "running"));
+        fleet.inFlight(NOW);
+
+        // when the worker says it holds only "running" from then on, with slots free all the time
+        for (int s = 1; s <= RECONCILE.toSeconds() + 2; s++) {
+            Instant t = NOW.plusSeconds(s);
+            fleet.presence("w1", holding("w1", 3, t, "running"));
+            fleet.inFlight(t);
+        }
+
+        // then the two unheld ones await the broker's word, with where they were and who held them last
+        assertThat(fleet.vanished())
+                .extracting(v -> v.task().getRequestId(), FleetView.Vanished::offset, FleetView.Vanished::lastHolder)
+                .containsExactly(tuple("archived", 8L, "w1"), tuple("late", 4L, "w1"));
+        // a late terminal event ends one; the other's end is recorded by the release loop
+        fleet.event(TestTasks.event("late", TaskEventType.SUCCEEDED, NOW.plusSeconds(60)));
+        assertThat(fleet.stillVanished("late")).isFalse();
+        assertThat(fleet.stillVanished("archived")).isTrue();
+        fleet.settled("archived", NOW.plusSeconds(61));
+        assertThat(fleet.vanished()).isEmpty();
+        assertThat(fleet.isKnown("archived"))
+                .as("finished: a second copy is not released")
+                .isTrue();
+    }
+
+    @Test
+    void aVanishedTaskKnownOnlyFromItsDispatchedEventIsLeftToTheInstanceThatReleasedIt() {
+        FleetView fleet = new FleetView(Lane.GPU, 0, EXPIRY, RECONCILE, FleetView.MAX_CANCELS);
+        fleet.event(TestTasks.event("elsewhere", TaskEventType.DISPATCHED, NOW));
+        for (int s = 0; s <= RECONCILE.toSeconds() + 2; s++) {
+            Instant t = NOW.plusSeconds(s);
+            fleet.presence("w1", holding("w1", 2, t));
+            fleet.inFlight(t);
+        }
+
+        assertThat(fleet.forgotten()).isEqualTo(1);
+        assertThat(fleet.vanished()).isEmpty();
     }
 
     @Test

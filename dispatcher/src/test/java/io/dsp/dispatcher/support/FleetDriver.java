@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dsp.dispatcher.fleet.FleetView;
+import io.dsp.schemas.avro.DeadLetter;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
@@ -51,6 +52,7 @@ public final class FleetDriver implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final TopicTail<String, TaskRequested> dispatch = TopicTail.fromEnd(Topics.DISPATCH);
     private final TopicTail<String, TaskEvent> events = TopicTail.fromEnd(Topics.TASK_EVENTS);
+    private final TopicTail<String, DeadLetter> deadLetters = TopicTail.fromEnd(Topics.DEAD_LETTERS);
     private final List<String> submitted = new ArrayList<>();
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
     private final Set<String> workers = new LinkedHashSet<>();
@@ -225,6 +227,14 @@ public final class FleetDriver implements AutoCloseable {
                 .toList();
     }
 
+    /** Dead letters written since this driver opened about these tasks, in the order read. */
+    public List<DeadLetter> deadLetters(Collection<String> requestIds) {
+        Set<String> wanted = new HashSet<>(requestIds);
+        return deadLetters.values().stream()
+                .filter(l -> wanted.contains(l.getTask().getRequestId()))
+                .toList();
+    }
+
     /** Waits until the dispatcher group owns the license's topic, i.e. the dispatcher is reading it. */
     public void awaitDispatcherReads(String... licenseKeys) {
         awaitDispatcherReadsTopics(java.util.Arrays.stream(licenseKeys)
@@ -287,6 +297,7 @@ public final class FleetDriver implements AutoCloseable {
             producer.close(Duration.ofSeconds(5));
             dispatch.close();
             events.close();
+            deadLetters.close();
         }
     }
 }
