@@ -96,24 +96,6 @@ final class BrokerProcess implements AutoCloseable {
         broker.awaitReady(Duration.ofMinutes(2));
     }
 
-    /** Where a broker rooted at {@code root} keeps its logs and metadata: the dir a full-disk fault fills. */
-    static Path kafkaDir(Path root) {
-        return new DataDir(root).kafka();
-    }
-
-    /** Whether the broker process ended by itself within {@code timeout}. */
-    boolean awaitExit(Duration timeout) {
-        return broker.process().awaitExit(timeout);
-    }
-
-    /** Starts the broker again on its data; one that is still up is killed with -9 first. */
-    void restart() {
-        if (broker.process().isAlive()) {
-            kill9();
-        }
-        start();
-    }
-
     /** SIGKILL: no controlled shutdown, no flush beyond what the OS already has. */
     void kill9() {
         ProcessHandle process = ProcessHandle.of(broker.process().pid()).orElseThrow();
