@@ -312,28 +312,23 @@ final class Slot implements Runnable {
             meters.counter(WorkerMetrics.WORKER_DIED).increment();
         }
         if (prior.abandoned() >= settings.quarantineAfter()) {
-            leased(
+            quarantine(
                     lease,
-                    () -> reporter.deadLettered(
-                            task,
-                            delivery,
-                            DeadLetterReason.KILLS_WORKERS,
-                            prior.abandoned() + " attempts ended with their worker dying, last on "
-                                    + prior.lastWorkerId()));
-            finish(lease, Decision.QUARANTINE, task);
+                    task,
+                    delivery,
+                    DeadLetterReason.KILLS_WORKERS,
+                    prior.abandoned() + " attempts ended with their worker dying, last on " + prior.lastWorkerId());
             return;
         }
         if (Decision.tooLateToRiskAnotherDeath(delivery, settings.deliveryCountLimit(), prior.abandoned())) {
-            leased(
+            quarantine(
                     lease,
-                    () -> reporter.deadLettered(
-                            task,
-                            delivery,
-                            DeadLetterReason.DELIVERY_LIMIT,
-                            "not run on its last delivery: " + prior.abandoned()
-                                    + " earlier attempt(s) ended with their worker dying, last on "
-                                    + prior.lastWorkerId() + "; one more would end it without a word"));
-            finish(lease, Decision.QUARANTINE, task);
+                    task,
+                    delivery,
+                    DeadLetterReason.DELIVERY_LIMIT,
+                    "not run on its last delivery: " + prior.abandoned()
+                            + " earlier attempt(s) ended with their worker dying, last on " + prior.lastWorkerId()
+                            + "; one more would end it without a word");
             return;
         }
         Cancellations.Verdict verdict = cancellations.verdict(requestId, task.getLicenseKey());
@@ -399,6 +394,13 @@ final class Slot implements Runnable {
             default -> throw new IllegalStateException("not an outcome decision: " + decision);
         }
         finish(lease, decision, task);
+    }
+
+    /** Dead-letters a task without running it: its earlier attempts say running it again risks another worker. */
+    private void quarantine(Lease lease, TaskRequested task, int delivery, DeadLetterReason reason, String why)
+            throws Exception {
+        leased(lease, () -> reporter.deadLettered(task, delivery, reason, why));
+        finish(lease, Decision.QUARANTINE, task);
     }
 
     /** Runs the handler on the slot's task thread; this thread keeps the lock meanwhile. */
