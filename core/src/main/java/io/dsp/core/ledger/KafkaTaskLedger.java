@@ -216,18 +216,19 @@ public final class KafkaTaskLedger implements TaskLedger, SmartLifecycle {
     @Override
     public PriorAttempts priorAttempts(String requestId) throws InterruptedException, TimeoutException {
         view.awaitCurrentEnd(Topics.TASK_EVENTS.name(), catchUpTimeout);
-        return known(requestId);
+        return knownNow(requestId);
     }
 
     @Override
     public PriorAttempts priorAttemptsPastOpenTransactions(String requestId, Duration timeout)
             throws InterruptedException, TimeoutException {
         view.awaitWrittenEnd(Topics.TASK_EVENTS.name(), timeout);
-        return known(requestId);
+        return knownNow(requestId);
     }
 
     /** What this copy holds about a task now, without waiting for it to reach the topic's end. */
-    PriorAttempts known(String requestId) {
+    @Override
+    public PriorAttempts knownNow(String requestId) {
         TaskHistory history = histories.get(requestId);
         if (history == null) {
             return PriorAttempts.NONE;

@@ -31,6 +31,16 @@ public interface TaskLedger {
         return priorAttempts(requestId);
     }
 
+    /**
+     * What this copy already holds about the task, without bringing it up to date. An outcome found here is final (a
+     * task that ended stays ended), so a slot may acknowledge on it; an absence proves nothing. For when the ledger
+     * cannot reach the topic's end in time (a broker node down): a task that ended long ago must not go back to the
+     * fleet delivery after delivery until its last, where it would be dead-lettered a second time.
+     */
+    default PriorAttempts knownNow(String requestId) {
+        return PriorAttempts.NONE;
+    }
+
     /** Why the ledger stopped keeping up, if it did: no task can be checked, so none runs. */
     Optional<String> failure();
 }

@@ -93,15 +93,10 @@ public sealed interface LedgerVerdict {
             } catch (InterruptedException | Lease.LockLost e) {
                 throw e;
             } catch (TimeoutException e) {
-                log.warn(
-                        "slot {} cannot check requestId={} in the ledger; not running it: {}",
-                        slot,
-                        requestId,
-                        e.getMessage());
-                return new Unchecked(e.getMessage());
+                return unchecked(ledger, slot, requestId, delivery, String.valueOf(e.getMessage()), log);
             } catch (Exception e) {
-                log.warn("slot {} cannot check requestId={} in the ledger; not running it", slot, requestId, e);
-                return new Unchecked(e.toString());
+                log.debug("slot {}: the ledger's look at requestId={} failed", slot, requestId, e);
+                return unchecked(ledger, slot, requestId, delivery, e.toString(), log);
             }
             Optional<String> openOn = prior.openOn();
             if (prior.finished()
@@ -162,5 +157,26 @@ public sealed interface LedgerVerdict {
                     prior.lastWorkerId());
         }
         return new Run(prior);
+    }
+
+    /**
+     * The ledger could not be brought up to date: an outcome its copy already holds still ends the task (it is final),
+     * anything else leaves it unchecked, not run.
+     */
+    private static LedgerVerdict unchecked(
+            TaskLedger ledger, String slot, String requestId, int delivery, String why, Logger log) {
+        PriorAttempts known = ledger.knownNow(requestId);
+        if (known.finished()) {
+            log.info(
+                    "requestId={} already {} in the fleet (the ledger's copy, not brought up to date: {}); delivery {}"
+                            + " acknowledged without running it again",
+                    requestId,
+                    known.outcome(),
+                    why,
+                    delivery);
+            return new AlreadyEnded(known.outcome());
+        }
+        log.warn("slot {} cannot check requestId={} in the ledger; not running it: {}", slot, requestId, why);
+        return new Unchecked(why);
     }
 }

@@ -533,7 +533,21 @@ public final class TopicView implements SmartLifecycle {
                     .forEach((tp, info) -> ends.put(tp, info.offset()));
             return ends;
         } catch (ExecutionException e) {
+            replaceAdmin();
             throw new TimeoutException("cannot read the end of " + topic + ": " + e.getCause());
+        } catch (TimeoutException e) {
+            // Seen on a three-node cluster with one node killed: an admin made before the kill kept timing out here
+            // until the node came back, though every partition had a new leader. The next look gets a fresh client.
+            replaceAdmin();
+            throw new TimeoutException("the end of " + topic + " was not read within " + timeout);
+        }
+    }
+
+    /** Closes the admin client (without waiting for what it still has under way); the next look makes a new one. */
+    private synchronized void replaceAdmin() {
+        if (admin != null) {
+            admin.close(Duration.ZERO);
+            admin = null;
         }
     }
 

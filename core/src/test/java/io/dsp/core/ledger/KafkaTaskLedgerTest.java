@@ -62,8 +62,8 @@ class KafkaTaskLedgerTest {
 
         // then only the task silent past the horizon is gone; the recent one is still finished
         assertThat(forgotten).isEqualTo(1);
-        assertThat(ledger.known("req-old")).isEqualTo(PriorAttempts.NONE);
-        assertThat(ledger.known("req-recent")).isEqualTo(new PriorAttempts(SUCCEEDED, 0, null));
+        assertThat(ledger.knownNow("req-old")).isEqualTo(PriorAttempts.NONE);
+        assertThat(ledger.knownNow("req-recent")).isEqualTo(new PriorAttempts(SUCCEEDED, 0, null));
         assertThat(meters.get(MetricNames.LEDGER_TASKS).gauge().value()).isEqualTo(1);
         assertThat(meters.get(MetricNames.LEDGER_TASKS_PRUNED).counter().count())
                 .isEqualTo(1);
@@ -81,15 +81,15 @@ class KafkaTaskLedgerTest {
         fold("req-2", STARTED, clock.instant());
 
         // then it is still held
-        assertThat(ledger.known("req-1").finished()).isTrue();
+        assertThat(ledger.knownNow("req-1").finished()).isTrue();
 
         // when the next record arrives a full prune interval after the ledger began
         clock.advance(Duration.ofMinutes(1));
         fold("req-2", SUCCEEDED, clock.instant());
 
         // then the silent task was forgotten, on the thread that folds records in, and the live one stays
-        assertThat(ledger.known("req-1")).isEqualTo(PriorAttempts.NONE);
-        assertThat(ledger.known("req-2").finished()).isTrue();
+        assertThat(ledger.knownNow("req-1")).isEqualTo(PriorAttempts.NONE);
+        assertThat(ledger.knownNow("req-2").finished()).isTrue();
         assertThat(ledger.size()).isEqualTo(1);
     }
 
@@ -103,7 +103,7 @@ class KafkaTaskLedgerTest {
         ledger.prune();
 
         // then its open attempt is still known
-        assertThat(ledger.known("req-long")).isEqualTo(new PriorAttempts(null, 1, "w1"));
+        assertThat(ledger.knownNow("req-long")).isEqualTo(new PriorAttempts(null, 1, "w1"));
     }
 
     @Test
@@ -113,7 +113,7 @@ class KafkaTaskLedgerTest {
         clock.advance(HORIZON.minusMinutes(1));
         ledger.prune();
 
-        assertThat(ledger.known("req-1").openOn()).contains("w1");
+        assertThat(ledger.knownNow("req-1").openOn()).contains("w1");
     }
 
     @Test
@@ -121,9 +121,9 @@ class KafkaTaskLedgerTest {
         fold("req-1", STARTED, clock.instant());
         fold("req-2", STARTED, clock.instant());
 
-        assertThat(ledger.known("req-1").lastWorkerId())
+        assertThat(ledger.knownNow("req-1").lastWorkerId())
                 .isEqualTo("w1")
-                .isSameAs(ledger.known("req-2").lastWorkerId());
+                .isSameAs(ledger.knownNow("req-2").lastWorkerId());
     }
 
     @Test

@@ -46,6 +46,29 @@ class LedgerVerdictTest {
     }
 
     @Test
+    void aTaskTheLedgersCopyAlreadyHoldsAsEndedIsAcknowledgedThoughTheLedgerCannotReachTheEnd() throws Exception {
+        // a node of the cluster down: the look at the topic's end times out, but the copy read the outcome long ago
+        TaskLedger behind = new TaskLedger() {
+            @Override
+            public PriorAttempts priorAttempts(String requestId) throws TimeoutException {
+                throw new TimeoutException("the end of dsp.task-events was not read within PT10S");
+            }
+
+            @Override
+            public PriorAttempts knownNow(String requestId) {
+                return new PriorAttempts(TaskEventType.SUCCEEDED, 0, null);
+            }
+
+            @Override
+            public Optional<String> failure() {
+                return Optional.empty();
+            }
+        };
+
+        assertThat(ask(behind, 5)).isEqualTo(new LedgerVerdict.AlreadyEnded(TaskEventType.SUCCEEDED));
+    }
+
+    @Test
     void aTaskWhoseAbandonedStartsAreClosedRunsAtOnceWithThemCounted() throws Exception {
         PriorAttempts prior = new PriorAttempts(null, 2, null);
 

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
 
 /**
  * The real single-node KRaft broker ({@code kafka.Kafka}) as a child process: formats its storage on first use,
@@ -69,12 +70,14 @@ public final class KafkaBroker {
             String heap,
             boolean cds,
             BrokerSecurity security) {
-        return start(dataDir, kafkaPort, controllerPort, classpath, heap, cds, security, List.of());
+        return start(dataDir, kafkaPort, controllerPort, classpath, heap, cds, security, List.of(), null);
     }
 
     /**
      * As {@link #start(DataDir, int, int, List, String, boolean, BrokerSecurity)}, with further client listeners,
-     * each advertised at its own port (the system tests' fault proxies stand there).
+     * each advertised at its own port (the system tests' fault proxies stand there), and as one node of a cluster
+     * ({@code member}, nullable): its storage is then formatted with the cluster's id, and it serves clients only once a
+     * majority of the voters runs, so every node is started before any is awaited.
      */
     public static KafkaBroker start(
             DataDir dataDir,
@@ -84,7 +87,8 @@ public final class KafkaBroker {
             String heap,
             boolean cds,
             BrokerSecurity security,
-            List<ExtraListener> extraListeners) {
+            List<ExtraListener> extraListeners,
+            ClusterMember member) {
         BrokerSettings settings = new BrokerSettings(kafkaPort, controllerPort, dataDir.kafka());
         BrokerProcessFactory processes = new BrokerProcessFactory(dataDir, classpath);
         Path config = dataDir.brokerConfig();
@@ -94,13 +98,17 @@ public final class KafkaBroker {
             if (security != null) {
                 Files.createFile(config, ownerOnly());
             }
-            Files.writeString(config, ServerProperties.render(settings, security, extraListeners));
+            Files.writeString(config, ServerProperties.render(settings, security, extraListeners, member));
         } catch (IOException e) {
             throw new StartupException("Cannot write the broker config " + config + ": " + e.getMessage());
         }
         boolean formatNeeded = !StorageFormat.isFormatted(settings);
         if (formatNeeded) {
-            StorageFormat.format(settings, config, processes);
+            StorageFormat.format(
+                    settings,
+                    config,
+                    processes,
+                    member == null ? Uuid.randomUuid().toString() : member.clusterId());
         }
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
         Path archiveToDump = null;

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.Uuid;
 
 /**
  * Formats the broker's log dir once, with {@code kafka.tools.StorageTool format}, as a KRaft node must be before its
@@ -38,8 +37,8 @@ final class StorageFormat {
                 "share.version=1");
     }
 
-    static void format(BrokerSettings settings, Path config, BrokerProcessFactory processes) {
-        List<String> args = new ArrayList<>(arguments(Uuid.randomUuid().toString(), config));
+    static void format(BrokerSettings settings, Path config, BrokerProcessFactory processes, String clusterId) {
+        List<String> args = new ArrayList<>(arguments(clusterId, config));
         ChildProcess tool;
         try {
             Files.createDirectories(settings.logDir());

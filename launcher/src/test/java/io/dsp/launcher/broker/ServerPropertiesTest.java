@@ -27,6 +27,29 @@ class ServerPropertiesTest {
     }
 
     @Test
+    void aNodeOfAThreeNodeClusterVotesWithTheOthersAndKeepsEveryTopicOnTwoReplicasBeforeAnAcknowledgement() {
+        ClusterMember second = new ClusterMember(2, Map.of(1, 19_093, 2, 29_093, 3, 39_093), "a-cluster-id");
+
+        Map<String, String> p = ServerProperties.of(settings, null, List.of(), second);
+
+        assertThat(p)
+                .containsEntry("node.id", "2")
+                .containsEntry("controller.quorum.voters", "1@127.0.0.1:19093,2@127.0.0.1:29093,3@127.0.0.1:39093")
+                .containsEntry("default.replication.factor", "3")
+                .containsEntry("min.insync.replicas", "2")
+                .containsEntry("offsets.topic.replication.factor", "3")
+                .containsEntry("transaction.state.log.replication.factor", "3")
+                .containsEntry("transaction.state.log.min.isr", "2")
+                .containsEntry("share.coordinator.state.topic.replication.factor", "3")
+                .containsEntry("share.coordinator.state.topic.min.isr", "2");
+        assertThat(ServerProperties.of(settings))
+                .containsEntry("offsets.topic.replication.factor", "1")
+                .doesNotContainKeys("default.replication.factor", "min.insync.replicas");
+        assertThatThrownBy(() -> new ClusterMember(4, Map.of(1, 19_093), "a-cluster-id"))
+                .hasMessageContaining("not among the voters");
+    }
+
+    @Test
     void aLockedDownBrokerAuthenticatesEveryListenerAndDeniesByDefault() {
         Map<String, String> p = ServerProperties.of(settings, new BrokerSecurity("admin", "an-admin-password"));
 

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,6 +73,9 @@ class FaultInjectionIT {
      * How long a worker is frozen: past its lock (15 s), the other workers' wait for its open attempt (10 s) and a task
      * (1.5 s), so that another worker has run the task by the time it wakes mid-task.
      */
+    /** How long a killed node of the cluster stays down. */
+    private static final Duration NODE_DOWN = Duration.ofSeconds(30);
+
     private static final Duration PAUSE = BrokerProcess.FLEET_LOCK.plusSeconds(17);
 
     /** The broker route of the native workers and the gateway's: each a listener with a fault proxy in front. */
@@ -118,6 +122,9 @@ class FaultInjectionIT {
     private final AtomicInteger replacements = new AtomicInteger();
     private FaultLegacyWorker legacy;
     private BrokerProcess broker;
+    /** Whether the broker is a three-node cluster (its own test) rather than the suite's single broker. */
+    private boolean cluster;
+
     private ConfigurableApplicationContext assetApi;
     /** The dispatcher in a JVM of its own, so that it can be killed with -9 mid-transaction. */
     private ChildJvm dispatcher;
@@ -161,6 +168,43 @@ class FaultInjectionIT {
         });
     }
 
+    /**
+     * The same stack on a three-broker cluster (every topic on three replicas, min ISR 2): the node leading the dispatch
+     * topic is killed with -9 while tasks flow and kept down for 30 s, then the one leading the task events. The
+     * accounting is the suite's. Not part of CI (three more broker JVMs): run with {@code -Ddsp.fault.cluster=true}.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "dsp.fault.cluster", matches = "true")
+    void aThreeBrokerClusterLosesALeaderAndEveryAcceptedTaskStillEndsExactlyOnce() throws Exception {
+        cluster = true;
+        run("cluster-fault-summary.md", "Fault injection summary, three-broker cluster (min ISR 2)", events -> {
+            killTheLeaderOf(Topics.DISPATCH.name(), events);
+            killTheLeaderOf(Topics.TASK_EVENTS.name(), events);
+        });
+    }
+
+    /**
+     * On the cluster: the node leading partition 0 of {@code topic} dies (-9) while tasks flow. The other two hold every
+     * acknowledged write (min ISR 2), one of them leads within seconds and tasks go on; the dead node stays down for
+     * {@link #NODE_DOWN}, then starts again on its data and catches up.
+     */
+    private void killTheLeaderOf(String topic, EventLog events) throws Exception {
+        int leader = broker.leaderOf(topic);
+        Instant at = Instant.now();
+        broker.kill9(leader);
+        recovered(events, "node " + leader + " of 3, leader of " + topic + ", killed -9", at, List.of());
+        TimeUnit.MILLISECONDS.sleep(
+                Math.max(0, Duration.between(Instant.now(), at.plus(NODE_DOWN)).toMillis()));
+        Instant back = Instant.now();
+        broker.start();
+        recovered(
+                events,
+                "node " + leader + " started again after " + NODE_DOWN.toSeconds() + " s (now led by node "
+                        + broker.leaderOf(topic) + ")",
+                back,
+                List.of());
+    }
+
     /** One fault of the catalogue: injects itself while tasks flow and waits for the recovery it notes. */
     @FunctionalInterface
     private interface Fault {
@@ -189,7 +233,9 @@ class FaultInjectionIT {
         ScheduledExecutorService submitter = Executors.newScheduledThreadPool(1);
         try {
             redis.start();
-            broker = new BrokerProcess(dir.resolve("broker"), WORKERS, GATEWAY);
+            broker = cluster
+                    ? BrokerProcess.cluster(dir.resolve("broker"))
+                    : new BrokerProcess(dir.resolve("broker"), WORKERS, GATEWAY);
             provisionLicense();
             // the victim of a kill: its tasks take long enough that the kill lands mid-task even when the event
             // log reads STARTED late on a loaded machine (an effect recorded just before the kill would run twice:
@@ -244,10 +290,15 @@ class FaultInjectionIT {
                 inFlight.acquire(8);
                 Set<String> accepted = new HashSet<>(acceptedHttp);
                 clients.forEach(c -> accepted.addAll(c.accepted));
-                await("every accepted task has a terminal event")
-                        .atMost(Duration.ofMinutes(3))
-                        .pollInterval(Duration.ofSeconds(1))
-                        .until(() -> accepted.stream().allMatch(events::isFinished));
+                try {
+                    await("every accepted task has a terminal event")
+                            .atMost(Duration.ofMinutes(3))
+                            .pollInterval(Duration.ofSeconds(1))
+                            .until(() -> accepted.stream().allMatch(events::isFinished));
+                } catch (ConditionTimeoutException e) {
+                    System.out.println(unfinished(events, accepted));
+                    throw e;
+                }
                 account(events, accepted, summaryFile, title);
             }
         } finally {
@@ -482,31 +533,31 @@ class FaultInjectionIT {
 
     private ChildJvm startDispatcher() throws IOException {
         dispatcherStarts++;
+        Map<String, String> settings = serviceSettings("dispatcher", dispatcherStarts, broker.bootstrapServers(), 0);
+        settings.put("spring.config.name", "dispatcher");
         return new ChildJvm(
                 DispatcherApplication.class,
-                Map.of(
-                        "spring.config.name",
-                        "dispatcher",
-                        "spring.kafka.bootstrap-servers",
-                        broker.bootstrapServers(),
-                        "spring.data.redis.host",
-                        "127.0.0.1",
-                        "spring.data.redis.port",
-                        String.valueOf(redis.port()),
-                        "spring.data.redis.timeout",
-                        "10s",
-                        "spring.data.redis.connect-timeout",
-                        "10s",
-                        "dsp.data-dir",
-                        dir.resolve("dispatcher-data-" + dispatcherStarts).toString(),
-                        "server.port",
-                        "0",
-                        "logging.level.root",
-                        "WARN",
-                        "logging.level.io.dsp",
-                        "INFO"),
+                settings,
                 Map.of(),
                 dir.resolve("dispatcher-" + dispatcherStarts + ".log"));
+    }
+
+    /**
+     * What every service process of the suite is started with: its broker address, Redis with waits longer than the
+     * suite's Redis outage, a data dir of its own for each start, a port (0: any), logs at INFO for the project.
+     */
+    private Map<String, String> serviceSettings(String service, int start, String bootstrapServers, int port) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("spring.kafka.bootstrap-servers", bootstrapServers);
+        settings.put("spring.data.redis.host", "127.0.0.1");
+        settings.put("spring.data.redis.port", String.valueOf(redis.port()));
+        settings.put("spring.data.redis.timeout", "10s");
+        settings.put("spring.data.redis.connect-timeout", "10s");
+        settings.put("dsp.data-dir", dir.resolve(service + "-data-" + start).toString());
+        settings.put("server.port", String.valueOf(port));
+        settings.put("logging.level.root", "WARN");
+        settings.put("logging.level.io.dsp", "INFO");
+        return settings;
     }
 
     private void cutTheLegacyWorkersSocket(EventLog events) throws Exception {
@@ -615,6 +666,56 @@ class FaultInjectionIT {
         String[] row = {fault, seconds(suiteStart, at), seconds(at, firstSuccess), interruptedDone};
         faults.add(row);
         System.out.println("[fault] " + String.join(" | ", row));
+    }
+
+    /**
+     * The accepted tasks still without a terminal event at the end, each with every event it has and every line of the
+     * children's logs that names it: what an operator would look at to find where it stopped.
+     */
+    private String unfinished(EventLog events, Set<String> accepted) {
+        List<String> stuck =
+                accepted.stream().filter(id -> !events.isFinished(id)).sorted().toList();
+        StringBuilder out = new StringBuilder("[fault] accepted tasks without a terminal event: ")
+                .append(stuck.size())
+                .append('\n');
+        Map<String, List<String>> logLines = new HashMap<>();
+        try (var logs = Files.list(dir)) {
+            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                for (String line : Files.readAllLines(log)) {
+                    for (String id : stuck) {
+                        if (line.contains(id)) {
+                            logLines.computeIfAbsent(id, k -> new ArrayList<>())
+                                    .add(log.getFileName() + ": " + line.substring(0, Math.min(400, line.length())));
+                        }
+                    }
+                }
+            }
+        } catch (Exception e) {
+            out.append("  (logs not read: ").append(e).append(")\n");
+        }
+        for (String id : stuck.subList(0, Math.min(10, stuck.size()))) {
+            out.append("  ")
+                    .append(id)
+                    .append(acceptedHttp.contains(id) ? " (http)" : " (ws)")
+                    .append('\n');
+            events.events().stream()
+                    .filter(e -> e.getRequestId().equals(id))
+                    .forEach(e -> out.append("    ")
+                            .append(seconds(suiteStart, e.getAt()))
+                            .append(' ')
+                            .append(e.getType())
+                            .append(" by ")
+                            .append(e.getWorkerId())
+                            .append(" delivery ")
+                            .append(e.getDeliveryCount())
+                            .append('\n'));
+            List<String> lines = logLines.getOrDefault(id, List.of());
+            lines.subList(Math.max(0, lines.size() - 20), lines.size())
+                    .forEach(l -> out.append("    | ").append(l).append('\n'));
+        }
+        out.append("  faults: ")
+                .append(faults.stream().map(r -> r[0] + " at " + r[1]).toList());
+        return out.toString();
     }
 
     /** What the pipeline looked like when it did not recover: where the tasks accepted since the fault stand. */
@@ -733,14 +834,20 @@ class FaultInjectionIT {
         md.append("# ").append(title).append("\n\n");
         md.append(String.format(
                 Locale.ROOT,
-                "Run %s, %.0f s. Standalone broker process (launcher's KafkaBroker), asset-api in the test"
+                "Run %s, %.0f s. %s, asset-api in the test"
                         + " JVM, the gateway, the dispatcher and gpu-consumer workers as child JVMs (workers: 2 slots,"
                         + " 1.5 s per task; the worker that is killed 4 s), one legacy worker (2 slots, %d ms per task) and two legacy app"
-                        + " connections over the gateway. The workers and the gateway reach the broker through TCP fault"
-                        + " proxies of their own.%n%n",
+                        + " connections over the gateway.%s%n%n",
                 suiteStart,
                 Duration.between(suiteStart, Instant.now()).toMillis() / 1000.0,
-                LEGACY_WORK.toMillis()));
+                cluster
+                        ? "Three broker processes, one KRaft cluster (launcher's KafkaBroker; every topic on 3"
+                                + " replicas, min.insync.replicas 2)"
+                        : "Standalone broker process (launcher's KafkaBroker)",
+                LEGACY_WORK.toMillis(),
+                cluster
+                        ? ""
+                        : " The workers and the gateway reach the broker through TCP fault proxies of their own."));
         md.append(
                 "| # | Fault | At (s into run) | First new task succeeded after (s) | Interrupted tasks ended after (s) |\n");
         md.append("|---|---|---|---|---|\n");
@@ -789,6 +896,23 @@ class FaultInjectionIT {
             md.append("\nWebSocket tasks without a result at a client: ")
                     .append(String.join(", ", wsWithoutResult.subList(0, Math.min(20, wsWithoutResult.size()))))
                     .append('\n');
+        }
+        List<String> notSucceeded = terminals.entrySet().stream()
+                .filter(e -> accepted.contains(e.getKey()))
+                .flatMap(e -> e.getValue().stream())
+                .filter(e -> e.getType() != TaskEventType.SUCCEEDED)
+                .map(e -> e.getRequestId() + " " + e.getType()
+                        + (e.getError() == null
+                                ? ""
+                                : " " + e.getError().getCode() + " ("
+                                        + e.getError().getMessage() + ")"))
+                .sorted()
+                .toList();
+        if (!notSucceeded.isEmpty()) {
+            md.append("\nAccepted tasks that did not succeed, with their reason (the poison task among them):\n");
+            notSucceeded.stream()
+                    .limit(20)
+                    .forEach(line -> md.append("- ").append(line).append('\n'));
         }
         md.append("\nAccounting from `dsp.task-events` (read committed, from the beginning) and the effect records:"
                 + " the workers' effect log (one line per completed effect, forced to disk) and the legacy worker's"
@@ -952,31 +1076,11 @@ class FaultInjectionIT {
     /** Starts the gateway process and waits until it answers on its port. */
     private void startGateway() throws Exception {
         gatewayStarts++;
+        Map<String, String> settings =
+                serviceSettings("gateway", gatewayStarts, broker.bootstrapVia(GATEWAY), gatewayPort);
+        settings.put("dsp.gateway.max-messages-per-second", "1000");
         gateway = new ChildJvm(
-                GatewayApplication.class,
-                Map.of(
-                        "spring.kafka.bootstrap-servers",
-                        broker.bootstrapVia(GATEWAY),
-                        "spring.data.redis.host",
-                        "127.0.0.1",
-                        "spring.data.redis.port",
-                        String.valueOf(redis.port()),
-                        "spring.data.redis.timeout",
-                        "10s",
-                        "spring.data.redis.connect-timeout",
-                        "10s",
-                        "dsp.data-dir",
-                        dir.resolve("gateway-data-" + gatewayStarts).toString(),
-                        "server.port",
-                        String.valueOf(gatewayPort),
-                        "dsp.gateway.max-messages-per-second",
-                        "1000",
-                        "logging.level.root",
-                        "WARN",
-                        "logging.level.io.dsp",
-                        "INFO"),
-                Map.of(),
-                dir.resolve("gateway-" + gatewayStarts + ".log"));
+                GatewayApplication.class, settings, Map.of(), dir.resolve("gateway-" + gatewayStarts + ".log"));
         ChildJvm started = gateway;
         await("the gateway answers on its port")
                 .atMost(Duration.ofMinutes(2))
