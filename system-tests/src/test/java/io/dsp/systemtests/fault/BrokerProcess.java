@@ -151,6 +151,22 @@ final class BrokerProcess implements AutoCloseable {
         started.forEach(node -> node.broker.awaitReady(Duration.ofMinutes(2)));
     }
 
+    /** Where a single broker rooted at {@code root} keeps its logs and metadata: the dir a full-disk fault fills. */
+    static Path kafkaDir(Path root) {
+        return new DataDir(root).kafka();
+    }
+
+    /** Whether every node's process ended by itself within {@code timeout}. */
+    boolean awaitExit(Duration timeout) {
+        return nodes.stream().allMatch(node -> node.broker.process().awaitExit(timeout));
+    }
+
+    /** Starts every node again on its data; one that is still up is killed with -9 first. */
+    void restart() {
+        nodes.stream().filter(node -> node.broker.process().isAlive()).forEach(node -> kill9(node.id));
+        start();
+    }
+
     /** SIGKILL of every node: no controlled shutdown, no flush beyond what the OS already has. */
     void kill9() {
         nodes.forEach(node -> kill9(node.id));

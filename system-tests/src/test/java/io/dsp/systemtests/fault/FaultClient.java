@@ -11,6 +11,9 @@ import tools.jackson.databind.JsonNode;
  */
 final class FaultClient extends ReconnectingPeer {
 
+    /** What the gateway's "sent, not confirmed" answer says (ClientIntake's text): not a refusal. */
+    private static final String UNCONFIRMED = "尚未确认";
+
     private final String license;
     private final String name;
     private final AtomicInteger sequence = new AtomicInteger();
@@ -18,6 +21,11 @@ final class FaultClient extends ReconnectingPeer {
     final AtomicInteger refused = new AtomicInteger();
     /** Tasks the gateway refused (an {@code error} answer): none of them may run. */
     final Set<String> refusedIds = ConcurrentHashMap.newKeySet();
+    /**
+     * Tasks the gateway sent but could not confirm in time (the {@code error} answer that says so, ADR 019): each may
+     * or may not run, and runs at most once.
+     */
+    final Set<String> unconfirmedIds = ConcurrentHashMap.newKeySet();
     /** Tasks of this license whose {@code gpu.job.result} reached this connection (scoped ids, as {@link #accepted}). */
     final Set<String> results = ConcurrentHashMap.newKeySet();
 
@@ -51,8 +59,13 @@ final class FaultClient extends ReconnectingPeer {
             // known inside the system (events, effects) by the id scoped to this license (ADR 015)
             accepted.add(io.dsp.core.intake.ClientRequestIds.scoped(license, id));
         } else if ("error".equals(type) && id.startsWith("ws-" + name + "-")) {
-            refused.incrementAndGet();
-            refusedIds.add(io.dsp.core.intake.ClientRequestIds.scoped(license, id));
+            String scoped = io.dsp.core.intake.ClientRequestIds.scoped(license, id);
+            if (frame.path("msg").asString("").contains(UNCONFIRMED)) {
+                unconfirmedIds.add(scoped);
+            } else {
+                refused.incrementAndGet();
+                refusedIds.add(scoped);
+            }
         } else if ("gpu.job.result".equals(type) && !id.isEmpty()) {
             results.add(id.startsWith("ws-") ? io.dsp.core.intake.ClientRequestIds.scoped(license, id) : id);
         }

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,6 +29,7 @@ abstract class ReconnectingPeer implements AutoCloseable {
     private final AtomicInteger generation = new AtomicInteger();
     private volatile WebSocket socket;
     private volatile boolean registered;
+    private volatile Instant openedAt = Instant.now();
     private volatile boolean open = true;
     final AtomicInteger connects = new AtomicInteger();
 
@@ -39,6 +41,22 @@ abstract class ReconnectingPeer implements AutoCloseable {
             return t;
         });
         loop.execute(this::connect);
+        loop.scheduleWithFixedDelay(this::unstick, 2, 2, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A connection that has not registered 10 s after it opened is given up and made again, as a client whose
+     * {@code register} got no answer would: once, after a gateway restart, the legacy worker stayed connected and
+     * unregistered for the rest of a run (the new gateway never logged its registration).
+     */
+    private void unstick() {
+        WebSocket s = socket;
+        if (open
+                && s != null
+                && !registered
+                && Duration.between(openedAt, Instant.now()).toSeconds() >= 10) {
+            ended(s, Duration.ofSeconds(1));
+        }
     }
 
     abstract String registerFrame();
@@ -85,6 +103,7 @@ abstract class ReconnectingPeer implements AutoCloseable {
         }
         try {
             int gen = generation.incrementAndGet();
+            openedAt = Instant.now();
             socket = http.newWebSocketBuilder()
                     .connectTimeout(Duration.ofSeconds(5))
                     .buildAsync(URI.create(url), new Listener(gen))
@@ -150,11 +169,16 @@ abstract class ReconnectingPeer implements AutoCloseable {
             } catch (RuntimeException e) {
                 return;
             }
-            switch (frame.path("type").asString()) {
-                case "connected" -> webSocket.sendText(registerFrame(), true);
-                case "registered" -> registered = true;
-                case "ping" -> webSocket.sendText("{\"type\":\"pong\"}", true);
-                default -> onFrame(frame, generation.get());
+            try {
+                switch (frame.path("type").asString()) {
+                    case "connected" -> webSocket.sendText(registerFrame(), true);
+                    case "registered" -> registered = true;
+                    case "ping" -> webSocket.sendText("{\"type\":\"pong\"}", true);
+                    default -> onFrame(frame, generation.get());
+                }
+            } catch (RuntimeException e) {
+                // a send refused (one still pending, a closed output): this connection is of no more use
+                ended(webSocket, Duration.ofSeconds(1));
             }
         }
 
