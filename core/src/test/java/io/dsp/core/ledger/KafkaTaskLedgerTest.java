@@ -48,6 +48,15 @@ class KafkaTaskLedgerTest {
     private long offset;
 
     @Test
+    void aStoppedLedgerReportsItsFailureSoThatNoSlotTakesATaskItCannotCheck() {
+        assertThat(ledger.failure()).isEmpty();
+
+        ledger.stop();
+
+        assertThat(ledger.failure()).hasValue("the task ledger has stopped");
+    }
+
+    @Test
     void forgetsATaskSilentForLongerThanTheHorizonAndKeepsTheRecentOnes() {
         // given a task that ended 25 h ago and one that ended an hour ago
         Instant now = clock.instant();
