@@ -32,6 +32,9 @@ public final class WorkerMetrics {
      */
     public static final String ACK_ERRORS = "dsp.worker.task.ack.errors";
 
+    /** Counter: outcomes of tasks that ran, sent again because a send failed (a broker restart can fail one). */
+    public static final String OUTCOME_RESENDS = "dsp.worker.task.outcome.resends";
+
     /** Counter: lock renewals of long tasks. */
     public static final String LOCK_RENEWALS = "dsp.worker.task.lock.renewals";
 

@@ -14,6 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,7 +168,13 @@ public final class Lease {
     /** Ends the hold; returns the broker's error for the acknowledgement, if any. */
     public Optional<KafkaException> acknowledge(AcknowledgeType type) {
         consumer.acknowledge(record, type);
-        return firstError(consumer.commitSync(COMMIT_TIMEOUT));
+        try {
+            return firstError(consumer.commitSync(COMMIT_TIMEOUT));
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (KafkaException e) {
+            return Optional.of(e); // a commit that timed out may throw instead of answering (KAFKA-21485)
+        }
     }
 
     /**
@@ -197,21 +205,29 @@ public final class Lease {
             throw new LockLost("the lock on " + record.topic() + "@" + record.offset() + " may have run out before it"
                     + " was renewed (this worker was paused or cut off for longer than the lock)");
         }
-        consumer.acknowledge(record, AcknowledgeType.RENEW);
-        Optional<KafkaException> error = firstError(consumer.commitSync(COMMIT_TIMEOUT));
+        Optional<KafkaException> error;
+        try {
+            consumer.acknowledge(record, AcknowledgeType.RENEW);
+            error = firstError(consumer.commitSync(COMMIT_TIMEOUT));
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (KafkaException | IllegalStateException e) {
+            // A commit that times out may throw instead of answering per partition (KAFKA-21485): the lock is just as
+            // unproven, and a caller whose task finished meanwhile must still get to report its outcome.
+            error = Optional.of(e instanceof KafkaException k ? k : new KafkaException(e));
+        }
         if (error.isPresent()) {
             throw new LockLost(
                     "renewing the lock on " + record.topic() + "@" + record.offset() + " failed: " + error.get());
         }
         for (int i = 0; i < RENEWAL_POLLS; i++) {
             boolean back = false;
-            for (ConsumerRecord<byte[], byte[]> again : consumer.poll(RENEWAL_POLL)) {
+            for (ConsumerRecord<byte[], byte[]> again : renewalPoll()) {
                 if (again.partition() == record.partition() && again.offset() == record.offset()) {
                     if (deliveries(again) > deliveries(record)) {
                         // Released and acquired anew: not a renewal, and not ours to run without the ledger's look.
                         lapsed = true;
-                        consumer.acknowledge(again, AcknowledgeType.RELEASE);
-                        consumer.commitSync(COMMIT_TIMEOUT);
+                        acknowledgeQuietly(again, AcknowledgeType.RELEASE);
                         throw new LockLost("the broker handed " + record.topic() + "@" + record.offset()
                                 + " back as a new delivery: the lock had run out");
                     }
@@ -220,7 +236,7 @@ public final class Lease {
                 } else {
                     // Not seen in the probe with this sequence; if it happens, the extra record is not ours to run.
                     log.warn("renewal poll acquired {}@{} too; releasing it", again.topic(), again.offset());
-                    consumer.acknowledge(again, AcknowledgeType.RELEASE);
+                    acknowledgeQuietly(again, AcknowledgeType.RELEASE);
                 }
             }
             if (back) {
@@ -232,6 +248,30 @@ public final class Lease {
             }
         }
         throw new LockLost("renewal polls did not hand " + record.topic() + "@" + record.offset() + " back");
+    }
+
+    /** Hands back a record that is not this lease's to keep; if that fails, the lock hands it back later. */
+    private void acknowledgeQuietly(ConsumerRecord<byte[], byte[]> other, AcknowledgeType type) {
+        try {
+            consumer.acknowledge(other, type);
+            consumer.commitSync(COMMIT_TIMEOUT);
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (KafkaException | IllegalStateException e) {
+            log.debug("could not hand back {}@{}: {}", other.topic(), other.offset(), e.toString());
+        }
+    }
+
+    /** One poll after a renewal; a poll that fails proves nothing held, as if it came back empty. */
+    private Iterable<ConsumerRecord<byte[], byte[]>> renewalPoll() throws LockLost {
+        try {
+            return consumer.poll(RENEWAL_POLL);
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (KafkaException | IllegalStateException e) {
+            throw new LockLost(
+                    "the poll after renewing the lock on " + record.topic() + "@" + record.offset() + " failed: " + e);
+        }
     }
 
     private static int deliveries(ConsumerRecord<byte[], byte[]> record) {

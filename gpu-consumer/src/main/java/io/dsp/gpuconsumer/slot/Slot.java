@@ -76,6 +76,7 @@ final class Slot implements Runnable {
     private final AtomicInteger inFlight;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final OutcomeRecorder outcomes;
     private volatile boolean taking = true;
     /** The request id of the record this slot has acquired and not yet acknowledged; null while it holds none. */
     private volatile String holding;
@@ -123,6 +124,7 @@ final class Slot implements Runnable {
         this.inFlight = inFlight;
         this.meters = meters;
         this.clock = clock;
+        this.outcomes = new OutcomeRecorder(ledger, meters);
     }
 
     /** The task this slot holds now, if any: presence names it so the dispatcher can reconcile its count. */
@@ -369,15 +371,21 @@ final class Slot implements Runnable {
         switch (decision) {
             case SUCCEED -> {
                 TaskOutcome.Succeeded succeeded = (TaskOutcome.Succeeded) outcome;
-                leased(lease, () -> reporter.succeeded(task, delivery, succeeded.resultJson(), succeeded.stored()));
+                record(
+                        lease,
+                        task,
+                        () -> reporter.succeeded(task, delivery, succeeded.resultJson(), succeeded.stored()));
             }
             case CANCEL -> {
                 log.info("requestId={} stopped: cancelled by its license while running", requestId);
-                leased(lease, () -> reporter.cancelled(task, delivery, ((TaskOutcome.Cancelled) outcome).reason()));
+                record(
+                        lease,
+                        task,
+                        () -> reporter.cancelled(task, delivery, ((TaskOutcome.Cancelled) outcome).reason()));
             }
             case FAIL -> {
                 TaskOutcome.Failed failed = (TaskOutcome.Failed) outcome;
-                leased(lease, () -> reporter.failed(task, delivery, failed.code(), failed.message()));
+                record(lease, task, () -> reporter.failed(task, delivery, failed.code(), failed.message()));
             }
             case DEAD_LETTER ->
                 leased(
@@ -524,6 +532,37 @@ final class Slot implements Runnable {
                     return null;
                 },
                 io);
+    }
+
+    /**
+     * Records the outcome of a task that ran. Its effect has happened, so the outcome must land: it is the ledger entry
+     * that keeps the next delivery from running the task again. The lock is kept while it is sent; a send that fails
+     * (a broker restart can fail one outright) is tried again until it lands or the ledger shows the task ended. When
+     * the lock is lost meanwhile, the slot still waits for the outcome before it lets go of the task, so a copy
+     * redelivered to this worker waits for it too ({@link RunningTasks}); then {@link Lease.LockLost} is thrown.
+     */
+    private void record(Lease lease, TaskRequested task, OutcomeRecorder.Send outcome) throws Exception {
+        Future<Void> recording = io.submit(() -> {
+            outcomes.recordUntilItLands(task.getRequestId(), outcome);
+            return null;
+        });
+        try {
+            lease.await(recording);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (Lease.LockLost lost) {
+            log.warn(
+                    "slot {} lost the lock on requestId={} while recording its outcome; recording it all the same: {}",
+                    name,
+                    task.getRequestId(),
+                    lost.getMessage());
+            try {
+                recording.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+            throw lost;
+        }
     }
 
     private void releaseQuietly(Lease lease, TaskRequested task) {

@@ -202,6 +202,23 @@ class FaultInjectionIT {
     }
 
     /**
+     * The broker killed -9 and restarted {@code dsp.fault.broker-kills} times, 20 s apart, while tasks flow: the fault
+     * that most often catches a task between its effect and its recorded outcome, repeated to find such a window. Not
+     * part of CI: run with {@code -Ddsp.fault.broker-kills=5}.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "dsp.fault.broker-kills", matches = "[1-9][0-9]*")
+    void aBrokerKilledAgainAndAgainLosesNoAcceptedTaskAndRunsNoneTwice() throws Exception {
+        int kills = Integer.getInteger("dsp.fault.broker-kills");
+        run("broker-kills-summary.md", "Fault injection summary, the broker killed " + kills + " times", events -> {
+            for (int i = 0; i < kills; i++) {
+                TimeUnit.SECONDS.sleep(20);
+                killAndRestartTheBroker(events);
+            }
+        });
+    }
+
+    /**
      * The same stack with the broker's log dir on a small filesystem of its own (a tmpfs the suite mounts, as root),
      * filled to its last byte while tasks flow. Not part of CI: run with {@code -Ddsp.fault.disk=true}; where no tmpfs
      * can be mounted the summary says the fault did not run.

@@ -1,0 +1,101 @@
+package io.dsp.gpuconsumer.slot;
+
+import io.dsp.core.ledger.TaskLedger;
+import io.dsp.gpuconsumer.WorkerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records the outcome of a task that ran. Its effect has happened, so its outcome must land: it is the ledger entry that
+ * keeps the next delivery from running the task again (ADR 006). A send that fails (a broker restart can fail one
+ * outright) is sent again, but only once the ledger, brought up to date, shows that it did not land after all: an
+ * answer lost with the connection must not write the outcome twice.
+ */
+final class OutcomeRecorder {
+
+    /** One send of the outcome, waiting for Kafka's acknowledgement. */
+    @FunctionalInterface
+    interface Send {
+        void run() throws Exception;
+    }
+
+    /** How long a slot keeps trying to record an outcome: past any broker restart. */
+    static final Duration PATIENCE = Duration.ofMinutes(10);
+    /** The pause before the ledger is asked whether an outcome that could not be sent landed after all. */
+    static final Duration LOOK_AGAIN = Duration.ofSeconds(2);
+
+    private static final Logger log = LoggerFactory.getLogger(OutcomeRecorder.class);
+
+    private final TaskLedger ledger;
+    private final MeterRegistry meters;
+    private final Duration patience;
+    private final Duration lookAgain;
+
+    OutcomeRecorder(TaskLedger ledger, MeterRegistry meters) {
+        this(ledger, meters, PATIENCE, LOOK_AGAIN);
+    }
+
+    OutcomeRecorder(TaskLedger ledger, MeterRegistry meters, Duration patience, Duration lookAgain) {
+        this.ledger = ledger;
+        this.meters = meters;
+        this.patience = patience;
+        this.lookAgain = lookAgain;
+    }
+
+    /**
+     * Sends the outcome until Kafka has it or the ledger shows the task ended; past the patience, the last send's
+     * error is thrown.
+     */
+    void recordUntilItLands(String requestId, Send outcome) throws Exception {
+        long giveUpAt = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                outcome.run();
+                return;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                if (System.nanoTime() - giveUpAt >= 0) {
+                    throw e;
+                }
+                meters.counter(WorkerMetrics.OUTCOME_RESENDS).increment();
+                log.warn(
+                        "the outcome of requestId={} was not recorded ({}); the task ran, so its outcome is sent again"
+                                + " unless the ledger shows it landed",
+                        requestId,
+                        e.toString());
+            }
+            if (landedAfterAll(requestId, giveUpAt)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether the task ended after all (an outcome whose answer was lost with the connection, or another attempt's):
+     * only a ledger brought up to date can say it did not, so this looks until it can, or the patience runs out.
+     */
+    private boolean landedAfterAll(String requestId, long giveUpAt) throws InterruptedException {
+        while (true) {
+            TimeUnit.NANOSECONDS.sleep(lookAgain.toNanos());
+            try {
+                if (ledger.priorAttempts(requestId).finished()) {
+                    log.info("requestId={} ended in the ledger meanwhile; its outcome is not sent again", requestId);
+                    return true;
+                }
+                return false;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                if (System.nanoTime() - giveUpAt >= 0) {
+                    // A last send: readers count a duplicate outcome, while a missing one would run the task again.
+                    return false;
+                }
+                log.debug("the ledger could not say whether requestId={} ended: {}", requestId, e.toString());
+            }
+        }
+    }
+}
