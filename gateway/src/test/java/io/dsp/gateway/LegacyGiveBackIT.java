@@ -62,12 +62,24 @@ class LegacyGiveBackIT {
     void aTaskItsLegacyWorkerCannotRunReachesAnotherMemberOfTheFleetInsteadOfBurningItsDeliveries() throws Exception {
         // given a legacy worker that runs delete_asset only, and another member of the fleet (a native worker, say)
         // that looks for work only every half second, as a busy worker whose slots free now and then
+        String probe = "fleet-probe-" + UUID.randomUUID();
         try (FakeLegacyWorker worker = FakeLegacyWorker.connect(
                         url(),
                         Mode.SUCCEED,
                         "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\",\"task_types\":[\"delete_asset\"]}");
-                ShareConsumer<byte[], byte[]> other = KafkaProbe.gpuFleetMember()) {
+                ShareConsumer<byte[], byte[]> other = KafkaProbe.gpuFleetMember(probe)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> KafkaProbe.legacySlotMembers() > 0);
+            // the other member has joined and been assigned the topic (until then the slots alone are offered it)
+            await("the other member is assigned the dispatch topic")
+                    .pollInSameThread()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> {
+                        for (ConsumerRecord<byte[], byte[]> r : other.poll(Duration.ofMillis(100))) {
+                            other.acknowledge(r, AcknowledgeType.RELEASE); // an earlier test's record: not ours
+                        }
+                        other.commitSync();
+                        return KafkaProbe.assignedFleetMember(probe);
+                    });
 
             // when an upload_asset task is dispatched
             TaskRequested task = Tasks.uploadAsset("LIC-" + UUID.randomUUID(), 62, "0".repeat(32), "mp4", 10);

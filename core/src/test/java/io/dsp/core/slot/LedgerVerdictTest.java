@@ -30,17 +30,7 @@ class LedgerVerdictTest {
 
     @Test
     void aTaskTheLedgerCannotCheckInTimeIsNotRunUnchecked() throws Exception {
-        TaskLedger late = new TaskLedger() {
-            @Override
-            public PriorAttempts priorAttempts(String requestId) throws TimeoutException {
-                throw new TimeoutException("ledger stalled");
-            }
-
-            @Override
-            public Optional<String> failure() {
-                return Optional.of("stalled");
-            }
-        };
+        TaskLedger late = behindTheEnd("ledger stalled", PriorAttempts.NONE);
 
         assertThat(ask(late, 1)).isEqualTo(new LedgerVerdict.Unchecked("ledger stalled"));
     }
@@ -48,22 +38,9 @@ class LedgerVerdictTest {
     @Test
     void aTaskTheLedgersCopyAlreadyHoldsAsEndedIsAcknowledgedThoughTheLedgerCannotReachTheEnd() throws Exception {
         // a node of the cluster down: the look at the topic's end times out, but the copy read the outcome long ago
-        TaskLedger behind = new TaskLedger() {
-            @Override
-            public PriorAttempts priorAttempts(String requestId) throws TimeoutException {
-                throw new TimeoutException("the end of dsp.task-events was not read within PT10S");
-            }
-
-            @Override
-            public PriorAttempts knownNow(String requestId) {
-                return new PriorAttempts(TaskEventType.SUCCEEDED, 0, null);
-            }
-
-            @Override
-            public Optional<String> failure() {
-                return Optional.empty();
-            }
-        };
+        TaskLedger behind = behindTheEnd(
+                "the end of dsp.task-events was not read within PT10S",
+                new PriorAttempts(TaskEventType.SUCCEEDED, 0, null));
 
         assertThat(ask(behind, 5)).isEqualTo(new LedgerVerdict.AlreadyEnded(TaskEventType.SUCCEEDED));
     }
@@ -153,6 +130,26 @@ class LedgerVerdictTest {
 
     private LedgerVerdict ask(TaskLedger ledger, int delivery) throws Exception {
         return LedgerVerdict.of(ledger, "slot-1", "req-1", delivery, "gpu-self", WAIT, pauses::add);
+    }
+
+    /** A ledger that cannot bring its copy up to date ({@code why}), and whose copy holds {@code known}. */
+    private static TaskLedger behindTheEnd(String why, PriorAttempts known) {
+        return new TaskLedger() {
+            @Override
+            public PriorAttempts priorAttempts(String requestId) throws TimeoutException {
+                throw new TimeoutException(why);
+            }
+
+            @Override
+            public PriorAttempts knownNow(String requestId) {
+                return known;
+            }
+
+            @Override
+            public Optional<String> failure() {
+                return Optional.empty();
+            }
+        };
     }
 
     /** A ledger giving these answers in turn, then the last one for ever. */

@@ -8,6 +8,7 @@ import io.dsp.core.license.LicenseKeys;
 import io.dsp.core.slot.Acquired;
 import io.dsp.core.slot.Lease;
 import io.dsp.core.slot.LedgerVerdict;
+import io.dsp.core.slot.OutcomeRecorder;
 import io.dsp.core.slot.SlotLogContext;
 import io.dsp.core.store.ResultStore;
 import io.dsp.gateway.protocol.Frames;
@@ -90,6 +91,7 @@ final class WorkerSlot implements Runnable {
     private final Runnable changed;
     private final Cancellations cancellations;
     private final TaskLedger ledger;
+    private final OutcomeRecorder outcomes;
     private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private volatile ShareConsumer<byte[], byte[]> consumer;
     private volatile TaskRequested task;
@@ -182,6 +184,7 @@ final class WorkerSlot implements Runnable {
         this.changed = changed;
         this.cancellations = cancellations;
         this.ledger = ledger;
+        this.outcomes = new OutcomeRecorder(ledger, () -> {});
     }
 
     /** The trace of the task this slot holds (a child span of the record's). */
@@ -733,7 +736,7 @@ final class WorkerSlot implements Runnable {
     private boolean ended(Lease lease, TaskRequested t, int delivery, Followed followed, HeyGemServerClient.Progress p)
             throws Exception {
         if (p.failed()) {
-            leased(() -> reporter.failed(t, worker.id(), delivery, "ENGINE_ERROR", p.errorMessage(), trace));
+            recordOutcome(t, () -> reporter.failed(t, worker.id(), delivery, "ENGINE_ERROR", p.errorMessage(), trace));
             acknowledge(lease, AcknowledgeType.ACCEPT);
             return true;
         }
@@ -763,7 +766,7 @@ final class WorkerSlot implements Runnable {
         result.put("sha256", stored.getSha256());
         result.put("size", stored.getSize());
         result.put("content_type", stored.getContentType());
-        leased(() -> reporter.succeeded(t, worker.id(), delivery, result, stored, trace));
+        recordOutcome(t, () -> reporter.succeeded(t, worker.id(), delivery, result, stored, trace));
         acknowledge(lease, AcknowledgeType.ACCEPT);
         log.info(
                 "requestId={} done on GPU task {}; result {} ({} bytes) stored",
@@ -809,7 +812,7 @@ final class WorkerSlot implements Runnable {
         if (frame.path("error").asBoolean(false)) {
             String message =
                     frame.path("error_msg").isString() ? frame.path("error_msg").asString() : "未知错误";
-            leased(() -> reporter.failed(t, worker.id(), delivery, "WORKER_ERROR", message, trace));
+            recordOutcome(t, () -> reporter.failed(t, worker.id(), delivery, "WORKER_ERROR", message, trace));
         } else if (lane == Lane.AUTOMATION) {
             // ws_worker's answer fields are the result: content (url), video_url and cover_url (chatglm_video)
             Map<String, Object> result = new LinkedHashMap<>();
@@ -819,11 +822,17 @@ final class WorkerSlot implements Runnable {
                     result.put(field, value.asString());
                 }
             }
-            leased(() -> reporter.succeeded(t, worker.id(), delivery, result, null, trace));
+            recordOutcome(t, () -> reporter.succeeded(t, worker.id(), delivery, result, null, trace));
         } else {
             JsonNode result = frame.get("result");
-            leased(() -> reporter.succeeded(
-                    t, worker.id(), delivery, result == null || result.isNull() ? "{}" : result.toString(), trace));
+            recordOutcome(
+                    t,
+                    () -> reporter.succeeded(
+                            t,
+                            worker.id(),
+                            delivery,
+                            result == null || result.isNull() ? "{}" : result.toString(),
+                            trace));
         }
     }
 
@@ -849,6 +858,14 @@ final class WorkerSlot implements Runnable {
                     return null;
                 },
                 io);
+    }
+
+    /**
+     * Records an outcome the worker reached: its effect has happened, so the outcome is sent until it lands, or the
+     * ledger shows the task ended (ADR 006); the lock is kept meanwhile.
+     */
+    private void recordOutcome(TaskRequested t, Step outcome) throws Exception {
+        leased(() -> outcomes.recordUntilItLands(t.getRequestId(), outcome::run));
     }
 
     private void acknowledge(Lease lease, AcknowledgeType type) {

@@ -151,7 +151,14 @@ public final class KafkaProbe {
      * for another worker of the fleet; the caller acknowledges what it gets and closes it.
      */
     public static ShareConsumer<byte[], byte[]> gpuFleetMember() {
+        return gpuFleetMember("fleet-probe-" + UUID.randomUUID());
+    }
+
+    /** As {@link #gpuFleetMember()}, with this client id, so that {@link #assignedFleetMember} can tell it apart. */
+    public static ShareConsumer<byte[], byte[]> gpuFleetMember(String clientId) {
         ShareConsumer<byte[], byte[]> member = new KafkaShareConsumer<>(Map.of(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                clientId,
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaTestBroker.get().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG,
@@ -168,6 +175,29 @@ public final class KafkaProbe {
                 ByteArrayDeserializer.class));
         member.subscribe(List.of(Lane.GPU.dispatch().name()));
         return member;
+    }
+
+    /**
+     * Whether the member of the GPU fleet's share group with this client id has been assigned the dispatch topic: a
+     * member that has not may be offered nothing for seconds after its first poll.
+     */
+    public static boolean assignedFleetMember(String clientId) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaTestBroker.get().bootstrapServers()))) {
+            ShareGroupDescription description = admin.describeShareGroups(List.of(Groups.GPU_FLEET))
+                    .all()
+                    .get()
+                    .get(Groups.GPU_FLEET);
+            return description.members().stream()
+                    .anyMatch(m -> m.clientId().equals(clientId)
+                            && !m.assignment().topicPartitions().isEmpty());
+        } catch (ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {

@@ -6,6 +6,7 @@ import io.dsp.core.license.LicenseKeys;
 import io.dsp.core.slot.Acquired;
 import io.dsp.core.slot.Lease;
 import io.dsp.core.slot.LedgerVerdict;
+import io.dsp.core.slot.OutcomeRecorder;
 import io.dsp.core.slot.SlotLogContext;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.WorkerSettings;
@@ -124,7 +125,8 @@ final class Slot implements Runnable {
         this.inFlight = inFlight;
         this.meters = meters;
         this.clock = clock;
-        this.outcomes = new OutcomeRecorder(ledger, meters);
+        this.outcomes = new OutcomeRecorder(
+                ledger, () -> meters.counter(WorkerMetrics.OUTCOME_RESENDS).increment());
     }
 
     /** The task this slot holds now, if any: presence names it so the dispatcher can reconcile its count. */

@@ -1,8 +1,6 @@
-package io.dsp.gpuconsumer.slot;
+package io.dsp.core.slot;
 
 import io.dsp.core.ledger.TaskLedger;
-import io.dsp.gpuconsumer.WorkerMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -12,13 +10,14 @@ import org.slf4j.LoggerFactory;
  * Records the outcome of a task that ran. Its effect has happened, so its outcome must land: it is the ledger entry that
  * keeps the next delivery from running the task again (ADR 006). A send that fails (a broker restart can fail one
  * outright) is sent again, but only once the ledger, brought up to date, shows that it did not land after all: an
- * answer lost with the connection must not write the outcome twice.
+ * answer lost with the connection must not write the outcome twice. Both kinds of slot (a native worker's and a
+ * bridged legacy worker's) record outcomes through here.
  */
-final class OutcomeRecorder {
+public final class OutcomeRecorder {
 
     /** One send of the outcome, waiting for Kafka's acknowledgement. */
     @FunctionalInterface
-    interface Send {
+    public interface Send {
         void run() throws Exception;
     }
 
@@ -30,17 +29,18 @@ final class OutcomeRecorder {
     private static final Logger log = LoggerFactory.getLogger(OutcomeRecorder.class);
 
     private final TaskLedger ledger;
-    private final MeterRegistry meters;
+    private final Runnable resent;
     private final Duration patience;
     private final Duration lookAgain;
 
-    OutcomeRecorder(TaskLedger ledger, MeterRegistry meters) {
-        this(ledger, meters, PATIENCE, LOOK_AGAIN);
+    /** A recorder that asks {@code ledger} whether a failed send landed, and calls {@code resent} before each resend. */
+    public OutcomeRecorder(TaskLedger ledger, Runnable resent) {
+        this(ledger, resent, PATIENCE, LOOK_AGAIN);
     }
 
-    OutcomeRecorder(TaskLedger ledger, MeterRegistry meters, Duration patience, Duration lookAgain) {
+    OutcomeRecorder(TaskLedger ledger, Runnable resent, Duration patience, Duration lookAgain) {
         this.ledger = ledger;
-        this.meters = meters;
+        this.resent = resent;
         this.patience = patience;
         this.lookAgain = lookAgain;
     }
@@ -49,7 +49,7 @@ final class OutcomeRecorder {
      * Sends the outcome until Kafka has it or the ledger shows the task ended; past the patience, the last send's
      * error is thrown.
      */
-    void recordUntilItLands(String requestId, Send outcome) throws Exception {
+    public void recordUntilItLands(String requestId, Send outcome) throws Exception {
         long giveUpAt = System.nanoTime() + patience.toNanos();
         while (true) {
             try {
@@ -61,7 +61,7 @@ final class OutcomeRecorder {
                 if (System.nanoTime() - giveUpAt >= 0) {
                     throw e;
                 }
-                meters.counter(WorkerMetrics.OUTCOME_RESENDS).increment();
+                resent.run();
                 log.warn(
                         "the outcome of requestId={} was not recorded ({}); the task ran, so its outcome is sent again"
                                 + " unless the ledger shows it landed",
@@ -76,7 +76,8 @@ final class OutcomeRecorder {
 
     /**
      * Whether the task ended after all (an outcome whose answer was lost with the connection, or another attempt's):
-     * only a ledger brought up to date can say it did not, so this looks until it can, or the patience runs out.
+     * only a ledger brought up to date can say it did not, so this looks until it can, the ledger fails, or the
+     * patience runs out.
      */
     private boolean landedAfterAll(String requestId, long giveUpAt) throws InterruptedException {
         while (true) {
@@ -90,8 +91,8 @@ final class OutcomeRecorder {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                if (System.nanoTime() - giveUpAt >= 0) {
-                    // A last send: readers count a duplicate outcome, while a missing one would run the task again.
+                if (System.nanoTime() - giveUpAt >= 0 || ledger.failure().isPresent()) {
+                    // Sent again unchecked: readers count a duplicate outcome, while a missing one runs the task again.
                     return false;
                 }
                 log.debug("the ledger could not say whether requestId={} ended: {}", requestId, e.toString());
