@@ -9,6 +9,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ShareConsumer;
@@ -136,10 +138,23 @@ public final class Lease {
      * lands anyway is fenced by its delivery).
      */
     public <T> T during(Callable<T> step, ExecutorService io) throws Exception {
+        Future<T> running = io.submit(step);
+        return unwrapped(() -> await(running));
+    }
+
+    /**
+     * {@link #during}, for a step that must not be abandoned (recording the outcome of a task that ran): when the lock
+     * is lost, {@code whenLost} is told, the step is waited for (its exception rethrown as is), and only then is
+     * {@link LockLost} thrown, so the caller keeps its claim on the task until the step is done.
+     */
+    public void seeThrough(Callable<?> step, ExecutorService io, Consumer<LockLost> whenLost) throws Exception {
+        Future<?> running = io.submit(step);
         try {
-            return await(io.submit(step));
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
+            unwrapped(() -> await(running));
+        } catch (LockLost lost) {
+            whenLost.accept(lost);
+            unwrapped(running::get);
+            throw lost;
         }
     }
 
@@ -168,13 +183,17 @@ public final class Lease {
     /** Ends the hold; returns the broker's error for the acknowledgement, if any. */
     public Optional<KafkaException> acknowledge(AcknowledgeType type) {
         consumer.acknowledge(record, type);
-        try {
-            return firstError(consumer.commitSync(COMMIT_TIMEOUT));
-        } catch (WakeupException | InterruptException e) {
-            throw e;
-        } catch (KafkaException e) {
-            return Optional.of(e); // a commit that timed out may throw instead of answering (KAFKA-21485)
-        }
+        // a commit that timed out may throw instead of answering (KAFKA-21485): that is its answer too
+        return guarded(() -> firstError(consumer.commitSync(COMMIT_TIMEOUT)), Optional::of);
+    }
+
+    /**
+     * Whether an acknowledgement's error leaves the consumer in a state nobody knows (a commit with no answer, or a
+     * consumer that refused the call): its slot replaces it before the next poll.
+     */
+    public static boolean spoils(KafkaException error) {
+        return error instanceof org.apache.kafka.common.errors.TimeoutException
+                || error.getCause() instanceof IllegalStateException;
     }
 
     /**
@@ -205,17 +224,14 @@ public final class Lease {
             throw new LockLost("the lock on " + record.topic() + "@" + record.offset() + " may have run out before it"
                     + " was renewed (this worker was paused or cut off for longer than the lock)");
         }
-        Optional<KafkaException> error;
-        try {
-            consumer.acknowledge(record, AcknowledgeType.RENEW);
-            error = firstError(consumer.commitSync(COMMIT_TIMEOUT));
-        } catch (WakeupException | InterruptException e) {
-            throw e;
-        } catch (KafkaException | IllegalStateException e) {
-            // A commit that times out may throw instead of answering per partition (KAFKA-21485): the lock is just as
-            // unproven, and a caller whose task finished meanwhile must still get to report its outcome.
-            error = Optional.of(e instanceof KafkaException k ? k : new KafkaException(e));
-        }
+        // A commit that times out may throw instead of answering per partition (KAFKA-21485): the lock is just as
+        // unproven, and a caller whose task finished meanwhile must still get to report its outcome.
+        Optional<KafkaException> error = guarded(
+                () -> {
+                    consumer.acknowledge(record, AcknowledgeType.RENEW);
+                    return firstError(consumer.commitSync(COMMIT_TIMEOUT));
+                },
+                Optional::of);
         if (error.isPresent()) {
             throw new LockLost(
                     "renewing the lock on " + record.topic() + "@" + record.offset() + " failed: " + error.get());
@@ -252,25 +268,54 @@ public final class Lease {
 
     /** Hands back a record that is not this lease's to keep; if that fails, the lock hands it back later. */
     private void acknowledgeQuietly(ConsumerRecord<byte[], byte[]> other, AcknowledgeType type) {
-        try {
-            consumer.acknowledge(other, type);
-            consumer.commitSync(COMMIT_TIMEOUT);
-        } catch (WakeupException | InterruptException e) {
-            throw e;
-        } catch (KafkaException | IllegalStateException e) {
-            log.debug("could not hand back {}@{}: {}", other.topic(), other.offset(), e.toString());
-        }
+        guarded(
+                () -> {
+                    consumer.acknowledge(other, type);
+                    consumer.commitSync(COMMIT_TIMEOUT);
+                    return null;
+                },
+                e -> {
+                    log.debug("could not hand back {}@{}: {}", other.topic(), other.offset(), e.toString());
+                    return null;
+                });
     }
 
     /** One poll after a renewal; a poll that fails proves nothing held, as if it came back empty. */
     private Iterable<ConsumerRecord<byte[], byte[]>> renewalPoll() throws LockLost {
-        try {
-            return consumer.poll(RENEWAL_POLL);
-        } catch (WakeupException | InterruptException e) {
-            throw e;
-        } catch (KafkaException | IllegalStateException e) {
+        return guarded(() -> consumer.poll(RENEWAL_POLL), e -> {
             throw new LockLost(
                     "the poll after renewing the lock on " + record.topic() + "@" + record.offset() + " failed: " + e);
+        });
+    }
+
+    /** What a failed consumer call comes to, in place of its result. */
+    @FunctionalInterface
+    private interface OnFailure<T, X extends Exception> {
+        T apply(KafkaException failure) throws X;
+    }
+
+    /**
+     * Runs a consumer call. Wake-up and interrupt pass through (the slot is stopping); any other failure, a consumer
+     * that refused the call ({@link IllegalStateException}, wrapped) included, is handed to {@code onFailure}.
+     */
+    private static <T, X extends Exception> T guarded(Supplier<T> call, OnFailure<T, X> onFailure) throws X {
+        try {
+            return call.get();
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (KafkaException e) {
+            return onFailure.apply(e);
+        } catch (IllegalStateException e) {
+            return onFailure.apply(new KafkaException(e));
+        }
+    }
+
+    /** Waits through a future's own wrapper: a step's exception is rethrown as the step threw it. */
+    private static <T> T unwrapped(Callable<T> wait) throws Exception {
+        try {
+            return wait.call();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 

@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockShareConsumer;
@@ -50,6 +53,70 @@ class LeaseTest {
         Optional<KafkaException> error = lease.acknowledge(AcknowledgeType.ACCEPT);
 
         assertThat(error).containsInstanceOf(TimeoutException.class);
+    }
+
+    @Test
+    void anAcknowledgementWhoseCommitTimesOutSpoilsTheConsumerButABrokerRefusalDoesNot() {
+        Lease lease = new Lease(new UnreachableBroker(() -> {}), record, RENEW_EVERY);
+
+        assertThat(Lease.spoils(lease.acknowledge(AcknowledgeType.ACCEPT).orElseThrow()))
+                .isTrue();
+        assertThat(Lease.spoils(new KafkaException(new IllegalStateException("closed"))))
+                .isTrue();
+        assertThat(Lease.spoils(new org.apache.kafka.common.errors.InvalidRecordStateException("lock lost")))
+                .isFalse();
+    }
+
+    @Test
+    void aStepSeenThroughOutlivesTheLostLockAndOnlyThenIsTheLockLossThrown() {
+        CompletableFuture<Void> mayFinish = new CompletableFuture<>();
+        AtomicBoolean finished = new AtomicBoolean();
+        AtomicBoolean told = new AtomicBoolean();
+        ExecutorService io = Executors.newSingleThreadExecutor();
+        try {
+            Lease lease = new Lease(new UnreachableBroker(() -> {}), record, RENEW_EVERY);
+
+            assertThatThrownBy(() -> lease.seeThrough(
+                            () -> {
+                                // held back until the slot has been told of the lost lock
+                                mayFinish.get();
+                                finished.set(true);
+                                return null;
+                            },
+                            io,
+                            lost -> {
+                                told.set(true);
+                                mayFinish.complete(null);
+                            }))
+                    .isInstanceOf(Lease.LockLost.class);
+            assertThat(told).isTrue();
+            assertThat(finished)
+                    .as("the step ended before the lock loss was thrown")
+                    .isTrue();
+        } finally {
+            io.shutdownNow();
+        }
+    }
+
+    @Test
+    void aStepSeenThroughThatFailsAfterTheLockWasLostThrowsItsOwnError() {
+        ExecutorService io = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<Void> mayFail = new CompletableFuture<>();
+            Lease lease = new Lease(new UnreachableBroker(() -> {}), record, RENEW_EVERY);
+
+            assertThatThrownBy(() -> lease.seeThrough(
+                            () -> {
+                                mayFail.get();
+                                throw new IllegalArgumentException("send refused");
+                            },
+                            io,
+                            lost -> mayFail.complete(null)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("send refused");
+        } finally {
+            io.shutdownNow();
+        }
     }
 
     /** A share consumer whose commits time out by throwing, after running {@code meanwhile}. */

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -862,18 +863,39 @@ final class WorkerSlot implements Runnable {
 
     /**
      * Records an outcome the worker reached: its effect has happened, so the outcome is sent until it lands, or the
-     * ledger shows the task ended (ADR 006); the lock is kept meanwhile.
+     * ledger shows the task ended (ADR 006); the lock is kept meanwhile. A lock lost meanwhile does not cut the
+     * recording short: the slot keeps the task (its worker takes no other) until the outcome is recorded, then lets go.
      */
     private void recordOutcome(TaskRequested t, Step outcome) throws Exception {
-        leased(() -> outcomes.recordUntilItLands(t.getRequestId(), outcome::run));
+        Callable<Void> recording = () -> {
+            outcomes.recordUntilItLands(t.getRequestId(), outcome::run);
+            return null;
+        };
+        Lease lease = held;
+        if (lease == null) {
+            recording.call();
+            return;
+        }
+        lease.seeThrough(
+                recording,
+                io,
+                lost -> log.warn(
+                        "slot {} lost the lock on requestId={} while recording its outcome; recording it all the same: {}",
+                        name,
+                        t.getRequestId(),
+                        lost.getMessage()));
     }
 
     private void acknowledge(Lease lease, AcknowledgeType type) {
         long offset = lease.record().offset();
         try {
-            lease.acknowledge(type)
-                    .ifPresent(e -> log.warn(
-                            "{} of offset {} failed ({}); another worker may run it", type, offset, e.toString()));
+            Optional<KafkaException> error = lease.acknowledge(type);
+            if (error.isPresent()) {
+                log.warn("{} of offset {} failed ({}); another worker may run it", type, offset, error.get());
+                if (Lease.spoils(error.get())) {
+                    closeConsumer(); // replaced before the next poll
+                }
+            }
         } catch (KafkaException | IllegalStateException e) {
             log.warn("{} of offset {} failed: {}", type, offset, e.toString());
             // A record it cannot acknowledge (its lock was lost) leaves the consumer taking nothing more, as seen after

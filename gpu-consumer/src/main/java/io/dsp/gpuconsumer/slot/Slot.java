@@ -544,33 +544,25 @@ final class Slot implements Runnable {
      * redelivered to this worker waits for it too ({@link RunningTasks}); then {@link Lease.LockLost} is thrown.
      */
     private void record(Lease lease, TaskRequested task, OutcomeRecorder.Send outcome) throws Exception {
-        Future<Void> recording = io.submit(() -> {
-            outcomes.recordUntilItLands(task.getRequestId(), outcome);
-            return null;
-        });
-        try {
-            lease.await(recording);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        } catch (Lease.LockLost lost) {
-            log.warn(
-                    "slot {} lost the lock on requestId={} while recording its outcome; recording it all the same: {}",
-                    name,
-                    task.getRequestId(),
-                    lost.getMessage());
-            try {
-                recording.get();
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof Exception cause ? cause : e;
-            }
-            throw lost;
-        }
+        lease.seeThrough(
+                () -> {
+                    outcomes.recordUntilItLands(task.getRequestId(), outcome);
+                    return null;
+                },
+                io,
+                lost -> log.warn(
+                        "slot {} lost the lock on requestId={} while recording its outcome; recording it all the same: {}",
+                        name,
+                        task.getRequestId(),
+                        lost.getMessage()));
     }
 
     private void releaseQuietly(Lease lease, TaskRequested task) {
         try {
-            lease.acknowledge(AcknowledgeType.RELEASE)
-                    .ifPresent(error -> log.debug("release of requestId={} refused: {}", task.getRequestId(), error));
+            lease.acknowledge(AcknowledgeType.RELEASE).ifPresent(error -> {
+                log.debug("release of requestId={} refused: {}", task.getRequestId(), error);
+                consumerSpoiled |= Lease.spoils(error);
+            });
         } catch (RuntimeException e) {
             log.warn("could not release requestId={}: {}", task.getRequestId(), e.toString());
             consumerSpoiled = true;
@@ -589,6 +581,7 @@ final class Slot implements Runnable {
             error = Optional.of(new KafkaException(e));
         }
         if (error.isPresent()) {
+            consumerSpoiled |= Lease.spoils(error.get()); // replaced before the next poll
             meters.counter(WorkerMetrics.ACK_ERRORS).increment();
             log.warn(
                     "acknowledgement ({}) of requestId={} failed: {}; its outcome stands, another worker will skip it",
