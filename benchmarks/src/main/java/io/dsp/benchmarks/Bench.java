@@ -1,5 +1,6 @@
 package io.dsp.benchmarks;
 
+import io.dsp.schemas.topic.Groups;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -294,7 +295,8 @@ public final class Bench implements Callable<Integer> {
                 Locale.ROOT,
                 "Both sides, every family: producers acks=all, idempotent, linger 0; task records of the same Avro"
                         + " schema and task type (%d bytes raw); share consumers with the fleet's slot settings"
-                        + " (share.acquire.mode=record_limit, max.poll.records=1, explicit acknowledgement, each ACCEPT"
+                        + " (share.acquire.mode=record_limit, max.poll.records=1, fetch.max.wait.ms="
+                        + Groups.SLOT_FETCH_MAX_WAIT_MS + ", explicit acknowledgement, each ACCEPT"
                         + " committed at once as a slot's lease does), one thread each, polling at most %d ms"
                         + " (dsp.gateway.poll-timeout and dsp.gpu-consumer.poll-timeout on the system's side), in share"
                         + " groups with share.auto.offset.reset=earliest and share.isolation.level=read_committed;"
@@ -359,7 +361,7 @@ public final class Bench implements Callable<Integer> {
                     profile.slots()));
             Spread systemP99 = DispatchScenario.Result.all(http1, DispatchScenario.Result::p99);
             againstRaw(
-                    "dispatch p99 within 2x raw",
+                    "dispatch p99 within 2x raw, HTTP",
                     "system p99 / raw p99 <= 2 (medians)",
                     systemP99.median() / rawP99.median(),
                     raw1,
@@ -368,6 +370,17 @@ public final class Bench implements Callable<Integer> {
                             + " WebSocket hop; the raw consumers hand the record out at once");
             if (websocket) {
                 rows("dispatch", "client WebSocket submit -> legacy worker frame, 1 tenant", ws, raw1, note);
+                // the target names both paths a user feels; each is judged on its own
+                againstRaw(
+                        "dispatch p99 within 2x raw, WebSocket",
+                        "system p99 / raw p99 <= 2 (medians)",
+                        DispatchScenario.Result.all(ws, DispatchScenario.Result::p99)
+                                        .median()
+                                / rawP99.median(),
+                        raw1,
+                        2.0,
+                        "besides the HTTP path's steps, the submit frame crosses the gateway's session and its"
+                                + " intake before the task is written");
             }
             latencyChart(
                     "dispatch",
