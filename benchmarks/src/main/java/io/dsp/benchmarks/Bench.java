@@ -320,10 +320,12 @@ public final class Bench implements Callable<Integer> {
             List<DispatchScenario.Result> raw1 = new ArrayList<>();
             List<DispatchScenario.Result> forwarded = new ArrayList<>();
             List<DispatchScenario.Result> ws = new ArrayList<>();
+            List<DispatchScenario.Result> rawFromSend = new ArrayList<>();
             try (DispatchScenario.RawSide side = scenario.rawSide(1, one.get(0))) {
                 for (int i = 0; i < profile.repeats(); i++) {
                     raw1.add(scenario.raw(side));
                     forwarded.add(scenario.lastRawForwarded);
+                    rawFromSend.add(scenario.lastRawFromSend);
                     http1.add(scenario.http(one));
                     if (websocket) {
                         ws.add(scenario.websocket(wsLicense));
@@ -369,15 +371,24 @@ public final class Bench implements Callable<Integer> {
                     "the system adds an HTTP call, the ledger check and STARTED before the hand-over, and the"
                             + " WebSocket hop; the raw consumers hand the record out at once");
             if (websocket) {
-                rows("dispatch", "client WebSocket submit -> legacy worker frame, 1 tenant", ws, raw1, note);
+                // Timed from the client's send, the intake transaction included: its raw counterpart is timed from the
+                // raw producer's send, where the HTTP path (from the 202) is compared with raw from the
+                // acknowledgement.
+                rows(
+                        "dispatch",
+                        "client WebSocket submit -> legacy worker frame, 1 tenant",
+                        ws,
+                        rawFromSend,
+                        note + "; raw timed from its producer's send, as the submit is from the client's");
                 // the target names both paths a user feels; each is judged on its own
                 againstRaw(
                         "dispatch p99 within 2x raw, WebSocket",
                         "system p99 / raw p99 <= 2 (medians)",
                         DispatchScenario.Result.all(ws, DispatchScenario.Result::p99)
                                         .median()
-                                / rawP99.median(),
-                        raw1,
+                                / DispatchScenario.Result.spread(rawFromSend, DispatchScenario.Result::p99)
+                                        .median(),
+                        rawFromSend,
                         2.0,
                         "besides the HTTP path's steps, the submit frame crosses the gateway's session and its"
                                 + " intake before the task is written");

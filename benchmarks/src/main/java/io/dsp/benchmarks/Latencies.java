@@ -11,6 +11,31 @@ final class Latencies {
 
     private final Map<String, Long> started = new ConcurrentHashMap<>();
     private final Map<String, Long> ended = new ConcurrentHashMap<>();
+    /** When each request was sent, where that is earlier than its start (a raw send, started when acknowledged). */
+    private final Map<String, Long> sent = new ConcurrentHashMap<>();
+
+    void sent(String id, long nanos) {
+        sent.put(id, nanos);
+    }
+
+    /**
+     * The same requests measured from when they were sent, not from when they started: the raw counterpart of a path
+     * timed from the client's send (a WebSocket submit), where this one is timed from the acknowledgement.
+     */
+    Latencies sinceSent() {
+        Latencies fromSend = new Latencies();
+        started.keySet().forEach(id -> {
+            Long at = sent.get(id);
+            if (at != null) {
+                fromSend.started(id, at);
+                Long end = ended.get(id);
+                if (end != null) {
+                    fromSend.ended(id, end);
+                }
+            }
+        });
+        return fromSend;
+    }
 
     void started(String id, long nanos) {
         started.put(id, nanos);

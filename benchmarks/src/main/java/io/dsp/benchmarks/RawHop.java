@@ -102,8 +102,14 @@ final class RawHop implements AutoCloseable {
         return dispatch;
     }
 
-    /** Sends one task; {@code latencies} learns its start when the broker acknowledges it. */
+    /**
+     * Sends one task; {@code latencies} learns when it was sent, and its start when the broker acknowledges it.
+     */
     void send(int tenant, String id, byte[] value, Latencies... latencies) {
+        long sentAt = System.nanoTime();
+        for (Latencies l : latencies) {
+            l.sent(id, sentAt);
+        }
         producer.send(
                 new ProducerRecord<>(prefix + tenant, id.getBytes(StandardCharsets.UTF_8), value),
                 (metadata, error) -> {
