@@ -221,12 +221,8 @@ final class DispatchScenario {
         lastRawForwarded = Result.of("raw clients, produce -> forwarded (read committed)", forwarded);
         lastRawFromSend = result.retimed(
                 "raw clients, sent -> share consumer", measured.get().sinceSent());
-        System.out.printf(
-                "[bench] %s: p50 %.1f p99 %.1f ms%n",
-                lastRawFromSend.name(), lastRawFromSend.p50(), lastRawFromSend.p99());
-        System.out.printf(
-                "[bench] %s: p50 %.1f p99 %.1f ms%n",
-                lastRawForwarded.name(), lastRawForwarded.p50(), lastRawForwarded.p99());
+        printPercentiles(lastRawFromSend);
+        printPercentiles(lastRawForwarded);
         return result;
     }
 
@@ -245,6 +241,10 @@ final class DispatchScenario {
                 .setOrigin(new TaskOrigin(TaskChannel.HTTP, "bench-raw", null, "pc"))
                 .build();
         return TenantTopics.forTask(task).record(task.getRequestId(), task).value();
+    }
+
+    private static void printPercentiles(Result result) {
+        System.out.printf("[bench] %s: p50 %.1f p99 %.1f ms%n", result.name(), result.p50(), result.p99());
     }
 
     /** The forwarding half of the last raw run, for the report's explanation of where raw time goes. */
