@@ -1,11 +1,14 @@
 package io.dsp.gateway;
 
+import io.dsp.schemas.topic.Groups;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -57,6 +60,10 @@ import org.springframework.validation.annotation.Validated;
  *     no outcome, no release: a legacy worker that disconnected, a native one that died) before the task is
  *     dead-lettered with reason {@code KILLS_WORKERS} instead of handed to another legacy worker (1-9, default 2, as
  *     gpu-consumer's)
+ * @param fetchMaxWait longest a slot's share fetch waits at the broker for a record ({@code fetch.max.wait.ms}), 1 ms
+ *     to 500 ms; default 50 ms, as gpu-consumer's ({@link Groups#SLOT_FETCH_MAX_WAIT_MS}). A lease's confirmation
+ *     after STARTED, which comes before the task frame, gets its record back only with the next fetch (ADR 023):
+ *     longer waits mean fewer empty fetches from idle slots and a slower hand-over
  */
 @Validated
 @ConfigurationProperties("dsp.gateway")
@@ -85,4 +92,7 @@ public record GatewaySettings(
         @NotNull @DefaultValue("100ms") Duration pollTimeout,
         @NotNull @DefaultValue("10s") Duration sendTimeout,
         @NotNull @DefaultValue("10s") Duration openAttemptWait,
-        @Min(1) @Max(9) @DefaultValue("2") int quarantineAfter) {}
+        @Min(1) @Max(9) @DefaultValue("2") int quarantineAfter,
+
+        @NotNull @DurationMin(millis = 1) @DurationMax(millis = 500) @DefaultValue("50ms")
+        Duration fetchMaxWait) {}

@@ -2,6 +2,7 @@ package io.dsp.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dsp.schemas.topic.Groups;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -23,6 +24,7 @@ class GatewaySettingsTest {
             assertThat(settings.activeNoticeInterval()).isLessThan(Duration.ofSeconds(30));
             assertThat(settings.validateLicenses()).isTrue();
             assertThat(settings.workerToken()).isEmpty();
+            assertThat(settings.fetchMaxWait()).isEqualTo(Duration.ofMillis(Groups.SLOT_FETCH_MAX_WAIT_MS));
         });
     }
 
@@ -37,6 +39,14 @@ class GatewaySettingsTest {
         runner.withPropertyValues("dsp.gateway.worker-slots=0")
                 .run(context -> assertThat(context).hasFailed());
         runner.withPropertyValues("dsp.gateway.node-number=10000")
+                .run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("dsp.gateway.fetch-max-wait=20ms")
+                .run(context -> assertThat(
+                                context.getBean(GatewaySettings.class).fetchMaxWait())
+                        .isEqualTo(Duration.ofMillis(20)));
+        runner.withPropertyValues("dsp.gateway.fetch-max-wait=0ms")
+                .run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("dsp.gateway.fetch-max-wait=1s")
                 .run(context -> assertThat(context).hasFailed());
     }
 

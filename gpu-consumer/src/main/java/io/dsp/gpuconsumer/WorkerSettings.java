@@ -1,10 +1,13 @@
 package io.dsp.gpuconsumer;
 
+import io.dsp.schemas.topic.Groups;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -31,6 +34,10 @@ import org.springframework.validation.annotation.Validated;
  *     default 2 s, as the legacy server's push throttle
  * @param assetApiUrl base URL of asset-api, where a worker fetches blobs by md5 ({@code /api/v1/blobs/{md5}}) with
  *     {@code Authorization: Bearer <dsp.fleet.token>}; default {@code http://127.0.0.1:8080}
+ * @param fetchMaxWait longest a slot's share fetch waits at the broker for a record ({@code fetch.max.wait.ms}), 1 ms
+ *     to 500 ms; default 50 ms ({@link Groups#SLOT_FETCH_MAX_WAIT_MS}). A lease's confirmation after STARTED gets its
+ *     record back only with the next fetch (ADR 023): longer waits mean fewer empty fetches from idle slots (one per
+ *     wait per slot) and a slower hand-over; a new task ends a waiting fetch at once either way
  */
 @Validated
 @ConfigurationProperties("dsp.gpu-consumer")
@@ -45,4 +52,7 @@ public record WorkerSettings(
         @NotNull @DefaultValue("30s") Duration retryBackoffMax,
         @Min(1) @Max(9) @DefaultValue("2") int quarantineAfter,
         @NotNull @DefaultValue("2s") Duration progressInterval,
-        @NotNull @DefaultValue("http://127.0.0.1:8080") URI assetApiUrl) {}
+        @NotNull @DefaultValue("http://127.0.0.1:8080") URI assetApiUrl,
+
+        @NotNull @DurationMin(millis = 1) @DurationMax(millis = 500) @DefaultValue("50ms")
+        Duration fetchMaxWait) {}

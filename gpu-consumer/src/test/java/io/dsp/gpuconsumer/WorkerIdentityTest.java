@@ -38,6 +38,7 @@ class WorkerIdentityTest {
                 Duration.ofSeconds(30),
                 2,
                 Duration.ofSeconds(2),
-                URI.create("http://127.0.0.1:8080"));
+                URI.create("http://127.0.0.1:8080"),
+                Duration.ofMillis(50));
     }
 }

@@ -2,6 +2,7 @@ package io.dsp.gpuconsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dsp.schemas.topic.Groups;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,7 @@ class WorkerSettingsTest {
             assertThat(settings.quarantineAfter()).isEqualTo(2);
             assertThat(settings.progressInterval()).isEqualTo(Duration.ofSeconds(2));
             assertThat(settings.assetApiUrl()).isEqualTo(URI.create("http://127.0.0.1:8080"));
+            assertThat(settings.fetchMaxWait()).isEqualTo(Duration.ofMillis(Groups.SLOT_FETCH_MAX_WAIT_MS));
         });
     }
 
@@ -48,7 +50,8 @@ class WorkerSettingsTest {
                         "dsp.gpu-consumer.retry-backoff-max=4s",
                         "dsp.gpu-consumer.quarantine-after=3",
                         "dsp.gpu-consumer.progress-interval=500ms",
-                        "dsp.gpu-consumer.asset-api-url=http://assets.internal:9000")
+                        "dsp.gpu-consumer.asset-api-url=http://assets.internal:9000",
+                        "dsp.gpu-consumer.fetch-max-wait=20ms")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(WorkerSettings.class))
@@ -63,7 +66,8 @@ class WorkerSettingsTest {
                                     Duration.ofSeconds(4),
                                     3,
                                     Duration.ofMillis(500),
-                                    URI.create("http://assets.internal:9000")));
+                                    URI.create("http://assets.internal:9000"),
+                                    Duration.ofMillis(20)));
                 });
     }
 
@@ -74,7 +78,9 @@ class WorkerSettingsTest {
         "delivery-count-limit, 1, must be greater than or equal to 2",
         "delivery-count-limit, 11, must be less than or equal to 10",
         "quarantine-after, 0, must be greater than or equal to 1",
-        "quarantine-after, 10, must be less than or equal to 9"
+        "quarantine-after, 10, must be less than or equal to 9",
+        "fetch-max-wait, 0ms, must be longer than or equal to",
+        "fetch-max-wait, 501ms, must be shorter than or equal to"
     })
     void refusesToStartWithAnOutOfRangeValue(String field, String value, String message) {
         runner.withPropertyValues("dsp.gpu-consumer." + field + "=" + value).run(context -> {

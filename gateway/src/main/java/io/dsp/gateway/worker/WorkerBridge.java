@@ -436,6 +436,8 @@ public class WorkerBridge implements SmartLifecycle {
     private Map<String, Object> withClientId(Lane lane, String clientId) {
         Map<String, Object> config = new HashMap<>(consumerConfig);
         config.putAll(lane.slotConsumer());
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int)
+                settings.fetchMaxWait().toMillis());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         return config;
     }

@@ -1,6 +1,7 @@
 package io.dsp.gpuconsumer.slot;
 
 import io.dsp.core.kafka.ClientSecurity;
+import io.dsp.gpuconsumer.WorkerSettings;
 import io.dsp.schemas.serde.WriterSchemas;
 import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.TopicProvisioner;
@@ -23,12 +24,18 @@ class ShareConsumerConfiguration {
     /** The fleet's slot settings, defined with the group in the contracts. */
     static final Map<String, Object> SLOT_SETTINGS = Groups.GPU_FLEET_SLOT_CONSUMER;
 
-    /** The slots reach Kafka as every other client here does (security included), with the fleet's slot settings. */
+    /**
+     * The slots reach Kafka as every other client here does (security included), with the fleet's slot settings and
+     * this worker's fetch wait.
+     */
     @Bean
-    ShareConsumerFactory<byte[], byte[]> shareConsumerFactory(KafkaProperties kafka, KafkaAdmin kafkaAdmin) {
+    ShareConsumerFactory<byte[], byte[]> shareConsumerFactory(
+            KafkaProperties kafka, KafkaAdmin kafkaAdmin, WorkerSettings settings) {
         Map<String, Object> config = new HashMap<>(ClientSecurity.of(kafkaAdmin.getConfigurationProperties()));
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.getBootstrapServers()));
         config.putAll(SLOT_SETTINGS);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int)
+                settings.fetchMaxWait().toMillis());
         return new DefaultShareConsumerFactory<>(config);
     }
 

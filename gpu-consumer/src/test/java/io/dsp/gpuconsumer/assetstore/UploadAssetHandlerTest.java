@@ -141,7 +141,8 @@ class UploadAssetHandlerTest {
                 Duration.ofSeconds(30),
                 2,
                 Duration.ofSeconds(2),
-                assetApiUrl);
+                assetApiUrl,
+                Duration.ofMillis(50));
         return new UploadAssetHandler(
                 store,
                 new BlobClient(settings.assetApiUrl(), token, RestClient.builder()),

@@ -274,6 +274,7 @@ class HeyGemHttpEngineTest {
                 Duration.ofSeconds(30),
                 2,
                 Duration.ofSeconds(2),
-                assetApiUrl);
+                assetApiUrl,
+                Duration.ofMillis(50));
     }
 }
