@@ -35,6 +35,13 @@ public final class WorkerMetrics {
     /** Counter: outcomes of tasks that ran, sent again because a send failed (a broker restart can fail one). */
     public static final String OUTCOME_RESENDS = "dsp.worker.task.outcome.resends";
 
+    /**
+     * Counter: outcomes kept in the local journal because the worker stopped before it could record them (tag
+     * {@code step}: {@code kept}), and sent from it at the next start ({@code replayed}) or found recorded already
+     * ({@code found}).
+     */
+    public static final String OUTCOME_JOURNAL = "dsp.worker.task.outcome.journal";
+
     /** Counter: lock renewals of long tasks. */
     public static final String LOCK_RENEWALS = "dsp.worker.task.lock.renewals";
 

@@ -23,6 +23,7 @@ import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,6 +80,10 @@ final class Slot implements Runnable {
     private final MeterRegistry meters;
     private final Clock clock;
     private final OutcomeRecorder outcomes;
+    private final OutcomeJournal journal;
+    /** Open once the journal's outcomes from the last run are recorded: no task is taken before. */
+    private final CountDownLatch replayed;
+
     private volatile boolean taking = true;
     /** The request id of the record this slot has acquired and not yet acknowledged; null while it holds none. */
     private volatile String holding;
@@ -110,8 +116,12 @@ final class Slot implements Runnable {
             TaskDeadlines deadlines,
             AtomicInteger inFlight,
             MeterRegistry meters,
-            Clock clock) {
+            Clock clock,
+            OutcomeJournal journal,
+            CountDownLatch replayed) {
         this.name = name;
+        this.journal = journal;
+        this.replayed = replayed;
         this.consumerFactory = consumerFactory;
         this.handlers = handlers;
         this.reporter = reporter;
@@ -171,6 +181,9 @@ final class Slot implements Runnable {
             return t;
         });
         try {
+            if (!awaitReplayed()) {
+                return;
+            }
             while (!stopping && !Thread.currentThread().isInterrupted()) {
                 if (!awaitTaking()) {
                     break;
@@ -213,6 +226,24 @@ final class Slot implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits until the outcomes kept from the last run are recorded, so a task of theirs redelivered here is seen ended
+     * instead of run again; false when the slot is stopping instead.
+     */
+    private boolean awaitReplayed() {
+        try {
+            while (!replayed.await(settings.pollTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                if (stopping) {
+                    return false;
+                }
+            }
+            return !stopping;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -272,6 +303,12 @@ final class Slot implements Runnable {
             // one (or hands it on if the lock was still ours). The consumer is replaced before the next poll.
             releaseQuietly(lease, task);
             consumerSpoiled = true;
+        } catch (OutcomeKept e) {
+            // Stopping past the shutdown deadline after the task ran: its outcome waits in the journal for the next
+            // start. No "given back" step: the attempt stays open, so the next delivery waits for that outcome.
+            Thread.interrupted();
+            releaseQuietly(lease, task);
+            Thread.currentThread().interrupt();
         } catch (InterruptedException e) {
             // stopping past the shutdown deadline: give the task back now, saying so
             Thread.interrupted();
@@ -338,7 +375,8 @@ final class Slot implements Runnable {
         Cancellations.Verdict verdict = cancellations.verdict(requestId, task.getLicenseKey());
         if (verdict == Cancellations.Verdict.CANCELLED) {
             log.info("requestId={} was cancelled by its license before it started; not running it", requestId);
-            leased(lease, () -> reporter.cancelled(task, delivery, "cancelled before it started"));
+            TaskReporter.Outcome notStarted = reporter.cancelled(task, delivery, "cancelled before it started");
+            leased(lease, () -> reporter.record(notStarted));
             finish(lease, Decision.CANCEL, task);
             return;
         }
@@ -373,21 +411,15 @@ final class Slot implements Runnable {
         switch (decision) {
             case SUCCEED -> {
                 TaskOutcome.Succeeded succeeded = (TaskOutcome.Succeeded) outcome;
-                record(
-                        lease,
-                        task,
-                        () -> reporter.succeeded(task, delivery, succeeded.resultJson(), succeeded.stored()));
+                record(lease, task, reporter.succeeded(task, delivery, succeeded.resultJson(), succeeded.stored()));
             }
             case CANCEL -> {
                 log.info("requestId={} stopped: cancelled by its license while running", requestId);
-                record(
-                        lease,
-                        task,
-                        () -> reporter.cancelled(task, delivery, ((TaskOutcome.Cancelled) outcome).reason()));
+                record(lease, task, reporter.cancelled(task, delivery, ((TaskOutcome.Cancelled) outcome).reason()));
             }
             case FAIL -> {
                 TaskOutcome.Failed failed = (TaskOutcome.Failed) outcome;
-                record(lease, task, () -> reporter.failed(task, delivery, failed.code(), failed.message()));
+                record(lease, task, reporter.failed(task, delivery, failed.code(), failed.message()));
             }
             case DEAD_LETTER ->
                 leased(
@@ -541,20 +573,53 @@ final class Slot implements Runnable {
      * that keeps the next delivery from running the task again. The lock is kept while it is sent; a send that fails
      * (a broker restart can fail one outright) is tried again until it lands or the ledger shows the task ended. When
      * the lock is lost meanwhile, the slot still waits for the outcome before it lets go of the task, so a copy
-     * redelivered to this worker waits for it too ({@link RunningTasks}); then {@link Lease.LockLost} is thrown.
+     * redelivered to this worker waits for it too ({@link RunningTasks}); then {@link Lease.LockLost} is thrown. A
+     * worker stopped past its shutdown deadline meanwhile keeps the outcome in its {@link OutcomeJournal} and throws
+     * {@link OutcomeKept}.
      */
-    private void record(Lease lease, TaskRequested task, OutcomeRecorder.Send outcome) throws Exception {
-        lease.seeThrough(
-                () -> {
-                    outcomes.recordUntilItLands(task.getRequestId(), outcome);
-                    return null;
-                },
-                io,
-                lost -> log.warn(
-                        "slot {} lost the lock on requestId={} while recording its outcome; recording it all the same: {}",
+    private void record(Lease lease, TaskRequested task, TaskReporter.Outcome outcome) throws Exception {
+        try {
+            lease.seeThrough(
+                    () -> {
+                        outcomes.recordUntilItLands(task.getRequestId(), () -> reporter.record(outcome));
+                        return null;
+                    },
+                    io,
+                    lost -> log.warn(
+                            "slot {} lost the lock on requestId={} while recording its outcome; recording it all the"
+                                    + " same: {}",
+                            name,
+                            task.getRequestId(),
+                            lost.getMessage()));
+        } catch (InterruptedException e) {
+            try {
+                Path kept = journal.keep(task.getRequestId(), outcome.record());
+                meters.counter(WorkerMetrics.OUTCOME_JOURNAL, "step", "kept").increment();
+                // the kept outcome replaces the sends still being tried: the worker is going, its producer with it
+                io.shutdownNow();
+                log.warn(
+                        "slot {} stopped before the outcome of requestId={} was recorded; kept in {} for the next start",
                         name,
                         task.getRequestId(),
-                        lost.getMessage()));
+                        kept);
+                throw new OutcomeKept(e);
+            } catch (java.io.IOException journalFailed) {
+                log.error(
+                        "slot {} could not keep the outcome of requestId={} ({}); the task goes back and may run again",
+                        name,
+                        task.getRequestId(),
+                        journalFailed.toString());
+                throw e;
+            }
+        }
+    }
+
+    /** The slot was stopped while recording an outcome, which waits in the journal for the next start. */
+    static final class OutcomeKept extends InterruptedException {
+        OutcomeKept(InterruptedException cause) {
+            super("stopped while recording an outcome; kept in the journal");
+            initCause(cause);
+        }
     }
 
     private void releaseQuietly(Lease lease, TaskRequested task) {

@@ -1,7 +1,9 @@
 package io.dsp.gpuconsumer.slot;
 
 import io.dsp.core.ledger.TaskLedger;
+import io.dsp.core.slot.OutcomeRecorder;
 import io.dsp.gpuconsumer.WorkerIdentity;
+import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.WorkerSettings;
 import io.dsp.gpuconsumer.control.Cancellations;
 import io.dsp.gpuconsumer.execution.TaskDeadlines;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,9 @@ public class SlotPool implements SmartLifecycle {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<Slot> slots = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final OutcomeJournal journal;
+    private final OutcomeRecorder outcomes;
+    private Thread replay;
     private volatile boolean started;
     private volatile boolean draining;
     /** An operator asked this worker to drain; kept across start and stop, so a drained worker starts drained. */
@@ -66,7 +72,11 @@ public class SlotPool implements SmartLifecycle {
             LedgerSettings ledgerSettings,
             TaskDeadlines deadlines,
             MeterRegistry meters,
-            Clock clock) {
+            Clock clock,
+            OutcomeJournal journal) {
+        this.journal = journal;
+        this.outcomes = new OutcomeRecorder(
+                ledger, () -> meters.counter(WorkerMetrics.OUTCOME_RESENDS).increment());
         this.deadlines = deadlines;
         this.openAttemptWait = ledgerSettings.openAttemptWait();
         this.consumers = consumers;
@@ -157,6 +167,10 @@ public class SlotPool implements SmartLifecycle {
     public synchronized void start() {
         started = true;
         draining = false;
+        CountDownLatch replayed = new CountDownLatch(1);
+        replay = new Thread(() -> replayJournal(replayed), identity.id() + "-outcome-journal");
+        replay.setDaemon(true);
+        replay.start();
         for (int i = 0; i < settings.maxConcurrent(); i++) {
             String clientId = identity.id() + "-slot-" + i;
             Slot slot = new Slot(
@@ -173,7 +187,9 @@ public class SlotPool implements SmartLifecycle {
                     deadlines,
                     inFlight,
                     meters,
-                    clock);
+                    clock,
+                    journal,
+                    replayed);
             if (drained) {
                 slot.pause(); // a worker told to drain before it started stays out of the group
             }
@@ -185,9 +201,52 @@ public class SlotPool implements SmartLifecycle {
         log.info("started {} slots for workerId={}", slots.size(), identity.id());
     }
 
+    /**
+     * Records the outcomes the last run kept in its journal (it stopped before it could), then lets the slots take
+     * tasks: a task of theirs redelivered here must find its outcome in the ledger, not run again. An outcome the
+     * ledger already has is only forgotten. One that cannot be recorded (the broker still gone past the recorder's
+     * patience, or the journal unreadable) stays for the next start; the slots take tasks all the same.
+     */
+    private void replayJournal(CountDownLatch replayed) {
+        try {
+            for (OutcomeJournal.Entry entry : journal.entries()) {
+                String requestId = entry.requestId();
+                if (endedAlready(requestId)) {
+                    meters.counter(WorkerMetrics.OUTCOME_JOURNAL, "step", "found")
+                            .increment();
+                    log.info("requestId={} ended in the ledger already; its kept outcome is dropped", requestId);
+                } else {
+                    outcomes.recordUntilItLands(requestId, () -> reporter.resend(entry.record()));
+                    meters.counter(WorkerMetrics.OUTCOME_JOURNAL, "step", "replayed")
+                            .increment();
+                    log.info("recorded the outcome of requestId={} kept by this worker's last run", requestId);
+                }
+                journal.forget(entry);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.error("outcomes kept by the last run could not all be recorded; they stay for the next start", e);
+        } finally {
+            replayed.countDown();
+        }
+    }
+
+    private boolean endedAlready(String requestId) throws InterruptedException {
+        try {
+            return ledger.priorAttempts(requestId).finished();
+        } catch (java.util.concurrent.TimeoutException e) {
+            // Sent unchecked: readers count a duplicate outcome, while a missing one runs the task again.
+            return ledger.knownNow(requestId).finished();
+        }
+    }
+
     @Override
     public synchronized void stop() {
         draining = true;
+        if (replay != null) {
+            replay.interrupt();
+        }
         slots.forEach(Slot::stopTakingWork);
         long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
         for (Thread thread : threads) {

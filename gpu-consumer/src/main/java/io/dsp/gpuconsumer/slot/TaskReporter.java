@@ -81,27 +81,59 @@ class TaskReporter {
                 .build());
     }
 
-    void succeeded(TaskRequested task, int deliveryCount, String resultJson, StoredResult stored) throws Exception {
-        send(event(task, TaskEventType.SUCCEEDED, deliveryCount)
-                .setResultJson(resultJson)
-                .setStored(stored)
-                .build());
-        count(MetricNames.TASKS_SUCCEEDED, task);
+    /**
+     * An outcome event, built and not yet sent: {@link #record} sends it; a worker stopping before it could keeps it in
+     * its {@link OutcomeJournal}.
+     */
+    record Outcome(String requestId, ProducerRecord<byte[], byte[]> record, String counter, String taskType) {}
+
+    /** Sends an outcome and waits for Kafka to have it; counts it by task type. */
+    void record(Outcome outcome) throws Exception {
+        kafka.send(outcome.record()).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        meters.counter(outcome.counter(), MetricNames.TAG_TASK_TYPE, outcome.taskType(), MetricNames.TAG_SOURCE, SOURCE)
+                .increment();
     }
 
-    void failed(TaskRequested task, int deliveryCount, String code, String message) throws Exception {
-        send(event(task, TaskEventType.FAILED, deliveryCount)
-                .setError(new TaskError(code, message))
-                .build());
-        count(MetricNames.TASKS_FAILED, task);
+    /** Sends a record kept from an earlier run as it was, and waits for Kafka to have it. */
+    void resend(ProducerRecord<byte[], byte[]> kept) throws Exception {
+        kafka.send(kept).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    Outcome succeeded(TaskRequested task, int deliveryCount, String resultJson, StoredResult stored) {
+        return outcome(
+                task,
+                MetricNames.TASKS_SUCCEEDED,
+                event(task, TaskEventType.SUCCEEDED, deliveryCount)
+                        .setResultJson(resultJson)
+                        .setStored(stored)
+                        .build());
+    }
+
+    Outcome failed(TaskRequested task, int deliveryCount, String code, String message) {
+        return outcome(
+                task,
+                MetricNames.TASKS_FAILED,
+                event(task, TaskEventType.FAILED, deliveryCount)
+                        .setError(new TaskError(code, message))
+                        .build());
     }
 
     /** The owner cancelled the task: it did not run, or was stopped and its result discarded. */
-    void cancelled(TaskRequested task, int deliveryCount, String reason) throws Exception {
-        send(event(task, TaskEventType.CANCELLED, deliveryCount)
-                .setError(new TaskError("CANCELLED", "任务已取消: " + reason))
-                .build());
-        count(MetricNames.TASKS_CANCELLED, task);
+    Outcome cancelled(TaskRequested task, int deliveryCount, String reason) {
+        return outcome(
+                task,
+                MetricNames.TASKS_CANCELLED,
+                event(task, TaskEventType.CANCELLED, deliveryCount)
+                        .setError(new TaskError("CANCELLED", "任务已取消: " + reason))
+                        .build());
+    }
+
+    private Outcome outcome(TaskRequested task, String counter, TaskEvent event) {
+        return new Outcome(
+                task.getRequestId(),
+                traced(Topics.TASK_EVENTS.record(event.getRequestId(), event)),
+                counter,
+                task.getTaskType());
     }
 
     void deadLettered(TaskRequested task, int deliveryCount, DeadLetterReason reason, String lastError)
@@ -126,11 +158,6 @@ class TaskReporter {
                         task.getTaskType(),
                         "reason",
                         reason.name().toLowerCase(java.util.Locale.ROOT))
-                .increment();
-    }
-
-    private void count(String name, TaskRequested task) {
-        meters.counter(name, MetricNames.TAG_TASK_TYPE, task.getTaskType(), MetricNames.TAG_SOURCE, SOURCE)
                 .increment();
     }
 

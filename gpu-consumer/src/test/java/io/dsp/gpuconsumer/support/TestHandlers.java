@@ -33,6 +33,12 @@ public class TestHandlers {
      */
     public static final String SLEEPS = "test_sleeps";
 
+    /**
+     * Succeeds at once with a result of the kilobytes in its payload ({@code {"kb":N}}), counted in {@link
+     * #COMPLETED_RUNS}: an outcome a producer with a small {@code max.request.size} cannot send.
+     */
+    public static final String LARGE_RESULT = "test_large_result";
+
     /** Runs for a minute unless stopped; its deadline in the test harness is 2 s. */
     public static final String OVERRUNS = "test_overruns";
 
@@ -43,12 +49,22 @@ public class TestHandlers {
     public static final Map<String, AtomicInteger> COMPLETED_RUNS = new ConcurrentHashMap<>();
 
     private static final Pattern MILLIS = Pattern.compile("\\{\"ms\":(\\d+)}");
+    private static final Pattern KILOBYTES = Pattern.compile("\\{\"kb\":(\\d+)}");
 
     /** A {@link #SLEEPS} task of this many milliseconds. */
     public static TaskRequested sleeping(String licenseKey, long millis) {
         TaskRequested task = TestTasks.generic(licenseKey, SLEEPS);
         task.setPayload(
                 GenericPayload.newBuilder().setJson("{\"ms\":" + millis + "}").build());
+        return task;
+    }
+
+    /** A {@link #LARGE_RESULT} task whose result is this many kilobytes. */
+    public static TaskRequested largeResult(String licenseKey, int kilobytes) {
+        TaskRequested task = TestTasks.generic(licenseKey, LARGE_RESULT);
+        task.setPayload(GenericPayload.newBuilder()
+                .setJson("{\"kb\":" + kilobytes + "}")
+                .build());
         return task;
     }
 
@@ -77,6 +93,29 @@ public class TestHandlers {
                         .computeIfAbsent(task.getRequestId(), id -> new AtomicInteger())
                         .incrementAndGet();
                 return new TaskOutcome.Succeeded("{\"slept\":" + millis.group(1) + "}");
+            }
+        };
+    }
+
+    @Bean
+    TaskHandler largeResultHandler() {
+        return new TaskHandler() {
+            @Override
+            public String taskType() {
+                return LARGE_RESULT;
+            }
+
+            @Override
+            public TaskOutcome handle(TaskRequested task) {
+                Matcher kb = KILOBYTES.matcher(((GenericPayload) task.getPayload()).getJson());
+                if (!kb.matches()) {
+                    return new TaskOutcome.Failed("BAD_PAYLOAD", "no kb");
+                }
+                COMPLETED_RUNS
+                        .computeIfAbsent(task.getRequestId(), id -> new AtomicInteger())
+                        .incrementAndGet();
+                return new TaskOutcome.Succeeded(
+                        "{\"pad\":\"" + "x".repeat(Integer.parseInt(kb.group(1)) * 1024) + "\"}");
             }
         };
     }
