@@ -434,7 +434,13 @@ public class WorkerBridge implements SmartLifecycle {
     }
 
     private Map<String, Object> withClientId(Lane lane, String clientId) {
-        Map<String, Object> config = new HashMap<>(consumerConfig);
+        return slotConsumerConfig(consumerConfig, lane, settings, clientId);
+    }
+
+    /** A slot's consumer: the gateway's connection settings, the lane's slot settings, this gateway's fetch wait. */
+    static Map<String, Object> slotConsumerConfig(
+            Map<String, Object> connection, Lane lane, GatewaySettings settings, String clientId) {
+        Map<String, Object> config = new HashMap<>(connection);
         config.putAll(lane.slotConsumer());
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int)
                 settings.fetchMaxWait().toMillis());
