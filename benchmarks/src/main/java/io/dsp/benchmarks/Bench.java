@@ -411,6 +411,7 @@ public final class Bench implements Callable<Integer> {
                     http1,
                     ws,
                     raw1);
+            fastDispatch(profile, stack, worker, one);
             if (chosen.contains(Scenario.tenants)) {
                 List<String> many = stack.licenses("bench-many", profile.tenants());
                 List<DispatchScenario.Result> httpN = new ArrayList<>();
@@ -464,6 +465,44 @@ public final class Bench implements Callable<Integer> {
         // the legacy worker's slots leave the fleet group before anything else uses it
         stack.awaitFleetMembers(0);
         stack.requireNotRateLimited("dispatch");
+    }
+
+    /**
+     * The HTTP path again at {@link Profile#FAST_RATE} tasks/s, the issue's second rate, raw and system alternating on
+     * the same worker and slots. The WebSocket path is not run at this rate: its four app connections would each send
+     * at the gateway's per-connection frame limit.
+     */
+    private void fastDispatch(Profile profile, StackUnderTest stack, BenchWorker worker, List<String> one)
+            throws Exception {
+        Profile fast = profile.atRate(Profile.FAST_RATE);
+        DispatchScenario scenario = new DispatchScenario(fast, stack, worker);
+        List<DispatchScenario.Result> http = new ArrayList<>();
+        List<DispatchScenario.Result> raw = new ArrayList<>();
+        try (DispatchScenario.RawSide side = scenario.rawSide(1, one.get(0))) {
+            for (int i = 0; i < fast.repeats(); i++) {
+                raw.add(scenario.raw(side));
+                http.add(scenario.http(one));
+            }
+        }
+        String what = "HTTP accepted -> legacy worker frame, 1 tenant, " + fast.rate() + " tasks/s";
+        rows(
+                "dispatch",
+                what,
+                http,
+                raw,
+                fast.rate() + " tasks/s for " + fast.seconds() + " s per run, worker with " + fast.slots()
+                        + " slots vs " + fast.slots() + " raw share consumers");
+        againstRaw(
+                "dispatch p99 within 2x raw at " + fast.rate() + " tasks/s, HTTP",
+                "system p99 / raw p99 <= 2 (medians)",
+                DispatchScenario.Result.all(http, DispatchScenario.Result::p99).median()
+                        / DispatchScenario.Result.spread(raw, DispatchScenario.Result::p99)
+                                .median(),
+                raw,
+                2.0,
+                "each slot's hand-over (ledger check, STARTED, confirmation, then the outcome and its ACCEPT) adds"
+                        + " round trips and CPU on the machine the broker shares, and a slot busy with one task delays"
+                        + " the next");
     }
 
     /** p50, p99 and p99.9 of both sides: medians of the runs (raw: of those that kept up), with their spreads. */

@@ -33,12 +33,32 @@ record Profile(
         int repeats,
         int sharePollMs) {
 
+    /** The second dispatch rate (tasks/s), run beside the profile's own on the HTTP path. */
+    static final int FAST_RATE = 200;
+
     /** The slots' default poll timeout ({@code dsp.gateway.poll-timeout}, {@code dsp.gpu-consumer.poll-timeout}). */
     static final int SLOT_POLL_MS = 100;
 
     static final Profile SMOKE = new Profile("smoke", 20, 3, 2, 4, 20, 4, 3, 300, 50, 1, SLOT_POLL_MS);
     static final Profile QUICK = new Profile("quick", 25, 10, 4, 8, 200, 16, 8, 5_000, 1_000, 3, SLOT_POLL_MS);
     static final Profile FULL = new Profile("full", 20, 30, 5, 8, 1_000, 32, 20, 100_000, 10_000, 3, SLOT_POLL_MS);
+
+    /** This profile with dispatch runs offered at {@code tasksPerSecond}. */
+    Profile atRate(int tasksPerSecond) {
+        return new Profile(
+                name,
+                tasksPerSecond,
+                seconds,
+                warmup,
+                slots,
+                tenants,
+                intakeConcurrency,
+                intakeSeconds,
+                drainTasks,
+                connections,
+                repeats,
+                sharePollMs);
+    }
 
     Duration sharePollTimeout() {
         return Duration.ofMillis(sharePollMs);

@@ -57,6 +57,7 @@ class BenchSmokeIT {
                 .containsExactly(
                         "dispatch p99 within 2x raw, HTTP",
                         "dispatch p99 within 2x raw, WebSocket",
+                        "dispatch p99 within 2x raw at " + Profile.FAST_RATE + " tasks/s, HTTP",
                         Profile.SMOKE.tenants() + " tenants within 2x of one",
                         "intake >= 50% of raw producer",
                         "drain >= 70% of raw share consumer");
