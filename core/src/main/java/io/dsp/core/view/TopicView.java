@@ -537,7 +537,8 @@ public final class TopicView implements SmartLifecycle {
             throw new TimeoutException("cannot read the end of " + topic + ": " + e.getCause());
         } catch (TimeoutException e) {
             // Seen on a three-node cluster with one node killed: an admin made before the kill kept timing out here
-            // until the node came back, though every partition had a new leader. The next look gets a fresh client.
+            // until the node came back, though every partition had a new leader. Its partition-leader cache still
+            // named the killed node (KAFKA-20673, ADR 031). The next look gets a fresh client, with an empty cache.
             replaceAdmin();
             throw new TimeoutException("the end of " + topic + " was not read within " + timeout);
         }
