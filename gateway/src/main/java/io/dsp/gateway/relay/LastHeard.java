@@ -38,13 +38,16 @@ public final class LastHeard {
      */
     public static Optional<Instant> anyGateway(Map<String, Object> kafka, Instant now, Duration within, Duration wait) {
         AtomicLong newest = new AtomicLong(-1);
+        // The read goes on past the window's start to the end: a record appended meanwhile carries its own time,
+        // which is outside the window when `now` is not the clock's (a test's).
+        long from = now.minus(within).toEpochMilli();
         Map<String, Object> bounded = new HashMap<>(kafka);
         // the view looks up the relay's partitions as it starts: an unreachable broker must not hold a start for longer
         bounded.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(1, wait.toMillis()));
         TopicView view = TopicView.builder("gateway-last-heard", bounded)
                 .clock(Clock.fixed(now, ZoneOffset.UTC))
                 .follow(Topics.GATEWAY_RELAY, StartRule.lookBack(within), r -> {
-                    if (isBeat(r.key())) {
+                    if (isBeat(r.key()) && r.timestamp() >= from) {
                         newest.accumulateAndGet(r.timestamp(), Math::max);
                     }
                 })
