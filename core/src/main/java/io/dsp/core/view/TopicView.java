@@ -63,6 +63,11 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 public final class TopicView implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TopicView.class);
+    /**
+     * The longest one look at a topic's end waits on one admin client before it asks a new one (the caller's own
+     * timeout still bounds the whole look): an admin client whose leader cache names a killed node never answers.
+     */
+    static final Duration END_LOOK_ATTEMPT = Duration.ofSeconds(3);
 
     /** What a view does with one record, on the view's thread. Throwing skips the record (counted). */
     @FunctionalInterface
@@ -525,22 +530,35 @@ public final class TopicView implements SmartLifecycle {
         if (latest.isEmpty()) {
             throw new IllegalArgumentException("view " + name + " does not follow " + topic);
         }
-        try {
-            Map<TopicPartition, Long> ends = new HashMap<>();
-            admin().listOffsets(latest, new ListOffsetsOptions(isolation))
-                    .all()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .forEach((tp, info) -> ends.put(tp, info.offset()));
-            return ends;
-        } catch (ExecutionException e) {
-            replaceAdmin();
-            throw new TimeoutException("cannot read the end of " + topic + ": " + e.getCause());
-        } catch (TimeoutException e) {
-            // Seen on a three-node cluster with one node killed: an admin made before the kill kept timing out here
-            // until the node came back, though every partition had a new leader. Its partition-leader cache still
-            // named the killed node (KAFKA-20673, ADR 031). The next look gets a fresh client, with an empty cache.
-            replaceAdmin();
-            throw new TimeoutException("the end of " + topic + " was not read within " + timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            long attempt = Math.min(left, END_LOOK_ATTEMPT.toNanos());
+            try {
+                Map<TopicPartition, Long> ends = new HashMap<>();
+                admin().listOffsets(latest, new ListOffsetsOptions(isolation))
+                        .all()
+                        .get(Math.max(0, attempt), TimeUnit.NANOSECONDS)
+                        .forEach((tp, info) -> ends.put(tp, info.offset()));
+                return ends;
+            } catch (ExecutionException e) {
+                replaceAdmin();
+                throw new TimeoutException("cannot read the end of " + topic + ": " + e.getCause());
+            } catch (TimeoutException e) {
+                // Seen on a three-node cluster with one node killed: an admin made before the kill kept timing out here
+                // until the node came back, though every partition had a new leader. Its partition-leader cache still
+                // named the killed node (KAFKA-20673, ADR 031). A fresh client, with an empty cache, looks the leader
+                // up again: so a look that is slow is tried again on a new client while the caller's time lasts.
+                replaceAdmin();
+                if (deadline - System.nanoTime() <= 0) {
+                    throw new TimeoutException("the end of " + topic + " was not read within " + timeout);
+                }
+                log.info(
+                        "view {}: the end of {} not read within {}; asking again with a new admin client",
+                        name,
+                        topic,
+                        END_LOOK_ATTEMPT);
+            }
         }
     }
 
