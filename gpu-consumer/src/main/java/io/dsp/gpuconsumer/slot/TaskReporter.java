@@ -85,16 +85,16 @@ class TaskReporter {
      * An outcome event, built and not yet sent: {@link #record} sends it; a worker stopping before it could keeps it in
      * its {@link OutcomeJournal}.
      */
-    record Outcome(String requestId, ProducerRecord<byte[], byte[]> record, String counter, String taskType) {}
+    record Outcome(ProducerRecord<byte[], byte[]> record, String counter, String taskType) {}
 
     /** Sends an outcome and waits for Kafka to have it; counts it by task type. */
     void record(Outcome outcome) throws Exception {
-        kafka.send(outcome.record()).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        resend(outcome.record());
         meters.counter(outcome.counter(), MetricNames.TAG_TASK_TYPE, outcome.taskType(), MetricNames.TAG_SOURCE, SOURCE)
                 .increment();
     }
 
-    /** Sends a record kept from an earlier run as it was, and waits for Kafka to have it. */
+    /** Sends a record as it is (one built here, or kept from an earlier run) and waits for Kafka to have it. */
     void resend(ProducerRecord<byte[], byte[]> kept) throws Exception {
         kafka.send(kept).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
@@ -129,11 +129,7 @@ class TaskReporter {
     }
 
     private Outcome outcome(TaskRequested task, String counter, TaskEvent event) {
-        return new Outcome(
-                task.getRequestId(),
-                traced(Topics.TASK_EVENTS.record(event.getRequestId(), event)),
-                counter,
-                task.getTaskType());
+        return new Outcome(traced(Topics.TASK_EVENTS.record(event.getRequestId(), event)), counter, task.getTaskType());
     }
 
     void deadLettered(TaskRequested task, int deliveryCount, DeadLetterReason reason, String lastError)
@@ -178,7 +174,6 @@ class TaskReporter {
     }
 
     private void send(TaskEvent event) throws Exception {
-        kafka.send(traced(Topics.TASK_EVENTS.record(event.getRequestId(), event)))
-                .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        resend(traced(Topics.TASK_EVENTS.record(event.getRequestId(), event)));
     }
 }

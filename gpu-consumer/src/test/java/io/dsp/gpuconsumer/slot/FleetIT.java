@@ -6,17 +6,15 @@ import static io.dsp.schemas.avro.TaskEventType.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dsp.gpuconsumer.GpuConsumerApplication;
 import io.dsp.gpuconsumer.GpuConsumerIntegrationTest;
 import io.dsp.gpuconsumer.WorkerIdentity;
 import io.dsp.gpuconsumer.support.DispatchDriver;
+import io.dsp.gpuconsumer.support.ExtraWorkers;
 import io.dsp.gpuconsumer.support.TestHandlers;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskRequested;
-import io.dsp.testkit.DspInfrastructureInitializer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -127,14 +125,6 @@ class FleetIT {
     }
 
     private static ConfigurableApplicationContext startWorker(String workerId, String shutdownTimeout) {
-        Map<String, Object> properties = new HashMap<>(DspInfrastructureInitializer.properties());
-        properties.put("server.port", 0);
-        properties.put("dsp.gpu-consumer.worker-id", workerId);
-        properties.put("dsp.gpu-consumer.heartbeat-interval", "1s");
-        properties.put("dsp.gpu-consumer.shutdown-timeout", shutdownTimeout);
-        String[] args = properties.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        return GpuConsumerApplication.builder().sources(TestHandlers.class).run(args);
+        return ExtraWorkers.start(workerId, Map.of("dsp.gpu-consumer.shutdown-timeout", shutdownTimeout));
     }
 }

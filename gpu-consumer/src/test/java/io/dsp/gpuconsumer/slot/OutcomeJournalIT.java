@@ -5,21 +5,19 @@ import static io.dsp.schemas.avro.TaskEventType.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dsp.gpuconsumer.GpuConsumerApplication;
 import io.dsp.gpuconsumer.GpuConsumerIntegrationTest;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.support.DispatchDriver;
+import io.dsp.gpuconsumer.support.ExtraWorkers;
 import io.dsp.gpuconsumer.support.TestHandlers;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskRequested;
-import io.dsp.testkit.DspInfrastructureInitializer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -127,16 +125,14 @@ class OutcomeJournalIT {
     }
 
     private ConfigurableApplicationContext startWorker(String workerId, String maxRequestSize) {
-        Map<String, Object> properties = new HashMap<>(DspInfrastructureInitializer.properties());
-        properties.put("server.port", 0);
-        properties.put("dsp.data-dir", dataDir.toString());
-        properties.put("dsp.gpu-consumer.worker-id", workerId);
-        properties.put("dsp.gpu-consumer.heartbeat-interval", "1s");
-        properties.put("dsp.gpu-consumer.shutdown-timeout", "1s");
-        properties.put("spring.kafka.producer.properties.max.request.size", maxRequestSize);
-        String[] args = properties.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        return GpuConsumerApplication.builder().sources(TestHandlers.class).run(args);
+        return ExtraWorkers.start(
+                workerId,
+                Map.of(
+                        "dsp.data-dir",
+                        dataDir.toString(),
+                        "dsp.gpu-consumer.shutdown-timeout",
+                        "1s",
+                        "spring.kafka.producer.properties.max.request.size",
+                        maxRequestSize));
     }
 }
