@@ -25,6 +25,7 @@ class GatewaySettingsTest {
             assertThat(settings.validateLicenses()).isTrue();
             assertThat(settings.workerToken()).isEmpty();
             assertThat(settings.fetchMaxWait()).isEqualTo(Duration.ofMillis(Groups.SLOT_FETCH_MAX_WAIT_MS));
+            assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(20));
         });
     }
 
@@ -47,6 +48,8 @@ class GatewaySettingsTest {
         runner.withPropertyValues("dsp.gateway.fetch-max-wait=0ms")
                 .run(context -> assertThat(context).hasFailed());
         runner.withPropertyValues("dsp.gateway.fetch-max-wait=1s")
+                .run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("dsp.gateway.shutdown-timeout=-1s")
                 .run(context -> assertThat(context).hasFailed());
     }
 

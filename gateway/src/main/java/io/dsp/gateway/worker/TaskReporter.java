@@ -1,5 +1,6 @@
 package io.dsp.gateway.worker;
 
+import io.dsp.core.slot.Outcome;
 import io.dsp.gateway.routing.EventRouter;
 import io.dsp.schemas.avro.DeadLetter;
 import io.dsp.schemas.avro.DeadLetterReason;
@@ -55,42 +56,62 @@ class TaskReporter {
         send(event(task, TaskEventType.STARTED, workerId, delivery).build(), trace);
     }
 
-    void succeeded(TaskRequested task, String workerId, int delivery, String resultJson, TraceContext trace)
-            throws Exception {
-        send(
+    /** Sends an outcome and waits for Kafka to have it; counts it by task type. */
+    void record(Outcome outcome) throws Exception {
+        resend(outcome.record());
+        Counter.builder(outcome.counter())
+                .tag(MetricNames.TAG_TASK_TYPE, outcome.taskType())
+                .tag(MetricNames.TAG_SOURCE, SOURCE)
+                .register(meters)
+                .increment();
+    }
+
+    /** Sends a record as it is (one built here, or kept by an earlier run) and waits for Kafka to have it. */
+    void resend(ProducerRecord<byte[], byte[]> record) throws Exception {
+        kafka.send(record).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    Outcome succeeded(TaskRequested task, String workerId, int delivery, String resultJson, TraceContext trace) {
+        return outcome(
+                task,
+                MetricNames.TASKS_SUCCEEDED,
                 event(task, TaskEventType.SUCCEEDED, workerId, delivery)
                         .setResultJson(resultJson)
                         .build(),
                 trace);
-        count(MetricNames.TASKS_SUCCEEDED, task);
     }
 
     /** A task that produced a file: the SUCCEEDED event names the stored result, never a path on a GPU. */
-    void succeeded(
+    Outcome succeeded(
             TaskRequested task,
             String workerId,
             int delivery,
             Map<String, Object> result,
             StoredResult stored,
-            TraceContext trace)
-            throws Exception {
-        send(
+            TraceContext trace) {
+        return outcome(
+                task,
+                MetricNames.TASKS_SUCCEEDED,
                 event(task, TaskEventType.SUCCEEDED, workerId, delivery)
                         .setResultJson(json.writeValueAsString(result))
                         .setStored(stored)
                         .build(),
                 trace);
-        count(MetricNames.TASKS_SUCCEEDED, task);
     }
 
-    void failed(TaskRequested task, String workerId, int delivery, String code, String message, TraceContext trace)
-            throws Exception {
-        send(
+    Outcome failed(TaskRequested task, String workerId, int delivery, String code, String message, TraceContext trace) {
+        return outcome(
+                task,
+                MetricNames.TASKS_FAILED,
                 event(task, TaskEventType.FAILED, workerId, delivery)
                         .setError(new TaskError(code, message))
                         .build(),
                 trace);
-        count(MetricNames.TASKS_FAILED, task);
+    }
+
+    private static Outcome outcome(TaskRequested task, String counter, TaskEvent event, TraceContext trace) {
+        return new Outcome(
+                traced(Topics.TASK_EVENTS.record(event.getRequestId(), event), trace), counter, task.getTaskType());
     }
 
     /**

@@ -27,7 +27,9 @@ import io.dsp.schemas.trace.TraceContext;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -56,6 +58,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class WorkerBridge implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerBridge.class);
+    /** How long a slot stopped at shutdown is given to keep its outcome on disk and close. */
+    private static final Duration STOPPED_SLOT_WAIT = Duration.ofSeconds(5);
 
     private final Map<String, Object> consumerConfig = new HashMap<>();
     private final GatewaySettings settings;
@@ -75,6 +79,11 @@ public class WorkerBridge implements SmartLifecycle {
     private final Timers timers;
     private final LegacyGpus gpus;
     private final WorkerKinds kinds;
+    private final LegacyOutcomes outcomes;
+    /** Every slot thread still running, a departed worker's included: a stop waits for them to record. */
+    private final Set<Thread> slotThreads = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean running;
 
     WorkerBridge(
             KafkaProperties kafkaProperties,
@@ -91,8 +100,10 @@ public class WorkerBridge implements SmartLifecycle {
             MeterRegistry meters,
             LegacyGpus gpus,
             WorkerKinds kinds,
+            LegacyOutcomes outcomes,
             @Qualifier("gatewayTimers") TaskScheduler scheduler) {
         this.gpus = gpus;
+        this.outcomes = outcomes;
         this.kinds = kinds;
         this.timers = new Timers(scheduler);
         // slots reach Kafka as the gateway's other clients do: bootstrap servers and security (SASL, TLS)
@@ -153,10 +164,20 @@ public class WorkerBridge implements SmartLifecycle {
                     timing,
                     cancellations,
                     ledger,
+                    outcomes,
                     () -> changed(worker));
             worker.slots().add(slot);
-            Thread thread = new Thread(slot, clientId);
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            slot.run();
+                        } finally {
+                            slotThreads.remove(Thread.currentThread());
+                        }
+                    },
+                    clientId);
             thread.setDaemon(true);
+            slotThreads.add(thread);
             thread.start();
         }
         beat(worker);
@@ -450,6 +471,8 @@ public class WorkerBridge implements SmartLifecycle {
 
     @Override
     public void start() {
+        running = true;
+        outcomes.startReplay();
         timers.every(
                 settings.presenceInterval(),
                 "legacy worker presence beats",
@@ -462,15 +485,46 @@ public class WorkerBridge implements SmartLifecycle {
                 }));
     }
 
-    /** On shutdown every worker is withdrawn and its slots closed, so held tasks go straight back to the fleet. */
+    /**
+     * On shutdown every worker is withdrawn and its slots closed, so held tasks go straight back to the fleet. A slot
+     * still recording an outcome its worker reached (the broker unreachable) gets until the shutdown timeout; then it
+     * is stopped, and keeps the outcome on disk for the next start (ADR 032).
+     */
     @Override
     public void stop() {
+        running = false;
         timers.cancelAll();
+        outcomes.stopReplay();
         workers.values().forEach(w -> detach(w.connection()));
+        long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+        List<Thread> left = List.copyOf(slotThreads);
+        for (Thread thread : left) {
+            try {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        List<Thread> stuck = left.stream().filter(Thread::isAlive).toList();
+        if (stuck.isEmpty()) {
+            return;
+        }
+        log.warn("{} legacy slots still busy after the shutdown timeout; stopping them", stuck.size());
+        stuck.forEach(Thread::interrupt);
+        for (Thread thread : stuck) {
+            try {
+                thread.join(STOPPED_SLOT_WAIT.toMillis()); // long enough to keep an outcome on disk
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override
     public boolean isRunning() {
-        return timers.active();
+        // not the timers': the shared scheduler cancels them when the context closes, before this is asked to stop
+        return running;
     }
 }

@@ -8,7 +8,7 @@ import io.dsp.core.license.LicenseKeys;
 import io.dsp.core.slot.Acquired;
 import io.dsp.core.slot.Lease;
 import io.dsp.core.slot.LedgerVerdict;
-import io.dsp.core.slot.OutcomeRecorder;
+import io.dsp.core.slot.Outcome;
 import io.dsp.core.slot.SlotLogContext;
 import io.dsp.core.store.ResultStore;
 import io.dsp.gateway.protocol.Frames;
@@ -22,6 +22,7 @@ import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.trace.TraceContext;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +93,7 @@ final class WorkerSlot implements Runnable {
     private final Runnable changed;
     private final Cancellations cancellations;
     private final TaskLedger ledger;
-    private final OutcomeRecorder outcomes;
+    private final LegacyOutcomes outcomes;
     private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private volatile ShareConsumer<byte[], byte[]> consumer;
     private volatile TaskRequested task;
@@ -130,32 +131,6 @@ final class WorkerSlot implements Runnable {
             Duration openAttemptWait,
             int quarantineAfter) {}
 
-    WorkerSlot(
-            String name,
-            LegacyWorker worker,
-            Supplier<ShareConsumer<byte[], byte[]>> consumers,
-            TaskReporter reporter,
-            LegacyTaskPayloads payloads,
-            Origins origins,
-            SlotTiming timing,
-            Cancellations cancellations,
-            TaskLedger ledger,
-            Runnable changed) {
-        this(
-                name,
-                worker,
-                Lane.GPU,
-                t -> Integer.MAX_VALUE,
-                consumers,
-                reporter,
-                payloads,
-                origins,
-                timing,
-                cancellations,
-                ledger,
-                changed);
-    }
-
     /**
      * A slot of this lane; an automation slot waits (its task's lock kept) while its worker already runs
      * {@code capacity} tasks of that type.
@@ -172,6 +147,7 @@ final class WorkerSlot implements Runnable {
             SlotTiming timing,
             Cancellations cancellations,
             TaskLedger ledger,
+            LegacyOutcomes outcomes,
             Runnable changed) {
         this.name = name;
         this.lane = lane;
@@ -185,7 +161,7 @@ final class WorkerSlot implements Runnable {
         this.changed = changed;
         this.cancellations = cancellations;
         this.ledger = ledger;
-        this.outcomes = new OutcomeRecorder(ledger, () -> {});
+        this.outcomes = outcomes;
     }
 
     /** The trace of the task this slot holds (a child span of the record's). */
@@ -224,6 +200,12 @@ final class WorkerSlot implements Runnable {
     public void run() {
         io = Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-io"));
         try {
+            // a task of the last run's kept outcomes, redelivered here, must find its outcome in the ledger first
+            while (!outcomes.awaitReplayed(timing.pollTimeout())) {
+                if (!worker.connected()) {
+                    return;
+                }
+            }
             while (worker.connected()) {
                 if (worker.draining() || ledger.failure().isPresent()) {
                     closeConsumer();
@@ -256,8 +238,13 @@ final class WorkerSlot implements Runnable {
         } catch (RuntimeException e) {
             log.error("slot {} stopped; its task, if any, goes back to the fleet", name, e);
         } finally {
+            // a slot stopped with the gateway still closes its consumer, which hands back what it holds at once
+            boolean interrupted = Thread.interrupted();
             closeConsumer();
             io.shutdown();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             log.debug("slot {} closed", name);
         }
     }
@@ -502,7 +489,8 @@ final class WorkerSlot implements Runnable {
             return true;
         } catch (HeyGemServerClient.Failure e) {
             if (e.permanent()) {
-                leased(() -> reporter.failed(t, worker.id(), delivery, e.code(), e.getMessage(), trace));
+                leased(() ->
+                        reporter.record(reporter.failed(t, worker.id(), delivery, e.code(), e.getMessage(), trace)));
                 acknowledge(lease, AcknowledgeType.ACCEPT);
             } else {
                 giveBack(lease, t, delivery, "staging on " + worker.gpu().baseUrl() + " failed: " + e.getMessage());
@@ -657,13 +645,13 @@ final class WorkerSlot implements Runnable {
                 return;
             }
             if (System.nanoTime() >= deadline) {
-                leased(() -> reporter.failed(
+                leased(() -> reporter.record(reporter.failed(
                         t,
                         worker.id(),
                         delivery,
                         "TIMEOUT",
                         lane == Lane.AUTOMATION ? "任务超时：处理服务器未返回结果" : "任务超时：GPU服务器未返回结果",
-                        trace));
+                        trace)));
                 acknowledge(lease, AcknowledgeType.ACCEPT);
                 return;
             }
@@ -737,7 +725,7 @@ final class WorkerSlot implements Runnable {
     private boolean ended(Lease lease, TaskRequested t, int delivery, Followed followed, HeyGemServerClient.Progress p)
             throws Exception {
         if (p.failed()) {
-            recordOutcome(t, () -> reporter.failed(t, worker.id(), delivery, "ENGINE_ERROR", p.errorMessage(), trace));
+            recordOutcome(t, reporter.failed(t, worker.id(), delivery, "ENGINE_ERROR", p.errorMessage(), trace));
             acknowledge(lease, AcknowledgeType.ACCEPT);
             return true;
         }
@@ -752,8 +740,8 @@ final class WorkerSlot implements Runnable {
         try {
             stored = lease.during(() -> worker.gpu().fetchResult(followed.gpuTaskId), io);
         } catch (ResultStore.StoreFullException e) {
-            leased(() -> reporter.failed(
-                    t, worker.id(), delivery, "STORE_FULL", "结果存储空间不足，无法保存合成结果: " + e.getMessage(), trace));
+            leased(() -> reporter.record(reporter.failed(
+                    t, worker.id(), delivery, "STORE_FULL", "结果存储空间不足，无法保存合成结果: " + e.getMessage(), trace)));
             acknowledge(lease, AcknowledgeType.ACCEPT);
             return true;
         } catch (HeyGemServerClient.Failure | IOException e) {
@@ -767,7 +755,7 @@ final class WorkerSlot implements Runnable {
         result.put("sha256", stored.getSha256());
         result.put("size", stored.getSize());
         result.put("content_type", stored.getContentType());
-        recordOutcome(t, () -> reporter.succeeded(t, worker.id(), delivery, result, stored, trace));
+        recordOutcome(t, reporter.succeeded(t, worker.id(), delivery, result, stored, trace));
         acknowledge(lease, AcknowledgeType.ACCEPT);
         log.info(
                 "requestId={} done on GPU task {}; result {} ({} bytes) stored",
@@ -813,7 +801,7 @@ final class WorkerSlot implements Runnable {
         if (frame.path("error").asBoolean(false)) {
             String message =
                     frame.path("error_msg").isString() ? frame.path("error_msg").asString() : "未知错误";
-            recordOutcome(t, () -> reporter.failed(t, worker.id(), delivery, "WORKER_ERROR", message, trace));
+            recordOutcome(t, reporter.failed(t, worker.id(), delivery, "WORKER_ERROR", message, trace));
         } else if (lane == Lane.AUTOMATION) {
             // ws_worker's answer fields are the result: content (url), video_url and cover_url (chatglm_video)
             Map<String, Object> result = new LinkedHashMap<>();
@@ -823,12 +811,12 @@ final class WorkerSlot implements Runnable {
                     result.put(field, value.asString());
                 }
             }
-            recordOutcome(t, () -> reporter.succeeded(t, worker.id(), delivery, result, null, trace));
+            recordOutcome(t, reporter.succeeded(t, worker.id(), delivery, result, null, trace));
         } else {
             JsonNode result = frame.get("result");
             recordOutcome(
                     t,
-                    () -> reporter.succeeded(
+                    reporter.succeeded(
                             t,
                             worker.id(),
                             delivery,
@@ -865,25 +853,47 @@ final class WorkerSlot implements Runnable {
      * Records an outcome the worker reached: its effect has happened, so the outcome is sent until it lands, or the
      * ledger shows the task ended (ADR 006); the lock is kept meanwhile. A lock lost meanwhile does not cut the
      * recording short: the slot keeps the task (its worker takes no other) until the outcome is recorded, then lets go.
+     * A gateway stopped past its shutdown timeout meanwhile keeps the outcome on disk for its next start (ADR 032); the
+     * slot then ends without a step back, so the task's next delivery waits for that outcome.
      */
-    private void recordOutcome(TaskRequested t, Step outcome) throws Exception {
+    private void recordOutcome(TaskRequested t, Outcome outcome) throws Exception {
         Callable<Void> recording = () -> {
-            outcomes.recordUntilItLands(t.getRequestId(), outcome::run);
+            outcomes.record(t.getRequestId(), outcome);
             return null;
         };
         Lease lease = held;
-        if (lease == null) {
-            recording.call();
-            return;
-        }
-        lease.seeThrough(
-                recording,
-                io,
-                lost -> log.warn(
-                        "slot {} lost the lock on requestId={} while recording its outcome; recording it all the same: {}",
+        try {
+            if (lease == null) {
+                recording.call();
+                return;
+            }
+            lease.seeThrough(
+                    recording,
+                    io,
+                    lost -> log.warn(
+                            "slot {} lost the lock on requestId={} while recording its outcome; recording it all the"
+                                    + " same: {}",
+                            name,
+                            t.getRequestId(),
+                            lost.getMessage()));
+        } catch (InterruptedException e) {
+            try {
+                Path kept = outcomes.keep(t.getRequestId(), outcome);
+                io.shutdownNow(); // the kept outcome replaces the sends still being tried
+                log.warn(
+                        "slot {} stopped before the outcome of requestId={} was recorded; kept in {} for the next start",
                         name,
                         t.getRequestId(),
-                        lost.getMessage()));
+                        kept);
+            } catch (IOException journalFailed) {
+                log.error(
+                        "slot {} could not keep the outcome of requestId={} ({}); the task goes back and may run again",
+                        name,
+                        t.getRequestId(),
+                        journalFailed.toString());
+            }
+            throw e;
+        }
     }
 
     private void acknowledge(Lease lease, AcknowledgeType type) {

@@ -6,6 +6,8 @@ import io.dsp.core.license.LicenseKeys;
 import io.dsp.core.slot.Acquired;
 import io.dsp.core.slot.Lease;
 import io.dsp.core.slot.LedgerVerdict;
+import io.dsp.core.slot.Outcome;
+import io.dsp.core.slot.OutcomeJournal;
 import io.dsp.core.slot.OutcomeRecorder;
 import io.dsp.core.slot.SlotLogContext;
 import io.dsp.gpuconsumer.WorkerMetrics;
@@ -375,7 +377,7 @@ final class Slot implements Runnable {
         Cancellations.Verdict verdict = cancellations.verdict(requestId, task.getLicenseKey());
         if (verdict == Cancellations.Verdict.CANCELLED) {
             log.info("requestId={} was cancelled by its license before it started; not running it", requestId);
-            TaskReporter.Outcome notStarted = reporter.cancelled(task, delivery, "cancelled before it started");
+            Outcome notStarted = reporter.cancelled(task, delivery, "cancelled before it started");
             leased(lease, () -> reporter.record(notStarted));
             finish(lease, Decision.CANCEL, task);
             return;
@@ -577,7 +579,7 @@ final class Slot implements Runnable {
      * worker stopped past its shutdown deadline meanwhile keeps the outcome in its {@link OutcomeJournal} and throws
      * {@link OutcomeKept}.
      */
-    private void record(Lease lease, TaskRequested task, TaskReporter.Outcome outcome) throws Exception {
+    private void record(Lease lease, TaskRequested task, Outcome outcome) throws Exception {
         try {
             lease.seeThrough(
                     () -> {
@@ -594,7 +596,8 @@ final class Slot implements Runnable {
         } catch (InterruptedException e) {
             try {
                 Path kept = journal.keep(task.getRequestId(), outcome.record());
-                meters.counter(WorkerMetrics.OUTCOME_JOURNAL, "step", "kept").increment();
+                meters.counter(WorkerMetrics.OUTCOME_JOURNAL, "step", OutcomeJournal.KEPT)
+                        .increment();
                 // the kept outcome replaces the sends still being tried: the worker is going, its producer with it
                 io.shutdownNow();
                 log.warn(

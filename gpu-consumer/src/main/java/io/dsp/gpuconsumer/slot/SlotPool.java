@@ -1,6 +1,7 @@
 package io.dsp.gpuconsumer.slot;
 
 import io.dsp.core.ledger.TaskLedger;
+import io.dsp.core.slot.OutcomeJournal;
 import io.dsp.core.slot.OutcomeRecorder;
 import io.dsp.gpuconsumer.WorkerIdentity;
 import io.dsp.gpuconsumer.WorkerMetrics;
@@ -12,6 +13,7 @@ import io.dsp.gpuconsumer.ledger.LedgerSettings;
 import io.dsp.schemas.metric.MetricNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ShareConsumerFactory;
 import org.springframework.stereotype.Component;
@@ -73,8 +76,8 @@ public class SlotPool implements SmartLifecycle {
             TaskDeadlines deadlines,
             MeterRegistry meters,
             Clock clock,
-            OutcomeJournal journal) {
-        this.journal = journal;
+            @Value("${dsp.data-dir}") Path dataDir) {
+        this.journal = new OutcomeJournal(dataDir);
         this.outcomes = new OutcomeRecorder(
                 ledger, () -> meters.counter(WorkerMetrics.OUTCOME_RESENDS).increment());
         this.deadlines = deadlines;
@@ -209,35 +212,18 @@ public class SlotPool implements SmartLifecycle {
      */
     private void replayJournal(CountDownLatch replayed) {
         try {
-            for (OutcomeJournal.Entry entry : journal.entries()) {
-                String requestId = entry.requestId();
-                if (endedAlready(requestId)) {
-                    meters.counter(WorkerMetrics.OUTCOME_JOURNAL, "step", "found")
-                            .increment();
-                    log.info("requestId={} ended in the ledger already; its kept outcome is dropped", requestId);
-                } else {
-                    outcomes.recordUntilItLands(requestId, () -> reporter.resend(entry.record()));
-                    meters.counter(WorkerMetrics.OUTCOME_JOURNAL, "step", "replayed")
-                            .increment();
-                    log.info("recorded the outcome of requestId={} kept by this worker's last run", requestId);
-                }
-                journal.forget(entry);
-            }
+            journal.replay(
+                    ledger,
+                    outcomes,
+                    reporter::resend,
+                    step -> meters.counter(WorkerMetrics.OUTCOME_JOURNAL, "step", step)
+                            .increment());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             log.error("outcomes kept by the last run could not all be recorded; they stay for the next start", e);
         } finally {
             replayed.countDown();
-        }
-    }
-
-    private boolean endedAlready(String requestId) throws InterruptedException {
-        try {
-            return ledger.priorAttempts(requestId).finished();
-        } catch (java.util.concurrent.TimeoutException e) {
-            // Sent unchecked: readers count a duplicate outcome, while a missing one runs the task again.
-            return ledger.knownNow(requestId).finished();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.dsp.gpuconsumer.slot;
 
+import io.dsp.core.slot.Outcome;
 import io.dsp.gpuconsumer.WorkerIdentity;
 import io.dsp.schemas.avro.DeadLetter;
 import io.dsp.schemas.avro.DeadLetterReason;
@@ -80,12 +81,6 @@ class TaskReporter {
         send(TaskEvents.givenBack(event(task, TaskEventType.PROGRESS, deliveryCount), code, reason)
                 .build());
     }
-
-    /**
-     * An outcome event, built and not yet sent: {@link #record} sends it; a worker stopping before it could keeps it in
-     * its {@link OutcomeJournal}.
-     */
-    record Outcome(ProducerRecord<byte[], byte[]> record, String counter, String taskType) {}
 
     /** Sends an outcome and waits for Kafka to have it; counts it by task type. */
     void record(Outcome outcome) throws Exception {

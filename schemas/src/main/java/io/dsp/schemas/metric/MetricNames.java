@@ -54,6 +54,16 @@ public final class MetricNames {
      */
     public static final String LEDGER_STALE_OUTCOMES = "dsp.ledger.outcomes.stale";
 
+    /** Counter: a legacy worker's outcome sent again by its gateway because a send failed (a broker restart). */
+    public static final String LEGACY_OUTCOME_RESENDS = "dsp.gateway.legacy.outcome.resends";
+
+    /**
+     * Counter: legacy workers' outcomes a gateway stopped before it could record them, kept on its disk (tag
+     * {@code step}: {@code kept}), then sent at its next start ({@code replayed}) or found recorded already
+     * ({@code found}); ADR 032.
+     */
+    public static final String LEGACY_OUTCOME_JOURNAL = "dsp.gateway.legacy.outcome.journal";
+
     /**
      * Gauge: tasks whose history a task ledger holds in memory: those with an event within its horizon (ADR 024), plus
      * at most one prune interval of older ones.

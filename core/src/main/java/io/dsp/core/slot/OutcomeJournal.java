@@ -1,5 +1,6 @@
-package io.dsp.gpuconsumer.slot;
+package io.dsp.core.slot;
 
+import io.dsp.core.ledger.TaskLedger;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,18 +14,18 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.stereotype.Component;
 
 /**
- * Outcomes of tasks that ran on this worker but could not be recorded before it stopped (the broker unreachable past
- * the shutdown timeout), kept on local disk under {@code <data-dir>/outcome-journal/} and sent when the worker starts
- * again, before its slots take any task.
+ * Outcomes of tasks that ran on this worker (a native worker, or a gateway's bridged legacy worker) but could not be
+ * recorded before it stopped (the broker unreachable past the shutdown timeout), kept on local disk under
+ * {@code <data-dir>/outcome-journal/} and sent when the service starts again, before its slots take any task (ADR 032).
  *
  * <p>Without it, the outcome was lost with the process and the next delivery ran the effect a second time. With it, a
  * worker restarted while the next delivery still waits for the open attempt's outcome ({@code open-attempt-wait}) gets
@@ -32,8 +33,14 @@ import org.springframework.stereotype.Component;
  * the task runs again elsewhere. Each entry is one file, written to a temporary name, forced to disk, then moved into
  * place, so a crash mid-write leaves no half entry.
  */
-@Component
-class OutcomeJournal {
+public final class OutcomeJournal {
+
+    /** The {@code step} tag of the journal's counter: an outcome kept at a stop. */
+    public static final String KEPT = "kept";
+    /** The {@code step} tag of the journal's counter: a kept outcome recorded at the next start. */
+    public static final String REPLAYED = "replayed";
+    /** The {@code step} tag of the journal's counter: a kept outcome whose task had ended in the ledger already. */
+    public static final String FOUND = "found";
 
     private static final Logger log = LoggerFactory.getLogger(OutcomeJournal.class);
     private static final int FORMAT = 1;
@@ -41,15 +48,16 @@ class OutcomeJournal {
 
     private final Path directory;
 
-    OutcomeJournal(@Value("${dsp.data-dir}") Path dataDir) {
+    /** The journal of a service whose files live under {@code dataDir}. */
+    public OutcomeJournal(Path dataDir) {
         this.directory = dataDir.resolve("outcome-journal");
     }
 
     /** One kept outcome: the task it is about, and the record exactly as it would have been sent. */
-    record Entry(String requestId, ProducerRecord<byte[], byte[]> record, Path file) {}
+    public record Entry(String requestId, ProducerRecord<byte[], byte[]> record, Path file) {}
 
     /** Keeps an outcome record on disk; returns where. */
-    Path keep(String requestId, ProducerRecord<byte[], byte[]> record) throws IOException {
+    public Path keep(String requestId, ProducerRecord<byte[], byte[]> record) throws IOException {
         Files.createDirectories(directory);
         Path file = directory.resolve(fileName(requestId));
         Path partial = Files.createTempFile(directory, ".entry-", ".part");
@@ -69,7 +77,7 @@ class OutcomeJournal {
      * Every kept outcome, oldest first. An entry that cannot be read (not this format) is left in place, said loudly,
      * and skipped: it is an operator's to look at, not something to send half understood.
      */
-    List<Entry> entries() throws IOException {
+    public List<Entry> entries() throws IOException {
         if (!Files.isDirectory(directory)) {
             return List.of();
         }
@@ -97,8 +105,46 @@ class OutcomeJournal {
     }
 
     /** Forgets an entry whose outcome has been recorded (or found recorded). */
-    void forget(Entry entry) throws IOException {
+    public void forget(Entry entry) throws IOException {
         Files.deleteIfExists(entry.file());
+    }
+
+    /** One send of a kept record, waiting for Kafka's acknowledgement. */
+    @FunctionalInterface
+    public interface Resend {
+        void send(ProducerRecord<byte[], byte[]> record) throws Exception;
+    }
+
+    /**
+     * Records the outcomes the last run kept (it stopped before it could), each until it lands ({@link OutcomeRecorder})
+     * unless the ledger shows its task ended already; each is then forgotten, and its step ({@link #REPLAYED} or
+     * {@link #FOUND}) told to {@code counted}. The slots must wait for this: a task of theirs redelivered meanwhile has
+     * to find its outcome in the ledger, not run again. An outcome that cannot be recorded (the broker still gone past
+     * the recorder's patience) ends the replay with its error and stays, with those after it, for the next start.
+     */
+    public void replay(TaskLedger ledger, OutcomeRecorder outcomes, Resend resend, Consumer<String> counted)
+            throws Exception {
+        for (Entry entry : entries()) {
+            String requestId = entry.requestId();
+            if (endedAlready(ledger, requestId)) {
+                counted.accept(FOUND);
+                log.info("requestId={} ended in the ledger already; its kept outcome is dropped", requestId);
+            } else {
+                outcomes.recordUntilItLands(requestId, () -> resend.send(entry.record()));
+                counted.accept(REPLAYED);
+                log.info("recorded the outcome of requestId={} kept by the last run", requestId);
+            }
+            forget(entry);
+        }
+    }
+
+    private static boolean endedAlready(TaskLedger ledger, String requestId) throws InterruptedException {
+        try {
+            return ledger.priorAttempts(requestId).finished();
+        } catch (TimeoutException e) {
+            // Sent unchecked: readers count a duplicate outcome, while a missing one runs the task again.
+            return ledger.knownNow(requestId).finished();
+        }
     }
 
     /** Request ids are the task's own; hex keeps any character of theirs out of the file system's way. */
