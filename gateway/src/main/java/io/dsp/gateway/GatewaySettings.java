@@ -64,9 +64,10 @@ import org.springframework.validation.annotation.Validated;
  *     to 500 ms; default 50 ms, as gpu-consumer's ({@link Groups#SLOT_FETCH_MAX_WAIT_MS}). A lease's confirmation
  *     after STARTED, which comes before the task frame, gets its record back only with the next fetch (ADR 023):
  *     longer waits mean fewer empty fetches from idle slots and a slower hand-over
- * @param shutdownTimeout how long a stopping gateway waits for its legacy slots to finish recording the outcomes their
- *     workers reached (only a broker that cannot be reached makes them wait); default 20 s, as gpu-consumer's. A slot
- *     still recording then keeps its outcome under {@code <dsp.data-dir>/outcome-journal/} and the next start records
+ * @param shutdownTimeout how long a stopping gateway lets the tasks its legacy slots hold end before it withdraws their
+ *     workers: its workers take nothing new, a result that comes in meanwhile is recorded, what is still held then
+ *     goes back to the fleet; default 20 s, as gpu-consumer's. A slot still recording an outcome its worker reached
+ *     (the broker unreachable) then keeps it under {@code <dsp.data-dir>/outcome-journal/}, and the next start records
  *     it before any slot takes a task (ADR 032)
  */
 @Validated

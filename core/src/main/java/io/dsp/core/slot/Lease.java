@@ -118,6 +118,12 @@ public final class Lease {
             } catch (TimeoutException e) {
                 try {
                     renew();
+                } catch (InterruptException interrupted) {
+                    // the consumer's own word for an interrupt (the thread's flag set again): said as Java says it
+                    Thread.interrupted();
+                    InterruptedException plain = new InterruptedException("interrupted while renewing the lock");
+                    plain.initCause(interrupted);
+                    throw plain;
                 } catch (LockLost lost) {
                     if (!work.isDone()) {
                         throw lost;

@@ -58,6 +58,18 @@ public final class OutcomeJournal {
 
     /** Keeps an outcome record on disk; returns where. */
     public Path keep(String requestId, ProducerRecord<byte[], byte[]> record) throws IOException {
+        // Kept while the slot is being stopped: an interrupt still pending would close the file channel mid-write.
+        boolean interrupted = Thread.interrupted();
+        try {
+            return write(requestId, record);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Path write(String requestId, ProducerRecord<byte[], byte[]> record) throws IOException {
         Files.createDirectories(directory);
         Path file = directory.resolve(fileName(requestId));
         Path partial = Files.createTempFile(directory, ".entry-", ".part");

@@ -199,6 +199,11 @@ final class LegacyWorker {
         return slots.stream().flatMap(slot -> slot.holding().stream()).toList();
     }
 
+    /** Whether any of its slots holds a task (acquired, handed over, or being recorded). */
+    boolean holdsTasks() {
+        return slots.stream().anyMatch(slot -> slot.holding().isPresent());
+    }
+
     int inFlight() {
         return running.size();
     }

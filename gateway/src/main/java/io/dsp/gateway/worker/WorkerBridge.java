@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.slf4j.Logger;
@@ -60,6 +61,8 @@ public class WorkerBridge implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(WorkerBridge.class);
     /** How long a slot stopped at shutdown is given to keep its outcome on disk and close. */
     private static final Duration STOPPED_SLOT_WAIT = Duration.ofSeconds(5);
+    /** How often a stopping gateway looks whether its slots still hold tasks. */
+    private static final Duration STOP_LOOK_INTERVAL = Duration.ofMillis(50);
 
     private final Map<String, Object> consumerConfig = new HashMap<>();
     private final GatewaySettings settings;
@@ -486,17 +489,27 @@ public class WorkerBridge implements SmartLifecycle {
     }
 
     /**
-     * On shutdown every worker is withdrawn and its slots closed, so held tasks go straight back to the fleet. A slot
-     * still recording an outcome its worker reached (the broker unreachable) gets until the shutdown timeout; then it
-     * is stopped, and keeps the outcome on disk for the next start (ADR 032).
+     * On shutdown every worker stops taking tasks, and those its slots hold may end within the shutdown timeout (a
+     * legacy worker's result comes in on a connection that is still open, and is recorded); then every worker is
+     * withdrawn and its slots closed, so what they still hold goes back to the fleet. A slot still recording an outcome
+     * its worker reached (the broker unreachable) is stopped at the timeout, and keeps the outcome on disk for the next
+     * start (ADR 032).
      */
     @Override
     public void stop() {
         running = false;
         timers.cancelAll();
         outcomes.stopReplay();
-        workers.values().forEach(w -> detach(w.connection()));
         long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+        workers.values().forEach(w -> w.draining(true));
+        try {
+            while (System.nanoTime() - deadline < 0 && workers.values().stream().anyMatch(LegacyWorker::holdsTasks)) {
+                TimeUnit.MILLISECONDS.sleep(STOP_LOOK_INTERVAL.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.values().forEach(w -> detach(w.connection()));
         List<Thread> left = List.copyOf(slotThreads);
         for (Thread thread : left) {
             try {

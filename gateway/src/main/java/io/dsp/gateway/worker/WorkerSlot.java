@@ -40,6 +40,7 @@ import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -876,7 +877,9 @@ final class WorkerSlot implements Runnable {
                             name,
                             t.getRequestId(),
                             lost.getMessage()));
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | InterruptException e) {
+            Thread.interrupted(); // the Kafka client's word for it sets the flag again; the caller learns from the
+            // throw
             try {
                 Path kept = outcomes.keep(t.getRequestId(), outcome);
                 io.shutdownNow(); // the kept outcome replaces the sends still being tried
@@ -892,7 +895,7 @@ final class WorkerSlot implements Runnable {
                         t.getRequestId(),
                         journalFailed.toString());
             }
-            throw e;
+            throw e instanceof InterruptedException plain ? plain : new InterruptedException(e.getMessage());
         }
     }
 

@@ -104,9 +104,17 @@ final class Slot implements Runnable {
     /** Stops a task that passed its type's deadline. */
     private ScheduledExecutorService overrun;
 
-    Slot(
-            String name,
-            Supplier<ShareConsumer<byte[], byte[]>> consumerFactory,
+    /**
+     * What every slot of one worker shares: its collaborators, its identity and settings, and the latch its journal
+     * replay opens.
+     *
+     * @param openAttemptWait how long a task whose attempt on another worker is still open is held before it runs here
+     * @param inFlight the worker's count of tasks it runs now
+     * @param outcomes records outcomes until they land (its resends counted)
+     * @param journal where an outcome goes when the worker stops before it could be recorded
+     * @param replayed open once the journal's outcomes from the last run are recorded: no task is taken before
+     */
+    record Shared(
             TaskHandlers handlers,
             TaskReporter reporter,
             TaskLedger ledger,
@@ -119,26 +127,28 @@ final class Slot implements Runnable {
             AtomicInteger inFlight,
             MeterRegistry meters,
             Clock clock,
+            OutcomeRecorder outcomes,
             OutcomeJournal journal,
-            CountDownLatch replayed) {
+            CountDownLatch replayed) {}
+
+    Slot(String name, Supplier<ShareConsumer<byte[], byte[]>> consumerFactory, Shared shared) {
         this.name = name;
-        this.journal = journal;
-        this.replayed = replayed;
         this.consumerFactory = consumerFactory;
-        this.handlers = handlers;
-        this.reporter = reporter;
-        this.ledger = ledger;
-        this.running = running;
-        this.cancellations = cancellations;
-        this.workerId = workerId;
-        this.settings = settings;
-        this.openAttemptWait = openAttemptWait;
-        this.deadlines = deadlines;
-        this.inFlight = inFlight;
-        this.meters = meters;
-        this.clock = clock;
-        this.outcomes = new OutcomeRecorder(
-                ledger, () -> meters.counter(WorkerMetrics.OUTCOME_RESENDS).increment());
+        this.handlers = shared.handlers();
+        this.reporter = shared.reporter();
+        this.ledger = shared.ledger();
+        this.running = shared.running();
+        this.cancellations = shared.cancellations();
+        this.workerId = shared.workerId();
+        this.settings = shared.settings();
+        this.openAttemptWait = shared.openAttemptWait();
+        this.deadlines = shared.deadlines();
+        this.inFlight = shared.inFlight();
+        this.meters = shared.meters();
+        this.clock = shared.clock();
+        this.outcomes = shared.outcomes();
+        this.journal = shared.journal();
+        this.replayed = shared.replayed();
     }
 
     /** The task this slot holds now, if any: presence names it so the dispatcher can reconcile its count. */

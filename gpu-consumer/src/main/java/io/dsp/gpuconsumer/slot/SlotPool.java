@@ -174,25 +174,25 @@ public class SlotPool implements SmartLifecycle {
         replay = new Thread(() -> replayJournal(replayed), identity.id() + "-outcome-journal");
         replay.setDaemon(true);
         replay.start();
+        Slot.Shared shared = new Slot.Shared(
+                handlers,
+                reporter,
+                ledger,
+                running,
+                cancellations,
+                identity.id(),
+                settings,
+                openAttemptWait,
+                deadlines,
+                inFlight,
+                meters,
+                clock,
+                outcomes,
+                journal,
+                replayed);
         for (int i = 0; i < settings.maxConcurrent(); i++) {
             String clientId = identity.id() + "-slot-" + i;
-            Slot slot = new Slot(
-                    clientId,
-                    () -> consumers.createShareConsumer(null, clientId),
-                    handlers,
-                    reporter,
-                    ledger,
-                    running,
-                    cancellations,
-                    identity.id(),
-                    settings,
-                    openAttemptWait,
-                    deadlines,
-                    inFlight,
-                    meters,
-                    clock,
-                    journal,
-                    replayed);
+            Slot slot = new Slot(clientId, () -> consumers.createShareConsumer(null, clientId), shared);
             if (drained) {
                 slot.pause(); // a worker told to drain before it started stays out of the group
             }

@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -58,7 +59,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * against a standalone broker process. The workers and the gateway each reach the broker through a TCP fault proxy of
  * their own ({@link FaultProxy}, on a broker listener of their own). In turn: a worker process is killed with -9
  * mid-task, another is frozen (SIGSTOP) past its lock, the workers are cut off from the broker by a network partition,
- * the gateway restarts, the gateway is killed with -9 and started again 30 s later, the gateway's broker connections are
+ * the gateway restarts, the gateway is stopped while cut off from the broker with a legacy result in hand (kept on
+ * disk, recorded at its next start), the gateway is killed with -9 and started again 30 s later, the gateway's broker connections are
  * reset and slowed, Redis stops for 30 s, the broker is
  * killed with -9 and restarted on the same data dir and port, the broker's log dir fills to its last byte (a tmpfs of
  * its own) until the space is freed and the broker started again, the dispatcher is killed with -9 while it releases and
@@ -102,6 +104,8 @@ class FaultInjectionIT {
 
     /** How long the gateway stays down after its kill: past its replay margin at start (15 s). */
     private static final Duration GATEWAY_DOWN = Duration.ofSeconds(30);
+    /** How long a stopping gateway waits for its legacy slots to record outcomes before it keeps them on disk. */
+    private static final Duration GATEWAY_SHUTDOWN = Duration.ofSeconds(5);
 
     /** How long each task of the worker that is killed takes. */
     private static final Duration VICTIM_WORK_TIME = Duration.ofSeconds(4);
@@ -265,6 +269,7 @@ class FaultInjectionIT {
                 this::pauseAWorkerPastItsLock,
                 this::partitionTheWorkersFromTheBroker,
                 this::restartTheGateway,
+                this::stopTheGatewayCutOffFromTheBroker,
                 this::killTheGatewayAndStartItLate,
                 this::cutAndSlowTheGatewaysBrokerLinks,
                 this::stopRedisForAWhile,
@@ -503,6 +508,65 @@ class FaultInjectionIT {
         startGateway();
         await("the legacy worker is back").atMost(Duration.ofMinutes(1)).until(legacy::isRegistered);
         recovered(events, "gateway restarted (stop, start on the same port)", at, List.of());
+    }
+
+    /**
+     * The gateway loses the broker while its legacy worker runs a task, gets the worker's result it cannot record, and
+     * is told to stop: past its shutdown timeout ({@link #GATEWAY_SHUTDOWN}) it keeps the outcome on disk, and is then
+     * killed (its stop would wait on the broker for long after); the link heals and it starts again on the same data
+     * dir. The outcome it kept on disk must be recorded before its slots take a task, so that the task's next
+     * delivery is not handed to the legacy worker a second time (ADR 032).
+     */
+    private void stopTheGatewayCutOffFromTheBroker(EventLog events) throws Exception {
+        await("the legacy worker runs a task")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> !legacy.running.isEmpty());
+        List<String> interrupted = List.copyOf(legacy.running);
+        Instant at = Instant.now();
+        FaultProxy link = broker.proxy(GATEWAY);
+        long kept;
+        link.partition();
+        try {
+            await("the legacy worker's results went out")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> interrupted.stream().allMatch(legacy.effects::containsKey));
+            // the result frames reach the gateway's slots, which cannot record them: then the gateway is told to stop,
+            // and once its shutdown timeout has passed and the outcomes are on disk, its orchestrator's patience ends
+            TimeUnit.MILLISECONDS.sleep(500);
+            ChildJvm stopping = gateway;
+            stopping.terminate();
+            Path journal = dir.resolve("gateway-data").resolve("outcome-journal");
+            await("the stopping gateway keeps the outcomes it could not record")
+                    .atMost(GATEWAY_SHUTDOWN.plusSeconds(20))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> !stopping.isAlive() || keptOutcomes(journal) >= interrupted.size());
+            kept = keptOutcomes(journal);
+            stopping.kill9();
+            // what the killed process had sent into the partition is lost with it, as dropped packets are
+            link.cut();
+        } finally {
+            link.heal();
+        }
+        startGateway();
+        await("the legacy worker is back").atMost(Duration.ofMinutes(1)).until(legacy::isRegistered);
+        recovered(
+                events,
+                "gateway stopped while cut off from the broker, after its legacy worker's results came in ("
+                        + kept + " of " + interrupted.size() + " kept on disk for the next start), then killed -9 and"
+                        + " started again",
+                at,
+                interrupted);
+    }
+
+    private static long keptOutcomes(Path journal) throws IOException {
+        if (!Files.isDirectory(journal)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(journal)) {
+            return files.filter(f -> f.toString().endsWith(".outcome")).count();
+        }
     }
 
     /**
@@ -1205,6 +1269,9 @@ class FaultInjectionIT {
         Map<String, String> settings =
                 serviceSettings("gateway", gatewayStarts, broker.bootstrapVia(GATEWAY), gatewayPort);
         settings.put("dsp.gateway.max-messages-per-second", "1000");
+        settings.put("dsp.gateway.shutdown-timeout", GATEWAY_SHUTDOWN.toMillis() + "ms");
+        // one data dir across starts, as under ./dsp up: what a stop kept on disk is there for the next start
+        settings.put("dsp.data-dir", dir.resolve("gateway-data").toString());
         gateway = new ChildJvm(
                 GatewayApplication.class, settings, Map.of(), dir.resolve("gateway-" + gatewayStarts + ".log"));
         ChildJvm started = gateway;
