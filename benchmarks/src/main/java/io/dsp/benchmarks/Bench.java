@@ -766,11 +766,13 @@ public final class Bench implements Callable<Integer> {
     static String behind(DispatchScenario.Result run) {
         return String.format(
                 Locale.ROOT,
-                "%d of %d tasks within %d ms of the last send, latency grew %.0f ms from the first to the last quarter",
+                "%d of %d tasks within %d ms of the last send, latency grew %.0f ms from the first to the last quarter,"
+                        + " fastest tenth within %.0f ms",
                 run.onTime(),
                 run.accepted(),
                 DispatchScenario.KEEP_UP_GRACE.toMillis(),
-                run.lagGrowth());
+                run.lagGrowth(),
+                run.p10());
     }
 
     /**

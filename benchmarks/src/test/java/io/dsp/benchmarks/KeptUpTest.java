@@ -42,4 +42,22 @@ class KeptUpTest {
         assertThat(result.lagGrowth()).isGreaterThan(DispatchScenario.MAX_LAG_GROWTH_MS);
         assertThat(result.keptUp()).isFalse();
     }
+
+    @Test
+    void aSideWhoseEveryTaskWaitedInAStandingQueueDidNotKeepUpThoughItDeliveredAtTheOfferedRate() {
+        // offered and delivered every 5 ms (200/s), each task 1.2 s late: a queue built before the run, not growing
+        Latencies l = new Latencies();
+        for (int i = 0; i < 1_000; i++) {
+            l.started("t" + i, i * 5 * MS);
+            l.ended("t" + i, i * 5 * MS + 1_200 * MS + (i % 7) * MS);
+        }
+        long lastSend = 999 * 5 * MS;
+
+        DispatchScenario.Result result = DispatchScenario.Result.of("side", l, lastSend + 1_500 * MS);
+
+        assertThat(result.onTime()).isEqualTo(1_000);
+        assertThat(result.lagGrowth()).isLessThan(DispatchScenario.MAX_LAG_GROWTH_MS);
+        assertThat(result.p10()).isGreaterThan(DispatchScenario.STANDING_QUEUE_MS);
+        assertThat(result.keptUp()).isFalse();
+    }
 }

@@ -878,8 +878,8 @@ final class WorkerSlot implements Runnable {
                             t.getRequestId(),
                             lost.getMessage()));
         } catch (InterruptedException | InterruptException e) {
-            Thread.interrupted(); // the Kafka client's word for it sets the flag again; the caller learns from the
-            // throw
+            // the Kafka client's word for an interrupt sets the flag again: the caller learns of it from the throw
+            Thread.interrupted();
             try {
                 Path kept = outcomes.keep(t.getRequestId(), outcome);
                 io.shutdownNow(); // the kept outcome replaces the sends still being tried
