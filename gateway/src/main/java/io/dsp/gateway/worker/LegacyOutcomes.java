@@ -90,6 +90,7 @@ class LegacyOutcomes {
     }
 
     private void count(String step) {
-        meters.counter(MetricNames.LEGACY_OUTCOME_JOURNAL, "step", step).increment();
+        meters.counter(MetricNames.LEGACY_OUTCOME_JOURNAL, MetricNames.TAG_STEP, step)
+                .increment();
     }
 }

@@ -58,8 +58,8 @@ public final class MetricNames {
     public static final String LEGACY_OUTCOME_RESENDS = "dsp.gateway.legacy.outcome.resends";
 
     /**
-     * Counter: legacy workers' outcomes a gateway stopped before it could record them, kept on its disk (tag
-     * {@code step}: {@code kept}), then sent at its next start ({@code replayed}) or found recorded already
+     * Counter: legacy workers' outcomes a gateway stopped before it could record them, kept on its disk ({@link
+     * #TAG_STEP} {@code kept}), then sent at its next start ({@code replayed}) or found recorded already
      * ({@code found}); ADR 032.
      */
     public static final String LEGACY_OUTCOME_JOURNAL = "dsp.gateway.legacy.outcome.journal";
@@ -105,6 +105,8 @@ public final class MetricNames {
     public static final String TAG_WORKER = "worker";
     public static final String TAG_ROLE = "role";
     public static final String TAG_VIEW = "view";
+    /** What an outcome journal did with an outcome: {@code kept}, {@code replayed} or {@code found}. */
+    public static final String TAG_STEP = "step";
 
     private MetricNames() {}
 }

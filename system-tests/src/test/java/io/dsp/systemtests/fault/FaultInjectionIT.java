@@ -59,6 +59,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * against a standalone broker process. The workers and the gateway each reach the broker through a TCP fault proxy of
  * their own ({@link FaultProxy}, on a broker listener of their own). In turn: a worker process is killed with -9
  * mid-task, another is frozen (SIGSTOP) past its lock, the workers are cut off from the broker by a network partition,
+ * a worker is stopped while cut off with its tasks done (their outcomes kept on disk, recorded when it starts again),
  * the gateway restarts, the gateway is stopped while cut off from the broker with a legacy result in hand (kept on
  * disk, recorded at its next start), the gateway is killed with -9 and started again 30 s later, the gateway's broker connections are
  * reset and slowed, Redis stops for 30 s, the broker is
@@ -268,6 +269,7 @@ class FaultInjectionIT {
                 this::killAWorkerMidTask,
                 this::pauseAWorkerPastItsLock,
                 this::partitionTheWorkersFromTheBroker,
+                this::stopAWorkerCutOffFromTheBroker,
                 this::restartTheGateway,
                 this::stopTheGatewayCutOffFromTheBroker,
                 this::killTheGatewayAndStartItLate,
@@ -443,6 +445,67 @@ class FaultInjectionIT {
                         + " s mid-task, then healed (" + interrupted.size() + " task(s) running)",
                 at,
                 interrupted);
+    }
+
+    /**
+     * A native worker loses the broker while it runs tasks, finishes them (their effects done, their outcomes not
+     * recordable) and is told to stop: past its shutdown timeout it keeps the outcomes on disk, and is then killed (its
+     * stop would wait on the broker for long after); what it had sent into the partition is lost, the link heals, and
+     * a worker starts again under the same id on the same data dir. It must record the kept outcomes before it takes a
+     * task, so that no task runs a second time (ADR 032).
+     */
+    private void stopAWorkerCutOffFromTheBroker(EventLog events) throws Exception {
+        WorkerProcess stopped = workers.stream()
+                .filter(w -> w != victim && w.isAlive())
+                .findFirst()
+                .orElseThrow();
+        await("a task starts on " + stopped.workerId)
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> !events.startedOnWithin(stopped.workerId, Duration.ofSeconds(1))
+                        .isEmpty());
+        List<String> interrupted = events.runningOn(stopped.workerId);
+        Instant at = Instant.now();
+        FaultProxy link = broker.proxy(WORKERS);
+        long kept;
+        link.partition();
+        try {
+            await("the worker's effects are done")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> effectsLogged().containsAll(interrupted));
+            TimeUnit.MILLISECONDS.sleep(500);
+            stopped.terminate();
+            Path journal = WorkerProcess.dataDir(dir, stopped.workerId).resolve("outcome-journal");
+            await("the stopping worker keeps the outcomes it could not record")
+                    .atMost(WorkerProcess.SHUTDOWN_TIMEOUT.plusSeconds(20))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> !stopped.isAlive() || keptOutcomes(journal) >= interrupted.size());
+            kept = keptOutcomes(journal);
+            stopped.kill9();
+            link.cut();
+        } finally {
+            link.heal();
+        }
+        workers.remove(stopped);
+        workers.add(new WorkerProcess(stopped.workerId, broker.bootstrapVia(WORKERS), dir, effectLog));
+        recovered(
+                events,
+                "gpu-consumer worker stopped while cut off from the broker, its tasks done (" + kept + " of "
+                        + interrupted.size() + " outcome(s) kept on disk), then killed -9 and started again under the"
+                        + " same id",
+                at,
+                interrupted);
+    }
+
+    /** The request ids of the native effects logged so far. */
+    private Set<String> effectsLogged() throws IOException {
+        if (!Files.exists(effectLog)) {
+            return Set.of();
+        }
+        return Files.readAllLines(effectLog, StandardCharsets.UTF_8).stream()
+                .map(line -> line.split(" ", 2)[0])
+                .collect(Collectors.toSet());
     }
 
     /**

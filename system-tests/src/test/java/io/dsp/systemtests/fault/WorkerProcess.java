@@ -12,6 +12,12 @@ final class WorkerProcess implements AutoCloseable {
     private final ChildJvm jvm;
     final Path log;
 
+    /**
+     * How long a stopping worker lets its running tasks end before it stops its slots (one task's time and a little):
+     * a slot still recording an outcome then keeps it on disk for the next start under the same id (ADR 032).
+     */
+    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
+
     /** The time each task takes unless told otherwise. */
     static final Duration WORK_TIME = Duration.ofMillis(1500);
 
@@ -41,11 +47,11 @@ final class WorkerProcess implements AutoCloseable {
                 Map.ofEntries(
                         Map.entry("spring.kafka.bootstrap-servers", bootstrapServers),
                         Map.entry("server.port", "0"),
-                        Map.entry(
-                                "dsp.data-dir", dir.resolve(workerId + "-data").toString()),
+                        Map.entry("dsp.data-dir", dataDir(dir, workerId).toString()),
                         Map.entry("dsp.gpu-consumer.worker-id", workerId),
                         Map.entry("dsp.gpu-consumer.max-concurrent", "2"),
                         Map.entry("dsp.gpu-consumer.heartbeat-interval", "1s"),
+                        Map.entry("dsp.gpu-consumer.shutdown-timeout", SHUTDOWN_TIMEOUT.toMillis() + "ms"),
                         Map.entry("fault.effect-log", effectLog.toString()),
                         Map.entry("fault.work-time", workTime.toMillis() + "ms"),
                         Map.entry("logging.level.root", "WARN"),
@@ -56,6 +62,16 @@ final class WorkerProcess implements AutoCloseable {
 
     void kill9() {
         jvm.kill9();
+    }
+
+    /** Asks the worker to stop (SIGTERM) and returns at once: its graceful stop goes on meanwhile. */
+    void terminate() {
+        jvm.terminate();
+    }
+
+    /** Where a worker started under this id keeps what it has on disk (its outcome journal among it). */
+    static Path dataDir(Path dir, String workerId) {
+        return dir.resolve(workerId + "-data");
     }
 
     /** Freezes the whole worker JVM (SIGSTOP), as a long GC pause or a frozen VM would, until {@link #resume}. */
