@@ -3,6 +3,7 @@ package io.dsp.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dsp.core.slot.OutcomeJournal;
 import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
 import io.dsp.gateway.support.KafkaProbe;
@@ -16,13 +17,11 @@ import io.dsp.testkit.Services;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +75,7 @@ class LegacyOutcomeJournalIT {
         }
 
         // then the outcome is kept on disk, and nothing says the task went back unrun
-        assertThat(journalFiles()).hasSize(1);
+        assertThat(keptOutcomes()).hasSize(1);
         List<TaskEvent> before = events(task, 2, Duration.ofSeconds(3));
         assertThat(before).extracting(TaskEvent::getType).containsExactly(TaskEventType.STARTED);
 
@@ -96,7 +95,7 @@ class LegacyOutcomeJournalIT {
                             .counter(MetricNames.LEGACY_OUTCOME_JOURNAL, "step", "replayed")
                             .count())
                     .isEqualTo(1);
-            assertThat(journalFiles()).isEmpty();
+            assertThat(keptOutcomes()).isEmpty();
 
             // and the task's next delivery is acknowledged as ended, never handed to the new worker
             TaskRequested marker = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 62);
@@ -145,14 +144,8 @@ class LegacyOutcomeJournalIT {
                 + ((WebServerApplicationContext) gateway).getWebServer().getPort() + "/dsp";
     }
 
-    private List<Path> journalFiles() throws IOException {
-        Path journal = dataDir.resolve("outcome-journal");
-        if (!Files.isDirectory(journal)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(journal)) {
-            return files.filter(f -> f.toString().endsWith(".outcome")).toList();
-        }
+    private List<OutcomeJournal.Entry> keptOutcomes() throws IOException {
+        return new OutcomeJournal(dataDir).entries();
     }
 
     private static double count(MeterRegistry meters, String name) {

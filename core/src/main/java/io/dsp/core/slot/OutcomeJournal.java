@@ -132,21 +132,27 @@ public final class OutcomeJournal {
      * unless the ledger shows its task ended already; each is then forgotten, and its step ({@link #REPLAYED} or
      * {@link #FOUND}) told to {@code counted}. The slots must wait for this: a task of theirs redelivered meanwhile has
      * to find its outcome in the ledger, not run again. An outcome that cannot be recorded (the broker still gone past
-     * the recorder's patience) ends the replay with its error and stays, with those after it, for the next start.
+     * the recorder's patience) ends the replay, logged, and stays with those after it for the next start; an interrupt
+     * ends it too, the thread's flag set again.
      */
-    public void replay(TaskLedger ledger, OutcomeRecorder outcomes, Resend resend, Consumer<String> counted)
-            throws Exception {
-        for (Entry entry : entries()) {
-            String requestId = entry.requestId();
-            if (endedAlready(ledger, requestId)) {
-                counted.accept(FOUND);
-                log.info("requestId={} ended in the ledger already; its kept outcome is dropped", requestId);
-            } else {
-                outcomes.recordUntilItLands(requestId, () -> resend.send(entry.record()));
-                counted.accept(REPLAYED);
-                log.info("recorded the outcome of requestId={} kept by the last run", requestId);
+    public void replay(TaskLedger ledger, OutcomeRecorder outcomes, Resend resend, Consumer<String> counted) {
+        try {
+            for (Entry entry : entries()) {
+                String requestId = entry.requestId();
+                if (endedAlready(ledger, requestId)) {
+                    counted.accept(FOUND);
+                    log.info("requestId={} ended in the ledger already; its kept outcome is dropped", requestId);
+                } else {
+                    outcomes.recordUntilItLands(requestId, () -> resend.send(entry.record()));
+                    counted.accept(REPLAYED);
+                    log.info("recorded the outcome of requestId={} kept by the last run", requestId);
+                }
+                forget(entry);
             }
-            forget(entry);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.error("outcomes kept by the last run could not all be recorded; they stay for the next start", e);
         }
     }
 

@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -23,8 +21,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class LegacyOutcomes {
-
-    private static final Logger log = LoggerFactory.getLogger(LegacyOutcomes.class);
 
     private final TaskLedger ledger;
     private final TaskReporter reporter;
@@ -80,10 +76,6 @@ class LegacyOutcomes {
     private void replay() {
         try {
             journal.replay(ledger, recorder, reporter::resend, this::count);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.error("outcomes kept by the last run could not all be recorded; they stay for the next start", e);
         } finally {
             replayed.countDown();
         }

@@ -606,7 +606,7 @@ final class Slot implements Runnable {
         } catch (InterruptedException e) {
             try {
                 Path kept = journal.keep(task.getRequestId(), outcome.record());
-                meters.counter(WorkerMetrics.OUTCOME_JOURNAL, "step", OutcomeJournal.KEPT)
+                meters.counter(WorkerMetrics.OUTCOME_JOURNAL, MetricNames.TAG_STEP, OutcomeJournal.KEPT)
                         .increment();
                 // the kept outcome replaces the sends still being tried: the worker is going, its producer with it
                 io.shutdownNow();

@@ -216,12 +216,8 @@ public class SlotPool implements SmartLifecycle {
                     ledger,
                     outcomes,
                     reporter::resend,
-                    step -> meters.counter(WorkerMetrics.OUTCOME_JOURNAL, "step", step)
+                    step -> meters.counter(WorkerMetrics.OUTCOME_JOURNAL, MetricNames.TAG_STEP, step)
                             .increment());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.error("outcomes kept by the last run could not all be recorded; they stay for the next start", e);
         } finally {
             replayed.countDown();
         }

@@ -5,6 +5,7 @@ import static io.dsp.schemas.avro.TaskEventType.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dsp.core.slot.OutcomeJournal;
 import io.dsp.gpuconsumer.GpuConsumerIntegrationTest;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.support.DispatchDriver;
@@ -15,13 +16,11 @@ import io.dsp.schemas.avro.TaskRequested;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,7 +81,7 @@ class OutcomeJournalIT {
         worker = null;
 
         // then the outcome is kept on disk, and nothing says the task went back unrun
-        assertThat(journalFiles()).hasSize(1);
+        assertThat(keptOutcomes()).hasSize(1);
         assertThat(dispatch.eventTypes(task.getRequestId())).containsExactly(STARTED);
 
         // when the worker starts again on the same data dir, able to send it now
@@ -105,19 +104,13 @@ class OutcomeJournalIT {
                                 .tag("decision", "skip")
                                 .counters())
                         .isNotEmpty());
-        assertThat(journalFiles()).isEmpty();
+        assertThat(keptOutcomes()).isEmpty();
         assertThat(TestHandlers.completedRuns(task.getRequestId())).isEqualTo(1);
         assertThat(dispatch.eventTypes(task.getRequestId())).containsExactly(STARTED, SUCCEEDED);
     }
 
-    private List<Path> journalFiles() throws IOException {
-        Path journal = dataDir.resolve("outcome-journal");
-        if (!Files.isDirectory(journal)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(journal)) {
-            return files.filter(f -> f.toString().endsWith(".outcome")).toList();
-        }
+    private List<OutcomeJournal.Entry> keptOutcomes() throws IOException {
+        return new OutcomeJournal(dataDir).entries();
     }
 
     private static double count(MeterRegistry meters, String name) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dsp.assetapi.AssetApiApplication;
+import io.dsp.core.slot.OutcomeJournal;
 import io.dsp.dispatcher.DispatcherApplication;
 import io.dsp.gateway.GatewayApplication;
 import io.dsp.schemas.avro.License;
@@ -35,6 +36,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,7 +46,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -466,27 +467,13 @@ class FaultInjectionIT {
                         .isEmpty());
         List<String> interrupted = events.runningOn(stopped.workerId);
         Instant at = Instant.now();
-        FaultProxy link = broker.proxy(WORKERS);
-        long kept;
-        link.partition();
-        try {
-            await("the worker's effects are done")
-                    .atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(50))
-                    .until(() -> effectsLogged().containsAll(interrupted));
-            TimeUnit.MILLISECONDS.sleep(500);
-            stopped.terminate();
-            Path journal = WorkerProcess.dataDir(dir, stopped.workerId).resolve("outcome-journal");
-            await("the stopping worker keeps the outcomes it could not record")
-                    .atMost(WorkerProcess.SHUTDOWN_TIMEOUT.plusSeconds(20))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() -> !stopped.isAlive() || keptOutcomes(journal) >= interrupted.size());
-            kept = keptOutcomes(journal);
-            stopped.kill9();
-            link.cut();
-        } finally {
-            link.heal();
-        }
+        long kept = stopWhileCutOff(
+                broker.proxy(WORKERS),
+                () -> effectsLogged().containsAll(interrupted),
+                stopped.jvm(),
+                WorkerProcess.dataDir(dir, stopped.workerId),
+                interrupted.size(),
+                WorkerProcess.SHUTDOWN_TIMEOUT);
         workers.remove(stopped);
         workers.add(new WorkerProcess(stopped.workerId, broker.bootstrapVia(WORKERS), dir, effectLog));
         recovered(
@@ -587,31 +574,13 @@ class FaultInjectionIT {
                 .until(() -> !legacy.running.isEmpty());
         List<String> interrupted = List.copyOf(legacy.running);
         Instant at = Instant.now();
-        FaultProxy link = broker.proxy(GATEWAY);
-        long kept;
-        link.partition();
-        try {
-            await("the legacy worker's results went out")
-                    .atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(20))
-                    .until(() -> interrupted.stream().allMatch(legacy.effects::containsKey));
-            // the result frames reach the gateway's slots, which cannot record them: then the gateway is told to stop,
-            // and once its shutdown timeout has passed and the outcomes are on disk, its orchestrator's patience ends
-            TimeUnit.MILLISECONDS.sleep(500);
-            ChildJvm stopping = gateway;
-            stopping.terminate();
-            Path journal = dir.resolve("gateway-data").resolve("outcome-journal");
-            await("the stopping gateway keeps the outcomes it could not record")
-                    .atMost(GATEWAY_SHUTDOWN.plusSeconds(20))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() -> !stopping.isAlive() || keptOutcomes(journal) >= interrupted.size());
-            kept = keptOutcomes(journal);
-            stopping.kill9();
-            // what the killed process had sent into the partition is lost with it, as dropped packets are
-            link.cut();
-        } finally {
-            link.heal();
-        }
+        long kept = stopWhileCutOff(
+                broker.proxy(GATEWAY),
+                () -> interrupted.stream().allMatch(legacy.effects::containsKey),
+                gateway,
+                dir.resolve("gateway-data"),
+                interrupted.size(),
+                GATEWAY_SHUTDOWN);
         startGateway();
         await("the legacy worker is back").atMost(Duration.ofMinutes(1)).until(legacy::isRegistered);
         recovered(
@@ -623,12 +592,40 @@ class FaultInjectionIT {
                 interrupted);
     }
 
-    private static long keptOutcomes(Path journal) throws IOException {
-        if (!Files.isDirectory(journal)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(journal)) {
-            return files.filter(f -> f.toString().endsWith(".outcome")).count();
+    /**
+     * Cuts a service off from the broker ({@code link}), waits until its results are in ({@code resultsIn}: effects
+     * done, outcomes not recordable), tells it to stop, and once its shutdown timeout has passed and it has kept those
+     * outcomes on disk (in {@code dataDir}), kills it with -9, as an orchestrator whose patience ran out would (its
+     * stop would wait on the unreachable broker for long after). What it had sent into the partition is lost with it,
+     * as dropped packets are; then the link heals. Returns how many outcomes it kept.
+     */
+    private static long stopWhileCutOff(
+            FaultProxy link,
+            Callable<Boolean> resultsIn,
+            ChildJvm service,
+            Path dataDir,
+            int expected,
+            Duration shutdownTimeout)
+            throws Exception {
+        OutcomeJournal journal = new OutcomeJournal(dataDir);
+        link.partition();
+        try {
+            await("the results came in")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(resultsIn);
+            TimeUnit.MILLISECONDS.sleep(500); // the results reach the slots, which cannot record them
+            service.terminate();
+            await("the stopping service keeps the outcomes it could not record")
+                    .atMost(shutdownTimeout.plusSeconds(20))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> !service.isAlive() || journal.entries().size() >= expected);
+            long kept = journal.entries().size();
+            service.kill9();
+            link.cut();
+            return kept;
+        } finally {
+            link.heal();
         }
     }
 

@@ -64,9 +64,9 @@ final class WorkerProcess implements AutoCloseable {
         jvm.kill9();
     }
 
-    /** Asks the worker to stop (SIGTERM) and returns at once: its graceful stop goes on meanwhile. */
-    void terminate() {
-        jvm.terminate();
+    /** The worker's process. */
+    ChildJvm jvm() {
+        return jvm;
     }
 
     /** Where a worker started under this id keeps what it has on disk (its outcome journal among it). */
