@@ -327,11 +327,13 @@ public final class Bench implements Callable<Integer> {
                 // One unmeasured run of each path first: the first runs of a JVM pay for JIT compilation (seen: a cold
                 // raw run's p99 93 ms against 10 ms warm, a cold STARTED acknowledged after 135 ms), and a cold raw
                 // run in the medians would flatter the system.
-                System.out.println("[bench] dispatch warm-up: one unmeasured run of each path");
-                scenario.raw(side);
-                scenario.http(one);
-                if (websocket) {
-                    scenario.websocket(wsLicense);
+                if (profile.warmsUpPaths()) {
+                    System.out.println("[bench] dispatch warm-up: one unmeasured run of each path");
+                    scenario.raw(side);
+                    scenario.http(one);
+                    if (websocket) {
+                        scenario.websocket(wsLicense);
+                    }
                 }
                 for (int i = 0; i < profile.repeats(); i++) {
                     raw1.add(scenario.raw(side));
@@ -474,7 +476,7 @@ public final class Bench implements Callable<Integer> {
      */
     private void fastDispatch(Profile profile, StackUnderTest stack, BenchWorker worker, List<String> one)
             throws Exception {
-        Profile fast = profile.atRate(Profile.FAST_RATE);
+        Profile fast = profile.fast();
         DispatchScenario scenario = new DispatchScenario(fast, stack, worker);
         List<DispatchScenario.Result> http = new ArrayList<>();
         List<DispatchScenario.Result> raw = new ArrayList<>();

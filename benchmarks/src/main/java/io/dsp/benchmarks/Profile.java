@@ -43,13 +43,37 @@ record Profile(
     static final Profile QUICK = new Profile("quick", 25, 10, 4, 8, 200, 16, 8, 5_000, 1_000, 3, SLOT_POLL_MS);
     static final Profile FULL = new Profile("full", 20, 30, 5, 8, 1_000, 32, 20, 100_000, 10_000, 3, SLOT_POLL_MS);
 
+    /**
+     * The HTTP path's run at {@link #FAST_RATE}. At smoke size a second of warm-up and one measured: both sides queue
+     * at this rate on a small machine, and 3 + 2 s of it per side only made CI wait for two queues to drain.
+     */
+    Profile fast() {
+        return isSmoke() ? atRate(FAST_RATE, 1, 1) : atRate(FAST_RATE, seconds, warmup);
+    }
+
+    /**
+     * Whether dispatch runs each path once unmeasured before the measured runs. A cold JVM's first runs pay for JIT
+     * compilation on both sides; a smoke run only checks that every path runs and reports, so it skips them.
+     */
+    boolean warmsUpPaths() {
+        return !isSmoke();
+    }
+
+    private boolean isSmoke() {
+        return SMOKE.name.equals(name);
+    }
+
     /** This profile with dispatch runs offered at {@code tasksPerSecond}. */
     Profile atRate(int tasksPerSecond) {
+        return atRate(tasksPerSecond, seconds, warmup);
+    }
+
+    private Profile atRate(int tasksPerSecond, int measuredSeconds, int warmupSeconds) {
         return new Profile(
                 name,
                 tasksPerSecond,
-                seconds,
-                warmup,
+                measuredSeconds,
+                warmupSeconds,
                 slots,
                 tenants,
                 intakeConcurrency,
