@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,6 +30,9 @@ final class EventLog implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TaskEvent> events = new CopyOnWriteArrayList<>();
+    /** Request ids with a terminal event, kept as events come so that the fault harness may look often. */
+    private final Set<String> finished = ConcurrentHashMap.newKeySet();
+
     private final Thread thread;
     private volatile boolean open = true;
 
@@ -62,6 +66,9 @@ final class EventLog implements AutoCloseable {
                         TaskEvent event = Topics.TASK_EVENTS.value(record);
                         if (event != null && SUITE_TYPES.contains(event.getTaskType())) {
                             events.add(event);
+                            if (TaskEvents.isTerminal(event.getType())) {
+                                finished.add(event.getRequestId());
+                            }
                         }
                     } catch (SerializationException e) {
                         // not an event of the contract
@@ -87,7 +94,7 @@ final class EventLog implements AutoCloseable {
     }
 
     boolean isFinished(String requestId) {
-        return events.stream().anyMatch(e -> e.getRequestId().equals(requestId) && TaskEvents.isTerminal(e.getType()));
+        return finished.contains(requestId);
     }
 
     /** When the first SUCCEEDED of a task accepted after {@code after} happened, if one did. */

@@ -75,6 +75,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 class FaultInjectionIT {
 
     private static final Duration LEGACY_WORK = Duration.ofMillis(600);
+    /** Tasks the newer asset-api release of the rolling-upgrade fault accepts. */
+    private static final int NEWER_RELEASE_TASKS = 6;
 
     /**
      * How long a worker is frozen: past its lock (15 s), the other workers' wait for its open attempt (10 s) and a task
@@ -279,6 +281,7 @@ class FaultInjectionIT {
                 this::killAndRestartTheBroker,
                 this::killAndRestartTheDispatcher,
                 this::cutTheLegacyWorkersSocket,
+                this::acceptTasksFromANewerRelease,
                 this::feedAPoisonTask);
     }
 
@@ -636,18 +639,20 @@ class FaultInjectionIT {
      * when their lock runs out, and the results that end while no gateway runs must reach their clients once they
      * reconnect to the new process (it routes again the events since a gateway was last heard, ADR 029).
      *
-     * <p>The kill lands while the legacy worker runs nothing. A legacy worker that finishes a task just as its gateway
-     * dies has run it with no way to say so (the legacy protocol has no result to send again after a reconnect): the
-     * task goes back to the fleet when its lock runs out and runs a second time. That at-least-once limit of unchanged
-     * legacy workers is documented (ADR 029); this fault measures the result replay, which a task the legacy worker
-     * starts after the check cannot disturb (it takes {@code LEGACY_WORK}, and the worker drops it once it sees the
-     * connection gone).
+     * <p>The kill lands while the legacy worker runs nothing and every result it sent is recorded. A legacy worker
+     * that finishes a task just as its gateway dies has run it with no way to say so (the legacy protocol has no result
+     * to send again after a reconnect): the task goes back to the fleet when its lock runs out and runs a second time.
+     * That at-least-once limit of unchanged legacy workers is documented (ADR 029); this fault measures the result
+     * replay, which a task the legacy worker starts after the check cannot disturb (it takes {@code LEGACY_WORK}, and
+     * the worker drops it once it sees the connection gone). "Runs nothing" alone was not enough: a result sent a
+     * moment before the look was still on its way into the gateway's ledger when the kill landed.
      */
     private void killTheGatewayAndStartItLate(EventLog events) throws Exception {
-        await("a WebSocket client's task is under way while the legacy worker runs nothing")
+        await("a WebSocket client's task is under way while the legacy worker runs nothing and its results are in")
                 .atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(5))
                 .until(() -> legacy.running.isEmpty()
+                        && legacy.effects.keySet().stream().allMatch(events::isFinished)
                         && clients.stream().flatMap(c -> c.accepted.stream()).anyMatch(id -> !events.isFinished(id)));
         Instant at = Instant.now();
         gatewayKills.add(at);
@@ -794,6 +799,37 @@ class FaultInjectionIT {
                 "legacy worker's WebSocket cut mid-task (" + interrupted.size() + " task(s) running)",
                 at,
                 interrupted);
+    }
+
+    /**
+     * A rolling upgrade under way: a newer asset-api release (played by {@link NewerAssetApiRelease}) has published its
+     * writer schemas and accepts tasks written with them, a field more in {@code TaskRequested} and {@code TaskEvent},
+     * while every other service still runs this release. The dispatcher, the gateway, the workers' ledgers and
+     * asset-api's read models decode them by fingerprint (ADR 027): each must run and end exactly once, as any other
+     * task, and none may be skipped.
+     */
+    private void acceptTasksFromANewerRelease(EventLog events) throws Exception {
+        Instant at = Instant.now();
+        List<String> ids;
+        try (NewerAssetApiRelease next = new NewerAssetApiRelease(broker.bootstrapServers())) {
+            ids = next.accept(license, EffectWorkerMain.TASK_TYPE, NEWER_RELEASE_TASKS);
+        }
+        // accepted at the HTTP edge, by the newer release's asset-api
+        acceptedHttp.addAll(ids);
+        await("the tasks the newer release accepted end")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> ids.stream().allMatch(events::isFinished));
+        assertThat(ids)
+                .as("tasks a newer release accepted that did not succeed: %s", lives(events, ids))
+                .allMatch(id ->
+                        events.terminals().get(id).stream().allMatch(t -> t.getType() == TaskEventType.SUCCEEDED));
+        recovered(
+                events,
+                "rolling upgrade: a newer asset-api release accepted " + ids.size()
+                        + " task(s) written with its schemas" + " (a field more in TaskRequested and TaskEvent)",
+                at,
+                ids);
     }
 
     /**
@@ -1192,23 +1228,24 @@ class FaultInjectionIT {
                         "effects that ran more than once on native workers; faults %s; lives %s",
                         faults(), lives(events, nativeDuplicated))
                 .isEmpty();
-        // A native worker frozen past its lock that wakes mid-task must not repeat what another worker, native or
-        // legacy, has run meanwhile.
+        // Nor may any task run twice through the legacy bridge: a native worker frozen past its lock that wakes
+        // mid-task must not repeat what the legacy worker has run meanwhile, and a gateway restarted, stopped cut off
+        // from the broker or losing its broker must not hand a task on while its legacy worker still runs it.
         // Except a task the legacy worker finished as its gateway was killed -9: its result had nowhere to go (the
-        // legacy protocol sends none again after a reconnect), so it ran again once its lock ran out (ADR 029).
-        List<String> duplicatedOnNative = duplicated.stream()
-                .filter(nativeEffects::containsKey)
+        // legacy protocol sends none again after a reconnect), so it ran again once its lock ran out (ADR 029). The
+        // gateway-kill fault waits until the legacy worker runs nothing and its results are in, so none is expected.
+        List<String> duplicatedAnywhere = duplicated.stream()
                 .filter(id -> !legacyRunCutByAGatewayKill(events, id))
                 .toList();
-        assertThat(duplicatedOnNative)
+        assertThat(duplicatedAnywhere)
                 .as(
-                        "effects that ran more than once, at least once on a native worker; faults %s; lives %s",
-                        faults(), lives(events, duplicatedOnNative))
+                        "effects that ran more than once, on native or legacy workers; faults %s; lives %s",
+                        faults(), lives(events, duplicatedAnywhere))
                 .isEmpty();
-        assertThat(nativeEndedTwice)
+        assertThat(endedTwice)
                 .as(
-                        "tasks that native workers ended more than once; faults %s; lives %s",
-                        faults(), lives(events, nativeEndedTwice))
+                        "tasks that ended more than once, on native or legacy workers; faults %s; lives %s",
+                        faults(), lives(events, endedTwice))
                 .isEmpty();
         assertThat(succeededWithoutEffect)
                 .as("tasks that succeeded without their effect")
@@ -1222,9 +1259,6 @@ class FaultInjectionIT {
         assertThat(wsWithoutResult)
                 .as("WebSocket tasks whose result reached no client of their license")
                 .isEmpty();
-        // Duplicates among legacy workers alone are reported above, not asserted: the legacy protocol cannot stop a
-        // task its worker runs, so a gateway that loses the lock on it (a broker restart) cannot keep it from running
-        // on while the task is handed on.
     }
 
     /** Each event of the task, in log order: type, source, worker, delivery count, seconds into the run. */
