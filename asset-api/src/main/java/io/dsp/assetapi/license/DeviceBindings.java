@@ -1,7 +1,7 @@
 package io.dsp.assetapi.license;
 
 import io.dsp.assetapi.AssetApiSettings;
-import io.dsp.assetapi.readmodel.ReadModels;
+import io.dsp.assetapi.readmodel.CachedLookups;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.schemas.avro.DeviceBinding;
 import io.dsp.schemas.topic.Topics;
@@ -29,15 +29,15 @@ import org.springframework.stereotype.Component;
 @Component
 public class DeviceBindings {
 
-    private final ReadModels readModels;
+    private final CachedLookups lookups;
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final AssetApiSettings settings;
     private final Clock clock;
     /** Bindings this instance wrote that the global table may not show yet. */
     private final Map<String, String> justBound = new ConcurrentHashMap<>();
 
-    DeviceBindings(ReadModels readModels, KafkaTemplate<byte[], byte[]> kafka, AssetApiSettings settings, Clock clock) {
-        this.readModels = readModels;
+    DeviceBindings(CachedLookups lookups, KafkaTemplate<byte[], byte[]> kafka, AssetApiSettings settings, Clock clock) {
+        this.lookups = lookups;
         this.kafka = kafka;
         this.settings = settings;
         this.clock = clock;
@@ -62,7 +62,7 @@ public class DeviceBindings {
     }
 
     private String boundMachine(String key) {
-        var stored = readModels.deviceBinding(key);
+        var stored = lookups.deviceBinding(key);
         if (stored.isPresent()) {
             justBound.remove(key);
             return stored.get().getMachineCode();
@@ -103,6 +103,7 @@ public class DeviceBindings {
             throw unavailable();
         }
         justBound.remove(key);
+        lookups.forgetBinding(key);
     }
 
     private static ApiException unavailable() {

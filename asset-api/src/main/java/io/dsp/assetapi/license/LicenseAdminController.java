@@ -1,6 +1,7 @@
 package io.dsp.assetapi.license;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dsp.assetapi.readmodel.CachedLookups;
 import io.dsp.assetapi.readmodel.ReadModels;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.assetapi.web.ApiResponse;
@@ -39,13 +40,19 @@ class LicenseAdminController {
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
     private final ReadModels readModels;
+    private final CachedLookups lookups;
     private final DeviceBindings bindings;
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final Clock clock;
 
     LicenseAdminController(
-            ReadModels readModels, DeviceBindings bindings, KafkaTemplate<byte[], byte[]> kafka, Clock clock) {
+            ReadModels readModels,
+            CachedLookups lookups,
+            DeviceBindings bindings,
+            KafkaTemplate<byte[], byte[]> kafka,
+            Clock clock) {
         this.readModels = readModels;
+        this.lookups = lookups;
         this.bindings = bindings;
         this.kafka = kafka;
         this.clock = clock;
@@ -163,6 +170,7 @@ class LicenseAdminController {
 
     private void write(License license) throws Exception {
         kafka.send(Topics.LICENSES.record(license.getLicenseKey(), license)).get(10, TimeUnit.SECONDS);
+        lookups.forgetLicense(license.getLicenseKey().toString());
     }
 
     private static Map<String, Object> view(License license) {

@@ -1,7 +1,7 @@
 package io.dsp.assetapi.license;
 
 import io.dsp.assetapi.observe.RequestContext;
-import io.dsp.assetapi.readmodel.ReadModels;
+import io.dsp.assetapi.readmodel.CachedLookups;
 import io.dsp.assetapi.web.ApiException;
 import io.dsp.assetapi.web.GpuPaths;
 import io.dsp.core.license.LicenseKeys;
@@ -25,12 +25,12 @@ import org.springframework.web.servlet.HandlerInterceptor;
 @Component
 class LicenseGuard implements HandlerInterceptor {
 
-    private final ReadModels readModels;
+    private final CachedLookups lookups;
     private final DeviceBindings bindings;
     private final Clock clock;
 
-    LicenseGuard(ReadModels readModels, DeviceBindings bindings, Clock clock) {
-        this.readModels = readModels;
+    LicenseGuard(CachedLookups lookups, DeviceBindings bindings, Clock clock) {
+        this.lookups = lookups;
         this.bindings = bindings;
         this.clock = clock;
     }
@@ -59,7 +59,7 @@ class LicenseGuard implements HandlerInterceptor {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "X-Device-Type 必须为 pc 或 mobile");
         }
         String key = authorization.substring(7).strip();
-        License license = readModels.license(key).orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "卡密不存在"));
+        License license = lookups.license(key).orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "卡密不存在"));
         check(license, clock.instant());
         bindings.check(key, deviceType, machineCode.strip());
         AuthenticatedLicense.set(request, new AuthenticatedLicense(key, machineCode.strip(), deviceType));

@@ -4,12 +4,19 @@ import io.dsp.core.license.QuotaLimiter;
 import io.dsp.core.redis.RedisLink;
 import io.dsp.schemas.metric.MetricNames;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +36,8 @@ final class RedisQuotaStore implements QuotaLimiter.Store {
     private static final Logger log = LoggerFactory.getLogger(RedisQuotaStore.class);
 
     private final RedisLink link;
+    /** Each script's SHA-1, as Redis names it: computed once. */
+    private final Map<String, String> digests = new ConcurrentHashMap<>();
 
     RedisQuotaStore(RedisURI uri, Duration maxDelay, MeterRegistry registry, Clock clock) {
         RedisLink.Service service = new RedisLink.Service(
@@ -44,17 +53,37 @@ final class RedisQuotaStore implements QuotaLimiter.Store {
         return link.outage();
     }
 
-    /** The shared count; {@code null} (count in this process) while Redis is out or when the command fails. */
+    /**
+     * The shared count; {@code null} (count in this process) while Redis is out or when the command fails. Sent as
+     * {@code EVALSHA} (the script's hash, not its text, on every request); a Redis that does not know the script yet
+     * (the first call, a restart, {@code SCRIPT FLUSH}) answers {@code NOSCRIPT}, and one {@code EVAL} loads it.
+     */
     @Override
     public Long eval(String script, String key, String argument) {
+        String digest = digests.computeIfAbsent(script, RedisQuotaStore::sha1);
+        String[] keys = {key};
         try {
-            return link.call(commands ->
-                            commands.<Long>eval(script, ScriptOutputType.INTEGER, new String[] {key}, argument))
+            return link.call(commands -> {
+                        try {
+                            return commands.<Long>evalsha(digest, ScriptOutputType.INTEGER, keys, argument);
+                        } catch (RedisNoScriptException e) {
+                            return commands.<Long>eval(script, ScriptOutputType.INTEGER, keys, argument);
+                        }
+                    })
                     .orElse(null);
         } catch (RedisCommandExecutionException e) {
             // Redis answered, with an error: no outage.
             log.warn("Redis refused the quota script: {}", e.toString());
             return null;
+        }
+    }
+
+    private static String sha1(String script) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-1", e);
         }
     }
 

@@ -89,6 +89,24 @@ class RateLimitIT {
         }
     }
 
+    @Test
+    void countsGoOnInRedisAfterRedisForgetsTheScript() {
+        String license = "flushed-" + UUID.randomUUID();
+        RedisTestServer redis = RedisTestServer.get();
+        try (StatefulRedisConnection<String, String> connection =
+                RedisClient.create(RedisURI.create(redis.host(), redis.port())).connect()) {
+            assertThat(acquire(limiter, license)).isTrue();
+
+            // a Redis restarted or flushed knows no script: EVALSHA answers NOSCRIPT and the store loads it again
+            connection.sync().scriptFlush();
+            assertThat(acquire(limiter, license)).isTrue();
+
+            assertThat(connection.sync().keys("dsp:rate:" + LicenseKeys.hash(license) + ":*"))
+                    .singleElement()
+                    .satisfies(key -> assertThat(connection.sync().get(key)).isEqualTo("2"));
+        }
+    }
+
     private boolean acquire(QuotaLimiter quotas, String license) {
         return quotas.tryAcquire(Quota.REQUESTS, license, settings.requestsPerWindow(), settings.window());
     }

@@ -240,7 +240,8 @@ public class SlotPool implements SmartLifecycle {
             }
             if (thread.isAlive()) {
                 log.warn(
-                        "{} still running after the shutdown timeout; interrupting it, its task goes back to the fleet",
+                        "{} still running after the shutdown timeout; interrupting it: a task still running goes back"
+                                + " to the fleet, an outcome not yet recorded is kept on disk for the next start",
                         thread.getName());
                 thread.interrupt();
             }
