@@ -16,9 +16,10 @@ import org.springframework.stereotype.Component;
  * The read-model lookups every request makes: its license, its device binding, and whether any worker is online (which
  * decides whether a new task records {@code QUEUED}). Each is held for {@code dsp.asset-api.lookups.ttl}, so that a
  * request costs no state-store read, Avro decode or scan of the fleet (issue 18). The read models follow Kafka and are a
- * moment behind it anyway; this adds at most the ttl to that, and a change written through this instance drops its
- * entry at once ({@link #forgetLicense}, {@link #forgetBinding}). Only what was found is held: a license created or a
- * binding made a moment ago is looked up again by the next request.
+ * moment behind it anyway; this adds at most the ttl to that. A change written through this instance drops its entry
+ * at once ({@link #forgetLicense}, {@link #forgetBinding}), so it is usually seen as soon as the read model has it (a
+ * request that reads the old value in between holds it for the ttl). Only what was found is held: a license created
+ * or a binding made a moment ago is looked up again by the next request.
  */
 @Component
 public class CachedLookups {

@@ -11,8 +11,8 @@ import org.springframework.validation.annotation.Validated;
  * How long the lookups every request makes are held ({@link CachedLookups}).
  *
  * @param ttl how long a license, a device binding or "a worker is online" is held before the read model is asked
- *     again; 0 asks it on every request. Adds at most this much to how late a change made on another instance is
- *     seen (a change made through this instance is seen at once); default 1 s
+ *     again; 0 asks it on every request. Adds at most this much to how late a change is seen (one made through
+ *     this instance usually not at all); default 1 s
  * @param maxEntries licenses and device bindings held at most, each; default 100,000
  */
 @Validated
