@@ -345,6 +345,17 @@ final class Slot implements Runnable {
             Lease lease, TaskRequested task, int delivery, ExecutorService runner, RunningTasks.Claim claim)
             throws Exception {
         String requestId = task.getRequestId();
+        if (running.endedHere(requestId)) {
+            // A slot of this worker recorded its outcome a moment ago; the ledger may not show it yet (a transaction a
+            // broker restart left open holds read-committed readers back), and running it again would repeat its
+            // effect.
+            log.info(
+                    "requestId={} ended on this worker a moment ago; delivery {} acknowledged without running it again",
+                    requestId,
+                    delivery);
+            finish(lease, Decision.SKIP, task);
+            return;
+        }
         LedgerVerdict ledgerSays = LedgerVerdict.of(
                 ledger, name, requestId, delivery, workerId, openAttemptWait, LedgerVerdict.Hold.of(lease, io));
         if (ledgerSays instanceof LedgerVerdict.Unchecked) {
@@ -594,6 +605,7 @@ final class Slot implements Runnable {
             lease.seeThrough(
                     () -> {
                         outcomes.recordUntilItLands(task.getRequestId(), () -> reporter.record(outcome));
+                        running.ended(task.getRequestId());
                         return null;
                     },
                     io,
