@@ -304,10 +304,11 @@ public final class Bench implements Callable<Integer> {
                         + " groups with share.auto.offset.reset=earliest and share.isolation.level=read_committed;"
                         + " in dispatch and tenants, forwarding in transactions only into free consumers (the"
                         + " dispatcher's window: consumers + 1 prefetch). %d run(s) per side, raw first,"
-                        + " alternating; in dispatch, after one unmeasured run of each path.",
+                        + " alternating%s.",
                 DispatchScenario.taskValue().length,
                 profile.sharePollMs(),
-                profile.repeats());
+                profile.repeats(),
+                profile.warmsUp() ? "; in dispatch, after one unmeasured run of each path" : "");
     }
 
     private void dispatch(Profile profile, StackUnderTest stack, Set<Scenario> chosen) throws Exception {
@@ -327,7 +328,7 @@ public final class Bench implements Callable<Integer> {
                 // One unmeasured run of each path first: the first runs of a JVM pay for JIT compilation (seen: a cold
                 // raw run's p99 93 ms against 10 ms warm, a cold STARTED acknowledged after 135 ms), and a cold raw
                 // run in the medians would flatter the system.
-                if (profile.warmsUpPaths()) {
+                if (profile.warmsUp()) {
                     System.out.println("[bench] dispatch warm-up: one unmeasured run of each path");
                     scenario.raw(side);
                     scenario.http(one);
@@ -612,7 +613,9 @@ public final class Bench implements Callable<Integer> {
         boolean queued;
         try (Intake.RawSide side = intake.rawSide(license)) {
             queued = intake.answersQueued(license);
-            intake.warmUp(side, license, queued);
+            if (profile.warmsUp()) {
+                intake.warmUp(side, license, queued);
+            }
             for (int i = 0; i < profile.repeats(); i++) {
                 raw.add(intake.raw(side, license, queued));
                 system.add(intake.system(license));

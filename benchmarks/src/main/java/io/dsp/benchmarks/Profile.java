@@ -52,10 +52,10 @@ record Profile(
     }
 
     /**
-     * Whether dispatch runs each path once unmeasured before the measured runs. A cold JVM's first runs pay for JIT
-     * compilation on both sides; a smoke run only checks that every path runs and reports, so it skips them.
+     * Whether dispatch and intake run each path once unmeasured before the measured runs. A cold JVM's first runs pay
+     * for JIT compilation on both sides; a smoke run only checks that every path runs and reports, so it skips them.
      */
-    boolean warmsUpPaths() {
+    boolean warmsUp() {
         return !isSmoke();
     }
 
@@ -63,11 +63,7 @@ record Profile(
         return SMOKE.name.equals(name);
     }
 
-    /** This profile with dispatch runs offered at {@code tasksPerSecond}. */
-    Profile atRate(int tasksPerSecond) {
-        return atRate(tasksPerSecond, seconds, warmup);
-    }
-
+    /** This profile with dispatch runs offered at {@code tasksPerSecond}, measured and warmed up for these seconds. */
     private Profile atRate(int tasksPerSecond, int measuredSeconds, int warmupSeconds) {
         return new Profile(
                 name,

@@ -62,6 +62,11 @@ public class DeviceBindings {
     }
 
     private String boundMachine(String key) {
+        if (justBound.containsKey(key)) {
+            // This instance bound it a moment ago: compare with the read model itself, not with a binding a request
+            // held from before (an unbind, then a new machine, within the lookup ttl).
+            lookups.forgetBinding(key);
+        }
         var stored = lookups.deviceBinding(key);
         if (stored.isPresent()) {
             justBound.remove(key);
@@ -87,6 +92,7 @@ public class DeviceBindings {
         } catch (ExecutionException | TimeoutException e) {
             throw unavailable();
         }
+        lookups.forgetBinding(key);
         return machineCode;
     }
 

@@ -52,7 +52,6 @@ public class CachedLookups {
     private static <V> Cache<String, V> cache(LookupSettings settings, Ticker ticker) {
         return Caffeine.newBuilder()
                 .ticker(ticker)
-                .executor(Runnable::run) // evictions at once, on the caller: no stale entry outlives its check
                 .expireAfterWrite(settings.ttl())
                 .maximumSize(settings.ttl().isZero() ? 0 : settings.maxEntries())
                 .build();

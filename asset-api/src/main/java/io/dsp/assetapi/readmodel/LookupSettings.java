@@ -19,4 +19,11 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("dsp.asset-api.lookups")
 public record LookupSettings(
         @NotNull @DefaultValue("1s") Duration ttl,
-        @Min(1) @DefaultValue("100000") int maxEntries) {}
+        @Min(1) @DefaultValue("100000") int maxEntries) {
+
+    public LookupSettings {
+        if (ttl != null && ttl.isNegative()) {
+            throw new IllegalArgumentException("dsp.asset-api.lookups.ttl must be 0 or more, was " + ttl);
+        }
+    }
+}

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class CachedLookupsTest {
 
     private final Map<String, License> store = new HashMap<>();
+    private final Map<String, DeviceBinding> boundStore = new HashMap<>();
     private final AtomicInteger reads = new AtomicInteger();
     private final AtomicLong nanos = new AtomicLong();
 
@@ -26,7 +27,10 @@ class CachedLookupsTest {
                     reads.incrementAndGet();
                     return Optional.ofNullable(store.get(key));
                 },
-                key -> Optional.<DeviceBinding>empty(),
+                key -> {
+                    reads.incrementAndGet();
+                    return Optional.ofNullable(boundStore.get(key));
+                },
                 new LookupSettings(ttl, 100),
                 nanos::get);
     }
@@ -69,6 +73,29 @@ class CachedLookupsTest {
     }
 
     @Test
+    void aBindingIsHeldUntilThisInstanceChangesIt() {
+        CachedLookups lookups = lookups(Duration.ofSeconds(1));
+        boundStore.put("k1|pc", binding("m1"));
+        assertThat(lookups.deviceBinding("k1|pc"))
+                .get()
+                .extracting(DeviceBinding::getMachineCode)
+                .isEqualTo("m1");
+        boundStore.put("k1|pc", binding("m2"));
+        assertThat(lookups.deviceBinding("k1|pc"))
+                .get()
+                .extracting(DeviceBinding::getMachineCode)
+                .isEqualTo("m1");
+
+        lookups.forgetBinding("k1|pc");
+
+        assertThat(lookups.deviceBinding("k1|pc"))
+                .get()
+                .extracting(DeviceBinding::getMachineCode)
+                .isEqualTo("m2");
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
     void aZeroTtlReadsOnEveryLookup() {
         CachedLookups lookups = lookups(Duration.ZERO);
         store.put("k1", license("k1", LicenseStatus.ACTIVE));
@@ -94,6 +121,16 @@ class CachedLookupsTest {
 
         assertThat(lookups.anyWorkerOnline(() -> scans.incrementAndGet() > 1)).isTrue();
         assertThat(scans).hasValue(2);
+    }
+
+    private static DeviceBinding binding(String machineCode) {
+        return DeviceBinding.newBuilder()
+                .setLicenseKey("k1")
+                .setDeviceType("pc")
+                .setMachineCode(machineCode)
+                .setBoundAt(Instant.EPOCH)
+                .setBoundBy("test")
+                .build();
     }
 
     private static License license(String key, LicenseStatus status) {

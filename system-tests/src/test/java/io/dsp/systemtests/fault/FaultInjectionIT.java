@@ -62,7 +62,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * mid-task, another is frozen (SIGSTOP) past its lock, the workers are cut off from the broker by a network partition,
  * a worker is stopped while cut off with its tasks done (their outcomes kept on disk, recorded when it starts again),
  * the gateway restarts, the gateway is stopped while cut off from the broker with a legacy result in hand (kept on
- * disk, recorded at its next start), the gateway is killed with -9 and started again 30 s later, the gateway's broker connections are
+ * disk, recorded at its next start), the gateway is killed with -9 and started again 20 s later, the gateway's broker connections are
  * reset and slowed, Redis stops for 30 s, the broker is
  * killed with -9 and restarted on the same data dir and port, the broker's log dir fills to its last byte (a tmpfs of
  * its own) until the space is freed and the broker started again, the dispatcher is killed with -9 while it releases and
@@ -107,7 +107,7 @@ class FaultInjectionIT {
     private static final Duration REDIS_OUTAGE = Duration.ofSeconds(30);
 
     /** How long the gateway stays down after its kill: past its replay margin at start (15 s). */
-    private static final Duration GATEWAY_DOWN = Duration.ofSeconds(30);
+    private static final Duration GATEWAY_DOWN = Duration.ofSeconds(20);
     /** How long a stopping gateway waits for its legacy slots to record outcomes before it keeps them on disk. */
     private static final Duration GATEWAY_SHUTDOWN = Duration.ofSeconds(5);
 

@@ -39,12 +39,14 @@ final class FaultLegacyWorker extends ReconnectingPeer {
         running.add(requestId);
         loop.schedule(
                 () -> {
-                    running.remove(requestId);
                     if (generation != generation()) {
+                        running.remove(requestId);
                         return; // the connection that gave us the task is gone: the gateway has released it
                     }
+                    // counted before it leaves "running": a look at both never sees a task in neither
                     effects.computeIfAbsent(requestId, id -> new AtomicInteger())
                             .incrementAndGet();
+                    running.remove(requestId);
                     send(
                             "{\"type\":\"gpu.job.result\",\"task_type\":\"" + EffectWorkerMain.TASK_TYPE
                                     + "\",\"request_id\":\"" + requestId + "\",\"key\":\""

@@ -54,13 +54,18 @@ final class NewerAssetApiRelease implements AutoCloseable {
                 "fault-newer-asset-api-" + UUID.randomUUID(),
                 ProducerConfig.ACKS_CONFIG,
                 "all"));
-        producer.initTransactions();
-        // published before its first record, as every release does at start
-        producer.beginTransaction();
-        for (Schema schema : List.of(newerTask, newerEvent)) {
-            producer.send(Topics.SCHEMAS.record(WriterSchemas.fingerprint(schema), schema.toString()));
+        try {
+            producer.initTransactions();
+            // published before its first record, as every release does at start
+            producer.beginTransaction();
+            for (Schema schema : List.of(newerTask, newerEvent)) {
+                producer.send(Topics.SCHEMAS.record(WriterSchemas.fingerprint(schema), schema.toString()));
+            }
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw e;
         }
-        producer.commitTransaction();
     }
 
     /** Accepts {@code count} tasks of {@code taskType} for {@code license}, each in its own transaction. */
