@@ -12,6 +12,7 @@ import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.KafkaTestBroker;
+import io.dsp.testkit.OpenTransaction;
 import io.dsp.testkit.Services;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,6 +104,47 @@ class LegacySlotLedgerIT {
         }
         assertAcknowledged(dispatched);
         assertThat(startedEvents(task)).isZero();
+    }
+
+    @Test
+    void aCopyOfATaskThisGatewayJustEndedIsNotHandedOverAgainWhileAnOpenTransactionHidesItsOutcome() throws Exception {
+        TaskRequested task = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 57);
+        // A transaction left open on the task's partition of the events (a broker restart leaves such ones): the
+        // ledger reads committed records only, so it sees nothing written there after it until it ends.
+        try (OpenTransaction open = OpenTransaction.on(
+                        Topics.TASK_EVENTS,
+                        task.getRequestId(),
+                        TaskEvents.about(task, TaskEventType.PROGRESS, "test", Instant.now())
+                                .build());
+                FakeLegacyWorker worker = FakeLegacyWorker.connect(url(), Mode.SUCCEED)) {
+            // the worker runs it, and the gateway records SUCCEEDED behind the open transaction
+            dispatch(task);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> worker.requestIds().contains(task.getRequestId()));
+            assertThat(KafkaProbe.values(
+                            Topics.TASK_EVENTS,
+                            1,
+                            Duration.ofSeconds(30),
+                            e -> e.getRequestId().equals(task.getRequestId())
+                                    && e.getType() == TaskEventType.SUCCEEDED))
+                    .hasSize(1);
+
+            // when a copy of it reaches the same worker (a broker restart resets its delivery count to 1)
+            RecordMetadata copy = dispatch(task);
+            TaskRequested marker = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 58);
+            dispatch(marker);
+
+            // then it is acknowledged, and the worker never gets it a second time
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> worker.requestIds().contains(marker.getRequestId()));
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> worker.requestIds().stream()
+                                    .filter(task.getRequestId()::equals)
+                                    .count()
+                            == 1);
+            assertAcknowledged(copy);
+        }
     }
 
     @Test

@@ -73,8 +73,8 @@ public sealed interface LedgerVerdict {
      * {@code openAttemptWait}: a broker restart hands a record on while the worker that ran it is still reporting its
      * outcome, and running it at once would repeat its effect. A worker that died never reports, so after the wait the
      * task runs. An open attempt of this very worker is not waited for: its running copies wait in the worker itself,
-     * and a native worker remembers the outcomes its slots recorded (a copy taken after one is skipped before it gets
-     * here), so an open one here was lost by an earlier start of this worker.
+     * and a worker remembers the outcomes its slots recorded ({@link OutcomeRecorder#endedHere}: a copy taken after
+     * one is skipped before it gets here), so an open one here was lost by an earlier start of this worker.
      */
     static LedgerVerdict of(
             TaskLedger ledger,

@@ -2,7 +2,10 @@ package io.dsp.core.slot;
 
 import io.dsp.core.ledger.TaskLedger;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +15,11 @@ import org.slf4j.LoggerFactory;
  * outright) is sent again, but only once the ledger, brought up to date, shows that it did not land after all: an
  * answer lost with the connection must not write the outcome twice. Both kinds of slot (a native worker's and a
  * bridged legacy worker's) record outcomes through here.
+ *
+ * <p>It also remembers, for {@link #ENDED_HERE_KEPT}, the tasks whose outcome it recorded: a copy of one that reaches
+ * the same worker later must not run again while the ledger cannot show that outcome yet. A read-committed reader sees
+ * nothing past a transaction a broker restart left open, and a worker's own open attempt is not waited for
+ * ({@link LedgerVerdict}); the fault suite saw a native worker run a task twice so after a broker kill -9.
  */
 public final class OutcomeRecorder {
 
@@ -26,23 +34,50 @@ public final class OutcomeRecorder {
     /** The pause before the ledger is asked whether an outcome that could not be sent landed after all. */
     static final Duration LOOK_AGAIN = Duration.ofSeconds(2);
 
+    /** How long a recorded outcome is remembered: far past any wait of a transaction left open on the events. */
+    static final Duration ENDED_HERE_KEPT = Duration.ofMinutes(10);
+
+    /** Remembered outcomes past which the old ones are pruned. */
+    private static final int ENDED_HERE_PRUNE_SIZE = 10_000;
+
     private static final Logger log = LoggerFactory.getLogger(OutcomeRecorder.class);
 
     private final TaskLedger ledger;
     private final Runnable resent;
     private final Duration patience;
     private final Duration lookAgain;
+    private final LongSupplier nanos;
+    /** Request ids whose outcome was recorded here, with when ({@link System#nanoTime}). */
+    private final Map<String, Long> endedHere = new ConcurrentHashMap<>();
 
     /** A recorder that asks {@code ledger} whether a failed send landed, and calls {@code resent} before each resend. */
     public OutcomeRecorder(TaskLedger ledger, Runnable resent) {
-        this(ledger, resent, PATIENCE, LOOK_AGAIN);
+        this(ledger, resent, PATIENCE, LOOK_AGAIN, System::nanoTime);
     }
 
-    OutcomeRecorder(TaskLedger ledger, Runnable resent, Duration patience, Duration lookAgain) {
+    OutcomeRecorder(TaskLedger ledger, Runnable resent, Duration patience, Duration lookAgain, LongSupplier nanos) {
         this.ledger = ledger;
         this.resent = resent;
         this.patience = patience;
         this.lookAgain = lookAgain;
+        this.nanos = nanos;
+    }
+
+    /**
+     * Whether this recorder recorded the task's outcome (Kafka acknowledged it, or the ledger showed it landed) within
+     * {@link #ENDED_HERE_KEPT}: a slot acknowledges such a copy without asking the ledger or running it.
+     */
+    public boolean endedHere(String requestId) {
+        Long at = endedHere.get(requestId);
+        return at != null && nanos.getAsLong() - at <= ENDED_HERE_KEPT.toNanos();
+    }
+
+    private void ended(String requestId) {
+        long now = nanos.getAsLong();
+        endedHere.put(requestId, now);
+        if (endedHere.size() > ENDED_HERE_PRUNE_SIZE) {
+            endedHere.values().removeIf(at -> now - at > ENDED_HERE_KEPT.toNanos());
+        }
     }
 
     /**
@@ -54,6 +89,7 @@ public final class OutcomeRecorder {
         while (true) {
             try {
                 outcome.run();
+                ended(requestId);
                 return;
             } catch (InterruptedException e) {
                 throw e;
@@ -69,6 +105,7 @@ public final class OutcomeRecorder {
                         e.toString());
             }
             if (landedAfterAll(requestId, giveUpAt)) {
+                ended(requestId);
                 return;
             }
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,7 @@ class OutcomeRecorderTest {
     private static final PriorAttempts OPEN = new PriorAttempts(null, 0, "gpu-a");
 
     private final AtomicInteger sends = new AtomicInteger();
+    private final AtomicLong nanos = new AtomicLong();
     private final AtomicInteger resends = new AtomicInteger();
 
     @Test
@@ -85,8 +87,49 @@ class OutcomeRecorderTest {
         assertThat(sends).hasValue(1);
     }
 
+    @Test
+    void aRecordedOutcomeIsRememberedSoThatALaterCopyIsNotRunAgain() throws Exception {
+        OutcomeRecorder recorder = recorder(ledger(), Duration.ofMinutes(1));
+        assertThat(recorder.endedHere("task_1")).isFalse();
+
+        recorder.recordUntilItLands("task_1", failing(0));
+        nanos.addAndGet(Duration.ofMinutes(9).toNanos());
+
+        assertThat(recorder.endedHere("task_1")).isTrue();
+        assertThat(recorder.endedHere("task_2")).isFalse();
+    }
+
+    @Test
+    void anOutcomeTheLedgerShowedLandedIsRememberedToo() throws Exception {
+        OutcomeRecorder recorder =
+                recorder(ledger(new PriorAttempts(TaskEventType.SUCCEEDED, 0, null)), Duration.ofMinutes(1));
+
+        recorder.recordUntilItLands("task_1", failing(1));
+
+        assertThat(recorder.endedHere("task_1")).isTrue();
+    }
+
+    @Test
+    void anOutcomeThatCouldNotBeRecordedIsNotRemembered() {
+        OutcomeRecorder recorder = recorder(ledger(OPEN), Duration.ZERO);
+
+        assertThatThrownBy(() -> recorder.recordUntilItLands("task_1", failing(Integer.MAX_VALUE)));
+
+        assertThat(recorder.endedHere("task_1")).isFalse();
+    }
+
+    @Test
+    void anOutcomeIsForgottenLongAfterTheLedgerShowsIt() throws Exception {
+        OutcomeRecorder recorder = recorder(ledger(), Duration.ofMinutes(1));
+        recorder.recordUntilItLands("task_1", failing(0));
+
+        nanos.addAndGet(OutcomeRecorder.ENDED_HERE_KEPT.plusSeconds(1).toNanos());
+
+        assertThat(recorder.endedHere("task_1")).isFalse();
+    }
+
     private OutcomeRecorder recorder(TaskLedger ledger, Duration patience) {
-        return new OutcomeRecorder(ledger, resends::incrementAndGet, patience, LOOK_AGAIN);
+        return new OutcomeRecorder(ledger, resends::incrementAndGet, patience, LOOK_AGAIN, nanos::get);
     }
 
     /** A send that fails {@code times} times (as a broker restart failed one), then lands. */

@@ -45,6 +45,14 @@ class LegacyOutcomes {
         recorder.recordUntilItLands(requestId, () -> reporter.record(outcome));
     }
 
+    /**
+     * Whether a legacy slot of this gateway recorded the task's outcome a moment ago (10 minutes): a copy delivered now
+     * is acknowledged without asking the ledger, which may not show it yet ({@link OutcomeRecorder#endedHere}).
+     */
+    boolean endedHere(String requestId) {
+        return recorder.endedHere(requestId);
+    }
+
     /** Keeps an outcome the gateway is stopping too soon to record; returns where. */
     Path keep(String requestId, Outcome outcome) throws IOException {
         Path kept = journal.keep(requestId, outcome.record());

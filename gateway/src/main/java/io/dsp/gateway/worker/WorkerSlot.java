@@ -289,6 +289,18 @@ final class WorkerSlot implements Runnable {
 
     private void handle(Lease lease, TaskRequested decoded, int delivery) {
         String requestId = decoded.getRequestId();
+        if (outcomes.endedHere(requestId)) {
+            // A slot of this gateway recorded its outcome a moment ago; the ledger may not show it yet (a transaction
+            // a broker restart left open holds read-committed readers back), and handing it over again would repeat
+            // its effect on a worker that cannot be asked whether it ran it.
+            log.info(
+                    "requestId={} ended on this gateway a moment ago; delivery {} acknowledged without handing it over"
+                            + " again",
+                    requestId,
+                    delivery);
+            acknowledge(lease, AcknowledgeType.ACCEPT);
+            return;
+        }
         LedgerVerdict verdict;
         try {
             verdict = LedgerVerdict.of(

@@ -2,13 +2,11 @@ package io.dsp.gpuconsumer.slot;
 
 import io.dsp.core.slot.Lease;
 import io.dsp.schemas.avro.TaskRequested;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,46 +57,8 @@ final class RunningTasks {
         }
     }
 
-    /** How long an outcome recorded here is remembered: far past any wait of a transaction left open on the events. */
-    static final Duration ENDED_HERE_KEPT = Duration.ofMinutes(10);
-
-    /** Remembered outcomes past which the old ones are pruned. */
-    private static final int ENDED_HERE_PRUNE_SIZE = 10_000;
-
     private final Map<String, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
     private final Map<String, Claim> claims = new ConcurrentHashMap<>();
-    /** Request ids whose outcome a slot of this worker recorded, with when (System.nanoTime). */
-    private final Map<String, Long> endedHere = new ConcurrentHashMap<>();
-
-    private final LongSupplier nanos;
-
-    RunningTasks() {
-        this(System::nanoTime);
-    }
-
-    RunningTasks(LongSupplier nanos) {
-        this.nanos = nanos;
-    }
-
-    /**
-     * A slot of this worker recorded the task's outcome (the broker acknowledged it). Remembered so that a copy of the
-     * task this worker takes next is not run again while the ledger cannot show that outcome yet: a read-committed
-     * reader sees nothing past a transaction a broker restart left open, and this worker's own open attempt is not
-     * waited for ({@code LedgerVerdict}).
-     */
-    void ended(String requestId) {
-        long now = nanos.getAsLong();
-        endedHere.put(requestId, now);
-        if (endedHere.size() > ENDED_HERE_PRUNE_SIZE) {
-            endedHere.values().removeIf(at -> now - at > ENDED_HERE_KEPT.toNanos());
-        }
-    }
-
-    /** Whether a slot of this worker recorded the task's outcome within {@link #ENDED_HERE_KEPT}. */
-    boolean endedHere(String requestId) {
-        Long at = endedHere.get(requestId);
-        return at != null && nanos.getAsLong() - at <= ENDED_HERE_KEPT.toNanos();
-    }
 
     Claim claim(TaskRequested task, Lease lease) throws InterruptedException, Lease.LockLost {
         String requestId = task.getRequestId();

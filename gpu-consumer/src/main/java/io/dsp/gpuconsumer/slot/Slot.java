@@ -345,7 +345,7 @@ final class Slot implements Runnable {
             Lease lease, TaskRequested task, int delivery, ExecutorService runner, RunningTasks.Claim claim)
             throws Exception {
         String requestId = task.getRequestId();
-        if (running.endedHere(requestId)) {
+        if (outcomes.endedHere(requestId)) {
             // A slot of this worker recorded its outcome a moment ago; the ledger may not show it yet (a transaction a
             // broker restart left open holds read-committed readers back), and running it again would repeat its
             // effect.
@@ -605,7 +605,6 @@ final class Slot implements Runnable {
             lease.seeThrough(
                     () -> {
                         outcomes.recordUntilItLands(task.getRequestId(), () -> reporter.record(outcome));
-                        running.ended(task.getRequestId());
                         return null;
                     },
                     io,

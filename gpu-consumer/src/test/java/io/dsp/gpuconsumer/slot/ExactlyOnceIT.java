@@ -18,6 +18,8 @@ import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.topic.Topics;
+import io.dsp.testkit.OpenTransaction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -77,6 +79,36 @@ class ExactlyOnceIT {
                 .untilAsserted(() ->
                         assertThat(dispatch.eventTypes(task.getRequestId())).containsExactly(STARTED, SUCCEEDED));
         assertThat(TestHandlers.completedRuns(task.getRequestId())).isEqualTo(1);
+    }
+
+    @Test
+    void skipsACopyOfATaskItJustEndedWhileAnOpenTransactionHidesItsOutcome() throws Exception {
+        TaskRequested task = TestHandlers.sleeping(license(), 10);
+        // A transaction left open on the task's partition of the events (a broker restart leaves such ones): the
+        // ledger reads committed records only, so it sees nothing written there after it until it ends.
+        try (OpenTransaction open = OpenTransaction.on(
+                Topics.TASK_EVENTS,
+                task.getRequestId(),
+                event(task, TaskEventType.PROGRESS, "test", 1).build())) {
+            // given the worker ran the task and recorded SUCCEEDED behind the open transaction
+            double skippedBefore = decisions("skip");
+            dispatch.release(task);
+            await().atMost(RUN).until(() -> TestHandlers.completedRuns(task.getRequestId()) == 1);
+
+            // when a copy of it comes back to this worker (a broker restart resets its delivery count to 1)
+            dispatch.release(task);
+
+            // then it is acknowledged without running again
+            await().atMost(RUN)
+                    .untilAsserted(() -> assertThat(decisions("skip")).isEqualTo(skippedBefore + 1));
+            assertThat(TestHandlers.completedRuns(task.getRequestId())).isEqualTo(1);
+        }
+        // the aborted transaction's step aside, one run was reported
+        await().during(QUIET)
+                .atMost(QUIET.plusSeconds(2))
+                .untilAsserted(() -> assertThat(dispatch.eventTypes(task.getRequestId()))
+                        .filteredOn(type -> type != TaskEventType.PROGRESS)
+                        .containsExactly(STARTED, SUCCEEDED));
     }
 
     @Test

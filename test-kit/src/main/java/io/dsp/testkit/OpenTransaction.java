@@ -1,0 +1,55 @@
+package io.dsp.testkit;
+
+import io.dsp.schemas.topic.TopicSpec;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A transaction held open on one partition of a topic, as a broker restart leaves one until its coordinator aborts it:
+ * read-committed readers see nothing written to that partition after it until it ends. Closing it aborts it.
+ */
+public final class OpenTransaction implements AutoCloseable {
+
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    private OpenTransaction(KafkaProducer<byte[], byte[]> producer) {
+        this.producer = producer;
+    }
+
+    /** Opens a transaction on the test broker with one record, keyed {@code key}, written to {@code topic}. */
+    public static <K, V> OpenTransaction on(TopicSpec<K, V> topic, K key, V value)
+            throws InterruptedException, ExecutionException {
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaTestBroker.get().bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                "left-open-" + UUID.randomUUID(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class));
+        try {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(topic.record(key, value)).get();
+            return new OpenTransaction(producer);
+        } catch (InterruptedException | ExecutionException | RuntimeException e) {
+            producer.close();
+            throw e;
+        }
+    }
+
+    /** Aborts the transaction: its record is never seen by read-committed readers, and what follows it is. */
+    @Override
+    public void close() {
+        try {
+            producer.abortTransaction();
+        } finally {
+            producer.close();
+        }
+    }
+}
