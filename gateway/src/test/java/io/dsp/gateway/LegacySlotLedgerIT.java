@@ -10,10 +10,13 @@ import io.dsp.gateway.support.Tasks;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.KafkaTestBroker;
 import io.dsp.testkit.OpenTransaction;
 import io.dsp.testkit.Services;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -118,6 +121,7 @@ class LegacySlotLedgerIT {
                                 .build());
                 FakeLegacyWorker worker = FakeLegacyWorker.connect(url(), Mode.SUCCEED)) {
             // the worker runs it, and the gateway records SUCCEEDED behind the open transaction
+            double skippedBefore = skippedOnTheGatewaysRecord();
             dispatch(task);
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> worker.requestIds().contains(task.getRequestId()));
@@ -134,9 +138,10 @@ class LegacySlotLedgerIT {
             TaskRequested marker = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 58);
             dispatch(marker);
 
-            // then it is acknowledged, and the worker never gets it a second time
+            // then it is acknowledged on the gateway's own record, and the worker never gets it a second time
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> worker.requestIds().contains(marker.getRequestId()));
+            assertThat(skippedOnTheGatewaysRecord()).isEqualTo(skippedBefore + 1);
             await().during(Duration.ofSeconds(2))
                     .atMost(Duration.ofSeconds(3))
                     .until(() -> worker.requestIds().stream()
@@ -185,6 +190,14 @@ class LegacySlotLedgerIT {
                                 "stateViewHealthIndicator", "liveViewHealthIndicator", "taskLedgerHealthIndicator")
                         .allSatisfy((name, indicator) ->
                                 assertThat(indicator.health().getStatus()).isEqualTo(Status.UP)));
+    }
+
+    static double skippedOnTheGatewaysRecord() {
+        Counter counter = gateway.getBean(MeterRegistry.class)
+                .find(MetricNames.LEGACY_ENDED_SKIPPED)
+                .tag(MetricNames.TAG_SEEN_IN, "recorder")
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     static String url() {

@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -43,11 +44,16 @@ public final class OpenTransaction implements AutoCloseable {
         }
     }
 
-    /** Aborts the transaction: its record is never seen by read-committed readers, and what follows it is. */
+    /**
+     * Aborts the transaction: its record is never seen by read-committed readers, and what follows it is. Throws when
+     * the transaction had ended before (the broker aborted it), so a test cannot pass on a hold that was not there.
+     */
     @Override
     public void close() {
         try {
             producer.abortTransaction();
+        } catch (KafkaException e) {
+            throw new IllegalStateException("the transaction held open had ended before the test let it go", e);
         } finally {
             producer.close();
         }

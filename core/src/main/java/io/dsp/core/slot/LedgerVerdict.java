@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,10 @@ public sealed interface LedgerVerdict {
     /** Never ended in the fleet: the slot may run it; {@code prior} counts the starts that were abandoned. */
     record Run(PriorAttempts prior) implements LedgerVerdict {}
 
-    /** Already ended in the fleet (a lost acknowledgement, a replay, a duplicate release, a cancellation). */
+    /**
+     * Already ended in the fleet (a lost acknowledgement, a replay, a duplicate release, a cancellation); {@code outcome}
+     * is {@code null} when this worker recorded it and the ledger does not show it yet.
+     */
     record AlreadyEnded(TaskEventType outcome) implements LedgerVerdict {}
 
     /** The ledger did not answer in time: the slot gives the task back instead of running it unchecked. */
@@ -73,8 +77,11 @@ public sealed interface LedgerVerdict {
      * {@code openAttemptWait}: a broker restart hands a record on while the worker that ran it is still reporting its
      * outcome, and running it at once would repeat its effect. A worker that died never reports, so after the wait the
      * task runs. An open attempt of this very worker is not waited for: its running copies wait in the worker itself,
-     * and a worker remembers the outcomes its slots recorded ({@link OutcomeRecorder#endedHere}: a copy taken after
-     * one is skipped before it gets here), so an open one here was lost by an earlier start of this worker.
+     * and an outcome one of its slots recorded ends the task here even while the ledger cannot show it ({@code
+     * recordedHere}, {@link OutcomeRecorder#endedHere}), so an open one here was lost by an earlier start of this worker.
+     *
+     * @param recordedHere whether an outcome this worker (or, for legacy slots, this gateway) recorded ends the task
+     *     though the ledger, showing the given attempts, does not show it yet
      */
     static LedgerVerdict of(
             TaskLedger ledger,
@@ -83,7 +90,8 @@ public sealed interface LedgerVerdict {
             int delivery,
             String workerId,
             Duration openAttemptWait,
-            Hold hold)
+            Hold hold,
+            Predicate<PriorAttempts> recordedHere)
             throws InterruptedException, Lease.LockLost {
         Logger log = LoggerFactory.getLogger(LedgerVerdict.class);
         Duration waited = Duration.ZERO;
@@ -98,6 +106,9 @@ public sealed interface LedgerVerdict {
             } catch (Exception e) {
                 log.debug("slot {}: the ledger's look at requestId={} failed", slot, requestId, e);
                 return unchecked(ledger, slot, requestId, delivery, e.toString(), log);
+            }
+            if (!prior.finished() && recordedHere.test(prior)) {
+                return endedHere(log, requestId, delivery);
             }
             Optional<String> openOn = prior.openOn();
             if (prior.finished()
@@ -142,6 +153,9 @@ public sealed interface LedgerVerdict {
                         e.toString());
             }
         }
+        if (!prior.finished() && recordedHere.test(prior)) {
+            return endedHere(log, requestId, delivery);
+        }
         if (prior.finished()) {
             log.info(
                     "requestId={} already {} in the fleet; delivery {} acknowledged without running it again",
@@ -158,6 +172,19 @@ public sealed interface LedgerVerdict {
                     prior.lastWorkerId());
         }
         return new Run(prior);
+    }
+
+    /**
+     * An outcome this worker recorded a moment ago that the ledger does not show yet (a transaction a broker restart
+     * left open holds read-committed readers back): running the task again would repeat its effect.
+     */
+    private static LedgerVerdict endedHere(Logger log, String requestId, int delivery) {
+        log.info(
+                "requestId={} ended on this worker a moment ago, not yet seen in the ledger; delivery {} acknowledged"
+                        + " without running it again",
+                requestId,
+                delivery);
+        return new AlreadyEnded(null);
     }
 
     /**

@@ -1,9 +1,13 @@
 package io.dsp.core.slot;
 
+import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -16,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * answer lost with the connection must not write the outcome twice. Both kinds of slot (a native worker's and a
  * bridged legacy worker's) record outcomes through here.
  *
- * <p>It also remembers, for {@link #ENDED_HERE_KEPT}, the tasks whose outcome it recorded: a copy of one that reaches
- * the same worker later must not run again while the ledger cannot show that outcome yet. A read-committed reader sees
- * nothing past a transaction a broker restart left open, and a worker's own open attempt is not waited for
- * ({@link LedgerVerdict}); the fault suite saw a native worker run a task twice so after a broker kill -9.
+ * <p>It also remembers, for {@link #ENDED_HERE_KEPT}, the tasks whose outcome it recorded, and which worker recorded
+ * each: a copy of one that reaches this worker later must not run again while the ledger cannot show that outcome yet.
+ * A read-committed reader sees nothing past a transaction a broker restart left open, and a worker's own open attempt
+ * is not waited for ({@link LedgerVerdict}); the fault suite saw a native worker run a task twice so after a broker
+ * kill -9.
  */
 public final class OutcomeRecorder {
 
@@ -37,9 +42,6 @@ public final class OutcomeRecorder {
     /** How long a recorded outcome is remembered: far past any wait of a transaction left open on the events. */
     static final Duration ENDED_HERE_KEPT = Duration.ofMinutes(10);
 
-    /** Remembered outcomes past which the old ones are pruned. */
-    private static final int ENDED_HERE_PRUNE_SIZE = 10_000;
-
     private static final Logger log = LoggerFactory.getLogger(OutcomeRecorder.class);
 
     private final TaskLedger ledger;
@@ -47,8 +49,13 @@ public final class OutcomeRecorder {
     private final Duration patience;
     private final Duration lookAgain;
     private final LongSupplier nanos;
-    /** Request ids whose outcome was recorded here, with when ({@link System#nanoTime}). */
-    private final Map<String, Long> endedHere = new ConcurrentHashMap<>();
+    /** Request ids whose outcome was recorded here, with when and by which worker. */
+    private final Map<String, Recorded> endedHere = new ConcurrentHashMap<>();
+    /** The same, oldest first: what has been kept long enough is dropped from its head, so memory follows the rate. */
+    private final Queue<Map.Entry<String, Recorded>> byAge = new ConcurrentLinkedQueue<>();
+
+    /** An outcome recorded here: when ({@link System#nanoTime}), and by which worker ({@code null}: not known). */
+    private record Recorded(long at, String workerId) {}
 
     /** A recorder that asks {@code ledger} whether a failed send landed, and calls {@code resent} before each resend. */
     public OutcomeRecorder(TaskLedger ledger, Runnable resent) {
@@ -64,20 +71,36 @@ public final class OutcomeRecorder {
     }
 
     /**
-     * Whether this recorder recorded the task's outcome (Kafka acknowledged it, or the ledger showed it landed) within
-     * {@link #ENDED_HERE_KEPT}: a slot acknowledges such a copy without asking the ledger or running it.
+     * Whether an outcome recorded here within {@link #ENDED_HERE_KEPT} ends the task although the ledger, which shows
+     * {@code prior}, does not show it yet: a slot acknowledges such a copy without running it. Not when the ledger shows
+     * an attempt started since by a worker other than the one that recorded it: that outcome was stale (the task had
+     * been handed on, ADR 018), and the newer attempt decides.
      */
-    public boolean endedHere(String requestId) {
-        Long at = endedHere.get(requestId);
-        return at != null && nanos.getAsLong() - at <= ENDED_HERE_KEPT.toNanos();
+    public boolean endedHere(String requestId, PriorAttempts prior) {
+        Recorded recorded = endedHere.get(requestId);
+        if (recorded == null || nanos.getAsLong() - recorded.at() > ENDED_HERE_KEPT.toNanos()) {
+            return false;
+        }
+        return prior.openOn().map(open -> open.equals(recorded.workerId())).orElse(true);
     }
 
-    private void ended(String requestId) {
+    private void ended(String requestId, String workerId) {
         long now = nanos.getAsLong();
-        endedHere.put(requestId, now);
-        if (endedHere.size() > ENDED_HERE_PRUNE_SIZE) {
-            endedHere.values().removeIf(at -> now - at > ENDED_HERE_KEPT.toNanos());
+        Recorded recorded = new Recorded(now, workerId);
+        endedHere.put(requestId, recorded);
+        byAge.add(Map.entry(requestId, recorded));
+        for (Map.Entry<String, Recorded> oldest = byAge.peek();
+                oldest != null && now - oldest.getValue().at() > ENDED_HERE_KEPT.toNanos();
+                oldest = byAge.peek()) {
+            if (byAge.remove(oldest)) {
+                endedHere.remove(oldest.getKey(), oldest.getValue());
+            }
         }
+    }
+
+    /** How many outcomes are remembered now; for tests. */
+    int remembered() {
+        return endedHere.size();
     }
 
     /**
@@ -85,11 +108,20 @@ public final class OutcomeRecorder {
      * error is thrown.
      */
     public void recordUntilItLands(String requestId, Send outcome) throws Exception {
+        recordUntilItLands(requestId, null, outcome);
+    }
+
+    /**
+     * {@link #recordUntilItLands(String, Send)} for an outcome reached by worker {@code workerId}, remembered as its
+     * ({@link #endedHere}).
+     */
+    public void recordUntilItLands(String requestId, String workerId, Send outcome) throws Exception {
+        Objects.requireNonNull(requestId, "requestId");
         long giveUpAt = System.nanoTime() + patience.toNanos();
         while (true) {
             try {
                 outcome.run();
-                ended(requestId);
+                ended(requestId, workerId);
                 return;
             } catch (InterruptedException e) {
                 throw e;
@@ -105,7 +137,7 @@ public final class OutcomeRecorder {
                         e.toString());
             }
             if (landedAfterAll(requestId, giveUpAt)) {
-                ended(requestId);
+                ended(requestId, workerId);
                 return;
             }
         }

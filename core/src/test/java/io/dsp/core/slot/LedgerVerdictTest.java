@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class LedgerVerdictTest {
@@ -128,8 +129,40 @@ class LedgerVerdictTest {
         assertThat(pauses).isEmpty();
     }
 
+    @Test
+    void anOutcomeThisWorkerRecordedThatTheLedgerDoesNotShowYetEndsTheTask() throws Exception {
+        PriorAttempts open = new PriorAttempts(null, 0, "gpu-self");
+
+        LedgerVerdict verdict =
+                LedgerVerdict.of(answering(open), "slot-1", "req-1", 1, "gpu-self", WAIT, pauses::add, open::equals);
+
+        assertThat(verdict).isEqualTo(new LedgerVerdict.AlreadyEnded(null));
+        assertThat(pauses).isEmpty();
+    }
+
+    @Test
+    void anOutcomeASiblingRecordedEndsTheTaskWhileTheSlotWaitsForItsOpenAttempt() throws Exception {
+        // a legacy worker of the same gateway ran it: its open attempt is waited for until the gateway's recorder
+        // knows the outcome
+        PriorAttempts open = new PriorAttempts(null, 0, "legacy-a");
+        AtomicInteger looks = new AtomicInteger();
+
+        LedgerVerdict verdict = LedgerVerdict.of(
+                answering(open, open, open),
+                "slot-1",
+                "req-1",
+                1,
+                "legacy-b",
+                WAIT,
+                pauses::add,
+                prior -> looks.incrementAndGet() >= 2);
+
+        assertThat(verdict).isEqualTo(new LedgerVerdict.AlreadyEnded(null));
+        assertThat(pauses).hasSize(1);
+    }
+
     private LedgerVerdict ask(TaskLedger ledger, int delivery) throws Exception {
-        return LedgerVerdict.of(ledger, "slot-1", "req-1", delivery, "gpu-self", WAIT, pauses::add);
+        return LedgerVerdict.of(ledger, "slot-1", "req-1", delivery, "gpu-self", WAIT, pauses::add, prior -> false);
     }
 
     /** A ledger that cannot bring its copy up to date ({@code why}), and whose copy holds {@code known}. */

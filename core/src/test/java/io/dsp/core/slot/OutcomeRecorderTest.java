@@ -90,13 +90,37 @@ class OutcomeRecorderTest {
     @Test
     void aRecordedOutcomeIsRememberedSoThatALaterCopyIsNotRunAgain() throws Exception {
         OutcomeRecorder recorder = recorder(ledger(), Duration.ofMinutes(1));
-        assertThat(recorder.endedHere("task_1")).isFalse();
+        assertThat(recorder.endedHere("task_1", PriorAttempts.NONE)).isFalse();
 
-        recorder.recordUntilItLands("task_1", failing(0));
+        recorder.recordUntilItLands("task_1", "gpu-a", failing(0));
         nanos.addAndGet(Duration.ofMinutes(9).toNanos());
 
-        assertThat(recorder.endedHere("task_1")).isTrue();
-        assertThat(recorder.endedHere("task_2")).isFalse();
+        // the ledger shows nothing of it, or only the attempt of the worker that recorded it
+        assertThat(recorder.endedHere("task_1", PriorAttempts.NONE)).isTrue();
+        assertThat(recorder.endedHere("task_1", OPEN)).isTrue();
+        assertThat(recorder.endedHere("task_2", PriorAttempts.NONE)).isFalse();
+    }
+
+    @Test
+    void anOutcomeRecordedBeforeAnotherWorkerStartedTheTaskDoesNotEndIt() throws Exception {
+        // its lock lapsed: the task was handed on and started elsewhere, and the ledger fences this stale outcome off
+        OutcomeRecorder recorder = recorder(ledger(), Duration.ofMinutes(1));
+
+        recorder.recordUntilItLands("task_1", "gpu-a", failing(0));
+
+        assertThat(recorder.endedHere("task_1", new PriorAttempts(null, 0, "gpu-b")))
+                .isFalse();
+    }
+
+    @Test
+    void anOutcomeOfAnUnknownWorkerEndsTheTaskOnlyWhileTheLedgerShowsNoOpenAttempt() throws Exception {
+        // one kept on disk by the last run, recorded at start
+        OutcomeRecorder recorder = recorder(ledger(), Duration.ofMinutes(1));
+
+        recorder.recordUntilItLands("task_1", failing(0));
+
+        assertThat(recorder.endedHere("task_1", PriorAttempts.NONE)).isTrue();
+        assertThat(recorder.endedHere("task_1", OPEN)).isFalse();
     }
 
     @Test
@@ -104,28 +128,33 @@ class OutcomeRecorderTest {
         OutcomeRecorder recorder =
                 recorder(ledger(new PriorAttempts(TaskEventType.SUCCEEDED, 0, null)), Duration.ofMinutes(1));
 
-        recorder.recordUntilItLands("task_1", failing(1));
+        recorder.recordUntilItLands("task_1", "gpu-a", failing(1));
 
-        assertThat(recorder.endedHere("task_1")).isTrue();
+        assertThat(recorder.endedHere("task_1", PriorAttempts.NONE)).isTrue();
     }
 
     @Test
     void anOutcomeThatCouldNotBeRecordedIsNotRemembered() {
         OutcomeRecorder recorder = recorder(ledger(OPEN), Duration.ZERO);
 
-        assertThatThrownBy(() -> recorder.recordUntilItLands("task_1", failing(Integer.MAX_VALUE)));
+        assertThatThrownBy(() -> recorder.recordUntilItLands("task_1", "gpu-a", failing(Integer.MAX_VALUE)));
 
-        assertThat(recorder.endedHere("task_1")).isFalse();
+        assertThat(recorder.endedHere("task_1", PriorAttempts.NONE)).isFalse();
     }
 
     @Test
-    void anOutcomeIsForgottenLongAfterTheLedgerShowsIt() throws Exception {
+    void outcomesAreForgottenOnceKeptLongEnoughSoMemoryFollowsTheRate() throws Exception {
         OutcomeRecorder recorder = recorder(ledger(), Duration.ofMinutes(1));
-        recorder.recordUntilItLands("task_1", failing(0));
-
+        for (int i = 0; i < 1_000; i++) {
+            recorder.recordUntilItLands("old_" + i, "gpu-a", () -> {});
+        }
         nanos.addAndGet(OutcomeRecorder.ENDED_HERE_KEPT.plusSeconds(1).toNanos());
+        assertThat(recorder.endedHere("old_1", PriorAttempts.NONE)).isFalse();
 
-        assertThat(recorder.endedHere("task_1")).isFalse();
+        recorder.recordUntilItLands("new_1", "gpu-a", () -> {});
+
+        assertThat(recorder.remembered()).isEqualTo(1);
+        assertThat(recorder.endedHere("new_1", PriorAttempts.NONE)).isTrue();
     }
 
     private OutcomeRecorder recorder(TaskLedger ledger, Duration patience) {

@@ -1,9 +1,11 @@
 package io.dsp.gateway.worker;
 
+import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
 import io.dsp.core.slot.Outcome;
 import io.dsp.core.slot.OutcomeJournal;
 import io.dsp.core.slot.OutcomeRecorder;
+import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.metric.MetricNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -40,17 +42,26 @@ class LegacyOutcomes {
                 ledger, () -> meters.counter(MetricNames.LEGACY_OUTCOME_RESENDS).increment());
     }
 
-    /** Sends the outcome until it lands or the ledger shows the task ended. */
-    void record(String requestId, Outcome outcome) throws Exception {
-        recorder.recordUntilItLands(requestId, () -> reporter.record(outcome));
+    /** Sends the outcome legacy worker {@code workerId} reached until it lands or the ledger shows the task ended. */
+    void record(String requestId, String workerId, Outcome outcome) throws Exception {
+        recorder.recordUntilItLands(requestId, workerId, () -> reporter.record(outcome));
     }
 
     /**
-     * Whether a legacy slot of this gateway recorded the task's outcome a moment ago (10 minutes): a copy delivered now
-     * is acknowledged without asking the ledger, which may not show it yet ({@link OutcomeRecorder#endedHere}).
+     * Whether a legacy slot of this gateway recorded the task's outcome a moment ago (10 minutes), which the ledger,
+     * showing {@code prior}, does not show yet ({@link OutcomeRecorder#endedHere}).
      */
-    boolean endedHere(String requestId) {
-        return recorder.endedHere(requestId);
+    boolean endedHere(String requestId, PriorAttempts prior) {
+        return recorder.endedHere(requestId, prior);
+    }
+
+    /** Counts a delivery acknowledged without a hand-over because its task had ended ({@code outcome} null: seen here). */
+    void skipped(TaskEventType outcome) {
+        meters.counter(
+                        MetricNames.LEGACY_ENDED_SKIPPED,
+                        MetricNames.TAG_SEEN_IN,
+                        outcome == null ? "recorder" : "ledger")
+                .increment();
     }
 
     /** Keeps an outcome the gateway is stopping too soon to record; returns where. */

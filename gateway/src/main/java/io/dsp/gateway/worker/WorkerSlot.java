@@ -289,18 +289,6 @@ final class WorkerSlot implements Runnable {
 
     private void handle(Lease lease, TaskRequested decoded, int delivery) {
         String requestId = decoded.getRequestId();
-        if (outcomes.endedHere(requestId)) {
-            // A slot of this gateway recorded its outcome a moment ago; the ledger may not show it yet (a transaction
-            // a broker restart left open holds read-committed readers back), and handing it over again would repeat
-            // its effect on a worker that cannot be asked whether it ran it.
-            log.info(
-                    "requestId={} ended on this gateway a moment ago; delivery {} acknowledged without handing it over"
-                            + " again",
-                    requestId,
-                    delivery);
-            acknowledge(lease, AcknowledgeType.ACCEPT);
-            return;
-        }
         LedgerVerdict verdict;
         try {
             verdict = LedgerVerdict.of(
@@ -310,7 +298,8 @@ final class WorkerSlot implements Runnable {
                     delivery,
                     worker.id(),
                     timing.openAttemptWait(),
-                    LedgerVerdict.Hold.of(lease, io));
+                    LedgerVerdict.Hold.of(lease, io),
+                    prior -> outcomes.endedHere(requestId, prior));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             acknowledge(lease, AcknowledgeType.RELEASE);
@@ -330,7 +319,8 @@ final class WorkerSlot implements Runnable {
             giveBackQuietly(lease, decoded, delivery, "its task ledger could not be checked");
             return;
         }
-        if (verdict instanceof LedgerVerdict.AlreadyEnded) {
+        if (verdict instanceof LedgerVerdict.AlreadyEnded ended) {
+            outcomes.skipped(ended.outcome());
             // Acknowledged, not run twice, nothing published again. No quarantine for a run whose legacy worker
             // vanished: the delivery limit ends a task whose workers keep vanishing (see awaitOutcome).
             acknowledge(lease, AcknowledgeType.ACCEPT);
@@ -658,13 +648,16 @@ final class WorkerSlot implements Runnable {
                 return;
             }
             if (System.nanoTime() >= deadline) {
-                leased(() -> reporter.record(reporter.failed(
+                // the worker may have run it all the same: recorded as an outcome it reached
+                recordOutcome(
                         t,
-                        worker.id(),
-                        delivery,
-                        "TIMEOUT",
-                        lane == Lane.AUTOMATION ? "任务超时：处理服务器未返回结果" : "任务超时：GPU服务器未返回结果",
-                        trace)));
+                        reporter.failed(
+                                t,
+                                worker.id(),
+                                delivery,
+                                "TIMEOUT",
+                                lane == Lane.AUTOMATION ? "任务超时：处理服务器未返回结果" : "任务超时：GPU服务器未返回结果",
+                                trace));
                 acknowledge(lease, AcknowledgeType.ACCEPT);
                 return;
             }
@@ -753,8 +746,10 @@ final class WorkerSlot implements Runnable {
         try {
             stored = lease.during(() -> worker.gpu().fetchResult(followed.gpuTaskId), io);
         } catch (ResultStore.StoreFullException e) {
-            leased(() -> reporter.record(reporter.failed(
-                    t, worker.id(), delivery, "STORE_FULL", "结果存储空间不足，无法保存合成结果: " + e.getMessage(), trace)));
+            recordOutcome(
+                    t,
+                    reporter.failed(
+                            t, worker.id(), delivery, "STORE_FULL", "结果存储空间不足，无法保存合成结果: " + e.getMessage(), trace));
             acknowledge(lease, AcknowledgeType.ACCEPT);
             return true;
         } catch (HeyGemServerClient.Failure | IOException e) {
@@ -871,7 +866,7 @@ final class WorkerSlot implements Runnable {
      */
     private void recordOutcome(TaskRequested t, Outcome outcome) throws Exception {
         Callable<Void> recording = () -> {
-            outcomes.record(t.getRequestId(), outcome);
+            outcomes.record(t.getRequestId(), worker.id(), outcome);
             return null;
         };
         Lease lease = held;

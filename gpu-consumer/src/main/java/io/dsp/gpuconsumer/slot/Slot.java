@@ -345,19 +345,15 @@ final class Slot implements Runnable {
             Lease lease, TaskRequested task, int delivery, ExecutorService runner, RunningTasks.Claim claim)
             throws Exception {
         String requestId = task.getRequestId();
-        if (outcomes.endedHere(requestId)) {
-            // A slot of this worker recorded its outcome a moment ago; the ledger may not show it yet (a transaction a
-            // broker restart left open holds read-committed readers back), and running it again would repeat its
-            // effect.
-            log.info(
-                    "requestId={} ended on this worker a moment ago; delivery {} acknowledged without running it again",
-                    requestId,
-                    delivery);
-            finish(lease, Decision.SKIP, task);
-            return;
-        }
         LedgerVerdict ledgerSays = LedgerVerdict.of(
-                ledger, name, requestId, delivery, workerId, openAttemptWait, LedgerVerdict.Hold.of(lease, io));
+                ledger,
+                name,
+                requestId,
+                delivery,
+                workerId,
+                openAttemptWait,
+                LedgerVerdict.Hold.of(lease, io),
+                prior -> outcomes.endedHere(requestId, prior));
         if (ledgerSays instanceof LedgerVerdict.Unchecked) {
             // Not knowing whether it finished, the slot must not run it; it comes back after a pause, or on its last
             // delivery is dead-lettered (the broker would archive it silently).
@@ -604,7 +600,7 @@ final class Slot implements Runnable {
         try {
             lease.seeThrough(
                     () -> {
-                        outcomes.recordUntilItLands(task.getRequestId(), () -> reporter.record(outcome));
+                        outcomes.recordUntilItLands(task.getRequestId(), workerId, () -> reporter.record(outcome));
                         return null;
                     },
                     io,

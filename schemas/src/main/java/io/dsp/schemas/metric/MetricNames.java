@@ -65,6 +65,16 @@ public final class MetricNames {
     public static final String LEGACY_OUTCOME_JOURNAL = "dsp.gateway.legacy.outcome.journal";
 
     /**
+     * Counter: deliveries a gateway's legacy slots acknowledged without handing them to a worker, the task having ended
+     * already: {@link #TAG_SEEN_IN} {@code ledger}, or {@code recorder} for an outcome this gateway recorded that the
+     * ledger did not show yet (a transaction a broker restart left open; ADR 006).
+     */
+    public static final String LEGACY_ENDED_SKIPPED = "dsp.gateway.legacy.ended.skipped";
+
+    /** Tag of {@link #LEGACY_ENDED_SKIPPED}: where the task's outcome was found. */
+    public static final String TAG_SEEN_IN = "seen_in";
+
+    /**
      * Gauge: tasks whose history a task ledger holds in memory: those with an event within its horizon (ADR 024), plus
      * at most one prune interval of older ones.
      */
