@@ -1,6 +1,7 @@
 package io.dsp.testkit;
 
 import io.dsp.schemas.topic.TopicSpec;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +30,9 @@ public final class OpenTransaction implements AutoCloseable {
                 KafkaTestBroker.get().bootstrapServers(),
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG,
                 "left-open-" + UUID.randomUUID(),
+                // past any test's length: the broker must not end it before the test does
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                (int) Duration.ofMinutes(5).toMillis(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
                 ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,

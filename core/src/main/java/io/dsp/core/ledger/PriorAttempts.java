@@ -1,6 +1,7 @@
 package io.dsp.core.ledger;
 
 import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.event.OutcomeFence;
 import java.util.Optional;
 
 /**
@@ -12,10 +13,26 @@ import java.util.Optional;
  *     task mid-run. Counted since the task was last dead-lettered.
  * @param lastWorkerId the worker of the attempt still open (started, neither ended nor given back), {@code null} when
  *     none is open; that worker died, lost the task, or may still be finishing it
+ * @param startedDelivery the delivery count of the attempt that started last, 0 when none did since the last dead
+ *     letter: an outcome of an older delivery is stale ({@link OutcomeFence})
  */
-public record PriorAttempts(TaskEventType outcome, int abandoned, String lastWorkerId) {
+public record PriorAttempts(TaskEventType outcome, int abandoned, String lastWorkerId, int startedDelivery) {
 
-    public static final PriorAttempts NONE = new PriorAttempts(null, 0, null);
+    public static final PriorAttempts NONE = new PriorAttempts(null, 0, null, 0);
+
+    /** What the fleet recorded, with no attempt's delivery count known. */
+    public PriorAttempts(TaskEventType outcome, int abandoned, String lastWorkerId) {
+        this(outcome, abandoned, lastWorkerId, 0);
+    }
+
+    /**
+     * Whether an outcome of {@code delivery} (null: none, as a cancellation before release) would end the task, by the
+     * rule every reader applies ({@link OutcomeFence}): not when a later delivery has started since.
+     */
+    public boolean admits(TaskEventType outcomeType, Integer delivery) {
+        boolean fenceable = outcomeType == TaskEventType.SUCCEEDED || outcomeType == TaskEventType.FAILED;
+        return !fenceable || delivery == null || startedDelivery == 0 || delivery >= startedDelivery;
+    }
 
     /** The worker whose attempt is still open, if one is: it may yet report an outcome. */
     public Optional<String> openOn() {

@@ -99,6 +99,7 @@ final class TaskHistory {
     }
 
     PriorAttempts prior() {
-        return new PriorAttempts(outcome, abandoned + (open ? 1 : 0), open ? openWorkerId : null);
+        return new PriorAttempts(
+                outcome, abandoned + (open ? 1 : 0), open ? openWorkerId : null, fence.startedDelivery());
     }
 }

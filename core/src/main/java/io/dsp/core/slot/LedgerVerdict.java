@@ -102,10 +102,10 @@ public sealed interface LedgerVerdict {
             } catch (InterruptedException | Lease.LockLost e) {
                 throw e;
             } catch (TimeoutException e) {
-                return unchecked(ledger, slot, requestId, delivery, String.valueOf(e.getMessage()), log);
+                return unchecked(ledger, slot, requestId, delivery, String.valueOf(e.getMessage()), recordedHere, log);
             } catch (Exception e) {
                 log.debug("slot {}: the ledger's look at requestId={} failed", slot, requestId, e);
-                return unchecked(ledger, slot, requestId, delivery, e.toString(), log);
+                return unchecked(ledger, slot, requestId, delivery, e.toString(), recordedHere, log);
             }
             if (!prior.finished() && recordedHere.test(prior)) {
                 return endedHere(log, requestId, delivery);
@@ -188,12 +188,21 @@ public sealed interface LedgerVerdict {
     }
 
     /**
-     * The ledger could not be brought up to date: an outcome its copy already holds still ends the task (it is final),
-     * anything else leaves it unchecked, not run.
+     * The ledger could not be brought up to date: an outcome its copy already holds, or one this worker recorded, still
+     * ends the task (it is final), anything else leaves it unchecked, not run.
      */
     private static LedgerVerdict unchecked(
-            TaskLedger ledger, String slot, String requestId, int delivery, String why, Logger log) {
+            TaskLedger ledger,
+            String slot,
+            String requestId,
+            int delivery,
+            String why,
+            Predicate<PriorAttempts> recordedHere,
+            Logger log) {
         PriorAttempts known = ledger.knownNow(requestId);
+        if (!known.finished() && recordedHere.test(known)) {
+            return endedHere(log, requestId, delivery);
+        }
         if (known.finished()) {
             log.info(
                     "requestId={} already {} in the fleet (the ledger's copy, not brought up to date: {}); delivery {}"

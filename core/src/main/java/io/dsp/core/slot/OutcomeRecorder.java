@@ -2,6 +2,9 @@ package io.dsp.core.slot;
 
 import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
+import io.dsp.schemas.avro.TaskEvent;
+import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.topic.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -10,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * answer lost with the connection must not write the outcome twice. Both kinds of slot (a native worker's and a
  * bridged legacy worker's) record outcomes through here.
  *
- * <p>It also remembers, for {@link #ENDED_HERE_KEPT}, the tasks whose outcome it recorded, and which worker recorded
- * each: a copy of one that reaches this worker later must not run again while the ledger cannot show that outcome yet.
- * A read-committed reader sees nothing past a transaction a broker restart left open, and a worker's own open attempt
- * is not waited for ({@link LedgerVerdict}); the fault suite saw a native worker run a task twice so after a broker
- * kill -9.
+ * <p>It also remembers, for {@link #ENDED_HERE_KEPT}, the tasks whose outcome it recorded, with the outcome's type and
+ * delivery: a copy of one that reaches this worker later must not run again while the ledger cannot show that outcome
+ * yet. A read-committed reader sees nothing past a transaction a broker restart left open, and a worker's own open
+ * attempt is not waited for ({@link LedgerVerdict}); the fault suite saw a native worker run a task twice so after a
+ * broker kill -9.
  */
 public final class OutcomeRecorder {
 
@@ -49,13 +53,16 @@ public final class OutcomeRecorder {
     private final Duration patience;
     private final Duration lookAgain;
     private final LongSupplier nanos;
-    /** Request ids whose outcome was recorded here, with when and by which worker. */
+    /** Request ids whose outcome was recorded here, with when and which. */
     private final Map<String, Recorded> endedHere = new ConcurrentHashMap<>();
     /** The same, oldest first: what has been kept long enough is dropped from its head, so memory follows the rate. */
     private final Queue<Map.Entry<String, Recorded>> byAge = new ConcurrentLinkedQueue<>();
 
-    /** An outcome recorded here: when ({@link System#nanoTime}), and by which worker ({@code null}: not known). */
-    private record Recorded(long at, String workerId) {}
+    /**
+     * An outcome recorded here: when ({@link System#nanoTime}), its type and its attempt's delivery count ({@code null}:
+     * not known, then never taken as stale).
+     */
+    private record Recorded(long at, TaskEventType type, Integer delivery) {}
 
     /** A recorder that asks {@code ledger} whether a failed send landed, and calls {@code resent} before each resend. */
     public OutcomeRecorder(TaskLedger ledger, Runnable resent) {
@@ -73,20 +80,22 @@ public final class OutcomeRecorder {
     /**
      * Whether an outcome recorded here within {@link #ENDED_HERE_KEPT} ends the task although the ledger, which shows
      * {@code prior}, does not show it yet: a slot acknowledges such a copy without running it. Not when the ledger shows
-     * an attempt started since by a worker other than the one that recorded it: that outcome was stale (the task had
-     * been handed on, ADR 018), and the newer attempt decides.
+     * a later delivery started since: then that outcome is stale (the task had been handed on, ADR 018), every reader
+     * ignores it, and the newer attempt decides ({@link PriorAttempts#admits}).
      */
     public boolean endedHere(String requestId, PriorAttempts prior) {
         Recorded recorded = endedHere.get(requestId);
         if (recorded == null || nanos.getAsLong() - recorded.at() > ENDED_HERE_KEPT.toNanos()) {
             return false;
         }
-        return prior.openOn().map(open -> open.equals(recorded.workerId())).orElse(true);
+        return prior.admits(recorded.type(), recorded.delivery());
     }
 
-    private void ended(String requestId, String workerId) {
+    private void ended(String requestId, TaskEvent outcome) {
         long now = nanos.getAsLong();
-        Recorded recorded = new Recorded(now, workerId);
+        Recorded recorded = outcome == null
+                ? new Recorded(now, null, null)
+                : new Recorded(now, outcome.getType(), outcome.getDeliveryCount());
         endedHere.put(requestId, recorded);
         byAge.add(Map.entry(requestId, recorded));
         for (Map.Entry<String, Recorded> oldest = byAge.peek();
@@ -104,24 +113,26 @@ public final class OutcomeRecorder {
     }
 
     /**
-     * Sends the outcome until Kafka has it or the ledger shows the task ended; past the patience, the last send's
-     * error is thrown.
+     * Sends {@code outcome}, a task event, until Kafka has it or the ledger shows the task ended; past the patience, the
+     * last send's error is thrown.
      */
-    public void recordUntilItLands(String requestId, Send outcome) throws Exception {
-        recordUntilItLands(requestId, null, outcome);
+    public void recordUntilItLands(ProducerRecord<byte[], byte[]> outcome, Send send) throws Exception {
+        TaskEvent event = Topics.TASK_EVENTS.valueSerde().deserializer().deserialize(outcome.topic(), outcome.value());
+        recordUntilItLands(event.getRequestId(), event, send);
     }
 
-    /**
-     * {@link #recordUntilItLands(String, Send)} for an outcome reached by worker {@code workerId}, remembered as its
-     * ({@link #endedHere}).
-     */
-    public void recordUntilItLands(String requestId, String workerId, Send outcome) throws Exception {
+    /** The same for an outcome known by its request id only: remembered as never stale. */
+    void recordUntilItLands(String requestId, Send send) throws Exception {
+        recordUntilItLands(requestId, null, send);
+    }
+
+    private void recordUntilItLands(String requestId, TaskEvent event, Send outcome) throws Exception {
         Objects.requireNonNull(requestId, "requestId");
         long giveUpAt = System.nanoTime() + patience.toNanos();
         while (true) {
             try {
                 outcome.run();
-                ended(requestId, workerId);
+                ended(requestId, event);
                 return;
             } catch (InterruptedException e) {
                 throw e;
@@ -137,7 +148,7 @@ public final class OutcomeRecorder {
                         e.toString());
             }
             if (landedAfterAll(requestId, giveUpAt)) {
-                ended(requestId, workerId);
+                ended(requestId, event);
                 return;
             }
         }

@@ -108,9 +108,10 @@ class KafkaTaskLedgerIT {
         // then it holds only the three tasks with events within the horizon
         assertThat(ledger.size()).isEqualTo(3);
         assertThat(meters.get(MetricNames.LEDGER_TASKS).gauge().value()).isEqualTo(3);
-        assertThat(ledger.priorAttempts("req-recent")).isEqualTo(new PriorAttempts(SUCCEEDED, 0, null));
-        assertThat(ledger.priorAttempts("req-long")).isEqualTo(new PriorAttempts(SUCCEEDED, 0, null));
-        assertThat(ledger.priorAttempts("req-running")).isEqualTo(new PriorAttempts(null, 1, "w1"));
+        assertThat(ledger.priorAttempts("req-recent")).isEqualTo(new PriorAttempts(SUCCEEDED, 0, null, 1));
+        assertThat(ledger.priorAttempts("req-long"))
+                .isEqualTo(new PriorAttempts(SUCCEEDED, 0, null)); // its start, before the horizon, was not read
+        assertThat(ledger.priorAttempts("req-running")).isEqualTo(new PriorAttempts(null, 1, "w1", 1));
         // the old histories were not read at all
         assertThat(ledger.priorAttempts("req-old-0")).isEqualTo(PriorAttempts.NONE);
         assertThat(ledger.priorAttempts("req-old-49")).isEqualTo(PriorAttempts.NONE);
@@ -122,7 +123,7 @@ class KafkaTaskLedgerIT {
         // while a ledger whose horizon covers the whole retention (the earlier behaviour) reads every history
         KafkaTaskLedger whole = started(Duration.ofDays(30), new SimpleMeterRegistry());
         assertThat(whole.size()).isEqualTo(53);
-        assertThat(whole.priorAttempts("req-old-0")).isEqualTo(new PriorAttempts(SUCCEEDED, 0, null));
+        assertThat(whole.priorAttempts("req-old-0")).isEqualTo(new PriorAttempts(SUCCEEDED, 0, null, 1));
     }
 
     private KafkaTaskLedger started(Duration horizon, SimpleMeterRegistry meters) {

@@ -72,7 +72,7 @@ class KafkaTaskLedgerTest {
         // then only the task silent past the horizon is gone; the recent one is still finished
         assertThat(forgotten).isEqualTo(1);
         assertThat(ledger.knownNow("req-old")).isEqualTo(PriorAttempts.NONE);
-        assertThat(ledger.knownNow("req-recent")).isEqualTo(new PriorAttempts(SUCCEEDED, 0, null));
+        assertThat(ledger.knownNow("req-recent")).isEqualTo(new PriorAttempts(SUCCEEDED, 0, null, 1));
         assertThat(meters.get(MetricNames.LEDGER_TASKS).gauge().value()).isEqualTo(1);
         assertThat(meters.get(MetricNames.LEDGER_TASKS_PRUNED).counter().count())
                 .isEqualTo(1);
@@ -112,7 +112,7 @@ class KafkaTaskLedgerTest {
         ledger.prune();
 
         // then its open attempt is still known
-        assertThat(ledger.knownNow("req-long")).isEqualTo(new PriorAttempts(null, 1, "w1"));
+        assertThat(ledger.knownNow("req-long")).isEqualTo(new PriorAttempts(null, 1, "w1", 1));
     }
 
     @Test

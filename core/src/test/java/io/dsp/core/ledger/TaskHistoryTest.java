@@ -71,7 +71,7 @@ class TaskHistoryTest {
                 applyAll(delivered(STARTED, "w1", 1), delivered(STARTED, "w2", 2), delivered(SUCCEEDED, "w1", 1));
 
         assertThat(counted).isFalse();
-        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 2, "w2"));
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 2, "w2", 2));
         assertThat(history.apply(delivered(FAILED, "w2", 2))).isTrue();
         assertThat(history.prior().outcome()).isEqualTo(FAILED);
     }
@@ -114,7 +114,7 @@ class TaskHistoryTest {
 
         applyAll(delivered(STARTED, "w1", 1), delivered(STARTED, "w2", 2), lostLock);
 
-        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 2, "w2"));
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 2, "w2", 2));
     }
 
     @Test
@@ -124,7 +124,7 @@ class TaskHistoryTest {
 
         applyAll(delivered(STARTED, "w1", 1), lostLock, delivered(STARTED, "w2", 2));
 
-        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 1, "w2"));
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 1, "w2", 2));
     }
 
     @Test

@@ -161,6 +161,17 @@ class LedgerVerdictTest {
         assertThat(pauses).hasSize(1);
     }
 
+    @Test
+    void anOutcomeThisWorkerRecordedEndsTheTaskEvenWhenTheLedgerCannotBeCheckedInTime() throws Exception {
+        // just after a broker restart: its own outcome must not be followed by a give-back or a dead letter
+        TaskLedger late = behindTheEnd("ledger stalled", PriorAttempts.NONE);
+
+        LedgerVerdict verdict =
+                LedgerVerdict.of(late, "slot-1", "req-1", 5, "gpu-self", WAIT, pauses::add, PriorAttempts.NONE::equals);
+
+        assertThat(verdict).isEqualTo(new LedgerVerdict.AlreadyEnded(null));
+    }
+
     private LedgerVerdict ask(TaskLedger ledger, int delivery) throws Exception {
         return LedgerVerdict.of(ledger, "slot-1", "req-1", delivery, "gpu-self", WAIT, pauses::add, prior -> false);
     }

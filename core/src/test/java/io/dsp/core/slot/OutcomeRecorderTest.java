@@ -5,8 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
+import io.dsp.schemas.avro.DeleteAssetPayload;
+import io.dsp.schemas.avro.TaskChannel;
+import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskOrigin;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.event.TaskEvents;
+import io.dsp.schemas.topic.Topics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -14,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.junit.jupiter.api.Test;
 
@@ -92,35 +101,40 @@ class OutcomeRecorderTest {
         OutcomeRecorder recorder = recorder(ledger(), Duration.ofMinutes(1));
         assertThat(recorder.endedHere("task_1", PriorAttempts.NONE)).isFalse();
 
-        recorder.recordUntilItLands("task_1", "gpu-a", failing(0));
+        recorder.recordUntilItLands(outcome("task_1", TaskEventType.SUCCEEDED, 2), failing(0));
         nanos.addAndGet(Duration.ofMinutes(9).toNanos());
 
-        // the ledger shows nothing of it, or only the attempt of the worker that recorded it
+        // the ledger shows nothing of it, or the attempt that reached it (its own worker's, or a sibling legacy one's)
         assertThat(recorder.endedHere("task_1", PriorAttempts.NONE)).isTrue();
-        assertThat(recorder.endedHere("task_1", OPEN)).isTrue();
+        assertThat(recorder.endedHere("task_1", new PriorAttempts(null, 0, "gpu-a", 2)))
+                .isTrue();
+        assertThat(recorder.endedHere("task_1", new PriorAttempts(null, 1, "gpu-b", 1)))
+                .isTrue();
         assertThat(recorder.endedHere("task_2", PriorAttempts.NONE)).isFalse();
     }
 
     @Test
-    void anOutcomeRecordedBeforeAnotherWorkerStartedTheTaskDoesNotEndIt() throws Exception {
-        // its lock lapsed: the task was handed on and started elsewhere, and the ledger fences this stale outcome off
+    void anOutcomeOfADeliveryOlderThanTheLatestStartDoesNotEndTheTask() throws Exception {
+        // its lock lapsed: the task was handed on and started again, and every reader fences this stale outcome off,
+        // whether that later attempt is still open or was given back since
         OutcomeRecorder recorder = recorder(ledger(), Duration.ofMinutes(1));
 
-        recorder.recordUntilItLands("task_1", "gpu-a", failing(0));
+        recorder.recordUntilItLands(outcome("task_1", TaskEventType.SUCCEEDED, 1), failing(0));
 
-        assertThat(recorder.endedHere("task_1", new PriorAttempts(null, 0, "gpu-b")))
+        assertThat(recorder.endedHere("task_1", new PriorAttempts(null, 0, "gpu-b", 2)))
+                .isFalse();
+        assertThat(recorder.endedHere("task_1", new PriorAttempts(null, 0, null, 2)))
                 .isFalse();
     }
 
     @Test
-    void anOutcomeOfAnUnknownWorkerEndsTheTaskOnlyWhileTheLedgerShowsNoOpenAttempt() throws Exception {
-        // one kept on disk by the last run, recorded at start
+    void aCancellationRecordedHereIsNeverStale() throws Exception {
         OutcomeRecorder recorder = recorder(ledger(), Duration.ofMinutes(1));
 
-        recorder.recordUntilItLands("task_1", failing(0));
+        recorder.recordUntilItLands(outcome("task_1", TaskEventType.CANCELLED, 1), failing(0));
 
-        assertThat(recorder.endedHere("task_1", PriorAttempts.NONE)).isTrue();
-        assertThat(recorder.endedHere("task_1", OPEN)).isFalse();
+        assertThat(recorder.endedHere("task_1", new PriorAttempts(null, 0, "gpu-b", 2)))
+                .isTrue();
     }
 
     @Test
@@ -128,7 +142,7 @@ class OutcomeRecorderTest {
         OutcomeRecorder recorder =
                 recorder(ledger(new PriorAttempts(TaskEventType.SUCCEEDED, 0, null)), Duration.ofMinutes(1));
 
-        recorder.recordUntilItLands("task_1", "gpu-a", failing(1));
+        recorder.recordUntilItLands(outcome("task_1", TaskEventType.SUCCEEDED, 1), failing(1));
 
         assertThat(recorder.endedHere("task_1", PriorAttempts.NONE)).isTrue();
     }
@@ -137,7 +151,8 @@ class OutcomeRecorderTest {
     void anOutcomeThatCouldNotBeRecordedIsNotRemembered() {
         OutcomeRecorder recorder = recorder(ledger(OPEN), Duration.ZERO);
 
-        assertThatThrownBy(() -> recorder.recordUntilItLands("task_1", "gpu-a", failing(Integer.MAX_VALUE)));
+        assertThatThrownBy(() ->
+                recorder.recordUntilItLands(outcome("task_1", TaskEventType.SUCCEEDED, 1), failing(Integer.MAX_VALUE)));
 
         assertThat(recorder.endedHere("task_1", PriorAttempts.NONE)).isFalse();
     }
@@ -146,15 +161,35 @@ class OutcomeRecorderTest {
     void outcomesAreForgottenOnceKeptLongEnoughSoMemoryFollowsTheRate() throws Exception {
         OutcomeRecorder recorder = recorder(ledger(), Duration.ofMinutes(1));
         for (int i = 0; i < 1_000; i++) {
-            recorder.recordUntilItLands("old_" + i, "gpu-a", () -> {});
+            recorder.recordUntilItLands("old_" + i, () -> {});
         }
         nanos.addAndGet(OutcomeRecorder.ENDED_HERE_KEPT.plusSeconds(1).toNanos());
         assertThat(recorder.endedHere("old_1", PriorAttempts.NONE)).isFalse();
 
-        recorder.recordUntilItLands("new_1", "gpu-a", () -> {});
+        recorder.recordUntilItLands("new_1", () -> {});
 
         assertThat(recorder.remembered()).isEqualTo(1);
         assertThat(recorder.endedHere("new_1", PriorAttempts.NONE)).isTrue();
+    }
+
+    /** The outcome event of delivery {@code delivery} of task {@code requestId}, as a slot sends it. */
+    private static ProducerRecord<byte[], byte[]> outcome(String requestId, TaskEventType type, int delivery) {
+        TaskRequested task = TaskRequested.newBuilder()
+                .setRequestId(requestId)
+                .setLicenseKey("license")
+                .setTaskType("delete_asset")
+                .setPayload(DeleteAssetPayload.newBuilder().setAssetId(1).build())
+                .setRequestedAt(Instant.parse("2026-12-02T10:00:00Z"))
+                .setOrigin(TaskOrigin.newBuilder()
+                        .setChannel(TaskChannel.HTTP)
+                        .setNodeId("test")
+                        .build())
+                .build();
+        TaskEvent event = TaskEvents.about(task, type, "test", Instant.now())
+                .setWorkerId("gpu-a")
+                .setDeliveryCount(delivery)
+                .build();
+        return Topics.TASK_EVENTS.record(requestId, event);
     }
 
     private OutcomeRecorder recorder(TaskLedger ledger, Duration patience) {

@@ -42,9 +42,9 @@ class LegacyOutcomes {
                 ledger, () -> meters.counter(MetricNames.LEGACY_OUTCOME_RESENDS).increment());
     }
 
-    /** Sends the outcome legacy worker {@code workerId} reached until it lands or the ledger shows the task ended. */
-    void record(String requestId, String workerId, Outcome outcome) throws Exception {
-        recorder.recordUntilItLands(requestId, workerId, () -> reporter.record(outcome));
+    /** Sends the outcome until it lands or the ledger shows the task ended. */
+    void record(Outcome outcome) throws Exception {
+        recorder.recordUntilItLands(outcome.record(), () -> reporter.record(outcome));
     }
 
     /**

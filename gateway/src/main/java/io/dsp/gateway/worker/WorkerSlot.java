@@ -866,7 +866,7 @@ final class WorkerSlot implements Runnable {
      */
     private void recordOutcome(TaskRequested t, Outcome outcome) throws Exception {
         Callable<Void> recording = () -> {
-            outcomes.record(t.getRequestId(), worker.id(), outcome);
+            outcomes.record(outcome);
             return null;
         };
         Lease lease = held;

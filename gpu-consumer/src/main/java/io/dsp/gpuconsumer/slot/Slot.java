@@ -600,7 +600,7 @@ final class Slot implements Runnable {
         try {
             lease.seeThrough(
                     () -> {
-                        outcomes.recordUntilItLands(task.getRequestId(), workerId, () -> reporter.record(outcome));
+                        outcomes.recordUntilItLands(outcome.record(), () -> reporter.record(outcome));
                         return null;
                     },
                     io,

@@ -73,9 +73,9 @@ class KafkaTaskLedgerIT {
         ledger = startedLedger();
 
         // then it knows them all
-        assertThat(ledger.priorAttempts(succeeded.getRequestId())).isEqualTo(new PriorAttempts(SUCCEEDED, 0, null));
-        assertThat(ledger.priorAttempts(failed.getRequestId())).isEqualTo(new PriorAttempts(FAILED, 0, null));
-        assertThat(ledger.priorAttempts(abandoned.getRequestId())).isEqualTo(new PriorAttempts(null, 1, "gpu-3"));
+        assertThat(ledger.priorAttempts(succeeded.getRequestId())).isEqualTo(new PriorAttempts(SUCCEEDED, 0, null, 1));
+        assertThat(ledger.priorAttempts(failed.getRequestId())).isEqualTo(new PriorAttempts(FAILED, 0, null, 1));
+        assertThat(ledger.priorAttempts(abandoned.getRequestId())).isEqualTo(new PriorAttempts(null, 1, "gpu-3", 1));
         assertThat(ledger.priorAttempts("req-never-seen")).isEqualTo(PriorAttempts.NONE);
         assertThat(meters.get(WorkerMetrics.LEDGER_TASKS).gauge().value()).isGreaterThanOrEqualTo(3);
     }

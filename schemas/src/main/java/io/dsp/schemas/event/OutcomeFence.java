@@ -67,6 +67,11 @@ public final class OutcomeFence {
         return delivery == null || startedBy == null || delivery >= startedDelivery;
     }
 
+    /** The delivery count of the attempt that started last (0: none since the last dead letter). */
+    public int startedDelivery() {
+        return startedBy == null ? 0 : startedDelivery;
+    }
+
     /** The worker whose attempt started last (null: none since the last dead letter). */
     public String startedBy() {
         return startedBy;
