@@ -143,7 +143,7 @@ public final class OutcomeJournal {
                     counted.accept(FOUND);
                     log.info("requestId={} ended in the ledger already; its kept outcome is dropped", requestId);
                 } else {
-                    outcomes.recordUntilItLands(entry.record(), () -> resend.send(entry.record()));
+                    outcomes.recordUntilItLands(requestId, entry.record(), () -> resend.send(entry.record()));
                     counted.accept(REPLAYED);
                     log.info("recorded the outcome of requestId={} kept by the last run", requestId);
                 }

@@ -113,20 +113,41 @@ public final class OutcomeRecorder {
     }
 
     /**
-     * Sends {@code outcome}, a task event, until Kafka has it or the ledger shows the task ended; past the patience, the
-     * last send's error is thrown.
+     * Sends {@code outcome}, a task event this release built, until Kafka has it or the ledger shows the task ended;
+     * past the patience, the last send's error is thrown.
      */
     public void recordUntilItLands(ProducerRecord<byte[], byte[]> outcome, Send send) throws Exception {
-        TaskEvent event = Topics.TASK_EVENTS.valueSerde().deserializer().deserialize(outcome.topic(), outcome.value());
-        recordUntilItLands(event.getRequestId(), event, send);
+        TaskEvent event = decode(outcome);
+        send(event.getRequestId(), event, send);
+    }
+
+    /**
+     * The same for an outcome an earlier run kept on disk, known by its request id: its event is read if it can be (one
+     * a newer release wrote may not be, after a rollback), else it is remembered as never stale. A record that cannot be
+     * read is still sent: its task must not run again.
+     */
+    public void recordUntilItLands(String requestId, ProducerRecord<byte[], byte[]> outcome, Send send)
+            throws Exception {
+        TaskEvent event = null;
+        try {
+            event = decode(outcome);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "the kept outcome of requestId={} cannot be read here; sent as it is: {}", requestId, e.toString());
+        }
+        send(requestId, event, send);
     }
 
     /** The same for an outcome known by its request id only: remembered as never stale. */
     void recordUntilItLands(String requestId, Send send) throws Exception {
-        recordUntilItLands(requestId, null, send);
+        send(requestId, null, send);
     }
 
-    private void recordUntilItLands(String requestId, TaskEvent event, Send outcome) throws Exception {
+    private static TaskEvent decode(ProducerRecord<byte[], byte[]> outcome) {
+        return Topics.TASK_EVENTS.valueSerde().deserializer().deserialize(outcome.topic(), outcome.value());
+    }
+
+    private void send(String requestId, TaskEvent event, Send outcome) throws Exception {
         Objects.requireNonNull(requestId, "requestId");
         long giveUpAt = System.nanoTime() + patience.toNanos();
         while (true) {

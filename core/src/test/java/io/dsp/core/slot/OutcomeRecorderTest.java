@@ -158,6 +158,19 @@ class OutcomeRecorderTest {
     }
 
     @Test
+    void aKeptOutcomeThisReleaseCannotReadIsStillSentAndRemembered() throws Exception {
+        OutcomeRecorder recorder = recorder(ledger(), Duration.ofMinutes(1));
+        ProducerRecord<byte[], byte[]> unreadable =
+                new ProducerRecord<>(Topics.TASK_EVENTS.name(), "task_1".getBytes(), new byte[] {1, 2, 3});
+
+        recorder.recordUntilItLands("task_1", unreadable, failing(0));
+
+        assertThat(sends).hasValue(1);
+        assertThat(recorder.endedHere("task_1", new PriorAttempts(null, 0, "gpu-b", 2)))
+                .isTrue();
+    }
+
+    @Test
     void outcomesAreForgottenOnceKeptLongEnoughSoMemoryFollowsTheRate() throws Exception {
         OutcomeRecorder recorder = recorder(ledger(), Duration.ofMinutes(1));
         for (int i = 0; i < 1_000; i++) {
