@@ -30,8 +30,7 @@ public record PriorAttempts(TaskEventType outcome, int abandoned, String lastWor
      * rule every reader applies ({@link OutcomeFence}): not when a later delivery has started since.
      */
     public boolean admits(TaskEventType outcomeType, Integer delivery) {
-        boolean fenceable = outcomeType == TaskEventType.SUCCEEDED || outcomeType == TaskEventType.FAILED;
-        return !fenceable || delivery == null || startedDelivery == 0 || delivery >= startedDelivery;
+        return OutcomeFence.admits(outcomeType, delivery, startedDelivery);
     }
 
     /** The worker whose attempt is still open, if one is: it may yet report an outcome. */

@@ -5,11 +5,9 @@ import static io.dsp.schemas.avro.TaskEventType.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dsp.core.CoreBroker;
-import io.dsp.schemas.avro.DeleteAssetPayload;
-import io.dsp.schemas.avro.TaskChannel;
+import io.dsp.core.support.TestTasks;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
-import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.metric.MetricNames;
@@ -153,16 +151,6 @@ class KafkaTaskLedgerIT {
     }
 
     private static TaskRequested task(String requestId) {
-        return TaskRequested.newBuilder()
-                .setRequestId(requestId)
-                .setLicenseKey("license")
-                .setTaskType("delete_asset")
-                .setPayload(DeleteAssetPayload.newBuilder().setAssetId(1).build())
-                .setRequestedAt(Instant.parse("2026-12-02T10:00:00Z"))
-                .setOrigin(TaskOrigin.newBuilder()
-                        .setChannel(TaskChannel.HTTP)
-                        .setNodeId("test")
-                        .build())
-                .build();
+        return TestTasks.deleteAsset(requestId);
     }
 }

@@ -10,12 +10,10 @@ import static io.dsp.schemas.avro.TaskEventType.STARTED;
 import static io.dsp.schemas.avro.TaskEventType.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dsp.schemas.avro.DeleteAssetPayload;
-import io.dsp.schemas.avro.TaskChannel;
+import io.dsp.core.support.TestTasks;
 import io.dsp.schemas.avro.TaskError;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
-import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskProgress;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
@@ -26,17 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class TaskHistoryTest {
 
-    private final TaskRequested task = TaskRequested.newBuilder()
-            .setRequestId("req-1")
-            .setLicenseKey("license")
-            .setTaskType("delete_asset")
-            .setPayload(DeleteAssetPayload.newBuilder().setAssetId(1).build())
-            .setRequestedAt(Instant.parse("2026-12-02T10:00:00Z"))
-            .setOrigin(TaskOrigin.newBuilder()
-                    .setChannel(TaskChannel.HTTP)
-                    .setNodeId("test")
-                    .build())
-            .build();
+    private final TaskRequested task = TestTasks.deleteAsset("req-1");
     private final TaskHistory history = new TaskHistory();
 
     @Test

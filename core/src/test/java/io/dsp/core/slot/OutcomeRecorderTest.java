@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
-import io.dsp.schemas.avro.DeleteAssetPayload;
-import io.dsp.schemas.avro.TaskChannel;
+import io.dsp.core.support.TestTasks;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
-import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.topic.Topics;
@@ -187,17 +185,7 @@ class OutcomeRecorderTest {
 
     /** The outcome event of delivery {@code delivery} of task {@code requestId}, as a slot sends it. */
     private static ProducerRecord<byte[], byte[]> outcome(String requestId, TaskEventType type, int delivery) {
-        TaskRequested task = TaskRequested.newBuilder()
-                .setRequestId(requestId)
-                .setLicenseKey("license")
-                .setTaskType("delete_asset")
-                .setPayload(DeleteAssetPayload.newBuilder().setAssetId(1).build())
-                .setRequestedAt(Instant.parse("2026-12-02T10:00:00Z"))
-                .setOrigin(TaskOrigin.newBuilder()
-                        .setChannel(TaskChannel.HTTP)
-                        .setNodeId("test")
-                        .build())
-                .build();
+        TaskRequested task = TestTasks.deleteAsset(requestId);
         TaskEvent event = TaskEvents.about(task, type, "test", Instant.now())
                 .setWorkerId("gpu-a")
                 .setDeliveryCount(delivery)

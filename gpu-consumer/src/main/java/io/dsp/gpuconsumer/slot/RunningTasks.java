@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The request ids this worker's slots are running. A second copy of a running task (the dispatcher forwarded it
  * twice) waits here for the first to end, holding its own record, and then asks whether it is finished (the outcomes
- * this worker recorded, then the ledger): checking at once would find neither copy finished and run both. A cancel of a running task reaches its
- * work through here.
+ * this worker recorded, then the ledger): checking at once would find neither copy finished and run both. A cancel
+ * of a running task reaches its work through here.
  */
 final class RunningTasks {
 

@@ -53,8 +53,16 @@ public final class OutcomeFence {
      * FAILED, which readers count as such and otherwise ignore.
      */
     public boolean admits(TaskEvent outcome) {
-        boolean fenceable = outcome.getType() == TaskEventType.SUCCEEDED || outcome.getType() == TaskEventType.FAILED;
-        return !fenceable || current(outcome);
+        return admits(outcome.getType(), outcome.getDeliveryCount(), startedDelivery());
+    }
+
+    /**
+     * The rule itself: whether an outcome of this type, written by an attempt of {@code delivery} (null: none), ends a
+     * task whose latest start was of {@code startedDelivery} (0: none since the last dead letter).
+     */
+    public static boolean admits(TaskEventType type, Integer delivery, int startedDelivery) {
+        boolean fenceable = type == TaskEventType.SUCCEEDED || type == TaskEventType.FAILED;
+        return !fenceable || delivery == null || startedDelivery == 0 || delivery >= startedDelivery;
     }
 
     /**
