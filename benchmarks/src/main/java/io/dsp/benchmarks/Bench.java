@@ -34,10 +34,13 @@ public final class Bench implements Callable<Integer> {
         tenants,
         intake,
         drain,
+        utilisation,
         all
     }
 
-    @Parameters(arity = "0..*", description = "connections, dispatch, tenants, intake, drain or all (default)")
+    @Parameters(
+            arity = "0..*",
+            description = "connections, dispatch, tenants, intake, drain, utilisation or all (default)")
     List<Scenario> scenarios = List.of(Scenario.all);
 
     @Option(names = "--quick", description = "small counts: about 15 minutes for all, 3 runs per side")
@@ -185,7 +188,8 @@ public final class Bench implements Callable<Integer> {
                 drainTasks != null ? drainTasks : p.drainTasks(),
                 connections != null ? connections : p.connections(),
                 repeats != null ? Math.max(1, repeats) : p.repeats(),
-                sharePollMs != null ? sharePollMs : p.sharePollMs());
+                sharePollMs != null ? sharePollMs : p.sharePollMs(),
+                p.saturation());
     }
 
     @Override
@@ -220,6 +224,9 @@ public final class Bench implements Callable<Integer> {
             }
             if (runs.contains(Scenario.drain)) {
                 drain(profile, stack);
+            }
+            if (runs.contains(Scenario.utilisation)) {
+                utilisation(profile, stack);
             }
         } finally {
             report.note(String.format(Locale.ROOT, "Whole run took %.0f s.", (System.nanoTime() - started) / 1e9));
@@ -302,8 +309,9 @@ public final class Bench implements Callable<Integer> {
                         + " committed at once as a slot's lease does), one thread each, polling at most %d ms"
                         + " (dsp.gateway.poll-timeout and dsp.gpu-consumer.poll-timeout on the system's side), in share"
                         + " groups with share.auto.offset.reset=earliest and share.isolation.level=read_committed;"
-                        + " in dispatch and tenants, forwarding in transactions only into free consumers (the"
-                        + " dispatcher's window: consumers + 1 prefetch). %d run(s) per side, raw first,"
+                        + " in dispatch, tenants and utilisation, forwarding in transactions only into free consumers"
+                        + " (the dispatcher's window: its free slots plus its prefetch, dsp.dispatcher.prefetch and"
+                        + " prefetch-per-slot as the stack under test has them). %d run(s) per side, raw first,"
                         + " alternating%s.",
                 DispatchScenario.taskValue().length,
                 profile.sharePollMs(),
@@ -698,6 +706,119 @@ public final class Bench implements Callable<Integer> {
                 -0.7,
                 "per task a worker also waits for the ledger's read barrier (ListOffsets), STARTED, progress and"
                         + " SUCCEEDED before its ACCEPT (exactly-once effects, ADR 006); the raw consumer only ACCEPTs");
+    }
+
+    private void utilisation(Profile profile, StackUnderTest stack) throws Exception {
+        Profile.Saturation size = profile.saturation();
+        SaturatedFleet fleet =
+                new SaturatedFleet(stack, stack.licenses("bench-busy", 1).get(0), size, profile.sharePollTimeout());
+        List<SaturatedFleet.Run> raw = new ArrayList<>();
+        List<SaturatedFleet.Run> system = new ArrayList<>();
+        for (int i = 0; i < profile.repeats(); i++) {
+            raw.add(fleet.raw());
+            system.add(fleet.system());
+        }
+        String work = Report.number(size.work().toMillis() / 1e3) + " s";
+        String what = String.format(
+                Locale.ROOT,
+                "%d workers x %d slots vs %d raw share consumers, %s tasks",
+                size.workers(),
+                size.slotsPerWorker(),
+                size.slots(),
+                work);
+        String note = String.format(
+                Locale.ROOT,
+                "%,d queued heygem_submit tasks per run, the system's accepted into a tenant topic and released by the"
+                        + " dispatcher as slots free, the raw side's by a raw forwarder with the same window; a"
+                        + " worker's slot works from the simulated engine's first progress to its last (processing ->"
+                        + " done in dsp.task-events), a raw consumer while asleep between the poll that handed the"
+                        + " record out and its ACCEPT; measured while tasks waited: from the %d-th start to the last",
+                size.tasks(),
+                size.slots());
+        Spread systemShare =
+                Spread.of(system.stream().map(r -> 100 * r.workShare()).toList());
+        report.add(Report.Row.of(
+                "utilisation",
+                what + ", work time / slot time",
+                "%",
+                systemShare,
+                Spread.of(raw.stream().map(r -> 100 * r.workShare()).toList()),
+                note));
+        report.add(Report.Row.of(
+                "utilisation",
+                what + ", idle slot time per task",
+                "ms",
+                Spread.of(system.stream()
+                        .map(SaturatedFleet.Run::idlePerTaskMillis)
+                        .toList()),
+                Spread.of(
+                        raw.stream().map(SaturatedFleet.Run::idlePerTaskMillis).toList()),
+                "slot time in the window not spent working, divided by the tasks that started in it: the hand-over"
+                        + " a GPU waits through between two tasks"));
+        target(
+                saturationTarget(size),
+                "system work time / slot time >= 98% while tasks wait (median)",
+                systemShare.median(),
+                -98,
+                "between two tasks a slot ACCEPTs the last (committed), fetches the next, checks the ledger, records"
+                        + " STARTED and confirms its lock before the engine starts, and records SUCCEEDED after it");
+        saturationChart(what, system, raw);
+    }
+
+    /** The utilisation target's name at a fleet's size. */
+    static String saturationTarget(Profile.Saturation size) {
+        return String.format(
+                Locale.ROOT,
+                "slots busy >= 98%% with %s s tasks, %d slots",
+                Report.number(size.work().toMillis() / 1e3),
+                size.slots());
+    }
+
+    /** The median run of each side: working slots / slots per 100 ms over the whole run, ramps included. */
+    private void saturationChart(String what, List<SaturatedFleet.Run> system, List<SaturatedFleet.Run> raw) {
+        SaturatedFleet.Run s = system.get(Spread.medianRun(
+                system.stream().map(SaturatedFleet.Run::workShare).toList()));
+        SaturatedFleet.Run r = raw.get(
+                Spread.medianRun(raw.stream().map(SaturatedFleet.Run::workShare).toList()));
+        List<Charts.Series> series = List.of(
+                Charts.overTime(
+                        String.format(
+                                Locale.ROOT,
+                                "system, %d slots: %s%% while tasks waited",
+                                s.slots(),
+                                Report.number(100 * s.workShare())),
+                        Charts.SYSTEM[0],
+                        false,
+                        Utilisation.buckets(s.busy(), BUCKET_MICROS, s.slots()),
+                        BUCKET_MICROS / 1e6),
+                Charts.overTime(
+                        String.format(
+                                Locale.ROOT,
+                                "raw, %d consumers: %s%% while tasks waited",
+                                r.slots(),
+                                Report.number(100 * r.workShare())),
+                        Charts.RAW[0],
+                        false,
+                        Utilisation.buckets(r.busy(), BUCKET_MICROS, r.slots()),
+                        BUCKET_MICROS / 1e6));
+        String title = "utilisation, " + what + ": working slots over time";
+        Charts.Chart chart = new Charts.Chart(
+                title,
+                "seconds since the first task started",
+                "working slots / slots (per 100 ms)",
+                false,
+                0,
+                1,
+                series);
+        report.chart(
+                "utilisation",
+                title,
+                "utilisation.png",
+                Charts.render(chart, Charts.WIDTH, Charts.HEIGHT),
+                "The median run of each side, from the first task's start to the last one's end: the ramp up while"
+                        + " the first tasks are handed out, the plateau while tasks wait (where the share is"
+                        + " measured), the ramp down once the backlog is gone. Working: the simulated engine's"
+                        + " progress from processing to done on a worker, asleep on a raw consumer.");
     }
 
     static final long BUCKET_MICROS = 100_000;

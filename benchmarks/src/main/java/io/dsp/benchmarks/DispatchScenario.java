@@ -156,7 +156,12 @@ final class DispatchScenario {
      */
     RawSide rawSide(int tenants, String license) throws Exception {
         return new RawSide(
-                stack.broker(), tenants, profile.slots(), profile.sharePollTimeout(), TenantTopics.topicName(license));
+                stack.broker(),
+                tenants,
+                profile.slots(),
+                stack.releaseWindow(profile.slots()),
+                profile.sharePollTimeout(),
+                TenantTopics.topicName(license));
     }
 
     /**
@@ -171,12 +176,12 @@ final class DispatchScenario {
         private ShareTail tail;
         private ArrivalTail arrivals;
 
-        RawSide(Broker broker, int tenants, int consumers, Duration pollTimeout, String likeTenantTopic)
+        RawSide(Broker broker, int tenants, int consumers, int window, Duration pollTimeout, String likeTenantTopic)
                 throws Exception {
             this.tenants = tenants;
             this.consumers = consumers;
-            // the dispatcher's window: the free slots plus its prefetch of one
-            hop = new RawHop(broker, tenants, consumers + 1, likeTenantTopic);
+            // the dispatcher's window (StackUnderTest.releaseWindow): the free slots plus its prefetch
+            hop = new RawHop(broker, tenants, window, likeTenantTopic);
             try {
                 tail = new ShareTail(
                         broker,

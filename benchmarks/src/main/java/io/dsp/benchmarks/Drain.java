@@ -1,7 +1,5 @@
 package io.dsp.benchmarks;
 
-import io.dsp.gpuconsumer.GpuConsumerApplication;
-import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.schemas.avro.HeyGemSubmitPayload;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskChannel;
@@ -9,20 +7,16 @@ import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.Topics;
-import io.dsp.testkit.DspInfrastructureInitializer;
-import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
@@ -30,7 +24,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Backlog drain: a backlog of {@code heygem_submit} tasks written to {@code dsp.dispatch} (as the dispatcher releases
@@ -108,29 +101,16 @@ final class Drain {
 
     /** Tasks per second of {@code instances} gpu-consumer workers. */
     Run workers(int instances) throws Exception {
-        List<ConfigurableApplicationContext> workers = new ArrayList<>();
         String license = "bench-drain-" + UUID.randomUUID();
-        try {
-            for (int i = 0; i < instances; i++) {
-                workers.add(startWorker(pollTimeout));
-            }
+        try (NativeWorkers workers = new NativeWorkers(instances, SLOTS, Duration.ZERO, pollTimeout)) {
             stack.awaitFleetMembers(instances * SLOTS);
-            LongSupplier succeeded = () -> workers.stream()
-                    .mapToLong(w -> {
-                        Counter c = w.getBean(io.micrometer.core.instrument.MeterRegistry.class)
-                                .find(WorkerMetrics.TASK_DECISIONS)
-                                .tag("decision", "succeed")
-                                .counter();
-                        return c == null ? 0 : (long) c.count();
-                    })
-                    .sum();
-            long before = succeeded.getAsLong();
+            long before = workers.succeeded();
             Map<TopicPartition, Long> eventsFrom = TaskEventTimes.ends(stack.broker());
             release(license);
             long first = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
-            while (succeeded.getAsLong() - before < tasks && System.nanoTime() < deadline) {
-                if (first == 0 && succeeded.getAsLong() > before) {
+            while (workers.succeeded() - before < tasks && System.nanoTime() < deadline) {
+                if (first == 0 && workers.succeeded() > before) {
                     first = System.nanoTime();
                 }
                 Thread.sleep(5);
@@ -138,12 +118,11 @@ final class Drain {
             long last = System.nanoTime();
             double rate = report(
                     instances + " gpu-consumer(s) x" + SLOTS + " slots",
-                    (int) (succeeded.getAsLong() - before),
+                    (int) (workers.succeeded() - before),
                     first,
                     last);
             return new Run(rate, instances * SLOTS, TaskEventTimes.busy(stack.broker(), license, eventsFrom));
         } finally {
-            workers.forEach(ConfigurableApplicationContext::close);
             stack.awaitFleetMembers(0);
         }
     }
@@ -169,35 +148,23 @@ final class Drain {
                         5)))) {
             Instant now = Instant.now();
             for (int i = 0; i < tasks; i++) {
-                TaskRequested task = TaskRequested.newBuilder()
-                        .setRequestId("heygem_" + UUID.randomUUID())
-                        .setLicenseKey(license)
-                        .setTaskType("heygem_submit")
-                        .setPayload(new HeyGemSubmitPayload("a" + i, ".wav", "v" + i, ".mp4"))
-                        .setPriority(Priority.NORMAL)
-                        .setRequestedAt(now)
-                        .setOrigin(new TaskOrigin(TaskChannel.HTTP, "bench", null, "pc"))
-                        .build();
+                TaskRequested task = heygemTask(license, i, now);
                 producer.send(Topics.DISPATCH.record(task.getRequestId(), task));
             }
             producer.flush();
         }
     }
 
-    private static ConfigurableApplicationContext startWorker(Duration pollTimeout) {
-        Map<String, Object> properties = new HashMap<>(DspInfrastructureInitializer.properties());
-        properties.put("server.port", 0);
-        properties.put("dsp.gpu-consumer.worker-id", "bench-" + UUID.randomUUID());
-        properties.put("dsp.gpu-consumer.max-concurrent", SLOTS);
-        properties.put("dsp.gpu-consumer.heygem.engine", "simulated");
-        properties.put("dsp.gpu-consumer.heygem.simulated.duration", "0s");
-        properties.put("dsp.gpu-consumer.heygem.simulated.progress-steps", 1);
-        properties.put("dsp.gpu-consumer.poll-timeout", pollTimeout.toMillis() + "ms");
-        properties.put("logging.level.root", "WARN");
-        properties.put("logging.level.io.dsp", "WARN");
-        String[] args = properties.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        return GpuConsumerApplication.builder().run(args);
+    /** The {@code i}th {@code heygem_submit} task of a bench backlog, as an app would post it over HTTP. */
+    static TaskRequested heygemTask(String license, int i, Instant now) {
+        return TaskRequested.newBuilder()
+                .setRequestId("heygem_" + UUID.randomUUID())
+                .setLicenseKey(license)
+                .setTaskType("heygem_submit")
+                .setPayload(new HeyGemSubmitPayload("a" + i, ".wav", "v" + i, ".mp4"))
+                .setPriority(Priority.NORMAL)
+                .setRequestedAt(now)
+                .setOrigin(new TaskOrigin(TaskChannel.HTTP, "bench", null, "pc"))
+                .build();
     }
 }

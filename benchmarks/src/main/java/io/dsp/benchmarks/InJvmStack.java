@@ -2,6 +2,7 @@ package io.dsp.benchmarks;
 
 import io.dsp.assetapi.AssetApiApplication;
 import io.dsp.dispatcher.DispatcherApplication;
+import io.dsp.dispatcher.DispatcherSettings;
 import io.dsp.gateway.GatewayApplication;
 import io.dsp.testkit.KafkaTestBroker;
 import io.dsp.testkit.Licenses;
@@ -104,6 +105,12 @@ final class InJvmStack extends StackUnderTest {
     String describe() {
         return "in-JVM: one KRaft broker (spring-kafka EmbeddedKafkaKraftBroker), Redis, asset-api, dispatcher and"
                 + " gateway in the bench's JVM, shared by both sides";
+    }
+
+    @Override
+    int releaseWindow(int slots) {
+        DispatcherSettings settings = dispatcher.getBean(DispatcherSettings.class);
+        return window(slots, settings.prefetch(), settings.prefetchPerSlot());
     }
 
     @Override

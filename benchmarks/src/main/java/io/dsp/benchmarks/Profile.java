@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param connections idle client WebSocket connections (10,000 in full)
  * @param repeats runs of each side of each family, alternating raw, system, raw, system, ...
  * @param sharePollMs the longest wait of one share poll, of the system's slots and of the raw share consumers alike
- *     (the slots' default, 500 ms, unless {@code --share-poll-ms} says otherwise)
+ *     (the slots' default, 100 ms, unless {@code --share-poll-ms} says otherwise)
+ * @param saturation the fleet and the backlog of the utilisation runs
  */
 record Profile(
         String name,
@@ -31,7 +32,27 @@ record Profile(
         int drainTasks,
         int connections,
         int repeats,
-        int sharePollMs) {
+        int sharePollMs,
+        Saturation saturation) {
+
+    /**
+     * A fleet kept busy by a backlog (utilisation).
+     *
+     * @param workers gpu-consumer workers (5 in full)
+     * @param slotsPerWorker slots of each, and raw share consumers per worker beside them (6 in full: 30 slots)
+     * @param work time the simulated engine spends on each task, and a raw consumer on each record (2 s in full)
+     * @param rounds tasks per slot in the backlog of each run (20 in full: 600 tasks)
+     */
+    record Saturation(int workers, int slotsPerWorker, Duration work, int rounds) {
+
+        int slots() {
+            return workers * slotsPerWorker;
+        }
+
+        int tasks() {
+            return slots() * rounds;
+        }
+    }
 
     /** The second dispatch rate (tasks/s), run beside the profile's own on the HTTP path. */
     static final int FAST_RATE = 200;
@@ -39,9 +60,36 @@ record Profile(
     /** The slots' default poll timeout ({@code dsp.gateway.poll-timeout}, {@code dsp.gpu-consumer.poll-timeout}). */
     static final int SLOT_POLL_MS = 100;
 
-    static final Profile SMOKE = new Profile("smoke", 20, 3, 2, 4, 20, 4, 3, 300, 50, 1, SLOT_POLL_MS);
-    static final Profile QUICK = new Profile("quick", 25, 10, 4, 8, 200, 16, 8, 5_000, 1_000, 3, SLOT_POLL_MS);
-    static final Profile FULL = new Profile("full", 20, 30, 5, 8, 1_000, 32, 20, 100_000, 10_000, 3, SLOT_POLL_MS);
+    static final Profile SMOKE = new Profile(
+            "smoke", 20, 3, 2, 4, 20, 4, 3, 300, 50, 1, SLOT_POLL_MS, new Saturation(2, 2, Duration.ofMillis(300), 4));
+    static final Profile QUICK = new Profile(
+            "quick",
+            25,
+            10,
+            4,
+            8,
+            200,
+            16,
+            8,
+            5_000,
+            1_000,
+            3,
+            SLOT_POLL_MS,
+            new Saturation(5, 6, Duration.ofSeconds(2), 6));
+    static final Profile FULL = new Profile(
+            "full",
+            20,
+            30,
+            5,
+            8,
+            1_000,
+            32,
+            20,
+            100_000,
+            10_000,
+            3,
+            SLOT_POLL_MS,
+            new Saturation(5, 6, Duration.ofSeconds(2), 20));
 
     /**
      * The HTTP path's run at {@link #FAST_RATE}. At smoke size a second of warm-up and one measured: both sides queue
@@ -77,7 +125,8 @@ record Profile(
                 drainTasks,
                 connections,
                 repeats,
-                sharePollMs);
+                sharePollMs,
+                saturation);
     }
 
     Duration sharePollTimeout() {

@@ -181,6 +181,10 @@ final class RunningStack extends StackUnderTest {
                         + " work time) and writes its backlog straight into dsp.dispatch under a made-up license; on a"
                         + " running stack that would put thousands of tasks into its fleet topic and its task history,"
                         + " and its own workers cannot be set to zero work from outside (run it without --against)");
+            case utilisation ->
+                Optional.of("utilisation starts its own gpu-consumer workers (30 slots, simulated engine) to keep"
+                        + " saturated with a backlog under a license of its own; on a running stack that backlog would"
+                        + " go to its fleet too (run it without --against)");
             case tenants ->
                 target.adminToken() == null
                         ? Optional.of(

@@ -37,6 +37,8 @@ final class ShareTail implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile Latencies latencies = new Latencies();
     private volatile boolean running = true;
+    private final Duration work;
+    private final List<Utilisation.Interval> busy = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /**
      * @param pollTimeout the longest wait of one poll, the slots' ({@code dsp.gateway.poll-timeout})
@@ -44,7 +46,24 @@ final class ShareTail implements AutoCloseable {
      */
     ShareTail(Broker broker, String topic, String group, int count, Duration pollTimeout, Runnable accepted)
             throws Exception {
+        this(broker, topic, group, count, pollTimeout, Duration.ZERO, accepted);
+    }
+
+    /**
+     * Consumers that each spend {@code work} on a record (asleep, as a slot waits for its GPU) between the poll that
+     * handed it out and its ACCEPT, noting that time in {@link #busy()}.
+     */
+    ShareTail(
+            Broker broker,
+            String topic,
+            String group,
+            int count,
+            Duration pollTimeout,
+            Duration work,
+            Runnable accepted)
+            throws Exception {
         this.broker = broker;
+        this.work = work;
         this.group = group;
         this.pollTimeout = pollTimeout;
         this.accepted = accepted;
@@ -66,6 +85,13 @@ final class ShareTail implements AutoCloseable {
         }
     }
 
+    /** When each record was worked on (empty without work), in the order the work ended. */
+    List<Utilisation.Interval> busy() {
+        synchronized (busy) {
+            return List.copyOf(busy);
+        }
+    }
+
     void measureInto(Latencies next) {
         latencies = next;
     }
@@ -75,6 +101,11 @@ final class ShareTail implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(pollTimeout)) {
                     latencies.ended(new String(r.key(), StandardCharsets.UTF_8), System.nanoTime());
+                    if (!work.isZero()) {
+                        long began = Utilisation.nowMicros();
+                        Thread.sleep(work.toMillis());
+                        busy.add(new Utilisation.Interval(began, Utilisation.nowMicros()));
+                    }
                     consumer.acknowledge(r, AcknowledgeType.ACCEPT);
                     consumer.commitSync(COMMIT_TIMEOUT);
                     accepted.run();
@@ -82,6 +113,8 @@ final class ShareTail implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }

@@ -68,6 +68,20 @@ abstract class StackUnderTest implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * How many tasks the stack's dispatcher keeps released and not yet done with {@code slots} slots online: the slots
+     * plus its prefetch ({@code dsp.dispatcher.prefetch}, {@code prefetch-per-slot}); the raw forwarders use the same
+     * window. Here the dispatcher's defaults (1 and 1.0); a stack that knows its own says so.
+     */
+    int releaseWindow(int slots) {
+        return window(slots, 1, 1.0);
+    }
+
+    /** The dispatcher's rule ({@code FleetView}): the slots, plus the larger of the fixed and the per-slot prefetch. */
+    static int window(int slots, int prefetch, double prefetchPerSlot) {
+        return slots + Math.max(prefetch, (int) Math.ceil(slots * prefetchPerSlot));
+    }
+
     /** What the report says the stack is (the machine table's "stack" entry). */
     abstract String describe();
 

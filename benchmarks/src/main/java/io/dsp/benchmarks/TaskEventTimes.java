@@ -22,8 +22,19 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class TaskEventTimes {
 
-    /** One step of one task, as read. */
-    record Step(String requestId, TaskEventType type, Instant at) {}
+    /** One step of one task, as read; {@code progressStatus} only on a {@code PROGRESS} step, else null. */
+    record Step(String requestId, TaskEventType type, Instant at, String progressStatus) {
+
+        Step(String requestId, TaskEventType type, Instant at) {
+            this(requestId, type, at, null);
+        }
+    }
+
+    /** The simulated engine's first report of a run: it has begun ({@code SimulatedEngine}). */
+    static final String ENGINE_BEGAN = "processing";
+
+    /** The simulated engine's last report of a run: its result is written. */
+    static final String ENGINE_DONE = "done";
 
     private TaskEventTimes() {}
 
@@ -40,22 +51,72 @@ final class TaskEventTimes {
     }
 
     /**
+     * When the engine worked on each of {@code license}'s tasks whose events were written after {@code from}: from its
+     * first {@value #ENGINE_BEGAN} progress to its {@value #ENGINE_DONE} progress, the time a GPU would be busy.
+     */
+    static List<Utilisation.Interval> engineBusy(Broker broker, String license, Map<TopicPartition, Long> from) {
+        return pairEngine(steps(broker, java.util.Set.of(license), from));
+    }
+
+    /**
+     * Each task's engine interval, from the first {@value #ENGINE_BEGAN} progress after its last {@code STARTED} to
+     * its {@value #ENGINE_DONE} progress, in the order they ended; a run without both is left out.
+     */
+    static List<Utilisation.Interval> pairEngine(List<Step> steps) {
+        Map<String, Instant> began = new HashMap<>();
+        List<Utilisation.Interval> busy = new ArrayList<>();
+        for (Step step : steps) {
+            if (step.type() == TaskEventType.STARTED) {
+                began.remove(step.requestId());
+            } else if (step.type() == TaskEventType.PROGRESS && ENGINE_BEGAN.equals(step.progressStatus())) {
+                began.putIfAbsent(step.requestId(), step.at());
+            } else if (step.type() == TaskEventType.PROGRESS && ENGINE_DONE.equals(step.progressStatus())) {
+                Instant start = began.remove(step.requestId());
+                if (start != null && !step.at().isBefore(start)) {
+                    busy.add(new Utilisation.Interval(micros(start), micros(step.at())));
+                }
+            }
+        }
+        return busy;
+    }
+
+    /**
      * Where a run's time went, from the steps its tasks' events carry: accepted → dispatched (the dispatcher),
      * dispatched → started (waiting in {@code dsp.dispatch}, the share fetch, the slot's ledger look), started →
      * succeeded (the confirmation of the lock, the hand-over, the worker, the outcome), as p50 / p99 in ms.
      */
     static String phases(Broker broker, java.util.Set<String> licenses, Map<TopicPartition, Long> from) {
-        Map<String, Map<TaskEventType, Instant>> byTask = new HashMap<>();
-        for (Step step : steps(broker, licenses, from)) {
-            byTask.computeIfAbsent(step.requestId(), k -> new java.util.EnumMap<>(TaskEventType.class))
-                    .putIfAbsent(step.type(), step.at());
-        }
-        return phase(byTask, TaskEventType.ACCEPTED, TaskEventType.DISPATCHED)
-                + "; " + phase(byTask, TaskEventType.DISPATCHED, TaskEventType.STARTED)
-                + "; " + phase(byTask, TaskEventType.STARTED, TaskEventType.SUCCEEDED);
+        Map<String, Map<String, Instant>> byTask = byTask(steps(broker, licenses, from));
+        return phase(byTask, TaskEventType.ACCEPTED.name(), TaskEventType.DISPATCHED.name())
+                + "; " + phase(byTask, TaskEventType.DISPATCHED.name(), TaskEventType.STARTED.name())
+                + "; " + phase(byTask, TaskEventType.STARTED.name(), TaskEventType.SUCCEEDED.name());
     }
 
-    private static String phase(Map<String, Map<TaskEventType, Instant>> byTask, TaskEventType from, TaskEventType to) {
+    /**
+     * Where the slot time around the engine went: dispatched → started (waiting in {@code dsp.dispatch}, the share
+     * fetch, the ledger's look), started → the engine began (the lock's confirmation, the handler's preparation), the
+     * engine done → succeeded (storing the result, recording the outcome), as p50 / p99 in ms.
+     */
+    static String aroundTheEngine(Broker broker, String license, Map<TopicPartition, Long> from) {
+        Map<String, Map<String, Instant>> byTask = byTask(steps(broker, java.util.Set.of(license), from));
+        return phase(byTask, TaskEventType.DISPATCHED.name(), TaskEventType.STARTED.name())
+                + "; " + phase(byTask, TaskEventType.STARTED.name(), ENGINE_BEGAN)
+                + "; " + phase(byTask, ENGINE_DONE, TaskEventType.SUCCEEDED.name());
+    }
+
+    /** Each task's first time of each step, a progress step under its status. */
+    private static Map<String, Map<String, Instant>> byTask(List<Step> steps) {
+        Map<String, Map<String, Instant>> byTask = new HashMap<>();
+        for (Step step : steps) {
+            String name = step.progressStatus() != null
+                    ? step.progressStatus()
+                    : step.type().name();
+            byTask.computeIfAbsent(step.requestId(), k -> new HashMap<>()).putIfAbsent(name, step.at());
+        }
+        return byTask;
+    }
+
+    private static String phase(Map<String, Map<String, Instant>> byTask, String from, String to) {
         double[] ms = byTask.values().stream()
                 .filter(steps -> steps.containsKey(from) && steps.containsKey(to))
                 .mapToDouble(steps ->
@@ -88,7 +149,13 @@ final class TaskEventTimes {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     TaskEvent event = Topics.TASK_EVENTS.value(record);
                     if (event != null && licenses.contains(event.getLicenseKey())) {
-                        steps.add(new Step(event.getRequestId(), event.getType(), event.getAt()));
+                        steps.add(new Step(
+                                event.getRequestId(),
+                                event.getType(),
+                                event.getAt(),
+                                event.getProgress() == null
+                                        ? null
+                                        : event.getProgress().getStatus()));
                     }
                 }
             }

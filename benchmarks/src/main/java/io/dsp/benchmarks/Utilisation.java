@@ -61,6 +61,38 @@ final class Utilisation {
         return busy;
     }
 
+    /**
+     * The stretch of a saturated run in which every slot could have been busy and work was still waiting: from the
+     * {@code slots}-th start (every slot had had the chance of a first task) to the last start (until then at least
+     * that last task waited for a slot). Empty when no task started after the first {@code slots}: no such stretch.
+     */
+    static java.util.Optional<Window> backlogWindow(List<Interval> busy, int slots) {
+        long[] starts = busy.stream().mapToLong(Interval::startMicros).sorted().toArray();
+        if (slots <= 0 || starts.length <= slots || starts[starts.length - 1] <= starts[slots - 1]) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Window(starts[slots - 1], starts[starts.length - 1]));
+    }
+
+    /** A stretch of one clock, in microseconds. */
+    record Window(long fromMicros, long toMicros) {
+
+        Window {
+            if (toMicros <= fromMicros) {
+                throw new IllegalArgumentException("an empty window: " + fromMicros + " >= " + toMicros);
+            }
+        }
+
+        /** Busy time of {@code busy} inside this window, as a share (0..1) of {@code slots} slots' time in it. */
+        double busyShare(List<Interval> busy, int slots) {
+            long sum = 0;
+            for (Interval i : busy) {
+                sum += Math.max(0, Math.min(i.endMicros(), toMicros) - Math.max(i.startMicros(), fromMicros));
+            }
+            return (double) sum / ((double) slots * (toMicros - fromMicros));
+        }
+    }
+
     /** The mean of the buckets: the run's average utilisation. */
     static double mean(double[] buckets) {
         double sum = 0;

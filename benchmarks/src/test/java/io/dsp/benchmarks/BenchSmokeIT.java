@@ -26,7 +26,7 @@ class BenchSmokeIT {
 
         List<Report.Row> rows = bench.report.rows();
         SoftAssertions soft = new SoftAssertions();
-        for (String scenario : List.of("connections", "dispatch", "tenants", "intake", "drain")) {
+        for (String scenario : List.of("connections", "dispatch", "tenants", "intake", "drain", "utilisation")) {
             soft.assertThat(rows).as(scenario).anyMatch(r -> r.scenario().equals(scenario));
         }
         for (Report.Row row : rows) {
@@ -60,14 +60,16 @@ class BenchSmokeIT {
                         "dispatch p99 within 2x raw at " + Profile.FAST_RATE + " tasks/s, HTTP",
                         Profile.SMOKE.tenants() + " tenants within 2x of one",
                         "intake >= 50% of raw producer",
-                        "drain >= 70% of raw share consumer");
+                        "drain >= 70% of raw share consumer",
+                        Bench.saturationTarget(Profile.SMOKE.saturation()));
         soft.assertThat(Files.readString(dir.resolve("report.md"))).contains("## Targets", "System / raw");
         soft.assertThat(Files.readString(dir.resolve("report.json"))).contains("\"targets\"", "\"machine\"");
         List<String> charts = List.of(
                 "dispatch-latency.png",
                 "tenants-latency.png",
                 "drain-utilisation-1-worker.png",
-                "drain-utilisation-4-workers.png");
+                "drain-utilisation-4-workers.png",
+                "utilisation.png");
         soft.assertThat(bench.report.charts())
                 .extracting(Report.Chart::file)
                 .containsExactlyInAnyOrderElementsOf(charts);

@@ -46,6 +46,37 @@ class TaskEventTimesTest {
                 .isEmpty();
     }
 
+    @Test
+    void theEngineWorksFromItsFirstProcessingProgressToItsDoneProgress() {
+        List<Utilisation.Interval> busy = TaskEventTimes.pairEngine(List.of(
+                step("a", TaskEventType.STARTED, 0),
+                progress("a", "processing", 30),
+                progress("a", "processing", 1_500),
+                progress("a", "done", 2_040),
+                step("a", TaskEventType.SUCCEEDED, 2_050)));
+
+        long start = T0.toEpochMilli() * 1_000;
+        assertThat(busy).containsExactly(new Utilisation.Interval(start + 30_000, start + 2_040_000));
+    }
+
+    @Test
+    void anEngineRunCutShortByARedeliveryCountsFromTheNextStart() {
+        List<Utilisation.Interval> busy = TaskEventTimes.pairEngine(List.of(
+                step("a", TaskEventType.STARTED, 0),
+                progress("a", "processing", 10),
+                step("a", TaskEventType.STARTED, 5_000),
+                progress("a", "processing", 5_020),
+                progress("a", "done", 7_000),
+                progress("b", "done", 7_100)));
+
+        long start = T0.toEpochMilli() * 1_000;
+        assertThat(busy).containsExactly(new Utilisation.Interval(start + 5_020_000, start + 7_000_000));
+    }
+
+    private static TaskEventTimes.Step progress(String id, String status, long millis) {
+        return new TaskEventTimes.Step(id, TaskEventType.PROGRESS, T0.plusMillis(millis), status);
+    }
+
     private static TaskEventTimes.Step step(String id, TaskEventType type, long millis) {
         return new TaskEventTimes.Step(id, type, T0.plusMillis(millis));
     }

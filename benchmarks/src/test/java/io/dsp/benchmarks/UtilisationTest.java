@@ -63,4 +63,37 @@ class UtilisationTest {
     void anIntervalEndingBeforeItStartsIsRefused() {
         assertThatThrownBy(() -> new Utilisation.Interval(10, 5)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theBacklogWindowRunsFromTheStartThatFilledEverySlotToTheLastStart() {
+        // two slots: starts at 0, 10, 100 and 200 ms; the second start filled both slots, the last one ended the
+        // backlog
+        List<Utilisation.Interval> tasks = List.of(
+                new Utilisation.Interval(0, 100 * MS),
+                new Utilisation.Interval(10 * MS, 200 * MS),
+                new Utilisation.Interval(100 * MS, 300 * MS),
+                new Utilisation.Interval(200 * MS, 250 * MS));
+
+        assertThat(Utilisation.backlogWindow(tasks, 2)).contains(new Utilisation.Window(10 * MS, 200 * MS));
+    }
+
+    @Test
+    void noTaskStartingAfterTheSlotsFilledLeavesNoBacklogWindow() {
+        List<Utilisation.Interval> tasks =
+                List.of(new Utilisation.Interval(0, 100 * MS), new Utilisation.Interval(10 * MS, 200 * MS));
+
+        assertThat(Utilisation.backlogWindow(tasks, 2)).isEmpty();
+        assertThat(Utilisation.backlogWindow(tasks, 3)).isEmpty();
+    }
+
+    @Test
+    void theBusyShareCountsOnlyTheBusyTimeInsideTheWindow() {
+        // window 100..200 ms on two slots (200 ms of slot time): one task busy throughout, one from 150 to 300
+        List<Utilisation.Interval> tasks =
+                List.of(new Utilisation.Interval(0, 250 * MS), new Utilisation.Interval(150 * MS, 300 * MS));
+
+        double share = new Utilisation.Window(100 * MS, 200 * MS).busyShare(tasks, 2);
+
+        assertThat(share).isCloseTo((100 + 50) / 200.0, within(1e-9));
+    }
 }
