@@ -306,7 +306,7 @@ public final class Bench implements Callable<Integer> {
                         + Groups.SLOT_FETCH_MAX_WAIT_MS + " (dsp.gateway.fetch-max-wait and"
                         + " dsp.gpu-consumer.fetch-max-wait at their default on the system's side), explicit"
                         + " acknowledgement, each ACCEPT"
-                        + " committed at once as a slot's lease does), one thread each, polling at most %d ms"
+                        + " riding on the next poll as a slot's does, ADR 034), one thread each, polling at most %d ms"
                         + " (dsp.gateway.poll-timeout and dsp.gpu-consumer.poll-timeout on the system's side), in share"
                         + " groups with share.auto.offset.reset=earliest and share.isolation.level=read_committed;"
                         + " in dispatch, tenants and utilisation, forwarding in transactions only into free consumers"
@@ -695,7 +695,7 @@ public final class Bench implements Callable<Integer> {
                     Spread.of(raw.stream().map(r -> 100 * meanUtilisation(r)).toList()),
                     "busy slot time / slot time over the drain, per 100 ms; a worker's slot is busy from a task's"
                             + " STARTED to its SUCCEEDED (dsp.task-events), a raw consumer from the poll that handed"
-                            + " the task out to its committed ACCEPT"));
+                            + " the task out to its ACCEPT"));
             worst = Math.min(worst, systemRate.median() / rawRate.median());
             utilisationChart(workers, what, system, raw);
         }
@@ -755,6 +755,14 @@ public final class Bench implements Callable<Integer> {
                         raw.stream().map(SaturatedFleet.Run::idlePerTaskMillis).toList()),
                 "slot time in the window not spent working, divided by the tasks that started in it: the hand-over"
                         + " a GPU waits through between two tasks"));
+        report.add(Report.Row.of(
+                "utilisation",
+                what + ", machine CPU busy",
+                "%",
+                Spread.of(system.stream().map(r -> 100 * r.cpuLoad()).toList()),
+                Spread.of(raw.stream().map(r -> 100 * r.cpuLoad()).toList()),
+                "the whole machine's CPU load, sampled every 250 ms from the backlog's acceptance to its last task:"
+                        + " the broker and the services share the CPUs with the side that runs"));
         target(
                 saturationTarget(size),
                 "system work time / slot time >= 98% while tasks wait (median)",
@@ -865,7 +873,7 @@ public final class Bench implements Callable<Integer> {
                 "drain-utilisation-" + workers + (workers == 1 ? "-worker" : "-workers") + ".png",
                 Charts.render(chart, Charts.WIDTH, Charts.HEIGHT),
                 "The median-rate run of each side. Busy: a worker's slot from a task's STARTED to its SUCCEEDED"
-                        + " event, a raw consumer from the poll that handed the task out to its committed ACCEPT;"
+                        + " event, a raw consumer from the poll that handed the task out to its ACCEPT;"
                         + " what is not busy is acquiring, waiting or recording.");
     }
 

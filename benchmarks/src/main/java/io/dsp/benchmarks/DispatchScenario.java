@@ -23,8 +23,9 @@ import java.util.function.ToDoubleFunction;
  * dispatcher's transactional release into {@code dsp.dispatch} and the gateway's share-group slot. Raw clients do the
  * same hops on the same broker: produce (acks=all) to one of as many tenant topics → a classic group forwards in
  * transactions into free share consumers, as the dispatcher releases into free slots → share consumers with the
- * slots' settings (and poll timeout) take it from a one-partition topic and ACCEPT it, committed at once as a slot
- * does. Each run warms up first; the family's runs alternate raw and system on pipelines kept for all of them.
+ * slots' settings (and poll timeout) take it from a one-partition topic and ACCEPT it, the acknowledgement riding on
+ * the next poll as a slot's does. Each run warms up first; the family's runs alternate raw and system on pipelines kept
+ * for all of them.
  */
 final class DispatchScenario {
 
@@ -48,8 +49,8 @@ final class DispatchScenario {
      * Latencies of one side, and whether it kept up with the offered rate: {@code onTime} of {@code accepted} arrived
      * within {@link #KEEP_UP_GRACE} of the last send, and the latency of the last quarter of the run was not above the
      * first quarter's by more than {@link #MAX_LAG_GROWTH_MS} (or the run's p50), {@code lagGrowth} ms, and its fastest
-     * tenth took at most {@link #STANDING_QUEUE_MS}. A side that did not measured a queue, not a latency. {@code millis} are every arrived task's latency, sorted (the
-     * report's distribution charts).
+     * tenth took at most {@link #STANDING_QUEUE_MS}. A side that did not measured a queue, not a latency. {@code
+     * millis} are every arrived task's latency, sorted (the report's distribution charts).
      */
     record Result(
             String name,
@@ -150,9 +151,9 @@ final class DispatchScenario {
     }
 
     /**
-     * The raw clients' pipeline over {@code tenants} topics made like {@code license}'s tenant topic, with as many share
-     * consumers as the worker has slots, on the stack's broker; kept for every raw run of a family, as the system's
-     * services are kept for every system run.
+     * The raw clients' pipeline over {@code tenants} topics made like {@code license}'s tenant topic, with as many
+     * share consumers as the worker has slots, on the stack's broker; kept for every raw run of a family, as the
+     * system's services are kept for every system run.
      */
     RawSide rawSide(int tenants, String license) throws Exception {
         return new RawSide(

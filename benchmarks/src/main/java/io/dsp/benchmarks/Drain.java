@@ -31,8 +31,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * work time) or by as many raw {@link KafkaShareConsumer}s with the slots' settings (and poll timeout) in the same
  * fleet share group on the same topic. The rate runs from the first to the last completed task, so joining does not
  * count. Each run also keeps when each task kept a slot busy, for the utilisation chart: a raw consumer from the poll
- * that handed the task out to its committed ACCEPT, a worker's slot from the task's {@code STARTED} to its {@code
- * SUCCEEDED} event in {@code dsp.task-events} (their times, as the worker wrote them, read after the run).
+ * that handed the task out to its ACCEPT (riding on the next poll, as a slot's), a worker's slot from the task's {@code
+ * STARTED} to its {@code SUCCEEDED} event in {@code dsp.task-events} (their times, as the worker wrote them, read after
+ * the run).
  */
 final class Drain {
 
@@ -87,9 +88,8 @@ final class Drain {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout)) {
                     long handedOut = Utilisation.nowMicros();
                     Topics.DISPATCH.value(record);
-                    // as a slot's lease: ACCEPT, committed at once
+                    // as a slot's lease: the ACCEPT rides on the next poll (Lease.acknowledgeWithNextPoll)
                     consumer.acknowledge(record, AcknowledgeType.ACCEPT);
-                    consumer.commitSync(Duration.ofSeconds(30));
                     busy.add(new Utilisation.Interval(handedOut, Utilisation.nowMicros()));
                     first.compareAndSet(0, System.nanoTime());
                     last.set(System.nanoTime());

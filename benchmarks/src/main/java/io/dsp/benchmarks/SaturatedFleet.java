@@ -35,10 +35,10 @@ final class SaturatedFleet {
      * One run: its slots, the busy intervals of every task, and the backlog window in which the share is taken (empty
      * when too few tasks ran to have one).
      */
-    record Run(int slots, List<Utilisation.Interval> busy, Optional<Utilisation.Window> window) {
+    record Run(int slots, List<Utilisation.Interval> busy, Optional<Utilisation.Window> window, double cpuLoad) {
 
-        static Run of(int slots, List<Utilisation.Interval> busy) {
-            return new Run(slots, busy, Utilisation.backlogWindow(busy, slots));
+        static Run of(int slots, List<Utilisation.Interval> busy, double cpuLoad) {
+            return new Run(slots, busy, Utilisation.backlogWindow(busy, slots), cpuLoad);
         }
 
         /**
@@ -85,17 +85,21 @@ final class SaturatedFleet {
             stack.awaitFleetMembers(size.slots());
             long before = workers.succeeded();
             Map<TopicPartition, Long> eventsFrom = TaskEventTimes.ends(stack.broker());
-            accept();
-            long deadline = System.nanoTime() + deadline().toNanos();
-            while (workers.succeeded() - before < size.tasks() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
+            double cpu;
+            try (CpuLoad load = new CpuLoad()) {
+                accept();
+                long deadline = System.nanoTime() + deadline().toNanos();
+                while (workers.succeeded() - before < size.tasks() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                cpu = load.mean();
             }
             long done = workers.succeeded() - before;
             if (done < size.tasks()) {
                 throw new IllegalStateException(
                         "the workers ran " + done + " of " + size.tasks() + " tasks within " + deadline());
             }
-            Run run = Run.of(size.slots(), TaskEventTimes.engineBusy(stack.broker(), license, eventsFrom));
+            Run run = Run.of(size.slots(), TaskEventTimes.engineBusy(stack.broker(), license, eventsFrom), cpu);
             print("system, " + size.workers() + " workers x " + size.slotsPerWorker() + " slots", run);
             System.out.println("[bench] utilisation, around the engine: "
                     + TaskEventTimes.aroundTheEngine(stack.broker(), license, eventsFrom));
@@ -109,6 +113,7 @@ final class SaturatedFleet {
     Run raw() throws Exception {
         try (RawHop hop =
                 new RawHop(stack.broker(), 1, stack.releaseWindow(size.slots()), TenantTopics.topicName(license))) {
+            double cpu;
             ShareTail tail = new ShareTail(
                     stack.broker(),
                     hop.dispatchTopic(),
@@ -122,22 +127,27 @@ final class SaturatedFleet {
                         "raw forwarder and share consumers ready",
                         Duration.ofMinutes(3),
                         () -> hop.ready(1) && tail.ready());
-                Instant now = Instant.now();
-                for (int i = 0; i < size.tasks(); i++) {
-                    TaskRequested task = Drain.heygemTask("bench-busy-raw", i, now);
-                    hop.send(
-                            0,
-                            task.getRequestId(),
-                            Topics.DISPATCH.record(task.getRequestId(), task).value());
+                try (CpuLoad load = new CpuLoad()) {
+                    Instant now = Instant.now();
+                    for (int i = 0; i < size.tasks(); i++) {
+                        TaskRequested task = Drain.heygemTask("bench-busy-raw", i, now);
+                        hop.send(
+                                0,
+                                task.getRequestId(),
+                                Topics.DISPATCH
+                                        .record(task.getRequestId(), task)
+                                        .value());
+                    }
+                    StackUnderTest.await(
+                            "raw consumers worked through " + size.tasks() + " tasks",
+                            deadline(),
+                            () -> tail.busy().size() >= size.tasks());
+                    cpu = load.mean();
                 }
-                StackUnderTest.await(
-                        "raw consumers worked through " + size.tasks() + " tasks",
-                        deadline(),
-                        () -> tail.busy().size() >= size.tasks());
             } finally {
                 tail.close();
             }
-            Run run = Run.of(size.slots(), tail.busy());
+            Run run = Run.of(size.slots(), tail.busy(), cpu);
             print("raw, " + size.slots() + " share consumers", run);
             return run;
         }
@@ -178,10 +188,11 @@ final class SaturatedFleet {
     private static void print(String what, Run run) {
         System.out.printf(
                 Locale.ROOT,
-                "[bench] utilisation %s: %d tasks, work share %.2f%% over %.1f s of backlog%n",
+                "[bench] utilisation %s: %d tasks, work share %.2f%% over %.1f s of backlog, CPU %.0f%%%n",
                 what,
                 run.busy().size(),
                 100 * run.workShare(),
-                run.window().map(w -> (w.toMicros() - w.fromMicros()) / 1e6).orElse(0.0));
+                run.window().map(w -> (w.toMicros() - w.fromMicros()) / 1e6).orElse(0.0),
+                100 * run.cpuLoad());
     }
 }

@@ -21,9 +21,9 @@ import org.apache.kafka.common.errors.WakeupException;
  * Raw share consumers with the fleet's slot settings ({@link Groups#GPU_FLEET_SLOT_CONSUMER}: one record per poll,
  * {@code record_limit}, the slots' {@code fetch.max.wait.ms}, explicit acknowledgement) and the slots' poll timeout, in
  * a share group of their own configured like the fleet's ({@link Groups#GPU_FLEET_CONFIGS}: earliest, read committed):
- * the last hop of the raw path, noting when each key is handed out. Each record is ACCEPTed and committed at once
- * ({@code commitSync}), as a slot's lease does ({@code Lease.acknowledge}), and then counts as done for the forwarder's
- * window. One thread per consumer, as one per slot.
+ * the last hop of the raw path, noting when each key is handed out. Each record is ACCEPTed, the acknowledgement riding
+ * on the next poll, as a slot's does ({@code Lease.acknowledgeWithNextPoll}, ADR 034), and then counts as done for the
+ * forwarder's window. One thread per consumer, as one per slot.
  */
 final class ShareTail implements AutoCloseable {
 
@@ -106,8 +106,8 @@ final class ShareTail implements AutoCloseable {
                         Thread.sleep(work.toMillis());
                         busy.add(new Utilisation.Interval(began, Utilisation.nowMicros()));
                     }
+                    // as a slot's lease: the ACCEPT rides on the next poll (Lease.acknowledgeWithNextPoll)
                     consumer.acknowledge(r, AcknowledgeType.ACCEPT);
-                    consumer.commitSync(COMMIT_TIMEOUT);
                     accepted.run();
                 }
             }

@@ -194,6 +194,24 @@ public final class Lease {
     }
 
     /**
+     * Ends the hold for good ({@code ACCEPT} or {@code REJECT}) without a commit of its own: the acknowledgement rides
+     * on the consumer's next poll (or its close), which fetches the slot's next task in the same request, so the slot
+     * does not wait a round trip between two tasks (issue 18). The broker's answer reaches the consumer's
+     * acknowledgement commit callback during that poll. Only for a record whose outcome is already recorded: if the
+     * acknowledgement never arrives (the worker dies first), the record comes back after its lock and the ledger ends
+     * it without running it again (ADR 006).
+     *
+     * @throws IllegalArgumentException for an acknowledgement that gives the record back or renews it: those commit at
+     *     once ({@link #acknowledge})
+     */
+    public void acknowledgeWithNextPoll(AcknowledgeType type) {
+        if (type != AcknowledgeType.ACCEPT && type != AcknowledgeType.REJECT) {
+            throw new IllegalArgumentException(type + " is committed at once, not with the next poll");
+        }
+        consumer.acknowledge(record, type);
+    }
+
+    /**
      * Whether an acknowledgement's error leaves the consumer in a state nobody knows (a commit with no answer, or a
      * consumer that refused the call): its slot replaces it before the next poll.
      */

@@ -85,6 +85,50 @@ class LeaseIT {
     }
 
     @Test
+    void anAcceptThatRidesOnTheNextPollEndsTheHoldWithThatPollAndItsAnswerReachesTheCallback() throws Exception {
+        String topic = topicWithOneTask();
+        String group = newGroup();
+        List<Map<org.apache.kafka.common.TopicIdPartition, java.util.Set<Long>>> answered =
+                new CopyOnWriteArrayList<>();
+        List<Exception> errors = new CopyOnWriteArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> stolen = new CopyOnWriteArrayList<>();
+        AtomicBoolean watching = new AtomicBoolean(true);
+
+        try (ShareConsumer<byte[], byte[]> holder = member(group, topic)) {
+            holder.setAcknowledgementCommitCallback((offsets, error) -> {
+                answered.add(offsets);
+                if (error != null) {
+                    errors.add(error);
+                }
+            });
+            ConsumerRecord<byte[], byte[]> record = acquire(holder);
+            Lease lease = new Lease(holder, record, LOCK.dividedBy(4));
+            assertThatThrownBy(() -> lease.acknowledgeWithNextPoll(AcknowledgeType.RELEASE))
+                    .isInstanceOf(IllegalArgumentException.class);
+
+            lease.acknowledgeWithNextPoll(AcknowledgeType.ACCEPT);
+            assertThat(answered).as("nothing is sent before the next poll").isEmpty();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                assertThat(holder.poll(Duration.ofMillis(200))).isEmpty();
+                return !answered.isEmpty();
+            });
+            assertThat(errors).isEmpty();
+            assertThat(answered.get(0).values())
+                    .singleElement()
+                    .satisfies(offsets -> assertThat(offsets).containsExactly(record.offset()));
+
+            // accepted with that poll: nobody gets it after a further lock, though the holder never committed
+            CompletableFuture<Void> other = CompletableFuture.runAsync(() -> watch(group, topic, watching, stolen));
+            CompletableFuture.runAsync(
+                            () -> {}, CompletableFuture.delayedExecutor(LOCK.toMillis() * 2, TimeUnit.MILLISECONDS))
+                    .join();
+            watching.set(false);
+            other.join();
+            assertThat(stolen).isEmpty();
+        }
+    }
+
+    @Test
     void aLeaseNotRenewedInTimeLosesItsRecordToAnotherMemberAndSaysSoWhenItTries() throws Exception {
         String topic = topicWithOneTask();
         String group = newGroup();

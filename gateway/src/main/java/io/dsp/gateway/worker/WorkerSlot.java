@@ -24,10 +24,12 @@ import io.dsp.schemas.trace.TraceContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -40,6 +42,7 @@ import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -50,15 +53,15 @@ import tools.jackson.databind.JsonNode;
  * One slot of a legacy worker: a share consumer of the GPU fleet's group that acquires one task per poll, hands it to
  * the worker as a legacy {@code gpu.job.submit} frame, keeps the task's lock while the worker runs it (the renewal
  * sequence {@code RENEW}, {@code commitSync}, {@code poll(100 ms)} measured in the share-groups probe), and ACCEPTs it
- * once the worker's result is recorded. When the worker's connection drops, the consumer is closed, which hands the
- * task back to the group at once.
+ * once the worker's result is recorded, the acknowledgement riding on the next poll (ADR 034). When the worker's
+ * connection drops, the consumer is closed, which hands the task back to the group at once.
  *
- * <p>A {@code heygem_submit} or {@code upload_asset} names files by md5 that live in asset-api's blob store: they are put
- * into the GPU's pool over its HTTP API first ({@link LegacyGpu}). A legacy GPU answers {@code heygem_submit} at
+ * <p>A {@code heygem_submit} or {@code upload_asset} names files by md5 that live in asset-api's blob store: they are
+ * put into the GPU's pool over its HTTP API first ({@link LegacyGpu}). A legacy GPU answers {@code heygem_submit} at
  * acceptance, not at completion: that answer is recorded as progress, the slot stays busy (so a GPU never holds more
- * syntheses than its slots) and follows the GPU's task to its end, through its {@code gpu.task.progress} frames or
- * else by polling its {@code progress}; the video is downloaded into the result store before SUCCEEDED is recorded.
- * A result frame whose {@code task_type} is {@code progress} (the seed guide's progress pattern) is progress too.
+ * syntheses than its slots) and follows the GPU's task to its end, through its {@code gpu.task.progress} frames or else
+ * by polling its {@code progress}; the video is downloaded into the result store before SUCCEEDED is recorded. A result
+ * frame whose {@code task_type} is {@code progress} (the seed guide's progress pattern) is progress too.
  *
  * <p>Before a task is handed over, the fleet's task ledger is consulted exactly as a native slot does: a task that
  * already has an outcome is acknowledged and never run again (legacy workers cannot be asked whether they ran it), and
@@ -100,6 +103,14 @@ final class WorkerSlot implements Runnable {
     private volatile TaskRequested task;
     private volatile TraceContext trace = TraceContext.start();
     private volatile long handedAt;
+    /**
+     * The records whose final acknowledgement rides on the consumer's next poll, until the broker's answer comes back
+     * through the acknowledgement commit callback. The slot's thread only (the callback runs inside its poll).
+     */
+    private final Set<String> riding = new HashSet<>();
+    /** Set by a failed ridden acknowledgement that left the consumer in an unknown state; the slot's thread only. */
+    private boolean spoiled;
+
     /** The request id of the record this slot has acquired and not yet acknowledged; null while it holds none. */
     private volatile String holding;
     /** The hold on the record being handled; the slot's thread only. */
@@ -225,11 +236,15 @@ final class WorkerSlot implements Runnable {
                 ShareConsumer<byte[], byte[]> c = consumer;
                 if (c == null) {
                     c = consumers.get();
+                    c.setAcknowledgementCommitCallback(this::answered);
                     c.subscribe(List.of(lane.dispatch().name()));
                     consumer = c;
                 }
                 for (ConsumerRecord<byte[], byte[]> record : c.poll(timing.pollTimeout())) {
                     handle(c, record);
+                }
+                if (spoiled) {
+                    closeConsumer(); // replaced before the next poll
                 }
             }
         } catch (WakeupException e) {
@@ -255,11 +270,13 @@ final class WorkerSlot implements Runnable {
         consumer = null;
         if (c != null) {
             try {
-                c.close();
+                c.close(); // sends what still rides, and answers it
             } catch (RuntimeException e) {
                 log.debug("slot {} consumer did not close cleanly: {}", name, e.toString());
             }
         }
+        riding.clear();
+        spoiled = false;
     }
 
     private void handle(ShareConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> record) {
@@ -909,6 +926,13 @@ final class WorkerSlot implements Runnable {
     private void acknowledge(Lease lease, AcknowledgeType type) {
         long offset = lease.record().offset();
         try {
+            if (type == AcknowledgeType.ACCEPT || type == AcknowledgeType.REJECT) {
+                // done with for good (the outcome is recorded, or the record unreadable): the acknowledgement rides on
+                // the next poll, which fetches the next task in the same request; its answer comes to answered()
+                lease.acknowledgeWithNextPoll(type);
+                riding.add(ridingKey(lease.record().topic(), lease.record().partition(), offset));
+                return;
+            }
             Optional<KafkaException> error = lease.acknowledge(type);
             if (error.isPresent()) {
                 log.warn("{} of offset {} failed ({}); another worker may run it", type, offset, error.get());
@@ -922,6 +946,35 @@ final class WorkerSlot implements Runnable {
             // a broker restart: the slot replaces it before its next poll.
             closeConsumer();
         }
+    }
+
+    /**
+     * The broker's answer to acknowledgements a poll (or a close) carried: one that rode there from {@link
+     * #acknowledge} and failed is logged as a failed commit was before, and a consumer left in an unknown state is
+     * replaced after the poll. Answers to acknowledgements committed at once are left to their caller.
+     */
+    private void answered(Map<TopicIdPartition, Set<Long>> offsets, Exception error) {
+        boolean rode = false;
+        for (Map.Entry<TopicIdPartition, Set<Long>> acknowledged : offsets.entrySet()) {
+            for (long offset : acknowledged.getValue()) {
+                rode |= riding.remove(ridingKey(
+                        acknowledged.getKey().topic(), acknowledged.getKey().partition(), offset));
+            }
+        }
+        if (!rode || error == null) {
+            return;
+        }
+        log.warn(
+                "slot {}: a final acknowledgement sent with a poll failed ({}); another worker may run it",
+                name,
+                error);
+        if (Lease.spoils(error instanceof KafkaException k ? k : new KafkaException(error))) {
+            spoiled = true;
+        }
+    }
+
+    private static String ridingKey(String topic, int partition, long offset) {
+        return topic + "-" + partition + "@" + offset;
     }
 
     /** The legacy {@code sender_fd}: the submitting connection for socket tasks, 0 for HTTP ones (as before). */

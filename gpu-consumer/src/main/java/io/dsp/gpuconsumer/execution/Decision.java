@@ -32,6 +32,14 @@ public enum Decision {
         return acknowledgement;
     }
 
+    /**
+     * Whether the record is done with for good ({@code ACCEPT} after its outcome was recorded, {@code REJECT} of one
+     * that cannot be read), so its acknowledgement may ride on the next poll instead of a commit of its own.
+     */
+    public boolean endsTheRecord() {
+        return acknowledgement == AcknowledgeType.ACCEPT || acknowledgement == AcknowledgeType.REJECT;
+    }
+
     /** The decision for an outcome on the given delivery (1 = first) when the broker allows {@code limit}. */
     public static Decision of(TaskOutcome outcome, int deliveryCount, int limit) {
         if (outcome instanceof TaskOutcome.Succeeded) {

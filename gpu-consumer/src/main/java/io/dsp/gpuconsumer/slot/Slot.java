@@ -28,10 +28,12 @@ import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -48,6 +50,7 @@ import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +59,9 @@ import org.slf4j.MDC;
 /**
  * One slot: a share consumer that acquires exactly one task per poll (explicit acknowledgement, {@code record_limit},
  * {@code max.poll.records=1}), looks it up in the ledger, runs it on its own thread while keeping the lock on it,
- * reports it, and only then acknowledges it. A crash anywhere before the acknowledgement hands the task back to the
- * fleet; the ledger makes sure a task that was reported finished is never run again.
+ * reports it, and only then acknowledges it, the acknowledgement riding on the next poll (ADR 034). A crash anywhere
+ * before the acknowledgement hands the task back to the fleet; the ledger makes sure a task that was reported finished
+ * is never run again.
  *
  * <p>A paused slot (the worker is draining) finishes the task it holds, then closes its consumer, so it leaves the
  * share group and acquires nothing, until it is resumed with a new consumer. A task its own license cancelled is not
@@ -98,6 +102,11 @@ final class Slot implements Runnable {
      * whatever it still holds). The slot's thread only.
      */
     private boolean consumerSpoiled;
+    /**
+     * The records whose final acknowledgement rides on the consumer's next poll, until the broker's answer comes back
+     * through the acknowledgement commit callback. The slot's thread only (the callback runs inside its poll).
+     */
+    private final Set<String> riding = new HashSet<>();
 
     /** Runs the slot's blocking steps beside its renewals; only the slot's own thread uses it. */
     private ExecutorService io;
@@ -206,6 +215,7 @@ final class Slot implements Runnable {
                     continue;
                 }
                 try (ShareConsumer<byte[], byte[]> consumer = consumerFactory.get()) {
+                    consumer.setAcknowledgementCommitCallback(this::answered);
                     consumer.subscribe(List.of(Topics.DISPATCH.name()));
                     consumerSpoiled = false;
                     while (taking
@@ -216,6 +226,9 @@ final class Slot implements Runnable {
                             handle(consumer, record, runner);
                         }
                     }
+                } finally {
+                    // closing sent what still rode and answered it; a new consumer starts with nothing riding
+                    riding.clear();
                 }
             }
         } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
@@ -654,12 +667,53 @@ final class Slot implements Runnable {
         }
     }
 
+    /**
+     * The broker's answer to acknowledgements a poll (or a close) carried: one that rode there from {@link #finish}
+     * and failed is counted and logged as a failed commit was before, and a consumer left in an unknown state is
+     * replaced. Answers to acknowledgements committed at once are left to their caller.
+     */
+    private void answered(Map<TopicIdPartition, Set<Long>> offsets, Exception error) {
+        boolean rode = false;
+        for (Map.Entry<TopicIdPartition, Set<Long>> acknowledged : offsets.entrySet()) {
+            for (long offset : acknowledged.getValue()) {
+                rode |= riding.remove(ridingKey(
+                        acknowledged.getKey().topic(), acknowledged.getKey().partition(), offset));
+            }
+        }
+        if (!rode || error == null) {
+            return;
+        }
+        KafkaException failed = error instanceof KafkaException k ? k : new KafkaException(error);
+        consumerSpoiled |= Lease.spoils(failed); // replaced before the next poll
+        meters.counter(WorkerMetrics.ACK_ERRORS).increment();
+        log.warn(
+                "slot {}: a final acknowledgement sent with a poll failed: {}; the outcomes stand, and a redelivered"
+                        + " copy is skipped",
+                name,
+                error.toString());
+    }
+
+    private static String ridingKey(String topic, int partition, long offset) {
+        return topic + "-" + partition + "@" + offset;
+    }
+
     private void finish(Lease lease, Decision decision, TaskRequested task) {
         meters.counter(WorkerMetrics.TASK_DECISIONS, "decision", decision.name().toLowerCase(Locale.ROOT))
                 .increment();
         Optional<KafkaException> error;
         try {
-            error = lease.acknowledge(decision.acknowledgement());
+            if (decision.endsTheRecord()) {
+                // the outcome is recorded (or the record unreadable): the ACCEPT or REJECT goes with the next poll,
+                // which fetches the next task in the same request; its answer comes to answered()
+                lease.acknowledgeWithNextPoll(decision.acknowledgement());
+                riding.add(ridingKey(
+                        lease.record().topic(),
+                        lease.record().partition(),
+                        lease.record().offset()));
+                error = Optional.empty();
+            } else {
+                error = lease.acknowledge(decision.acknowledgement());
+            }
         } catch (IllegalStateException e) {
             // its lock was lost: the outcome stands; the consumer is replaced before the next poll
             consumerSpoiled = true;
