@@ -28,7 +28,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * acknowledgement), a classic consumer group over them by pattern forwards in one transaction with its offsets into a
  * one-partition dispatch topic, read committed at the other end, as the dispatcher does: only into free share
  * consumers ({@code window} records forwarded and not yet accepted at most, the dispatcher's free slots plus its
- * prefetch: {@link StackUnderTest#releaseWindow}), so that what waits while every consumer is busy goes out together, in one transaction.
+ * prefetch: {@link StackUnderTest#releaseWindow}), so that what waits while every consumer is busy goes out together,
+ * in one transaction.
  *
  * <p>That matters on a share group: every transaction leaves a commit marker in the dispatch topic, a share consumer
  * with the slots' settings (one record per poll) acquires it like a record, and the {@code poll} that took it returns

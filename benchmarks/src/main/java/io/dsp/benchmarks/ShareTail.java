@@ -27,8 +27,6 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 final class ShareTail implements AutoCloseable {
 
-    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
-
     private final Broker broker;
     private final String group;
     private final Duration pollTimeout;
@@ -42,7 +40,7 @@ final class ShareTail implements AutoCloseable {
 
     /**
      * @param pollTimeout the longest wait of one poll, the slots' ({@code dsp.gateway.poll-timeout})
-     * @param accepted told after each ACCEPT is committed
+     * @param accepted told after each ACCEPT (sent with the next poll): room for the forwarder's next record
      */
     ShareTail(Broker broker, String topic, String group, int count, Duration pollTimeout, Runnable accepted)
             throws Exception {

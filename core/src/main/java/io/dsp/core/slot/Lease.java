@@ -197,18 +197,25 @@ public final class Lease {
      * Ends the hold for good ({@code ACCEPT} or {@code REJECT}) without a commit of its own: the acknowledgement rides
      * on the consumer's next poll (or its close), which fetches the slot's next task in the same request, so the slot
      * does not wait a round trip between two tasks (issue 18). The broker's answer reaches the consumer's
-     * acknowledgement commit callback during that poll. Only for a record whose outcome is already recorded: if the
-     * acknowledgement never arrives (the worker dies first), the record comes back after its lock and the ledger ends
-     * it without running it again (ADR 006).
+     * acknowledgement commit callback at the start of the consumer's next call after that (a poll, a commit, its close).
+     * Unlike a commit, a failed fetch is not retried: the acknowledgement is then lost. So it is only for a record whose
+     * outcome is already recorded: if the acknowledgement never arrives (it failed, or the worker died first), the
+     * record comes back after its lock and the ledger ends it without running it again (ADR 006).
      *
+     * @return the consumer's refusal of the acknowledgement (a lock it no longer holds), if any
      * @throws IllegalArgumentException for an acknowledgement that gives the record back or renews it: those commit at
      *     once ({@link #acknowledge})
      */
-    public void acknowledgeWithNextPoll(AcknowledgeType type) {
+    public Optional<KafkaException> acknowledgeWithNextPoll(AcknowledgeType type) {
         if (type != AcknowledgeType.ACCEPT && type != AcknowledgeType.REJECT) {
             throw new IllegalArgumentException(type + " is committed at once, not with the next poll");
         }
-        consumer.acknowledge(record, type);
+        return guarded(
+                () -> {
+                    consumer.acknowledge(record, type);
+                    return Optional.<KafkaException>empty();
+                },
+                Optional::of);
     }
 
     /**

@@ -105,7 +105,8 @@ final class WorkerSlot implements Runnable {
     private volatile long handedAt;
     /**
      * The records whose final acknowledgement rides on the consumer's next poll, until the broker's answer comes back
-     * through the acknowledgement commit callback. The slot's thread only (the callback runs inside its poll).
+     * through the acknowledgement commit callback. The slot's thread only (the callback runs inside the consumer's
+     * calls: a poll, a commit, its close).
      */
     private final Set<String> riding = new HashSet<>();
     /** Set by a failed ridden acknowledgement that left the consumer in an unknown state; the slot's thread only. */
@@ -929,9 +930,12 @@ final class WorkerSlot implements Runnable {
             if (type == AcknowledgeType.ACCEPT || type == AcknowledgeType.REJECT) {
                 // done with for good (the outcome is recorded, or the record unreadable): the acknowledgement rides on
                 // the next poll, which fetches the next task in the same request; its answer comes to answered()
-                lease.acknowledgeWithNextPoll(type);
-                riding.add(ridingKey(lease.record().topic(), lease.record().partition(), offset));
-                return;
+                Optional<KafkaException> refused = lease.acknowledgeWithNextPoll(type);
+                if (refused.isEmpty()) {
+                    riding.add(ridingKey(lease.record().topic(), lease.record().partition(), offset));
+                    return;
+                }
+                throw refused.get();
             }
             Optional<KafkaException> error = lease.acknowledge(type);
             if (error.isPresent()) {
@@ -949,9 +953,10 @@ final class WorkerSlot implements Runnable {
     }
 
     /**
-     * The broker's answer to acknowledgements a poll (or a close) carried: one that rode there from {@link
-     * #acknowledge} and failed is logged as a failed commit was before, and a consumer left in an unknown state is
-     * replaced after the poll. Answers to acknowledgements committed at once are left to their caller.
+     * The broker's answer to acknowledgements a poll (or a close) carried, given at the start of the consumer's next
+     * call: one that rode there from {@link #acknowledge} and failed is logged as a failed commit was before, and a
+     * consumer left in an unknown state is replaced before the slot's next poll. Answers to acknowledgements committed
+     * at once are left to their caller.
      */
     private void answered(Map<TopicIdPartition, Set<Long>> offsets, Exception error) {
         boolean rode = false;

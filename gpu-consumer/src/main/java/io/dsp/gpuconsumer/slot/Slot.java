@@ -104,7 +104,8 @@ final class Slot implements Runnable {
     private boolean consumerSpoiled;
     /**
      * The records whose final acknowledgement rides on the consumer's next poll, until the broker's answer comes back
-     * through the acknowledgement commit callback. The slot's thread only (the callback runs inside its poll).
+     * through the acknowledgement commit callback. The slot's thread only (the callback runs inside the consumer's
+     * calls: a poll, a commit, its close).
      */
     private final Set<String> riding = new HashSet<>();
 
@@ -668,9 +669,10 @@ final class Slot implements Runnable {
     }
 
     /**
-     * The broker's answer to acknowledgements a poll (or a close) carried: one that rode there from {@link #finish}
-     * and failed is counted and logged as a failed commit was before, and a consumer left in an unknown state is
-     * replaced. Answers to acknowledgements committed at once are left to their caller.
+     * The broker's answer to acknowledgements a poll (or a close) carried, given at the start of the consumer's next
+     * call: one that rode there from {@link #finish} and failed is counted and logged as a failed commit was before,
+     * and a consumer left in an unknown state is replaced before the slot's next poll. Answers to acknowledgements
+     * committed at once are left to their caller.
      */
     private void answered(Map<TopicIdPartition, Set<Long>> offsets, Exception error) {
         boolean rode = false;
@@ -705,12 +707,13 @@ final class Slot implements Runnable {
             if (decision.endsTheRecord()) {
                 // the outcome is recorded (or the record unreadable): the ACCEPT or REJECT goes with the next poll,
                 // which fetches the next task in the same request; its answer comes to answered()
-                lease.acknowledgeWithNextPoll(decision.acknowledgement());
-                riding.add(ridingKey(
-                        lease.record().topic(),
-                        lease.record().partition(),
-                        lease.record().offset()));
-                error = Optional.empty();
+                error = lease.acknowledgeWithNextPoll(decision.acknowledgement());
+                if (error.isEmpty()) {
+                    riding.add(ridingKey(
+                            lease.record().topic(),
+                            lease.record().partition(),
+                            lease.record().offset()));
+                }
             } else {
                 error = lease.acknowledge(decision.acknowledgement());
             }
