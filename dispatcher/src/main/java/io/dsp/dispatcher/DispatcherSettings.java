@@ -27,6 +27,11 @@ import org.springframework.validation.annotation.Validated;
  *     for a release (issue 18); the price is that a task released this way is no longer overtaken by a high-priority
  *     one or another tenant's: at most one task per slot waits ahead of them. 0 keeps the fixed {@code prefetch};
  *     default 1.0
+ * @param topUpLinger how long a release that only tops up the prefetch (every live slot already has its task, running
+ *     or waiting) may wait for more room, so that one transaction carries the tasks of slots that free close together
+ *     instead of one each: fewer transactions, and fewer commit markers in {@code dsp.dispatch}, each of which a slot's
+ *     share fetch takes like a record and comes back empty from (issue 18). A slot that frees with nothing waiting for
+ *     it is served at once, whatever this is. 0 releases every top-up at once; default 100 ms
  * @param inFlightExpiry a released task with no terminal event after this long stops counting against the window, so
  *     a lost event cannot shrink it for ever; also how far back in {@code dsp.task-events} the dispatcher reads at
  *     start-up to rebuild what is in flight, and how long a finished request id is remembered to drop a duplicate
@@ -53,6 +58,7 @@ public record DispatcherSettings(
         @DecimalMin("0.0") @DecimalMax("4.0") @DefaultValue("1.0")
         double prefetchPerSlot,
 
+        @NotNull @DefaultValue("100ms") Duration topUpLinger,
         @NotNull @DefaultValue("2h") Duration inFlightExpiry,
         @NotNull @DefaultValue("50s") Duration reconcileAfter,
         @Min(1) @DefaultValue("100") int maxBufferedPerTenant,
@@ -61,6 +67,12 @@ public record DispatcherSettings(
         @NotNull @DefaultValue @Valid List<TenantCap> tenantCaps,
         @NotNull @DefaultValue("1s") Duration queueFactsInterval,
         @NotNull @DefaultValue @Valid List<TenantWeight> tenantWeights) {
+
+    public DispatcherSettings {
+        if (topUpLinger != null && topUpLinger.isNegative()) {
+            throw new IllegalArgumentException("dsp.dispatcher.top-up-linger must not be negative: " + topUpLinger);
+        }
+    }
 
     /**
      * One license's weight in the round-robin among tenants.

@@ -43,6 +43,7 @@ class DispatcherSettingsTest {
                         "dsp.dispatcher.poll-timeout=250ms",
                         "dsp.dispatcher.tenant-in-flight-cap=2",
                         "dsp.dispatcher.prefetch-per-slot=0.5",
+                        "dsp.dispatcher.top-up-linger=40ms",
                         "dsp.dispatcher.tenant-caps[0].license-key=PAID-1",
                         "dsp.dispatcher.tenant-caps[0].cap=5",
                         "dsp.dispatcher.queue-facts-interval=3s",
@@ -54,6 +55,7 @@ class DispatcherSettingsTest {
                             .isEqualTo(new DispatcherSettings(
                                     0,
                                     0.5,
+                                    Duration.ofMillis(40),
                                     Duration.ofMinutes(45),
                                     Duration.ofSeconds(90),
                                     7,
@@ -82,6 +84,17 @@ class DispatcherSettingsTest {
                     .isInstanceOf(BindValidationException.class)
                     .hasMessageContaining("\"dsp.dispatcher." + field + "\"")
                     .hasMessageContaining("must be greater than or equal to");
+        });
+    }
+
+    @Test
+    void refusesToStartWithANegativeTopUpLinger() {
+        runner.withPropertyValues("dsp.dispatcher.top-up-linger=-1ms").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("dsp.dispatcher.top-up-linger must not be negative");
         });
     }
 

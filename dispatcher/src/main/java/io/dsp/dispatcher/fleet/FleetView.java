@@ -323,6 +323,15 @@ public final class FleetView {
         return Math.max(0, slots + drainingBusySlots(now) + waiting - inFlight(now));
     }
 
+    /**
+     * Whether every live slot has a task released to it, running or waiting in the dispatch topic: room left in the
+     * window is then only the prefetch to top up, which no slot waits for right now.
+     */
+    public synchronized boolean everySlotServed(Instant now) {
+        int slots = liveSlots(now);
+        return slots > 0 && inFlight(now) >= slots + drainingBusySlots(now);
+    }
+
     /** Tasks no longer counted in flight because no live worker held them (see {@link #reconcile}); a counter. */
     public synchronized long forgotten() {
         return forgotten;

@@ -106,6 +106,8 @@ class ReleaseLoop implements SmartLifecycle {
     private final ArchivedTasks archived;
     private final Counter archivedEnded;
     private Consumer<byte[], byte[]> consumer;
+    private final TopUpGate topUps;
+
     private ReleaseTransactions transactions;
     private volatile Thread thread;
     private volatile boolean running;
@@ -139,6 +141,7 @@ class ReleaseLoop implements SmartLifecycle {
         this.fleet = fleet;
         this.feed = feed;
         this.settings = settings;
+        this.topUps = new TopUpGate(settings.topUpLinger());
         this.clock = clock;
         this.released = meters.counter(DispatcherMetrics.RELEASED);
         this.undecodable = meters.counter(DispatcherMetrics.UNDECODABLE);
@@ -273,10 +276,15 @@ class ReleaseLoop implements SmartLifecycle {
 
     private void turn() throws InterruptedException {
         Duration wait = settings.pollTimeout();
-        if (!buffers.isEmpty() && fleet.window(clock.instant()) == 0) {
-            // Tasks in hand and no room: wait for room, not for records, so a slot that frees is served at once.
-            fleet.awaitRoom(wait);
-            wait = Duration.ZERO;
+        if (!buffers.isEmpty()) {
+            Instant now = clock.instant();
+            Duration held = topUpHeld(now);
+            if (fleet.window(now) == 0 || !held.isZero()) {
+                // Tasks in hand and no room (or only a top-up being gathered): wait for room, not for records, so a
+                // slot that frees is served at once.
+                fleet.awaitRoom(!held.isZero() && held.compareTo(wait) < 0 ? held : wait);
+                wait = Duration.ZERO;
+            }
         }
         ConsumerRecords<byte[], byte[]> polled;
         try {
@@ -301,9 +309,14 @@ class ReleaseLoop implements SmartLifecycle {
         }
     }
 
+    /** How much longer releases wait that would only top up the prefetch ({@link TopUpGate}); zero: release now. */
+    private Duration topUpHeld(Instant now) {
+        return topUps.held(now, fleet.window(now), fleet.everySlotServed(now));
+    }
+
     private void releaseWithinWindow() {
         Instant now = clock.instant();
-        int window = fleet.window(now);
+        int window = !topUpHeld(now).isZero() ? 0 : fleet.window(now);
         List<Release> batch = new ArrayList<>();
         List<Release> cancelled = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -341,6 +354,9 @@ class ReleaseLoop implements SmartLifecycle {
             fleet.released(task, now);
             batch.add(release);
             window--;
+        }
+        if (!batch.isEmpty()) {
+            topUps.released();
         }
         if (offsets.isEmpty()) {
             return;

@@ -60,6 +60,20 @@ class FleetViewTest {
     }
 
     @Test
+    void everySlotIsServedOnceItHasATaskReleasedWhateverRoomThePrefetchStillHas() {
+        FleetView fleet = new FleetView(2, EXPIRY);
+        assertThat(fleet.everySlotServed(NOW)).as("no worker: no slot to serve").isFalse();
+        fleet.presence("w1", live("w1", 2));
+
+        fleet.released("r1", "LIC", NOW);
+        assertThat(fleet.everySlotServed(NOW)).isFalse();
+
+        fleet.released("r2", "LIC", NOW);
+        assertThat(fleet.everySlotServed(NOW)).isTrue();
+        assertThat(fleet.window(NOW)).as("the prefetch still has room").isEqualTo(2);
+    }
+
+    @Test
     void zeroPrefetchReleasesOnlyIntoFreeSlots() {
         FleetView fleet = new FleetView(0, EXPIRY);
         fleet.presence("w1", live("w1", 3));

@@ -73,6 +73,7 @@ class DispatcherHealthTest {
         DispatcherSettings settings = new DispatcherSettings(
                 1,
                 1.0,
+                Duration.ofMillis(100),
                 Duration.ofHours(2),
                 Duration.ofSeconds(50),
                 100,
