@@ -31,7 +31,7 @@ import org.springframework.validation.annotation.Validated;
  *     or waiting) may wait for more room, so that one transaction carries the tasks of slots that free close together
  *     instead of one each: fewer transactions, and fewer commit markers in {@code dsp.dispatch}, each of which a slot's
  *     share fetch takes like a record and comes back empty from (issue 18). A slot that frees with nothing waiting for
- *     it is served at once, whatever this is. 0 releases every top-up at once; default 100 ms
+ *     it is served at once, whatever this is. 0 releases every top-up at once; at most 1 s; default 100 ms
  * @param inFlightExpiry a released task with no terminal event after this long stops counting against the window, so
  *     a lost event cannot shrink it for ever; also how far back in {@code dsp.task-events} the dispatcher reads at
  *     start-up to rebuild what is in flight, and how long a finished request id is remembered to drop a duplicate
@@ -68,9 +68,13 @@ public record DispatcherSettings(
         @NotNull @DefaultValue("1s") Duration queueFactsInterval,
         @NotNull @DefaultValue @Valid List<TenantWeight> tenantWeights) {
 
+    /** The longest {@code top-up-linger} accepted: past it, a prefetch would run dry on short tasks. */
+    static final Duration MAX_TOP_UP_LINGER = Duration.ofSeconds(1);
+
     public DispatcherSettings {
-        if (topUpLinger != null && topUpLinger.isNegative()) {
-            throw new IllegalArgumentException("dsp.dispatcher.top-up-linger must not be negative: " + topUpLinger);
+        if (topUpLinger != null && (topUpLinger.isNegative() || topUpLinger.compareTo(MAX_TOP_UP_LINGER) > 0)) {
+            throw new IllegalArgumentException("dsp.dispatcher.top-up-linger must be between 0 and "
+                    + MAX_TOP_UP_LINGER.toMillis() + " ms: " + topUpLinger);
         }
     }
 

@@ -87,14 +87,15 @@ class DispatcherSettingsTest {
         });
     }
 
-    @Test
-    void refusesToStartWithANegativeTopUpLinger() {
-        runner.withPropertyValues("dsp.dispatcher.top-up-linger=-1ms").run(context -> {
+    @ParameterizedTest(name = "top-up-linger={0}")
+    @CsvSource({"-1ms", "1001ms"})
+    void refusesToStartWithATopUpLingerOutOfRange(String linger) {
+        runner.withPropertyValues("dsp.dispatcher.top-up-linger=" + linger).run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure())
                     .rootCause()
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("dsp.dispatcher.top-up-linger must not be negative");
+                    .hasMessageContaining("dsp.dispatcher.top-up-linger must be between 0 and 1000 ms");
         });
     }
 

@@ -29,10 +29,12 @@ final class TopUpGate {
             holdingSince = null;
             return Duration.ZERO;
         }
-        if (holdingSince == null) {
+        Duration left = holdingSince == null ? null : Duration.between(now, holdingSince.plus(linger));
+        if (left == null || left.compareTo(linger) > 0) {
+            // the first room, or the wall clock stepped back since: a hold never lasts longer than the linger
             holdingSince = now;
+            left = linger;
         }
-        Duration left = Duration.between(now, holdingSince.plus(linger));
         return left.isNegative() ? Duration.ZERO : left;
     }
 

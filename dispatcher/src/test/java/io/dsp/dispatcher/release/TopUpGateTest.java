@@ -45,6 +45,14 @@ class TopUpGateTest {
     }
 
     @Test
+    void aClockSteppedBackNeverHoldsLongerThanTheLinger() {
+        TopUpGate gate = new TopUpGate(LINGER);
+        gate.held(T0, 1, true);
+
+        assertThat(gate.held(T0.minusSeconds(600), 1, true)).isEqualTo(LINGER);
+    }
+
+    @Test
     void noRoomOrNoLingerHoldsNothingBack() {
         assertThat(new TopUpGate(LINGER).held(T0, 0, true)).isZero();
         assertThat(new TopUpGate(Duration.ZERO).held(T0, 5, true)).isZero();
