@@ -28,6 +28,10 @@ import org.springframework.test.context.TestPropertySource;
             // Reconciliation only acts on workers that say what they hold; a short time keeps ReleaseWindowIT quick.
             "dsp.dispatcher.reconcile-after=5s",
             // The window ITs count exactly the free slots plus the fixed prefetch of 1 (FleetViewTest covers per-slot).
-            "dsp.dispatcher.prefetch-per-slot=0"
+            "dsp.dispatcher.prefetch-per-slot=0",
+            // The release-order ITs count releases beat by beat; holding top-ups back (ADR 035) shifts which beat a
+            // release falls in. TopUpGateTest covers the gate; the system tests and the benchmarks run it at its
+            // default.
+            "dsp.dispatcher.top-up-linger=0"
         })
 public @interface DispatcherIntegrationTest {}
