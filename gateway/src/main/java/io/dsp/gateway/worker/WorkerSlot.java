@@ -114,6 +114,8 @@ final class WorkerSlot implements Runnable {
 
     /** The request id of the record this slot has acquired and not yet acknowledged; null while it holds none. */
     private volatile String holding;
+    /** When ({@link System#nanoTime}) this slot took the record it holds. */
+    private volatile long holdingSince;
     /** The hold on the record being handled; the slot's thread only. */
     private Lease held;
     /** No poll before this ({@link System#nanoTime}): set after a record the worker cannot run; the slot's thread only. */
@@ -289,6 +291,7 @@ final class WorkerSlot implements Runnable {
         }
         TaskRequested decoded = acquired.get().task();
         trace = acquired.get().trace();
+        holdingSince = System.nanoTime();
         holding = decoded.getRequestId();
         held = lease;
         try (SlotLogContext ignored =
@@ -300,6 +303,41 @@ final class WorkerSlot implements Runnable {
         }
     }
 
+    /** Longest a copy waits for a sibling slot of this worker that holds the same task from before. */
+    private static final Duration SIBLING_WAIT = Duration.ofSeconds(60);
+
+    private static final Duration SIBLING_LOOK = Duration.ofMillis(100);
+
+    /**
+     * Waits, keeping the lock, while a sibling slot of this worker holds the same task since before this slot took its
+     * copy: a broker restart hands a record on while its holder is still recording the legacy worker's outcome, and the
+     * ledger then shows this very worker's attempt open, which {@link LedgerVerdict} does not wait for (a native
+     * worker's copies wait in {@code RunningTasks}). Once the sibling lets go, the outcome it recorded ends the copy
+     * here ({@code OutcomeRecorder}); given back without one, the copy runs.
+     */
+    private void awaitEarlierSibling(String requestId, Lease lease) throws InterruptedException, Lease.LockLost {
+        long deadline = System.nanoTime() + SIBLING_WAIT.toNanos();
+        boolean told = false;
+        while (heldEarlierBySibling(requestId) && System.nanoTime() - deadline < 0) {
+            if (!told) {
+                log.info(
+                        "slot {}: requestId={} is still held by another slot of this worker since before; waiting up to"
+                                + " {} for it to let go",
+                        name,
+                        requestId,
+                        SIBLING_WAIT);
+                told = true;
+            }
+            lease.keep(SIBLING_LOOK);
+        }
+    }
+
+    private boolean heldEarlierBySibling(String requestId) {
+        long mine = holdingSince;
+        return worker.slots().stream()
+                .anyMatch(s -> s != this && requestId.equals(s.holding) && s.holdingSince - mine < 0);
+    }
+
     /** The task this slot holds (acquired, waiting for admission, running or followed), if any: named in presence. */
     Optional<String> holding() {
         return Optional.ofNullable(holding);
@@ -309,6 +347,7 @@ final class WorkerSlot implements Runnable {
         String requestId = decoded.getRequestId();
         LedgerVerdict verdict;
         try {
+            awaitEarlierSibling(requestId, lease);
             verdict = LedgerVerdict.of(
                     ledger,
                     name,
