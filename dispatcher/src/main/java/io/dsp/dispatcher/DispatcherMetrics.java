@@ -21,6 +21,12 @@ public final class DispatcherMetrics {
      */
     public static final String ARCHIVED_ENDED = "dsp.dispatcher.archived.dead_lettered";
 
+    /**
+     * Counter: times the release loop began holding back releases that only top up the prefetch
+     * ({@code dsp.dispatcher.top-up-linger}, ADR 035), to send them in one transaction.
+     */
+    public static final String TOP_UP_HOLDS = "dsp.dispatcher.top_up.holds";
+
     /** Counter: tasks released into dsp.dispatch. */
     public static final String RELEASED = "dsp.dispatcher.released";
 

@@ -11,8 +11,9 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * The dispatcher application against the JVM's real broker, configured from its own {@code dispatcher.yml}. Every
- * dispatcher integration test uses this one annotation, so they all share one application context (one dispatcher in
- * the group).
+ * dispatcher integration test uses this one annotation, so they share one application context (one dispatcher in the
+ * group). A test that adds settings of its own (TopUpGateIT) gets a context of its own; the test context cache holds
+ * one context at a time ({@code spring.properties}), so the shared one is closed while it runs, never beside it.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -22,7 +23,7 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(
         properties = {
             "spring.config.name=dispatcher",
-            // One license with its own cap (TenantCapIT); one context for every IT, so one dispatcher in the group.
+            // One license with its own cap (TenantCapIT); one context at a time, so one dispatcher in the group.
             "dsp.dispatcher.tenant-caps[0].license-key=capped-tenant-it",
             "dsp.dispatcher.tenant-caps[0].cap=2",
             // Reconciliation only acts on workers that say what they hold; a short time keeps ReleaseWindowIT quick.
@@ -31,7 +32,7 @@ import org.springframework.test.context.TestPropertySource;
             "dsp.dispatcher.prefetch-per-slot=0",
             // The release-order ITs count releases beat by beat; holding top-ups back (ADR 035) shifts which beat a
             // release falls in. TopUpGateTest covers the gate; the system tests and the benchmarks run it at its
-            // default.
+            // default, and TopUpGateIT runs it in the release loop with a clock it stops.
             "dsp.dispatcher.top-up-linger=0"
         })
 public @interface DispatcherIntegrationTest {}

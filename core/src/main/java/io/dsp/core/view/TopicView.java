@@ -20,6 +20,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -124,6 +127,12 @@ public final class TopicView implements SmartLifecycle {
     private Instant lastLiveCheck = Instant.EPOCH;
     private Thread thread;
     private Admin admin;
+
+    /** Looks at a topic's end shared by callers asking together, by topic and isolation. */
+    private final Map<String, SharedLook<Map<TopicPartition, Long>>> endLooks = new ConcurrentHashMap<>();
+
+    /** Runs those looks: one thread per topic and isolation looking at once, gone after a minute idle; guarded by this. */
+    private ThreadPoolExecutor endLooker;
 
     private TopicView(Builder b) {
         this.name = b.name;
@@ -252,7 +261,15 @@ public final class TopicView implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
+        // Callers still waiting for a look fail now rather than at their timeout; a view started again looks afresh.
+        List<SharedLook<Map<TopicPartition, Long>>> looks = List.copyOf(endLooks.values());
+        endLooks.clear();
+        looks.forEach(look -> look.abort(new TimeoutException("view " + name + " stopped")));
         synchronized (this) {
+            if (endLooker != null) {
+                endLooker.shutdownNow();
+                endLooker = null;
+            }
             if (admin != null) {
                 admin.close(Duration.ofSeconds(5));
                 admin = null;
@@ -497,7 +514,11 @@ public final class TopicView implements SmartLifecycle {
             throw new TimeoutException(
                     "view " + name + " has not read " + topic + " up to its start within " + timeout);
         }
-        Map<TopicPartition, Long> ends = currentEnds(topic, timeout, isolation);
+        if (partitions.stream().noneMatch(tp -> tp.topic().equals(topic))) {
+            throw new IllegalArgumentException("view " + name + " does not follow " + topic);
+        }
+        Map<TopicPartition, Long> ends =
+                endLook(topic, isolation).get(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         synchronized (progress) {
             while (!reached(ends)) {
                 if (stalled()) {
@@ -511,6 +532,39 @@ public final class TopicView implements SmartLifecycle {
                 TimeUnit.NANOSECONDS.timedWait(progress, left);
             }
         }
+    }
+
+    /** The look at {@code topic}'s end that callers asking together share (one request for a burst of slots). */
+    private SharedLook<Map<TopicPartition, Long>> endLook(String topic, IsolationLevel isolation) {
+        return endLooks.computeIfAbsent(
+                topic + "/" + isolation,
+                key -> new SharedLook<>(wait -> currentEnds(topic, wait, isolation), this::lookAtEnds));
+    }
+
+    /**
+     * Runs a shared look on a look thread of the view. Each topic and isolation has at most one look under way, so a
+     * look slow on one topic (a leader lost, ADR 031) never holds up another's: no queue, a thread each.
+     */
+    private synchronized void lookAtEnds(Runnable look) {
+        if (!running) {
+            throw new RejectedExecutionException("view " + name + " is stopped");
+        }
+        if (endLooker == null) {
+            endLooker = new ThreadPoolExecutor(
+                    0,
+                    Integer.MAX_VALUE,
+                    60,
+                    TimeUnit.SECONDS,
+                    new SynchronousQueue<>(),
+                    daemonThreads(name + "-ends-"));
+        }
+        endLooker.execute(look);
+    }
+
+    private static CustomizableThreadFactory daemonThreads(String prefix) {
+        CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
+        threads.setDaemon(true);
+        return threads;
     }
 
     private IsolationLevel isolation() {
@@ -571,6 +625,10 @@ public final class TopicView implements SmartLifecycle {
     }
 
     private synchronized Admin admin() {
+        if (!running) {
+            // a look that outlived stop() must not make a client nobody closes
+            throw new IllegalStateException("view " + name + " is stopped");
+        }
         if (admin == null) {
             Map<String, Object> config = new HashMap<>();
             consumerConfig.forEach((k, v) -> {

@@ -18,6 +18,7 @@ import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.schemas.trace.TraceContext;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -155,6 +156,10 @@ class ReleaseLoop implements SmartLifecycle {
         Map<String, Integer> weights = settings.weightsByTenantTopic();
         this.buffers = new TenantBuffers(tenant -> weights.getOrDefault(tenant, 1));
         Gauge.builder(DispatcherMetrics.ofLane(DispatcherMetrics.WINDOW, lane), () -> fleet.window(clock.instant()))
+                .register(meters);
+        FunctionCounter.builder(
+                        DispatcherMetrics.ofLane(DispatcherMetrics.TOP_UP_HOLDS, lane), topUps, TopUpGate::holds)
+                .description("times releases that only top up the prefetch were held back to go out together")
                 .register(meters);
         Gauge.builder(
                         DispatcherMetrics.ofLane(DispatcherMetrics.IN_FLIGHT, lane),
@@ -316,7 +321,8 @@ class ReleaseLoop implements SmartLifecycle {
 
     private void releaseWithinWindow() {
         Instant now = clock.instant();
-        int window = !topUpHeld(now).isZero() ? 0 : fleet.window(now);
+        // with nothing in hand nothing is released, and no hold begins: it begins with the first task there is room for
+        int window = buffers.isEmpty() || topUpHeld(now).isZero() ? fleet.window(now) : 0;
         List<Release> batch = new ArrayList<>();
         List<Release> cancelled = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();

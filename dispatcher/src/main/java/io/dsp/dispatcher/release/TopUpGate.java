@@ -15,6 +15,8 @@ final class TopUpGate {
     private final Duration linger;
     /** Since when a top-up has been held back; null while none is. */
     private Instant holdingSince;
+    /** Holds begun so far (a metric: how often releases were gathered). */
+    private volatile long holds;
 
     TopUpGate(Duration linger) {
         this.linger = linger;
@@ -34,8 +36,14 @@ final class TopUpGate {
             // the first room, or the wall clock stepped back since: a hold never lasts longer than the linger
             holdingSince = now;
             left = linger;
+            holds++;
         }
         return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    /** How many holds have begun. */
+    long holds() {
+        return holds;
     }
 
     /** Tasks were released: the next top-up is gathered afresh. */

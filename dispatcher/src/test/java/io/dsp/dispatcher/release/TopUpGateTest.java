@@ -57,4 +57,18 @@ class TopUpGateTest {
         assertThat(new TopUpGate(LINGER).held(T0, 0, true)).isZero();
         assertThat(new TopUpGate(Duration.ZERO).held(T0, 5, true)).isZero();
     }
+
+    @Test
+    void eachHoldIsCountedOnceHoweverOftenItIsAskedAbout() {
+        TopUpGate gate = new TopUpGate(LINGER);
+
+        gate.held(T0, 1, true);
+        gate.held(T0.plusMillis(30), 2, true);
+        gate.held(T0.plusMillis(100), 2, true);
+        gate.released();
+        gate.held(T0.plusMillis(120), 0, true);
+        gate.held(T0.plusMillis(130), 1, false);
+
+        assertThat(gate.holds()).isEqualTo(1);
+    }
 }

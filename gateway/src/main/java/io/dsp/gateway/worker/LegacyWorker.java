@@ -1,5 +1,6 @@
 package io.dsp.gateway.worker;
 
+import io.dsp.core.slot.RequestClaims;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.schemas.avro.TaskRequested;
 import java.time.Instant;
@@ -25,6 +26,7 @@ final class LegacyWorker {
     private final Instant startedAt;
     private final LegacyGpu gpu;
     private final List<WorkerSlot> slots = new CopyOnWriteArrayList<>();
+    private final RequestClaims requests = new RequestClaims();
     private final Map<String, WorkerSlot> running = new ConcurrentHashMap<>();
     private final Map<String, WorkerSlot> following = new ConcurrentHashMap<>();
     private final Map<String, TaskRequested> cancelled = new java.util.LinkedHashMap<>(16, 0.75f, false) {
@@ -87,6 +89,11 @@ final class LegacyWorker {
 
     List<WorkerSlot> slots() {
         return slots;
+    }
+
+    /** The request ids this worker's slots hold: a copy held by a sibling slot waits for it to let go. */
+    RequestClaims requests() {
+        return requests;
     }
 
     boolean connected() {

@@ -9,6 +9,8 @@ import io.dsp.core.slot.Acquired;
 import io.dsp.core.slot.Lease;
 import io.dsp.core.slot.LedgerVerdict;
 import io.dsp.core.slot.Outcome;
+import io.dsp.core.slot.RequestClaims;
+import io.dsp.core.slot.RidingAcknowledgements;
 import io.dsp.core.slot.SlotLogContext;
 import io.dsp.core.store.ResultStore;
 import io.dsp.gateway.protocol.Frames;
@@ -24,7 +26,6 @@ import io.dsp.schemas.trace.TraceContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,19 +104,13 @@ final class WorkerSlot implements Runnable {
     private volatile TaskRequested task;
     private volatile TraceContext trace = TraceContext.start();
     private volatile long handedAt;
-    /**
-     * The records whose final acknowledgement rides on the consumer's next poll, until the broker's answer comes back
-     * through the acknowledgement commit callback. The slot's thread only (the callback runs inside the consumer's
-     * calls: a poll, a commit, its close).
-     */
-    private final Set<String> riding = new HashSet<>();
+    /** Final acknowledgements riding on the consumer's next poll (ADR 034); the slot's thread only. */
+    private final RidingAcknowledgements riding = new RidingAcknowledgements();
     /** Set by a failed ridden acknowledgement that left the consumer in an unknown state; the slot's thread only. */
     private boolean spoiled;
 
     /** The request id of the record this slot has acquired and not yet acknowledged; null while it holds none. */
     private volatile String holding;
-    /** When ({@link System#nanoTime}) this slot took the record it holds. */
-    private volatile long holdingSince;
     /** The hold on the record being handled; the slot's thread only. */
     private Lease held;
     /** No poll before this ({@link System#nanoTime}): set after a record the worker cannot run; the slot's thread only. */
@@ -291,51 +286,50 @@ final class WorkerSlot implements Runnable {
         }
         TaskRequested decoded = acquired.get().task();
         trace = acquired.get().trace();
-        holdingSince = System.nanoTime();
         holding = decoded.getRequestId();
         held = lease;
         try (SlotLogContext ignored =
                 SlotLogContext.open(acquired.get(), LicenseKeys.mask(decoded.getLicenseKey()), worker.id())) {
-            handle(lease, decoded, acquired.get().delivery());
+            Optional<RequestClaims.Claim> claim = claim(lease, decoded.getRequestId());
+            if (claim.isPresent()) {
+                try (RequestClaims.Claim mine = claim.get()) {
+                    handle(lease, decoded, acquired.get().delivery());
+                }
+            }
         } finally {
             held = null;
             holding = null;
         }
     }
 
-    /** Longest a copy waits for a sibling slot of this worker that holds the same task from before. */
-    private static final Duration SIBLING_WAIT = Duration.ofSeconds(60);
-
-    private static final Duration SIBLING_LOOK = Duration.ofMillis(100);
-
     /**
-     * Waits, keeping the lock, while a sibling slot of this worker holds the same task since before this slot took its
-     * copy: a broker restart hands a record on while its holder is still recording the legacy worker's outcome, and the
-     * ledger then shows this very worker's attempt open, which {@link LedgerVerdict} does not wait for (a native
-     * worker's copies wait in {@code RunningTasks}). Once the sibling lets go, the outcome it recorded ends the copy
-     * here ({@code OutcomeRecorder}); given back without one, the copy runs.
+     * Claims the task among this worker's slots: a copy that a sibling slot still holds (a broker restart handed the
+     * record on while the sibling recorded the legacy worker's outcome) waits, keeping its lock, until the sibling lets
+     * go; then the outcome the sibling recorded ends the copy ({@code OutcomeRecorder}), and a copy given back without
+     * one runs. Empty when the copy went back meanwhile.
      */
-    private void awaitEarlierSibling(String requestId, Lease lease) throws InterruptedException, Lease.LockLost {
-        long deadline = System.nanoTime() + SIBLING_WAIT.toNanos();
-        boolean told = false;
-        while (heldEarlierBySibling(requestId) && System.nanoTime() - deadline < 0) {
-            if (!told) {
-                log.info(
-                        "slot {}: requestId={} is still held by another slot of this worker since before; waiting up to"
-                                + " {} for it to let go",
-                        name,
-                        requestId,
-                        SIBLING_WAIT);
-                told = true;
-            }
-            lease.keep(SIBLING_LOOK);
+    private Optional<RequestClaims.Claim> claim(Lease lease, String requestId) {
+        if (worker.requests().held(requestId)) {
+            log.info(
+                    "slot {}: requestId={} is held by another slot of this worker; waiting for it to let go",
+                    name,
+                    requestId);
         }
-    }
-
-    private boolean heldEarlierBySibling(String requestId) {
-        long mine = holdingSince;
-        return worker.slots().stream()
-                .anyMatch(s -> s != this && requestId.equals(s.holding) && s.holdingSince - mine < 0);
+        try {
+            return Optional.of(worker.requests().claim(requestId, lease));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acknowledge(lease, AcknowledgeType.RELEASE);
+        } catch (Lease.LockLost e) {
+            log.warn(
+                    "slot {} lost requestId={} while another slot of this worker held it: {}",
+                    name,
+                    requestId,
+                    e.getMessage());
+            acknowledge(lease, AcknowledgeType.RELEASE);
+            closeConsumer(); // replaced before the next poll, as after any lost lock
+        }
+        return Optional.empty();
     }
 
     /** The task this slot holds (acquired, waiting for admission, running or followed), if any: named in presence. */
@@ -347,7 +341,6 @@ final class WorkerSlot implements Runnable {
         String requestId = decoded.getRequestId();
         LedgerVerdict verdict;
         try {
-            awaitEarlierSibling(requestId, lease);
             verdict = LedgerVerdict.of(
                     ledger,
                     name,
@@ -969,9 +962,8 @@ final class WorkerSlot implements Runnable {
             if (type == AcknowledgeType.ACCEPT || type == AcknowledgeType.REJECT) {
                 // done with for good (the outcome is recorded, or the record unreadable): the acknowledgement rides on
                 // the next poll, which fetches the next task in the same request; its answer comes to answered()
-                Optional<KafkaException> refused = lease.acknowledgeWithNextPoll(type);
+                Optional<KafkaException> refused = riding.ride(lease, type);
                 if (refused.isEmpty()) {
-                    riding.add(ridingKey(lease.record().topic(), lease.record().partition(), offset));
                     return;
                 }
                 throw refused.get();
@@ -998,27 +990,13 @@ final class WorkerSlot implements Runnable {
      * at once are left to their caller.
      */
     private void answered(Map<TopicIdPartition, Set<Long>> offsets, Exception error) {
-        boolean rode = false;
-        for (Map.Entry<TopicIdPartition, Set<Long>> acknowledged : offsets.entrySet()) {
-            for (long offset : acknowledged.getValue()) {
-                rode |= riding.remove(ridingKey(
-                        acknowledged.getKey().topic(), acknowledged.getKey().partition(), offset));
-            }
-        }
-        if (!rode || error == null) {
-            return;
-        }
-        log.warn(
-                "slot {}: a final acknowledgement sent with a poll failed ({}); another worker may run it",
-                name,
-                error);
-        if (Lease.spoils(error instanceof KafkaException k ? k : new KafkaException(error))) {
-            spoiled = true;
-        }
-    }
-
-    private static String ridingKey(String topic, int partition, long offset) {
-        return topic + "-" + partition + "@" + offset;
+        riding.answered(offsets, error).ifPresent(failed -> {
+            log.warn(
+                    "slot {}: a final acknowledgement sent with a poll failed ({}); another worker may run it",
+                    name,
+                    failed.toString());
+            spoiled |= Lease.spoils(failed);
+        });
     }
 
     /** The legacy {@code sender_fd}: the submitting connection for socket tasks, 0 for HTTP ones (as before). */

@@ -1,20 +1,19 @@
 package io.dsp.gpuconsumer.slot;
 
 import io.dsp.core.slot.Lease;
+import io.dsp.core.slot.RequestClaims;
 import io.dsp.schemas.avro.TaskRequested;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The request ids this worker's slots are running. A second copy of a running task (the dispatcher forwarded it
- * twice) waits here for the first to end, holding its own record, and then asks whether it is finished (the outcomes
- * this worker recorded, then the ledger): checking at once would find neither copy finished and run both. A cancel
- * of a running task reaches its work through here.
+ * twice) waits for the first to end ({@link RequestClaims}), holding its own record, and then asks whether it is
+ * finished (the outcomes this worker recorded, then the ledger): checking at once would find neither copy finished and
+ * run both. A cancel of a running task reaches its work through here.
  */
 final class RunningTasks {
 
@@ -57,30 +56,19 @@ final class RunningTasks {
         }
     }
 
-    private final Map<String, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
+    private final RequestClaims requests = new RequestClaims();
     private final Map<String, Claim> claims = new ConcurrentHashMap<>();
 
     Claim claim(TaskRequested task, Lease lease) throws InterruptedException, Lease.LockLost {
         String requestId = task.getRequestId();
-        while (true) {
-            CompletableFuture<Void> mine = new CompletableFuture<>();
-            CompletableFuture<Void> theirs = running.putIfAbsent(requestId, mine);
-            if (theirs == null) {
-                Claim[] self = new Claim[1];
-                self[0] = new Claim(task.getLicenseKey(), () -> {
-                    claims.remove(requestId, self[0]);
-                    running.remove(requestId, mine);
-                    mine.complete(null);
-                });
-                claims.put(requestId, self[0]);
-                return self[0];
-            }
-            try {
-                lease.await(theirs);
-            } catch (ExecutionException e) {
-                // never completed exceptionally; go round and claim again
-            }
-        }
+        RequestClaims.Claim request = requests.claim(requestId, lease);
+        Claim[] self = new Claim[1];
+        self[0] = new Claim(task.getLicenseKey(), () -> {
+            claims.remove(requestId, self[0]);
+            request.close();
+        });
+        claims.put(requestId, self[0]);
+        return self[0];
     }
 
     /** Stops the running task with this request id if the cancel came from its own license; others are ignored. */

@@ -9,6 +9,7 @@ import io.dsp.core.slot.LedgerVerdict;
 import io.dsp.core.slot.Outcome;
 import io.dsp.core.slot.OutcomeJournal;
 import io.dsp.core.slot.OutcomeRecorder;
+import io.dsp.core.slot.RidingAcknowledgements;
 import io.dsp.core.slot.SlotLogContext;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.WorkerSettings;
@@ -28,7 +29,6 @@ import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,12 +102,8 @@ final class Slot implements Runnable {
      * whatever it still holds). The slot's thread only.
      */
     private boolean consumerSpoiled;
-    /**
-     * The records whose final acknowledgement rides on the consumer's next poll, until the broker's answer comes back
-     * through the acknowledgement commit callback. The slot's thread only (the callback runs inside the consumer's
-     * calls: a poll, a commit, its close).
-     */
-    private final Set<String> riding = new HashSet<>();
+    /** Final acknowledgements riding on the consumer's next poll (ADR 034); the slot's thread only. */
+    private final RidingAcknowledgements riding = new RidingAcknowledgements();
 
     /** Runs the slot's blocking steps beside its renewals; only the slot's own thread uses it. */
     private ExecutorService io;
@@ -675,28 +671,15 @@ final class Slot implements Runnable {
      * committed at once are left to their caller.
      */
     private void answered(Map<TopicIdPartition, Set<Long>> offsets, Exception error) {
-        boolean rode = false;
-        for (Map.Entry<TopicIdPartition, Set<Long>> acknowledged : offsets.entrySet()) {
-            for (long offset : acknowledged.getValue()) {
-                rode |= riding.remove(ridingKey(
-                        acknowledged.getKey().topic(), acknowledged.getKey().partition(), offset));
-            }
-        }
-        if (!rode || error == null) {
-            return;
-        }
-        KafkaException failed = error instanceof KafkaException k ? k : new KafkaException(error);
-        consumerSpoiled |= Lease.spoils(failed); // replaced before the next poll
-        meters.counter(WorkerMetrics.ACK_ERRORS).increment();
-        log.warn(
-                "slot {}: a final acknowledgement sent with a poll failed: {}; the outcomes stand, and a redelivered"
-                        + " copy is skipped",
-                name,
-                error.toString());
-    }
-
-    private static String ridingKey(String topic, int partition, long offset) {
-        return topic + "-" + partition + "@" + offset;
+        riding.answered(offsets, error).ifPresent(failed -> {
+            consumerSpoiled |= Lease.spoils(failed); // replaced before the next poll
+            meters.counter(WorkerMetrics.ACK_ERRORS).increment();
+            log.warn(
+                    "slot {}: a final acknowledgement sent with a poll failed: {}; the outcomes stand, and a redelivered"
+                            + " copy is skipped",
+                    name,
+                    failed.toString());
+        });
     }
 
     private void finish(Lease lease, Decision decision, TaskRequested task) {
@@ -707,13 +690,7 @@ final class Slot implements Runnable {
             if (decision.endsTheRecord()) {
                 // the outcome is recorded (or the record unreadable): the ACCEPT or REJECT goes with the next poll,
                 // which fetches the next task in the same request; its answer comes to answered()
-                error = lease.acknowledgeWithNextPoll(decision.acknowledgement());
-                if (error.isEmpty()) {
-                    riding.add(ridingKey(
-                            lease.record().topic(),
-                            lease.record().partition(),
-                            lease.record().offset()));
-                }
+                error = riding.ride(lease, decision.acknowledgement());
             } else {
                 error = lease.acknowledge(decision.acknowledgement());
             }
