@@ -59,13 +59,11 @@ class LeaseIT {
     void aRenewedLeaseKeepsItsRecordPastTheLockFromEveryOtherMemberUntilItIsAccepted() throws Exception {
         String topic = topicWithOneTask();
         String group = newGroup();
-        List<ConsumerRecord<byte[], byte[]>> stolen = new CopyOnWriteArrayList<>();
-        AtomicBoolean watching = new AtomicBoolean(true);
 
         try (ShareConsumer<byte[], byte[]> holder = member(group, topic)) {
             ConsumerRecord<byte[], byte[]> record = acquire(holder);
             Lease lease = new Lease(holder, record, LOCK.dividedBy(4));
-            CompletableFuture<Void> other = CompletableFuture.runAsync(() -> watch(group, topic, watching, stolen));
+            OtherMember other = new OtherMember(group, topic);
 
             // the work runs three locks long
             CompletableFuture<String> work = CompletableFuture.supplyAsync(
@@ -75,12 +73,7 @@ class LeaseIT {
             assertThat(lease.acknowledge(AcknowledgeType.ACCEPT)).isEmpty();
 
             // accepted: nobody gets it, not even after a further lock
-            CompletableFuture.runAsync(
-                            () -> {}, CompletableFuture.delayedExecutor(LOCK.toMillis() * 2, TimeUnit.MILLISECONDS))
-                    .join();
-            watching.set(false);
-            other.join();
-            assertThat(stolen).isEmpty();
+            other.assertGetsNothingWithin(LOCK.multipliedBy(2));
         }
     }
 
@@ -91,8 +84,6 @@ class LeaseIT {
         List<Map<org.apache.kafka.common.TopicIdPartition, java.util.Set<Long>>> answered =
                 new CopyOnWriteArrayList<>();
         List<Exception> errors = new CopyOnWriteArrayList<>();
-        List<ConsumerRecord<byte[], byte[]>> stolen = new CopyOnWriteArrayList<>();
-        AtomicBoolean watching = new AtomicBoolean(true);
 
         try (ShareConsumer<byte[], byte[]> holder = member(group, topic)) {
             holder.setAcknowledgementCommitCallback((offsets, error) -> {
@@ -117,13 +108,7 @@ class LeaseIT {
                     .satisfies(offsets -> assertThat(offsets).containsExactly(record.offset()));
 
             // accepted with that poll: nobody gets it after a further lock, though the holder never committed
-            CompletableFuture<Void> other = CompletableFuture.runAsync(() -> watch(group, topic, watching, stolen));
-            CompletableFuture.runAsync(
-                            () -> {}, CompletableFuture.delayedExecutor(LOCK.toMillis() * 2, TimeUnit.MILLISECONDS))
-                    .join();
-            watching.set(false);
-            other.join();
-            assertThat(stolen).isEmpty();
+            new OtherMember(group, topic).assertGetsNothingWithin(LOCK.multipliedBy(2));
         }
     }
 
@@ -204,15 +189,33 @@ class LeaseIT {
         }
     }
 
-    private static void watch(
-            String group, String topic, AtomicBoolean watching, List<ConsumerRecord<byte[], byte[]>> stolen) {
-        try (ShareConsumer<byte[], byte[]> other = member(group, topic)) {
-            while (watching.get()) {
-                for (ConsumerRecord<byte[], byte[]> r : other.poll(Duration.ofMillis(200))) {
-                    stolen.add(r);
-                    other.acknowledge(r, AcknowledgeType.RELEASE);
+    /** Another member of the group, polling from when it is made: it takes what the broker hands it, and gives it back. */
+    private static final class OtherMember {
+        private final List<ConsumerRecord<byte[], byte[]>> taken = new CopyOnWriteArrayList<>();
+        private final AtomicBoolean polling = new AtomicBoolean(true);
+        private final CompletableFuture<Void> member;
+
+        OtherMember(String group, String topic) {
+            member = CompletableFuture.runAsync(() -> {
+                try (ShareConsumer<byte[], byte[]> other = member(group, topic)) {
+                    while (polling.get()) {
+                        for (ConsumerRecord<byte[], byte[]> r : other.poll(Duration.ofMillis(200))) {
+                            taken.add(r);
+                            other.acknowledge(r, AcknowledgeType.RELEASE);
+                        }
+                    }
                 }
-            }
+            });
+        }
+
+        /** Polls this much longer, then leaves the group; the broker must have handed it nothing all along. */
+        void assertGetsNothingWithin(Duration more) {
+            CompletableFuture.runAsync(
+                            () -> {}, CompletableFuture.delayedExecutor(more.toMillis(), TimeUnit.MILLISECONDS))
+                    .join();
+            polling.set(false);
+            member.join();
+            assertThat(taken).isEmpty();
         }
     }
 

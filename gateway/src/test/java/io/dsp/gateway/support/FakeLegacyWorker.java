@@ -87,10 +87,24 @@ public final class FakeLegacyWorker implements AutoCloseable {
         held.add(requestId);
     }
 
+    /** Answers a task it held back ({@link #hold}) with a result, as a worker whose long task ends. */
+    public void succeed(String requestId) {
+        held.remove(requestId);
+        JsonNode job = jobs.stream()
+                .filter(j -> requestId.equals(j.path("request_id").asString()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no task " + requestId + " was received"));
+        answer(job, Mode.SUCCEED);
+    }
+
     private void answer(JsonNode job) {
         if (held.contains(job.path("request_id").asString())) {
             return;
         }
+        answer(job, mode);
+    }
+
+    private void answer(JsonNode job, Mode mode) {
         String common = "\"task_type\":\"" + job.path("task_type").asString() + "\",\"request_id\":\""
                 + job.path("request_id").asString() + "\",\"key\":\""
                 + job.path("key").asString()
