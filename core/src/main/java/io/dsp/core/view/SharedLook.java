@@ -30,9 +30,9 @@ final class SharedLook<T> {
 
     private static final class Round<T> {
         final CompletableFuture<T> result = new CompletableFuture<>();
-        /** The latest deadline ({@link System#nanoTime}) among the callers that joined; guarded by the look. */
+        /** The latest deadline ({@link System#nanoTime}) among the callers that joined; guarded by the SharedLook. */
         long deadline;
-
+        /** How many callers joined; guarded by the SharedLook. */
         int callers;
 
         Round(long deadline) {

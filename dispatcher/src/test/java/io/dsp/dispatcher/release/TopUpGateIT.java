@@ -82,12 +82,9 @@ class TopUpGateIT extends QuietFleetTest {
         List<String> ids = fullWindow("gathered");
 
         // when two tasks finish together while the dispatcher's clock stands still: six in flight, every slot served
-        clock.stop();
-        double holdsBefore = holds();
-        fleet.finish(ids.subList(0, 2), TaskEventType.SUCCEEDED);
+        double holdsBefore = finishWithTheClockStopped(ids.subList(0, 2));
 
         // then the room is held back, and nothing goes out while the hold lasts
-        await().atMost(Duration.ofSeconds(10)).until(() -> holds() > holdsBefore);
         await().during(Duration.ofSeconds(1))
                 .atMost(Duration.ofSeconds(3))
                 .untilAsserted(() -> assertThat(fleet.dispatched(ids)).hasSize(WINDOW));
@@ -109,10 +106,7 @@ class TopUpGateIT extends QuietFleetTest {
     void aSlotLeftWithNothingWaitingIsServedAtOnceDuringAHold() {
         // given a full window, and a hold begun by one finished task while the dispatcher's clock stands still
         List<String> ids = fullWindow("served");
-        clock.stop();
-        double holdsBefore = holds();
-        fleet.finish(ids.subList(0, 1), TaskEventType.SUCCEEDED);
-        await().atMost(Duration.ofSeconds(10)).until(() -> holds() > holdsBefore);
+        finishWithTheClockStopped(ids.subList(0, 1));
 
         // when four more finish: three in flight, so a slot has nothing waiting
         fleet.finish(ids.subList(1, 5), TaskEventType.SUCCEEDED);
@@ -120,6 +114,18 @@ class TopUpGateIT extends QuietFleetTest {
         // then the room is released though the clock still stands within the hold
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(fleet.dispatched(ids)).hasSize(WINDOW + 5));
+    }
+
+    /**
+     * Stops the dispatcher's clock, finishes these tasks, and waits until the release loop has begun a hold; returns
+     * the holds counted before.
+     */
+    private double finishWithTheClockStopped(List<String> finished) {
+        clock.stop();
+        double holdsBefore = holds();
+        fleet.finish(finished, TaskEventType.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> holds() > holdsBefore);
+        return holdsBefore;
     }
 
     private List<String> fullWindow(String label) {

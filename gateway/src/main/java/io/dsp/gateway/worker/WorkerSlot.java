@@ -321,15 +321,16 @@ final class WorkerSlot implements Runnable {
             Thread.currentThread().interrupt();
             acknowledge(lease, AcknowledgeType.RELEASE);
         } catch (Lease.LockLost e) {
-            log.warn(
-                    "slot {} lost requestId={} while another slot of this worker held it: {}",
-                    name,
-                    requestId,
-                    e.getMessage());
-            acknowledge(lease, AcknowledgeType.RELEASE);
-            closeConsumer(); // replaced before the next poll, as after any lost lock
+            giveBackLost(lease, requestId, "while another slot of this worker held it", e);
         }
         return Optional.empty();
+    }
+
+    /** Gives back a copy whose lock was lost while it waited, before it was handed over. */
+    private void giveBackLost(Lease lease, String requestId, String waiting, Lease.LockLost lost) {
+        log.warn("slot {} lost requestId={} {}: {}", name, requestId, waiting, lost.getMessage());
+        acknowledge(lease, AcknowledgeType.RELEASE);
+        closeConsumer(); // replaced before the next poll, as after any lost lock
     }
 
     /** The task this slot holds (acquired, waiting for admission, running or followed), if any: named in presence. */
@@ -355,13 +356,7 @@ final class WorkerSlot implements Runnable {
             acknowledge(lease, AcknowledgeType.RELEASE);
             return;
         } catch (Lease.LockLost e) {
-            log.warn(
-                    "slot {} lost requestId={} while waiting for its open attempt: {}",
-                    name,
-                    requestId,
-                    e.getMessage());
-            acknowledge(lease, AcknowledgeType.RELEASE);
-            closeConsumer(); // replaced before the next poll, as after any lost lock
+            giveBackLost(lease, requestId, "while waiting for its open attempt", e);
             return;
         }
         if (verdict instanceof LedgerVerdict.Unchecked) {
