@@ -10,37 +10,18 @@ import io.dsp.schemas.avro.TaskLife;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
-import java.time.Clock;
+import io.dsp.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class WaitEstimatesTest {
 
     private static final Instant T0 = Instant.parse("2026-11-29T08:00:00Z");
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(T0);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final MutableClock clock = MutableClock.at(T0);
     private final ServiceTimes times = new ServiceTimes(new EstimateSettings(0.5, Duration.ofHours(1)), clock);
 
     @Test
@@ -67,7 +48,7 @@ class WaitEstimatesTest {
         times.observe("heygem_submit", Duration.ofSeconds(100));
         assertThat(times.typical("heygem_submit")).contains(Duration.ofSeconds(100));
 
-        now.set(T0.plusSeconds(60));
+        clock.set(T0.plusSeconds(60));
         times.observe("heygem_submit", Duration.ofSeconds(200));
         // alpha 0.5: 0.5 × 200 + 0.5 × 100
         assertThat(times.typical("heygem_submit")).contains(Duration.ofSeconds(150));
@@ -78,7 +59,7 @@ class WaitEstimatesTest {
         assertThat(times.typical("delete_asset")).contains(Duration.ofSeconds(2));
         assertThat(times.typical("heygem_submit")).contains(Duration.ofSeconds(150));
 
-        now.set(T0.plusSeconds(60).plus(Duration.ofHours(1)));
+        clock.set(T0.plusSeconds(60).plus(Duration.ofHours(1)));
         assertThat(times.typical("heygem_submit")).isEmpty();
     }
 

@@ -9,12 +9,10 @@ import io.dsp.dispatcher.DispatcherSettings;
 import io.dsp.dispatcher.fleet.FleetView;
 import io.dsp.dispatcher.support.InMemoryConsumer;
 import io.dsp.schemas.topic.Topics;
+import io.dsp.testkit.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,7 +28,7 @@ class DispatcherHealthTest {
 
     private static final Duration STALL_AFTER = Duration.ofSeconds(60);
 
-    private final SettableClock clock = new SettableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final MutableClock clock = MutableClock.at(Instant.parse("2026-03-01T10:00:00Z"));
     private final AtomicBoolean broken = new AtomicBoolean(true);
     private final FleetView fleet = new FleetView(1, Duration.ofHours(2));
     private final TopicView view = TopicView.builder("dispatcher-fleet", Map.of())
@@ -90,33 +88,5 @@ class DispatcherHealthTest {
                 settings,
                 clock,
                 new SimpleMeterRegistry());
-    }
-
-    /** A clock the test moves on: the stall bound is measured with the view's clock. */
-    private static final class SettableClock extends Clock {
-        private volatile Instant now;
-
-        SettableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

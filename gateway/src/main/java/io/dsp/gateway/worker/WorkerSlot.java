@@ -62,7 +62,9 @@ import tools.jackson.databind.JsonNode;
  * acceptance, not at completion: that answer is recorded as progress, the slot stays busy (so a GPU never holds more
  * syntheses than its slots) and follows the GPU's task to its end, through its {@code gpu.task.progress} frames or else
  * by polling its {@code progress}; the video is downloaded into the result store before SUCCEEDED is recorded. A result
- * frame whose {@code task_type} is {@code progress} (the seed guide's progress pattern) is progress too.
+ * frame whose {@code task_type} is {@code progress} (the seed guide's progress pattern) is progress too. A synthesis
+ * delivered again that the GPU already has (its socket dropped, or its gateway died, before the end was recorded) is
+ * followed there, not handed over again.
  *
  * <p>Before a task is handed over, the fleet's task ledger is consulted exactly as a native slot does: a task that
  * already has an outcome is acknowledged and never run again (legacy workers cannot be asked whether they ran it), and
@@ -439,9 +441,13 @@ final class WorkerSlot implements Runnable {
             // Another member may have acquired the record while STARTED was on its way (a broker restart forgets
             // locks) and, not seeing it yet, be running the task: only a renewal granted now proves none did (ADR 023).
             lease.confirm();
-            if (handOver(lease, t, delivery)) {
+            Followed already = alreadyOnTheGpu(t);
+            if (already != null) {
                 handed = true;
-                awaitOutcome(lease, t, delivery);
+                awaitOutcome(lease, t, delivery, already);
+            } else if (handOver(lease, t, delivery)) {
+                handed = true;
+                awaitOutcome(lease, t, delivery, null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -615,11 +621,46 @@ final class WorkerSlot implements Runnable {
         }
     }
 
-    private void awaitOutcome(Lease lease, TaskRequested t, int delivery) throws Exception {
+    /**
+     * A synthesis this slot's GPU already has under the task's request id, which is the task id ws_client.py gives it:
+     * an earlier attempt handed it over, and its end was never recorded (the worker's socket dropped, or its gateway
+     * died). It is followed there, never handed over again: ws_client.py drops a request id it has seen
+     * ({@code _processed_requests}, spec 2.9), so a second hand-over would never be answered, and a GPU that did run it
+     * would synthesise the video twice.
+     *
+     * @return the synthesis to follow, or {@code null} when the task is handed over as usual (the GPU does not know it,
+     *     or its HTTP side cannot say: staging then decides, on the same side)
+     */
+    private Followed alreadyOnTheGpu(TaskRequested t) throws Exception {
+        if (lane == Lane.AUTOMATION || !LegacyGpu.HEYGEM_SUBMIT.equals(t.getTaskType())) {
+            return null;
+        }
+        String requestId = t.getRequestId();
+        HeyGemServerClient.Progress known;
+        try {
+            known = worker.gpu().progress(requestId);
+        } catch (HeyGemServerClient.Failure e) {
+            return null;
+        }
+        Followed followed = new Followed(requestId, false);
+        worker.following(requestId, this);
+        log.info(
+                "requestId={} is already on GPU {} ({}, {}%): worker {} follows it there instead of running it again",
+                requestId, worker.gpu().baseUrl(), known.status(), known.percent(), worker.id());
+        return followed;
+    }
+
+    /**
+     * Waits for the task's end: the worker's answer, or, for a synthesis, the end of the GPU task it follows.
+     *
+     * @param resumed a synthesis already on the GPU, followed from the start (polled at once); {@code null} for a task
+     *     just handed over
+     */
+    private void awaitOutcome(Lease lease, TaskRequested t, int delivery, Followed resumed) throws Exception {
         long deadline = System.nanoTime() + timing.taskTimeout().toNanos();
         long nextRenew = System.nanoTime() + lease.renewEvery().toNanos();
-        long nextPoll = Long.MAX_VALUE;
-        Followed followed = null;
+        Followed followed = resumed;
+        long nextPoll = followed == null ? Long.MAX_VALUE : System.nanoTime();
         boolean follows = LegacyGpu.HEYGEM_SUBMIT.equals(t.getTaskType());
         while (true) {
             long wait = Math.max(1, Math.min(Math.min(deadline, nextRenew), nextPoll) - System.nanoTime());

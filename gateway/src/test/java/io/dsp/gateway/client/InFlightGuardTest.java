@@ -10,10 +10,9 @@ import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
-import java.time.Clock;
+import io.dsp.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +20,7 @@ class InFlightGuardTest {
 
     private static final Instant T0 = Instant.parse("2026-12-04T08:00:00Z");
 
-    private final MovableClock clock = new MovableClock(T0);
+    private final MutableClock clock = MutableClock.at(T0);
     private final InFlightGuard guard =
             new InFlightGuard(new InFlightCapSettings(Map.of("heygem_submit", 1), Duration.ofHours(2)), clock);
 
@@ -76,32 +75,5 @@ class InFlightGuardTest {
                 .setOrigin(new TaskOrigin(TaskChannel.HTTP, "node", null, "pc"))
                 .build();
         return TaskEvents.about(task, type, "test", clock.instant()).build();
-    }
-
-    private static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -3,10 +3,9 @@ package io.dsp.gpuconsumer.slot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dsp.schemas.avro.TaskProgress;
-import java.time.Clock;
+import io.dsp.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,23 +13,7 @@ import org.junit.jupiter.api.Test;
 class ProgressThrottleTest {
 
     private final List<Integer> published = new ArrayList<>();
-    private Instant now = Instant.parse("2026-11-29T00:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = MutableClock.at(Instant.parse("2026-11-29T00:00:00Z"));
     private final ProgressThrottle throttle =
             new ProgressThrottle(p -> published.add(p.getPercent()), Duration.ofSeconds(2), clock);
 
@@ -62,6 +45,6 @@ class ProgressThrottleTest {
     }
 
     private void tick(long millis) {
-        now = now.plusMillis(millis);
+        clock.advance(Duration.ofMillis(millis));
     }
 }
