@@ -268,7 +268,9 @@ class LegacyGpuSynthesisIT {
      * ws_client.py reconnects after a drop in the same process, which remembers every request id it took and drops a
      * second {@code gpu.job.submit} of one (spec 2.9): the delivery after the drop finds the synthesis on the GPU and
      * follows it there. Handed over again, it would never be answered, and the task would fail after the task timeout
-     * (an hour) with the GPU's video made.
+     * (an hour) with the GPU's video made. (The new delivery first waits for the old attempt, open on a worker id that
+     * is gone, so the GPU has finished by then: following a synthesis still running is the path a slot takes after
+     * its own hand-over, covered above.)
      */
     @Test
     void aSynthesisWhoseWorkerReconnectsMidwayIsFollowedOnTheGpuAndNeitherHandedOverNorSynthesisedTwice()
@@ -305,10 +307,7 @@ class LegacyGpuSynthesisIT {
                     .as("handed to the worker once")
                     .filteredOn(f -> f.path("request_id").asString("").equals(requestId))
                     .hasSize(1);
-            assertThat(worker.sent("gpu.job.result"))
-                    .as("accepted by the GPU once")
-                    .filteredOn(f -> f.path("request_id").asString("").equals(requestId))
-                    .hasSize(1);
+            assertThat(GPU.syntheses(requestId)).as("synthesised once").isEqualTo(1);
         }
     }
 

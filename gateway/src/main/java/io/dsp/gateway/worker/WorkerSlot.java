@@ -374,7 +374,17 @@ final class WorkerSlot implements Runnable {
             return;
         }
         PriorAttempts prior = ((LedgerVerdict.Run) verdict).prior();
-        if (prior.abandoned() >= timing.quarantineAfter()) {
+        boolean onTheGpu;
+        try {
+            onTheGpu = alreadyOnTheGpu(decoded);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acknowledge(lease, AcknowledgeType.RELEASE);
+            return;
+        }
+        // A synthesis its GPU still has is not poison: the sockets of the workers that took it dropped while the GPU
+        // made it, and it is followed there, not run again.
+        if (prior.abandoned() >= timing.quarantineAfter() && !onTheGpu) {
             // A poison task: every worker that took it went away mid-task. It is not handed to another one.
             log.warn(
                     "requestId={} quarantined: {} attempts ended with their worker gone, last on {}",
@@ -418,10 +428,16 @@ final class WorkerSlot implements Runnable {
             pollAfter = System.nanoTime() + AFTER_UNRUNNABLE.toNanos();
             return;
         }
-        run(lease, decoded, delivery);
+        run(lease, decoded, delivery, onTheGpu);
     }
 
-    private void run(Lease lease, TaskRequested t, int delivery) {
+    /**
+     * Records STARTED, confirms the lock and hands the task over (or follows the synthesis its GPU already has), then
+     * waits for its end.
+     *
+     * @param onTheGpu whether the task is a synthesis its GPU already has: followed there, not handed over
+     */
+    private void run(Lease lease, TaskRequested t, int delivery, boolean onTheGpu) {
         String requestId = t.getRequestId();
         boolean automation = lane == Lane.AUTOMATION;
         if (automation && !admitted(lease, t)) {
@@ -441,10 +457,9 @@ final class WorkerSlot implements Runnable {
             // Another member may have acquired the record while STARTED was on its way (a broker restart forgets
             // locks) and, not seeing it yet, be running the task: only a renewal granted now proves none did (ADR 023).
             lease.confirm();
-            Followed already = alreadyOnTheGpu(t);
-            if (already != null) {
+            if (onTheGpu) {
                 handed = true;
-                awaitOutcome(lease, t, delivery, already);
+                awaitOutcome(lease, t, delivery, followAgain(t));
             } else if (handOver(lease, t, delivery)) {
                 handed = true;
                 awaitOutcome(lease, t, delivery, null);
@@ -622,31 +637,35 @@ final class WorkerSlot implements Runnable {
     }
 
     /**
-     * A synthesis this slot's GPU already has under the task's request id, which is the task id ws_client.py gives it:
-     * an earlier attempt handed it over, and its end was never recorded (the worker's socket dropped, or its gateway
-     * died). It is followed there, never handed over again: ws_client.py drops a request id it has seen
-     * ({@code _processed_requests}, spec 2.9), so a second hand-over would never be answered, and a GPU that did run it
-     * would synthesise the video twice.
+     * Whether this slot's GPU already has the synthesis under the task's request id, which is the task id ws_client.py
+     * gives it: an earlier attempt handed it over, and its end was never recorded (the worker's socket dropped, or its
+     * gateway died or lost its lock). Such a task is followed there, never handed over again: ws_client.py drops a
+     * request id it has seen ({@code _processed_requests}, spec 2.9), so a second hand-over would never be answered,
+     * and a GPU that did take it would synthesise the video twice.
      *
-     * @return the synthesis to follow, or {@code null} when the task is handed over as usual (the GPU does not know it,
-     *     or its HTTP side cannot say: staging then decides, on the same side)
+     * @return false also when the GPU cannot say (any failure of its HTTP side): the task is then handed over as usual,
+     *     and staging, on the same side, decides
      */
-    private Followed alreadyOnTheGpu(TaskRequested t) throws Exception {
+    private boolean alreadyOnTheGpu(TaskRequested t) throws InterruptedException {
         if (lane == Lane.AUTOMATION || !LegacyGpu.HEYGEM_SUBMIT.equals(t.getTaskType())) {
-            return null;
+            return false;
         }
-        String requestId = t.getRequestId();
-        HeyGemServerClient.Progress known;
         try {
-            known = worker.gpu().progress(requestId);
+            HeyGemServerClient.Progress known = worker.gpu().progress(t.getRequestId());
+            log.info(
+                    "requestId={} is already on GPU {} ({}, {}%): worker {} follows it there instead of running it"
+                            + " again",
+                    t.getRequestId(), worker.gpu().baseUrl(), known.status(), known.percent(), worker.id());
+            return true;
         } catch (HeyGemServerClient.Failure e) {
-            return null;
+            return false;
         }
-        Followed followed = new Followed(requestId, false);
-        worker.following(requestId, this);
-        log.info(
-                "requestId={} is already on GPU {} ({}, {}%): worker {} follows it there instead of running it again",
-                requestId, worker.gpu().baseUrl(), known.status(), known.percent(), worker.id());
+    }
+
+    /** Follows, from its first poll, the synthesis the GPU already has under the task's request id. */
+    private Followed followAgain(TaskRequested t) {
+        Followed followed = new Followed(t.getRequestId(), false);
+        worker.following(t.getRequestId(), this);
         return followed;
     }
 

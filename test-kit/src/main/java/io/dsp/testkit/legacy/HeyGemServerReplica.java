@@ -166,6 +166,9 @@ public final class HeyGemServerReplica implements AutoCloseable {
     private final Map<String, ReplicaTask> tasks = new LinkedHashMap<>();
     private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
     private final Map<String, Inputs> results = new ConcurrentHashMap<>();
+    /** Syntheses started per task id (a cache hit starts none). */
+    private final Map<String, Integer> syntheses = new ConcurrentHashMap<>();
+
     private final List<Asset> assets = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextAssetId = new AtomicInteger(1);
     private final Queue<String> failures = new ConcurrentLinkedQueue<>();
@@ -284,6 +287,11 @@ public final class HeyGemServerReplica implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** How many syntheses were started under this task id, over HTTP or WebSocket (a cache hit starts none). */
+    public int syntheses(String taskId) {
+        return syntheses.getOrDefault(taskId, 0);
     }
 
     /** The status a task record has now (queued, processing, done, error), if the server knows the task. */
@@ -406,6 +414,7 @@ public final class HeyGemServerReplica implements AutoCloseable {
             tasks.remove(taskId);
             tasks.put(taskId, task);
             results.put(taskId, new Inputs(audioHash, videoHash, taskId));
+            syntheses.merge(taskId, 1, Integer::sum);
             submission = new Submission(taskId, false, queue());
         }
         running.put(taskId, runners.submit(() -> run(task)));
