@@ -311,6 +311,39 @@ class LegacyGpuSynthesisIT {
         }
     }
 
+    /**
+     * The same client process drops a {@code delete_asset} it has taken, so the delivery after a socket drop that lost
+     * its answer is done over the GPU's HTTP API (idempotent) instead of handed over again: it would never be answered,
+     * and the task would fail after the task timeout.
+     */
+    @Test
+    void aDeleteWhoseAnswerWasLostWithTheSocketIsDoneOverTheGpusHttpApiOnItsNextDelivery() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        TaskRequested task = Tasks.deleteAsset(license, 4242);
+        String requestId = task.getRequestId();
+        try (LegacyGpuWorkerReplica worker = LegacyGpuWorkerReplica.connect(url(), GPU)) {
+            worker.dropBeforeAnswering(requestId);
+            KafkaProbe.dispatch(List.of(task));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> worker.dropped().stream()
+                            .anyMatch(f -> f.path("request_id").asString("").equals(requestId)));
+
+            // the client comes back in the same process, which has taken the request id
+            worker.reconnect();
+
+            TaskEvent end = ended(requestId);
+            assertThat(end.getType()).isEqualTo(TaskEventType.SUCCEEDED);
+            assertThat(JSON.readTree(end.getResultJson()).path("msg").asString())
+                    .isEqualTo("删除成功");
+            assertThat(end.getDeliveryCount()).isGreaterThanOrEqualTo(2);
+            assertThat(GPU.calls()).contains("POST /api/asset/delete");
+            assertThat(worker.received())
+                    .as("handed to the worker once")
+                    .filteredOn(f -> f.path("request_id").asString("").equals(requestId))
+                    .hasSize(1);
+        }
+    }
+
     @Test
     void aSynthesisTheGpuForgetsWhenItRestartsIsGivenBackWithItsAttemptClosedAndRunsAgain() throws Exception {
         String license = "LIC-" + UUID.randomUUID();

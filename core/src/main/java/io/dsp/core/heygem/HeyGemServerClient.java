@@ -248,6 +248,15 @@ public final class HeyGemServerClient {
     }
 
     /**
+     * {@code POST /api/asset/delete} of one asset of the server's asset store (its HTTP API, which the legacy PHP API
+     * tried before it queued a {@code delete_asset}): idempotent, the server answers {@code 已删除} also when the asset
+     * is not there.
+     */
+    public void deleteAsset(long assetId, String licenseKey) throws Failure, InterruptedException {
+        ok("asset delete", post("/api/asset/delete", Map.of("id", assetId, "license_key", licenseKey)));
+    }
+
+    /**
      * {@code progress} of one of the server's tasks.
      *
      * @throws Failure {@code ENGINE_LOST_TASK} when the server no longer knows it (tasks live in its memory only: it

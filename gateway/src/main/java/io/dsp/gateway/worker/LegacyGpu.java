@@ -4,6 +4,7 @@ import io.dsp.core.blob.BlobClient;
 import io.dsp.core.heygem.HeyGemServerClient;
 import io.dsp.core.heygem.HeyGemServerClient.PoolFile;
 import io.dsp.core.store.ResultStore;
+import io.dsp.schemas.avro.DeleteAssetPayload;
 import io.dsp.schemas.avro.HeyGemSubmitPayload;
 import io.dsp.schemas.avro.StoredResult;
 import io.dsp.schemas.avro.TaskRequested;
@@ -24,6 +25,7 @@ final class LegacyGpu {
 
     static final String HEYGEM_SUBMIT = "heygem_submit";
     static final String UPLOAD_ASSET = "upload_asset";
+    static final String DELETE_ASSET = "delete_asset";
     static final String VIDEO_MP4 = "video/mp4";
 
     private final HeyGemServerClient server;
@@ -70,6 +72,12 @@ final class LegacyGpu {
                 legacyPayload.put("file_path", path);
             }
         }
+    }
+
+    /** Deletes the asset a {@code delete_asset} names over the GPU's HTTP API (idempotent). */
+    void deleteAsset(TaskRequested task, DeleteAssetPayload payload)
+            throws HeyGemServerClient.Failure, InterruptedException {
+        server.deleteAsset(payload.getAssetId(), task.getLicenseKey());
     }
 
     HeyGemServerClient.Progress progress(String gpuTaskId) throws HeyGemServerClient.Failure, InterruptedException {

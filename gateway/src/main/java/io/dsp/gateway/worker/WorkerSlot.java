@@ -16,6 +16,7 @@ import io.dsp.core.store.ResultStore;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.routing.Origins;
 import io.dsp.schemas.avro.DeadLetterReason;
+import io.dsp.schemas.avro.DeleteAssetPayload;
 import io.dsp.schemas.avro.StoredResult;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
@@ -460,6 +461,9 @@ final class WorkerSlot implements Runnable {
             if (onTheGpu) {
                 handed = true;
                 awaitOutcome(lease, t, delivery, followAgain(t));
+            } else if (deletedOverHttp(t, delivery)) {
+                handed = true;
+                acknowledge(lease, AcknowledgeType.ACCEPT);
             } else if (handOver(lease, t, delivery)) {
                 handed = true;
                 awaitOutcome(lease, t, delivery, null);
@@ -660,6 +664,47 @@ final class WorkerSlot implements Runnable {
         } catch (HeyGemServerClient.Failure e) {
             return false;
         }
+    }
+
+    /**
+     * A {@code delete_asset} delivered again is done over the GPU's HTTP API, which deletes idempotently, and its
+     * outcome recorded as the worker's answer would have been: the worker may already have taken it on an earlier
+     * delivery whose answer was lost with its socket, and ws_client.py drops a request id it has seen (spec 2.9), so
+     * handed over again it would never be answered. A first delivery is handed over as the legacy fleet expects.
+     *
+     * @return whether it was done; otherwise (a first delivery, another type, or the GPU's HTTP side refused or cannot
+     *     be reached) it is handed over as usual
+     */
+    private boolean deletedOverHttp(TaskRequested t, int delivery) throws Exception {
+        if (lane == Lane.AUTOMATION
+                || delivery < 2
+                || !LegacyGpu.DELETE_ASSET.equals(t.getTaskType())
+                || !(t.getPayload() instanceof DeleteAssetPayload payload)) {
+            return false;
+        }
+        try {
+            leased(() -> worker.gpu().deleteAsset(t, payload));
+        } catch (HeyGemServerClient.Failure e) {
+            log.warn(
+                    "requestId={}: the asset delete over {} failed ({}); handing it to worker {}",
+                    t.getRequestId(),
+                    worker.gpu().baseUrl(),
+                    e.getMessage(),
+                    worker.id());
+            return false;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", payload.getAssetId());
+        answer.put("msg", "删除成功");
+        recordOutcome(t, reporter.succeeded(t, worker.id(), delivery, answer, null, trace));
+        log.info(
+                "requestId={} (delivery {}): asset {} deleted over {}, not handed to worker {} again",
+                t.getRequestId(),
+                delivery,
+                payload.getAssetId(),
+                worker.gpu().baseUrl(),
+                worker.id());
+        return true;
     }
 
     /** Follows, from its first poll, the synthesis the GPU already has under the task's request id. */

@@ -597,7 +597,8 @@ public final class HeyGemServerReplica implements AutoCloseable {
                 return;
             }
             String expected = switch (path) {
-                case "/api/heygem/check_files", "/api/heygem/upload_file", "/api/heygem/submit" -> "POST";
+                case "/api/heygem/check_files", "/api/heygem/upload_file", "/api/heygem/submit", "/api/asset/delete" ->
+                    "POST";
                 case "/api/heygem/progress", "/api/heygem/download", "/api/heygem/queue", "/api/heygem/health" -> "GET";
                 default -> null;
             };
@@ -616,6 +617,7 @@ public final class HeyGemServerReplica implements AutoCloseable {
                 case "/api/heygem/progress" -> progress(exchange);
                 case "/api/heygem/download" -> download(exchange);
                 case "/api/heygem/queue" -> queueRoute(exchange);
+                case "/api/asset/delete" -> assetDelete(exchange);
                 default -> health(exchange);
             }
         } catch (RuntimeException e) {
@@ -731,6 +733,25 @@ public final class HeyGemServerReplica implements AutoCloseable {
         body2.put("msg", submission.cached() ? "缓存命中，直接返回" : "任务已提交");
         body2.put("data", data);
         reply(exchange, 200, ok(body2));
+    }
+
+    /** {@code POST /api/asset/delete {"id","license_key"}}: {@code 已删除} also when there is no such asset. */
+    private void assetDelete(HttpExchange exchange) throws IOException {
+        JsonNode body = jsonBody(exchange);
+        if (body == null) {
+            return;
+        }
+        JsonNode id = body.path("id");
+        String licenseKey = text(body, "license_key");
+        if (!id.canConvertToLong() || id.asLong() <= 0 || licenseKey == null || licenseKey.isBlank()) {
+            reply(exchange, 400, error(400, "缺少 id 或 license_key"));
+            return;
+        }
+        deleteAsset(id.asLong(), licenseKey);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("code", 0);
+        answer.put("msg", "已删除");
+        reply(exchange, 200, answer);
     }
 
     private void progress(HttpExchange exchange) throws IOException {

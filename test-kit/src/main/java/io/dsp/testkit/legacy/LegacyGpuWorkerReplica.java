@@ -88,6 +88,7 @@ public final class LegacyGpuWorkerReplica implements AutoCloseable {
     private final List<JsonNode> sent = new CopyOnWriteArrayList<>();
     private final List<JsonNode> dropped = new CopyOnWriteArrayList<>();
     private final Map<String, Long> processedRequests = new ConcurrentHashMap<>();
+    private final Set<String> dropBeforeAnswering = ConcurrentHashMap.newKeySet();
     /** One sender thread: frames leave in the order they were produced, never from the socket's own thread. */
     private final ExecutorService outbox =
             Executors.newSingleThreadExecutor(HeyGemServerReplica.daemon("legacy-worker-out"));
@@ -160,6 +161,15 @@ public final class LegacyGpuWorkerReplica implements AutoCloseable {
     /** Sends any frame as it is (for cases the replica does not script). */
     public void sendRaw(Map<String, Object> frame) {
         send(JSON.valueToTree(frame));
+    }
+
+    /**
+     * The connection drops once this task has run, just before its result goes out: the result is dropped, as the
+     * client drops what it sends while disconnected, and the client has still taken the request id. Call
+     * {@link #reconnect()} to come back.
+     */
+    public void dropBeforeAnswering(String requestId) {
+        dropBeforeAnswering.add(requestId);
     }
 
     /** Closes the connection abruptly (no close frame), as a crashed or cut-off GPU would. */
@@ -253,6 +263,9 @@ public final class LegacyGpuWorkerReplica implements AutoCloseable {
                 case "upload_asset" -> uploadAsset(payload);
                 default -> throw new TaskError("未知任务类型: " + taskType);
             };
+            if (dropBeforeAnswering.remove(requestId)) {
+                drop();
+            }
             send(resultFrame(requestId, taskType, key, senderFd, result, null));
         } catch (TaskError e) {
             send(resultFrame(requestId, taskType, key, senderFd, null, e.getMessage()));

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -275,6 +277,32 @@ class HeyGemServerReplicaTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(unknown.body())).isEqualTo(JSON.readTree("{\"code\":404,\"msg\":\"任务 abc 不存在\"}"));
         assertThat(download.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anAssetDeleteOverHttpRemovesTheLicensesAssetAndAnswersDeletedAlsoWhenNothingIsThere(@TempDir Path dir)
+            throws Exception {
+        start(HeyGemServerReplica.Options.defaults());
+        Path file = Files.writeString(dir.resolve("me.wav"), "my voice");
+        HeyGemServerReplica.Asset asset = replica.uploadAsset(file, "voice", "me", "K");
+
+        HttpResponse<String> otherLicense =
+                send(postJson("/api/asset/delete", "{\"id\":" + asset.id() + ",\"license_key\":\"L\"}"));
+        assertThat(replica.assets()).hasSize(1);
+        HttpResponse<String> deleted =
+                send(postJson("/api/asset/delete", "{\"id\":" + asset.id() + ",\"license_key\":\"K\"}"));
+        HttpResponse<String> again =
+                send(postJson("/api/asset/delete", "{\"id\":" + asset.id() + ",\"license_key\":\"K\"}"));
+        HttpResponse<String> noLicense = send(postJson("/api/asset/delete", "{\"id\":" + asset.id() + "}"));
+
+        for (HttpResponse<String> answered : List.of(otherLicense, deleted, again)) {
+            assertThat(answered.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(answered.body())).isEqualTo(JSON.readTree("{\"code\":0,\"msg\":\"已删除\"}"));
+        }
+        assertThat(replica.assets()).isEmpty();
+        assertThat(asset.path()).doesNotExist();
+        assertThat(noLicense.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(noLicense.body()).path("msg").asString()).isEqualTo("缺少 id 或 license_key");
     }
 
     @Test
