@@ -429,7 +429,7 @@ final class WorkerSlot implements Runnable {
             pollAfter = System.nanoTime() + AFTER_UNRUNNABLE.toNanos();
             return;
         }
-        run(lease, decoded, delivery, onTheGpu);
+        run(lease, decoded, delivery, onTheGpu, prior.abandoned() > 0);
     }
 
     /**
@@ -437,8 +437,10 @@ final class WorkerSlot implements Runnable {
      * waits for its end.
      *
      * @param onTheGpu whether the task is a synthesis its GPU already has: followed there, not handed over
+     * @param afterAbandoned whether an earlier attempt started and never ended (its worker went away mid-task): a
+     *     legacy worker may have taken it then
      */
-    private void run(Lease lease, TaskRequested t, int delivery, boolean onTheGpu) {
+    private void run(Lease lease, TaskRequested t, int delivery, boolean onTheGpu, boolean afterAbandoned) {
         String requestId = t.getRequestId();
         boolean automation = lane == Lane.AUTOMATION;
         if (automation && !admitted(lease, t)) {
@@ -461,8 +463,9 @@ final class WorkerSlot implements Runnable {
             if (onTheGpu) {
                 handed = true;
                 awaitOutcome(lease, t, delivery, followAgain(t));
-            } else if (deletedOverHttp(t, delivery)) {
-                handed = true;
+            } else if (afterAbandoned && deletedOverHttp(t)) {
+                handed = true; // the effect happened: from here on, as after a worker's answer
+                recordDeleted(t, delivery);
                 acknowledge(lease, AcknowledgeType.ACCEPT);
             } else if (handOver(lease, t, delivery)) {
                 handed = true;
@@ -667,19 +670,20 @@ final class WorkerSlot implements Runnable {
     }
 
     /**
-     * A {@code delete_asset} delivered again is done over the GPU's HTTP API, which deletes idempotently, and its
-     * outcome recorded as the worker's answer would have been: the worker may already have taken it on an earlier
-     * delivery whose answer was lost with its socket, and ws_client.py drops a request id it has seen (spec 2.9), so
-     * handed over again it would never be answered. A first delivery is handed over as the legacy fleet expects.
+     * A {@code delete_asset} whose earlier attempt ended with its worker gone is done over the GPU's HTTP API, which
+     * deletes idempotently (spec 4.3): the worker may have taken it then, its answer lost with its socket, and
+     * ws_client.py drops a request id it has seen (spec 2.9), so handed over again it would never be answered. Any
+     * other delivery is handed over as the legacy fleet expects, and so is a cancelled one (the wait for its outcome
+     * ends it as cancelled).
      *
-     * @return whether it was done; otherwise (a first delivery, another type, or the GPU's HTTP side refused or cannot
-     *     be reached) it is handed over as usual
+     * @return whether it was deleted; otherwise (another type or lane, a cancellation, or the GPU's HTTP side refused
+     *     or cannot be reached) it is handed over as usual
      */
-    private boolean deletedOverHttp(TaskRequested t, int delivery) throws Exception {
+    private boolean deletedOverHttp(TaskRequested t) throws Exception {
         if (lane == Lane.AUTOMATION
-                || delivery < 2
                 || !LegacyGpu.DELETE_ASSET.equals(t.getTaskType())
-                || !(t.getPayload() instanceof DeleteAssetPayload payload)) {
+                || !(t.getPayload() instanceof DeleteAssetPayload payload)
+                || cancellations.of(t).isPresent()) {
             return false;
         }
         try {
@@ -693,18 +697,21 @@ final class WorkerSlot implements Runnable {
                     worker.id());
             return false;
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("id", payload.getAssetId());
-        answer.put("msg", "删除成功");
-        recordOutcome(t, reporter.succeeded(t, worker.id(), delivery, answer, null, trace));
         log.info(
-                "requestId={} (delivery {}): asset {} deleted over {}, not handed to worker {} again",
+                "requestId={}: asset {} deleted over {}, not handed to worker {} again",
                 t.getRequestId(),
-                delivery,
                 payload.getAssetId(),
                 worker.gpu().baseUrl(),
                 worker.id());
         return true;
+    }
+
+    /** Records a delete done over the GPU's HTTP API with the answer its worker gives: {@code {"id", "msg"}}. */
+    private void recordDeleted(TaskRequested t, int delivery) throws Exception {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", ((DeleteAssetPayload) t.getPayload()).getAssetId());
+        answer.put("msg", "删除成功");
+        recordOutcome(t, reporter.succeeded(t, worker.id(), delivery, answer, null, trace));
     }
 
     /** Follows, from its first poll, the synthesis the GPU already has under the task's request id. */

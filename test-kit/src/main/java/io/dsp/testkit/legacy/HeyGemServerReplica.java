@@ -54,8 +54,8 @@ import tools.jackson.databind.json.JsonMapper;
  * server does, and a downloadable "video" whose bytes are derived from the inputs and the task id
  * ({@link #expectedResult}).
  *
- * <p>Not replicated: {@code /api/heygem/upload} (legacy two-file upload), the {@code /api/asset/*} and
- * {@code /api/video/edit} routes, and the TTL cleanup thread.
+ * <p>Not replicated: {@code /api/heygem/upload} (legacy two-file upload), the {@code /api/asset/*} routes but
+ * {@code POST /api/asset/delete}, the {@code /api/video/edit} routes, and the TTL cleanup thread.
  */
 public final class HeyGemServerReplica implements AutoCloseable {
 
