@@ -24,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
  *     start (set distinct numbers when running several instances without Redis)
  * @param maxFrameBytes largest text frame accepted, in bytes; default 65536 (64 KiB); larger frames get an error
  * @param maxConnections open connections allowed at once; default 20000; further connections are refused
- * @param maxMessagesPerSecond frames one connection may send per second; default 50; the excess gets an error frame
+ * @param maxMessagesPerSecond frames one connection may send in any one-second span; default 50; the excess gets an error frame
  * @param heartbeatInterval how often the gateway pings every connection (JSON {@code ping} to workers, WebSocket pings
  *     to others); default 25 s
  * @param idleTimeout a connection that sent nothing (not even a pong) for this long is closed; default 90 s

@@ -18,8 +18,11 @@ public final class Connection {
     private volatile String deviceType;
     private volatile Instant lastSeen;
     private final java.util.concurrent.atomic.AtomicLong errorsSent = new java.util.concurrent.atomic.AtomicLong();
-    private long rateWindowSecond = -1;
-    private int rateWindowCount;
+    /** When each of the last frames let through arrived (epoch ms), a ring as long as the per-second budget. */
+    private long[] passedAtMillis;
+
+    private int oldestPassed;
+    private int passedCount;
 
     Connection(long fd, WebSocketSession session, FrameSender sender, Instant openedAt) {
         this.fd = fd;
@@ -97,14 +100,31 @@ public final class Connection {
         lastSeen = now;
     }
 
-    /** Counts a frame against the per-second budget; false when the budget of the current second is spent. */
+    /**
+     * Counts a frame against the budget of any one-second span: false when {@code perSecond} frames already passed
+     * within the second before {@code now}. A sliding span, not calendar seconds, so a burst that straddles a second's
+     * boundary cannot pass twice the budget. Refused frames are not counted: a flood is refused only while it exceeds
+     * the budget.
+     */
     public synchronized boolean withinRate(Instant now, int perSecond) {
-        long second = now.getEpochSecond();
-        if (second != rateWindowSecond) {
-            rateWindowSecond = second;
-            rateWindowCount = 0;
+        long nowMillis = now.toEpochMilli();
+        if (passedAtMillis == null || passedAtMillis.length != perSecond) {
+            passedAtMillis = new long[perSecond];
+            oldestPassed = 0;
+            passedCount = 0;
         }
-        return ++rateWindowCount <= perSecond;
+        if (passedCount == perSecond && nowMillis - passedAtMillis[oldestPassed] < 1000) {
+            return false;
+        }
+        // The slot after the newest is the oldest once the ring is full; before that it is the next free one.
+        int slot = (oldestPassed + passedCount) % perSecond;
+        passedAtMillis[slot] = nowMillis;
+        if (passedCount < perSecond) {
+            passedCount++;
+        } else {
+            oldestPassed = (oldestPassed + 1) % perSecond;
+        }
+        return true;
     }
 
     WebSocketSession session() {
