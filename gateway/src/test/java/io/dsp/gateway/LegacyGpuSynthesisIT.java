@@ -344,6 +344,47 @@ class LegacyGpuSynthesisIT {
         }
     }
 
+    /**
+     * The same for an {@code upload_asset}: the delivery after the drop uploads over the GPU's HTTP API, which answers
+     * with the row the worker stored before its answer was lost (spec 4.5), so the license has the asset once and the
+     * task ends with the worker's answer.
+     */
+    @Test
+    void anUploadWhoseAnswerWasLostWithTheSocketIsDoneOverTheGpusHttpApiWithoutASecondAsset() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        byte[] voice = ("voice sample " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        String md5 = BLOBS.put(voice);
+        TaskRequested task = Tasks.uploadAsset(license, 78, md5, ".wav", voice.length);
+        String requestId = task.getRequestId();
+        try (LegacyGpuWorkerReplica worker = LegacyGpuWorkerReplica.connect(url(), GPU)) {
+            worker.dropBeforeAnswering(requestId);
+            KafkaProbe.dispatch(List.of(task));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> worker.dropped().stream()
+                            .anyMatch(f -> f.path("request_id").asString("").equals(requestId)));
+
+            // the client comes back in the same process, which has taken the request id
+            worker.reconnect();
+
+            TaskEvent end = ended(requestId);
+            assertThat(end.getType()).isEqualTo(TaskEventType.SUCCEEDED);
+            assertThat(end.getDeliveryCount()).isGreaterThanOrEqualTo(2);
+            List<HeyGemServerReplica.Asset> stored = GPU.assets().stream()
+                    .filter(a -> a.licenseKey().equals(license))
+                    .toList();
+            assertThat(stored).as("the license's assets").hasSize(1);
+            JsonNode answer = JSON.readTree(end.getResultJson());
+            assertThat(answer.path("id").asLong()).isEqualTo(stored.get(0).id());
+            assertThat(answer.path("name").asString()).isEqualTo("my voice");
+            assertThat(answer.path("msg").asString()).isEqualTo("上传成功");
+            assertThat(GPU.calls()).contains("POST /api/asset/upload");
+            assertThat(worker.received())
+                    .as("handed to the worker once")
+                    .filteredOn(f -> f.path("request_id").asString("").equals(requestId))
+                    .hasSize(1);
+        }
+    }
+
     @Test
     void aSynthesisTheGpuForgetsWhenItRestartsIsGivenBackWithItsAttemptClosedAndRunsAgain() throws Exception {
         String license = "LIC-" + UUID.randomUUID();

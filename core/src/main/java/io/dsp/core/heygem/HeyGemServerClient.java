@@ -202,6 +202,68 @@ public final class HeyGemServerClient {
 
     private Uploaded upload(PoolFile f, BlobClient blobs, Path staging)
             throws Failure, IOException, InterruptedException {
+        return withBlob(f, blobs, staging, file -> {
+            Uploaded uploaded = uploadFile(f.hash(), f.ext(), file);
+            if (!f.hash().equals(uploaded.hash())) {
+                // the server keeps a file under the md5 it computed: these bytes were not the blob
+                throw new Failure(
+                        "UPLOAD_CORRUPT", "HeyGem stored " + f.hash() + f.ext() + " as " + uploaded.hash(), false);
+            }
+            return uploaded;
+        });
+    }
+
+    /** A row of the server's asset store, as its HTTP upload answers it. */
+    public record Asset(long id, String name) {}
+
+    /**
+     * {@code POST /api/asset/upload} of one blob as an asset of a license, the blob fetched from asset-api by md5
+     * (through {@code staging}, removed after). The server answers with the row it already has for the same license,
+     * type, md5 and extension (spec 4.5; the new name in the answer, the row unchanged), so an upload done before, over
+     * HTTP or by its WebSocket worker, is not stored twice.
+     *
+     * @throws Failure as {@link #stage}, or the server's refusal
+     * @throws IOException when the staging directory cannot be written or asset-api cannot be reached
+     */
+    public Asset uploadAsset(
+            PoolFile f, String licenseKey, String assetType, String name, BlobClient blobs, Path staging)
+            throws Failure, IOException, InterruptedException {
+        return withBlob(f, blobs, staging, file -> {
+            HttpHeaders filePart = new HttpHeaders();
+            filePart.setContentDispositionFormData("file", f.hash() + f.ext());
+            filePart.setContentType(MediaType.APPLICATION_OCTET_STREAM);
+            MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
+            form.add("license_key", licenseKey);
+            form.add("asset_type", assetType);
+            form.add("name", name);
+            form.add("file", new HttpEntity<>(new FileSystemResource(file), filePart));
+            Reply uploaded = call(() -> http.post()
+                    .uri("/api/asset/upload")
+                    .contentType(MediaType.MULTIPART_FORM_DATA)
+                    .body(form)
+                    .exchange((request, response) -> new Reply(
+                            response.getStatusCode().value(),
+                            parse(response.getBody().readAllBytes()))));
+            JsonNode data = ok("asset upload", uploaded).path("data");
+            if (!f.hash().equals(data.path("file_hash").asString(""))) {
+                throw new Failure(
+                        "UPLOAD_CORRUPT",
+                        "HeyGem stored asset " + f.hash() + f.ext() + " as "
+                                + data.path("file_hash").asString(""),
+                        false);
+            }
+            return new Asset(data.path("id").asLong(), data.path("name").asString(name));
+        });
+    }
+
+    /** What is done with a blob fetched into the staging directory. */
+    private interface WithFile<T> {
+        T apply(Path file) throws Failure, InterruptedException;
+    }
+
+    /** Fetches the blob into {@code staging}, hands it to {@code action} and removes it either way. */
+    private static <T> T withBlob(PoolFile f, BlobClient blobs, Path staging, WithFile<T> action)
+            throws Failure, IOException, InterruptedException {
         if (!BlobClient.isMd5(f.hash())) {
             // a temporary hash the server does not have: nowhere to fetch it from
             throw new Failure("FILE_MISSING", f.missingMessage() + f.hash() + f.ext(), true);
@@ -217,13 +279,7 @@ public final class HeyGemServerClient {
                 }
                 throw new Failure("BLOB_UNAVAILABLE", e.getMessage(), false);
             }
-            Uploaded uploaded = uploadFile(f.hash(), f.ext(), file);
-            if (!f.hash().equals(uploaded.hash())) {
-                // the server keeps a file under the md5 it computed: these bytes were not the blob
-                throw new Failure(
-                        "UPLOAD_CORRUPT", "HeyGem stored " + f.hash() + f.ext() + " as " + uploaded.hash(), false);
-            }
-            return uploaded;
+            return action.apply(file);
         } finally {
             Files.deleteIfExists(file);
         }

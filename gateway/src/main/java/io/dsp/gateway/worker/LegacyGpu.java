@@ -80,6 +80,21 @@ final class LegacyGpu {
         server.deleteAsset(payload.getAssetId(), task.getLicenseKey());
     }
 
+    /**
+     * Uploads the asset an {@code upload_asset} names over the GPU's HTTP API, which answers with the row it already has
+     * for the same license, type and file (spec 4.5): an upload its worker did before is not stored twice.
+     */
+    HeyGemServerClient.Asset uploadAsset(TaskRequested task, UploadAssetPayload payload)
+            throws HeyGemServerClient.Failure, IOException, InterruptedException {
+        return server.uploadAsset(
+                new PoolFile(payload.getFileHash(), payload.getFileExt(), "文件不存在: "),
+                task.getLicenseKey(),
+                payload.getAssetType().name(),
+                payload.getName(),
+                blobs,
+                staging);
+    }
+
     HeyGemServerClient.Progress progress(String gpuTaskId) throws HeyGemServerClient.Failure, InterruptedException {
         return server.progress(gpuTaskId);
     }

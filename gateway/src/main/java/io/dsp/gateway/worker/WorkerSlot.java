@@ -22,6 +22,7 @@ import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
 import io.dsp.schemas.avro.TaskProgress;
 import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.avro.UploadAssetPayload;
 import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.trace.TraceContext;
 import java.io.IOException;
@@ -455,6 +456,7 @@ final class WorkerSlot implements Runnable {
         cancellations.of(t).ifPresent(cancel -> offer(new Cancel(requestId, cancel.getReason())));
         changed.run();
         boolean handed = false;
+        Map<String, Object> answeredOverHttp;
         try {
             leased(() -> reporter.started(t, worker.id(), delivery, trace));
             // Another member may have acquired the record while STARTED was on its way (a broker restart forgets
@@ -463,9 +465,9 @@ final class WorkerSlot implements Runnable {
             if (onTheGpu) {
                 handed = true;
                 awaitOutcome(lease, t, delivery, followAgain(t));
-            } else if (afterAbandoned && deletedOverHttp(t)) {
+            } else if (afterAbandoned && (answeredOverHttp = doneOverHttp(t)) != null) {
                 handed = true; // the effect happened: from here on, as after a worker's answer
-                recordDeleted(t, delivery);
+                recordOutcome(t, reporter.succeeded(t, worker.id(), delivery, answeredOverHttp, null, trace));
                 acknowledge(lease, AcknowledgeType.ACCEPT);
             } else if (handOver(lease, t, delivery)) {
                 handed = true;
@@ -670,48 +672,55 @@ final class WorkerSlot implements Runnable {
     }
 
     /**
-     * A {@code delete_asset} whose earlier attempt ended with its worker gone is done over the GPU's HTTP API, which
-     * deletes idempotently (spec 4.3): the worker may have taken it then, its answer lost with its socket, and
-     * ws_client.py drops a request id it has seen (spec 2.9), so handed over again it would never be answered. Any
-     * other delivery is handed over as the legacy fleet expects, and so is a cancelled one (the wait for its outcome
-     * ends it as cancelled).
+     * A {@code delete_asset} or {@code upload_asset} whose earlier attempt ended with its worker gone is done over the
+     * GPU's HTTP API: the worker may have done it then, its answer lost with its socket, and ws_client.py drops a
+     * request id it has seen (spec 2.9), so handed over again it would never be answered. Both are idempotent there
+     * (spec 4.3, 4.5): a delete answers {@code 已删除} also when nothing is left, an upload answers with the row the
+     * worker stored. Any other delivery is handed over as the legacy fleet expects, and so is a cancelled one (the wait
+     * for its outcome ends it as cancelled).
      *
-     * @return whether it was deleted; otherwise (another type or lane, a cancellation, or the GPU's HTTP side refused
-     *     or cannot be reached) it is handed over as usual
+     * @return the answer its worker gives ({@code {"id", "msg"}} for a delete, {@code {"id", "name", "msg"}} for an
+     *     upload); {@code null} when it is handed over as usual (another type or lane, a cancellation, or the GPU's
+     *     HTTP side or asset-api refused or cannot be reached)
      */
-    private boolean deletedOverHttp(TaskRequested t) throws Exception {
-        if (lane == Lane.AUTOMATION
-                || !LegacyGpu.DELETE_ASSET.equals(t.getTaskType())
-                || !(t.getPayload() instanceof DeleteAssetPayload payload)
-                || cancellations.of(t).isPresent()) {
-            return false;
+    private Map<String, Object> doneOverHttp(TaskRequested t) throws Exception {
+        if (lane == Lane.AUTOMATION || cancellations.of(t).isPresent()) {
+            return null;
         }
+        Map<String, Object> answer = new LinkedHashMap<>();
         try {
-            leased(() -> worker.gpu().deleteAsset(t, payload));
-        } catch (HeyGemServerClient.Failure e) {
+            if (LegacyGpu.DELETE_ASSET.equals(t.getTaskType()) && t.getPayload() instanceof DeleteAssetPayload p) {
+                leased(() -> worker.gpu().deleteAsset(t, p));
+                answer.put("id", p.getAssetId());
+                answer.put("msg", "删除成功");
+            } else if (LegacyGpu.UPLOAD_ASSET.equals(t.getTaskType())
+                    && t.getPayload() instanceof UploadAssetPayload p) {
+                HeyGemServerClient.Asset[] uploaded = new HeyGemServerClient.Asset[1];
+                leased(() -> uploaded[0] = worker.gpu().uploadAsset(t, p));
+                answer.put("id", uploaded[0].id());
+                answer.put("name", uploaded[0].name());
+                answer.put("msg", "上传成功");
+            } else {
+                return null;
+            }
+        } catch (HeyGemServerClient.Failure | IOException e) {
             log.warn(
-                    "requestId={}: the asset delete over {} failed ({}); handing it to worker {}",
+                    "requestId={}: the {} over {} failed ({}); handing it to worker {}",
                     t.getRequestId(),
+                    t.getTaskType(),
                     worker.gpu().baseUrl(),
                     e.getMessage(),
                     worker.id());
-            return false;
+            return null;
         }
         log.info(
-                "requestId={}: asset {} deleted over {}, not handed to worker {} again",
+                "requestId={}: {} done over {} ({}), not handed to worker {} again",
                 t.getRequestId(),
-                payload.getAssetId(),
+                t.getTaskType(),
                 worker.gpu().baseUrl(),
+                answer,
                 worker.id());
-        return true;
-    }
-
-    /** Records a delete done over the GPU's HTTP API with the answer its worker gives: {@code {"id", "msg"}}. */
-    private void recordDeleted(TaskRequested t, int delivery) throws Exception {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("id", ((DeleteAssetPayload) t.getPayload()).getAssetId());
-        answer.put("msg", "删除成功");
-        recordOutcome(t, reporter.succeeded(t, worker.id(), delivery, answer, null, trace));
+        return answer;
     }
 
     /** Follows, from its first poll, the synthesis the GPU already has under the task's request id. */

@@ -54,8 +54,8 @@ import tools.jackson.databind.json.JsonMapper;
  * server does, and a downloadable "video" whose bytes are derived from the inputs and the task id
  * ({@link #expectedResult}).
  *
- * <p>Not replicated: {@code /api/heygem/upload} (legacy two-file upload), the {@code /api/asset/*} routes but
- * {@code POST /api/asset/delete}, the {@code /api/video/edit} routes, and the TTL cleanup thread.
+ * <p>Not replicated: {@code /api/heygem/upload} (legacy two-file upload), {@code GET /api/asset/list}, the
+ * {@code /api/video/edit} routes, asset expiry and the TTL cleanup thread.
  */
 public final class HeyGemServerReplica implements AutoCloseable {
 
@@ -597,8 +597,11 @@ public final class HeyGemServerReplica implements AutoCloseable {
                 return;
             }
             String expected = switch (path) {
-                case "/api/heygem/check_files", "/api/heygem/upload_file", "/api/heygem/submit", "/api/asset/delete" ->
-                    "POST";
+                case "/api/heygem/check_files",
+                        "/api/heygem/upload_file",
+                        "/api/heygem/submit",
+                        "/api/asset/upload",
+                        "/api/asset/delete" -> "POST";
                 case "/api/heygem/progress", "/api/heygem/download", "/api/heygem/queue", "/api/heygem/health" -> "GET";
                 default -> null;
             };
@@ -617,6 +620,7 @@ public final class HeyGemServerReplica implements AutoCloseable {
                 case "/api/heygem/progress" -> progress(exchange);
                 case "/api/heygem/download" -> download(exchange);
                 case "/api/heygem/queue" -> queueRoute(exchange);
+                case "/api/asset/upload" -> assetUpload(exchange);
                 case "/api/asset/delete" -> assetDelete(exchange);
                 default -> health(exchange);
             }
@@ -733,6 +737,72 @@ public final class HeyGemServerReplica implements AutoCloseable {
         body2.put("msg", submission.cached() ? "缓存命中，直接返回" : "任务已提交");
         body2.put("data", data);
         reply(exchange, 200, ok(body2));
+    }
+
+    /**
+     * {@code POST /api/asset/upload} (multipart {@code file}, {@code license_key}, {@code asset_type}, {@code name}):
+     * stored under {@code assets/<license>/<type>/<md5><ext>} and copied into the pool; a row of the same license,
+     * type, md5 and extension is answered instead of a new one, with the new name in the answer only (spec 4.5).
+     */
+    private void assetUpload(HttpExchange exchange) throws IOException {
+        Map<String, Multipart.Part> parts = Multipart.parse(
+                exchange.getRequestHeaders().getFirst("Content-Type"),
+                exchange.getRequestBody().readAllBytes());
+        Multipart.Part file = parts.get("file");
+        if (file == null) {
+            reply(exchange, 400, error(400, "缺少 file"));
+            return;
+        }
+        String licenseKey = parts.containsKey("license_key")
+                ? parts.get("license_key").text().trim()
+                : "";
+        if (licenseKey.isEmpty()) {
+            reply(exchange, 400, error(400, "缺少 license_key"));
+            return;
+        }
+        String assetType =
+                parts.containsKey("asset_type") ? parts.get("asset_type").text().trim() : "";
+        if (!assetType.equals("voice") && !assetType.equals("avatar")) {
+            reply(exchange, 400, error(400, "asset_type 必须为 voice 或 avatar"));
+            return;
+        }
+        String ext = extensionOf(file.filename());
+        String stem = file.filename() == null ? "" : file.filename().replaceFirst("\\.[^.]*$", "");
+        String name = parts.containsKey("name") && !parts.get("name").text().isBlank()
+                ? parts.get("name").text().trim()
+                : stem;
+        String hash = md5(file.bytes());
+        Asset row;
+        synchronized (lock) {
+            Optional<Asset> same = assets.stream()
+                    .filter(a -> a.licenseKey().equals(licenseKey)
+                            && a.assetType().equals(assetType)
+                            && a.fileHash().equals(hash)
+                            && a.fileExt().equals(ext))
+                    .max(Comparator.comparingLong(Asset::id));
+            if (same.isPresent()) {
+                row = same.get();
+            } else {
+                Path stored = Files.createDirectories(
+                                assetDir.resolve(poolName(licenseKey, "")).resolve(assetType))
+                        .resolve(poolName(hash, ext));
+                write(stored, file.bytes());
+                row = new Asset(nextAssetId.getAndIncrement(), licenseKey, assetType, name, hash, ext, stored);
+                assets.add(row);
+            }
+            Path pooled = poolDir.resolve(poolName(hash, ext));
+            if (!Files.isRegularFile(pooled)) {
+                write(pooled, file.bytes());
+            }
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("id", row.id());
+        data.put("name", name);
+        data.put("asset_type", assetType);
+        data.put("file_hash", hash);
+        data.put("file_ext", ext);
+        data.put("file_size", file.bytes().length);
+        reply(exchange, 200, ok(Map.of("data", data)));
     }
 
     /** {@code POST /api/asset/delete {"id","license_key"}}: {@code 已删除} also when there is no such asset. */

@@ -306,6 +306,58 @@ class HeyGemServerReplicaTest {
     }
 
     @Test
+    void anAssetUploadOverHttpAnswersWithTheRowTheLicenseHasForTheSameFileAndStoresOnlyANewOne(@TempDir Path dir)
+            throws Exception {
+        start(HeyGemServerReplica.Options.defaults());
+        byte[] voice = "my voice".getBytes(StandardCharsets.UTF_8);
+        String md5 = HeyGemServerReplica.md5(voice);
+        HeyGemServerReplica.Asset byWebSocket =
+                replica.uploadAsset(Files.write(dir.resolve(md5 + ".wav"), voice), "voice", "me", "K");
+
+        JsonNode again = JSON.readTree(send(multipart(
+                        "/api/asset/upload",
+                        List.of(
+                                file("file", md5 + ".wav", voice),
+                                field("license_key", "K"),
+                                field("asset_type", "voice"),
+                                field("name", "renamed"))))
+                .body());
+        JsonNode otherLicense = JSON.readTree(send(multipart(
+                        "/api/asset/upload",
+                        List.of(
+                                file("file", md5 + ".wav", voice),
+                                field("license_key", "L"),
+                                field("asset_type", "voice"))))
+                .body());
+        HttpResponse<String> wrongType = send(multipart(
+                "/api/asset/upload",
+                List.of(file("file", "a.wav", voice), field("license_key", "K"), field("asset_type", "music"))));
+        HttpResponse<String> noLicense = send(
+                multipart("/api/asset/upload", List.of(file("file", "a.wav", voice), field("asset_type", "voice"))));
+        HttpResponse<String> noFile =
+                send(multipart("/api/asset/upload", List.of(field("license_key", "K"), field("asset_type", "voice"))));
+
+        assertThat(again.path("code").asInt()).isZero();
+        assertThat(again.path("data").path("id").asLong()).isEqualTo(byWebSocket.id());
+        assertThat(again.path("data").path("name").asString()).isEqualTo("renamed");
+        assertThat(again.path("data").path("file_hash").asString()).isEqualTo(md5);
+        assertThat(again.path("data").path("file_ext").asString()).isEqualTo(".wav");
+        assertThat(otherLicense.path("data").path("id").asLong()).isNotEqualTo(byWebSocket.id());
+        assertThat(otherLicense.path("data").path("name").asString()).isEqualTo(md5);
+        assertThat(replica.assets())
+                .extracting(HeyGemServerReplica.Asset::licenseKey, HeyGemServerReplica.Asset::name)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("K", "me"), org.assertj.core.groups.Tuple.tuple("L", md5));
+        assertThat(replica.pooled(md5, ".wav")).isTrue();
+        assertThat(List.of(wrongType, noLicense, noFile))
+                .extracting(HttpResponse::statusCode)
+                .containsOnly(400);
+        assertThat(List.of(wrongType, noLicense, noFile))
+                .extracting(r -> JSON.readTree(r.body()).path("msg").asString())
+                .containsExactly("asset_type 必须为 voice 或 avatar", "缺少 license_key", "缺少 file");
+    }
+
+    @Test
     void aRestartForgetsTasksAndAnExpiredResultIsGone() throws Exception {
         start(HeyGemServerReplica.Options.defaults().withSynthesisTime(Duration.ofMillis(50)));
         poolInputs();
@@ -426,6 +478,10 @@ class HeyGemServerReplicaTest {
     }
 
     private HttpRequest multipart(List<Field> fields) {
+        return multipart("/api/heygem/upload_file", fields);
+    }
+
+    private HttpRequest multipart(String path, List<Field> fields) {
         String boundary = "----replica-test-boundary";
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (Field f : fields) {
@@ -439,7 +495,7 @@ class HeyGemServerReplicaTest {
             body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(URI.create(replica.url() + "/api/heygem/upload_file"))
+        return HttpRequest.newBuilder(URI.create(replica.url() + path))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
                 .build();
