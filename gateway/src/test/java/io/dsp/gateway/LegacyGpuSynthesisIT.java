@@ -11,6 +11,7 @@ import io.dsp.gateway.support.Tasks;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.LegacySocket;
@@ -51,7 +52,8 @@ class LegacyGpuSynthesisIT {
     private static final HeyGemServerReplica GPU = HeyGemServerReplica.start(HeyGemServerReplica.Options.defaults()
             .withMaxConcurrent(3)
             .withSynthesisTime(Duration.ofMillis(1500))
-            .withProgressSteps(3));
+            .withProgressSteps(3)
+            .withContentCache(true));
     private static final AssetBlobs BLOBS = AssetBlobs.start(FLEET_TOKEN);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -149,10 +151,13 @@ class LegacyGpuSynthesisIT {
     @Test
     void tenQueuedSynthesesNeverPutMoreThanItsSlotsOnTheGpuAndAllSucceed() {
         String license = "LIC-" + UUID.randomUUID();
-        String audio = BLOBS.put(("voice " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
         String video = BLOBS.put(("face " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        // each its own audio: the same pair again would be answered from the GPU's content cache
         List<TaskRequested> tasks = IntStream.range(0, 10)
-                .mapToObj(i -> Tasks.heyGemSubmit(license, audio, video))
+                .mapToObj(i -> Tasks.heyGemSubmit(
+                        license,
+                        BLOBS.put(("voice " + i + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8)),
+                        video))
                 .toList();
         Set<String> ids = tasks.stream().map(TaskRequested::getRequestId).collect(Collectors.toSet());
         // ws_client.py registers without "slots": the gateway's default of 3, the GPU's max_concurrent
@@ -312,6 +317,46 @@ class LegacyGpuSynthesisIT {
     }
 
     /**
+     * A synthesis the GPU answered from its content cache (the same audio and video made before) is known there under
+     * the cache key, not its request id: delivered again after its answer was lost with the socket, it takes the cached
+     * video instead of being handed over again, which the same client process would drop (the task would fail after
+     * the task timeout).
+     */
+    @Test
+    void aCacheHitWhoseAnswerWasLostWithTheSocketTakesTheCachedVideoOnItsNextDelivery() throws Exception {
+        String license = "LIC-" + UUID.randomUUID();
+        String audio = BLOBS.put(("voice " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        String video = BLOBS.put(("face " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        TaskRequested first = Tasks.heyGemSubmit(license, audio, video);
+        TaskRequested again = Tasks.heyGemSubmit(license, audio, video);
+        String cacheKey = HeyGemServerReplica.md5((audio + "_" + video).getBytes(StandardCharsets.UTF_8))
+                .substring(0, 16);
+        try (LegacyGpuWorkerReplica worker = LegacyGpuWorkerReplica.connect(url(), GPU)) {
+            KafkaProbe.dispatch(List.of(first));
+            assertThat(ended(first.getRequestId()).getType()).isEqualTo(TaskEventType.SUCCEEDED);
+            worker.dropBeforeAnswering(again.getRequestId());
+            KafkaProbe.dispatch(List.of(again));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> worker.dropped().stream()
+                            .anyMatch(f -> f.path("request_id").asString("").equals(again.getRequestId())));
+
+            // the client comes back in the same process, which has taken the request id
+            worker.reconnect();
+
+            TaskEvent end = ended(again.getRequestId());
+            assertThat(end.getType()).isEqualTo(TaskEventType.SUCCEEDED);
+            assertThat(end.getStored().getSha256()).isEqualTo(sha256(GPU.expectedResult(first.getRequestId())));
+            JsonNode result = JSON.readTree(end.getResultJson());
+            assertThat(result.path("engine_task_id").asString()).isEqualTo(cacheKey);
+            assertThat(result.path("cached").asBoolean()).isTrue();
+            assertThat(worker.received())
+                    .as("handed to the worker once")
+                    .filteredOn(f -> f.path("request_id").asString("").equals(again.getRequestId()))
+                    .hasSize(1);
+        }
+    }
+
+    /**
      * The same client process drops a {@code delete_asset} it has taken, so the delivery after a socket drop that lost
      * its answer is done over the GPU's HTTP API (idempotent) instead of handed over again: it would never be answered,
      * and the task would fail after the task timeout.
@@ -342,6 +387,34 @@ class LegacyGpuSynthesisIT {
                     .filteredOn(f -> f.path("request_id").asString("").equals(requestId))
                     .hasSize(1);
         }
+    }
+
+    /**
+     * A delete whose earlier workers all went away with it is no task that kills workers once it is done over the GPU's
+     * HTTP API: no worker is involved, so it is not quarantined (a flaky link would otherwise dead-letter it).
+     */
+    @Test
+    void aDeleteWhoseEarlierWorkersAllWentAwayIsDoneOverTheGpusHttpApiNotQuarantined() throws Exception {
+        TaskRequested task = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 4343);
+        String requestId = task.getRequestId();
+        KafkaProbe.events(List.of(startedOn(task, "gpu-gone-1", 1), startedOn(task, "gpu-gone-2", 2)));
+        try (LegacyGpuWorkerReplica worker = LegacyGpuWorkerReplica.connect(url(), GPU)) {
+            KafkaProbe.dispatch(List.of(task));
+
+            TaskEvent end = ended(requestId);
+            assertThat(end.getType()).isEqualTo(TaskEventType.SUCCEEDED);
+            assertThat(JSON.readTree(end.getResultJson()).path("msg").asString())
+                    .isEqualTo("删除成功");
+            assertThat(worker.received())
+                    .noneMatch(f -> f.path("request_id").asString("").equals(requestId));
+        }
+    }
+
+    private static TaskEvent startedOn(TaskRequested task, String workerId, int delivery) {
+        return TaskEvents.about(task, TaskEventType.STARTED, "gpu-consumer", java.time.Instant.now())
+                .setWorkerId(workerId)
+                .setDeliveryCount(delivery)
+                .build();
     }
 
     /**

@@ -208,8 +208,9 @@ class LegacySlotLedgerIT {
     @Test
     void aTaskWhoseEarlierWorkersAllWentAwayMidTaskIsQuarantinedNotHandedToALegacyWorker() throws Exception {
         try (FakeLegacyWorker worker = FakeLegacyWorker.connect(url(), Mode.SUCCEED)) {
-            // given a task two workers started and never ended (each went away with it)
-            TaskRequested task = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 55);
+            // given a task two workers started and never ended (each went away with it); a synthesis, since a delete
+            // or upload delivered again is done over the GPU's HTTP API, with no worker to kill (ADR 037)
+            TaskRequested task = Tasks.heyGemSubmit("LIC-" + UUID.randomUUID(), "a".repeat(32), "b".repeat(32));
             startedOn(task, "gpu-gone-1", 1);
             startedOn(task, "gpu-gone-2", 2);
 

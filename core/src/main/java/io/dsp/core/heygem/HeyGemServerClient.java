@@ -252,7 +252,11 @@ public final class HeyGemServerClient {
                                 + data.path("file_hash").asString(""),
                         false);
             }
-            return new Asset(data.path("id").asLong(), data.path("name").asString(name));
+            long id = data.path("id").asLong(0);
+            if (id <= 0) {
+                throw new Failure("ENGINE_FAILED", "asset upload: HTTP 200 without an asset id: " + data, false);
+            }
+            return new Asset(id, data.path("name").asString(name));
         });
     }
 

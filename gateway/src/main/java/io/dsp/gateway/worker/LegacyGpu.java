@@ -10,8 +10,12 @@ import io.dsp.schemas.avro.StoredResult;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.avro.UploadAssetPayload;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,6 +42,20 @@ final class LegacyGpu {
         this.blobs = blobs;
         this.results = results;
         this.staging = staging;
+    }
+
+    /**
+     * The key of the GPU's content cache for a synthesis of these inputs, and the GPU's task id of a cache hit:
+     * {@code md5(audio_hash + "_" + video_hash)[:16]} (spec 2.9, 4.4).
+     */
+    static String cacheKey(String audioHash, String videoHash) {
+        try {
+            byte[] digest = MessageDigest.getInstance("MD5")
+                    .digest((audioHash + "_" + videoHash).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has MD5", e);
+        }
     }
 
     String baseUrl() {

@@ -17,6 +17,7 @@ import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.routing.Origins;
 import io.dsp.schemas.avro.DeadLetterReason;
 import io.dsp.schemas.avro.DeleteAssetPayload;
+import io.dsp.schemas.avro.HeyGemSubmitPayload;
 import io.dsp.schemas.avro.StoredResult;
 import io.dsp.schemas.avro.TaskChannel;
 import io.dsp.schemas.avro.TaskOrigin;
@@ -376,17 +377,18 @@ final class WorkerSlot implements Runnable {
             return;
         }
         PriorAttempts prior = ((LedgerVerdict.Run) verdict).prior();
-        boolean onTheGpu;
+        Followed onTheGpu;
         try {
-            onTheGpu = alreadyOnTheGpu(decoded);
+            onTheGpu = alreadyOnTheGpu(decoded, prior.abandoned() > 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             acknowledge(lease, AcknowledgeType.RELEASE);
             return;
         }
         // A synthesis its GPU still has is not poison: the sockets of the workers that took it dropped while the GPU
-        // made it, and it is followed there, not run again.
-        if (prior.abandoned() >= timing.quarantineAfter() && !onTheGpu) {
+        // made it, and it is followed there, not run again. Nor is a delete or upload now done over the GPU's HTTP API,
+        // with no worker to kill.
+        if (prior.abandoned() >= timing.quarantineAfter() && onTheGpu == null && !idempotentOverHttp(decoded)) {
             // A poison task: every worker that took it went away mid-task. It is not handed to another one.
             log.warn(
                     "requestId={} quarantined: {} attempts ended with their worker gone, last on {}",
@@ -437,11 +439,12 @@ final class WorkerSlot implements Runnable {
      * Records STARTED, confirms the lock and hands the task over (or follows the synthesis its GPU already has), then
      * waits for its end.
      *
-     * @param onTheGpu whether the task is a synthesis its GPU already has: followed there, not handed over
+     * @param onTheGpu the synthesis its GPU already has for the task, followed there, not handed over; {@code null}
+     *     for a task to hand over
      * @param afterAbandoned whether an earlier attempt started and never ended (its worker went away mid-task): a
      *     legacy worker may have taken it then
      */
-    private void run(Lease lease, TaskRequested t, int delivery, boolean onTheGpu, boolean afterAbandoned) {
+    private void run(Lease lease, TaskRequested t, int delivery, Followed onTheGpu, boolean afterAbandoned) {
         String requestId = t.getRequestId();
         boolean automation = lane == Lane.AUTOMATION;
         if (automation && !admitted(lease, t)) {
@@ -462,9 +465,10 @@ final class WorkerSlot implements Runnable {
             // Another member may have acquired the record while STARTED was on its way (a broker restart forgets
             // locks) and, not seeing it yet, be running the task: only a renewal granted now proves none did (ADR 023).
             lease.confirm();
-            if (onTheGpu) {
+            if (onTheGpu != null) {
                 handed = true;
-                awaitOutcome(lease, t, delivery, followAgain(t));
+                worker.following(onTheGpu.gpuTaskId, this);
+                awaitOutcome(lease, t, delivery, onTheGpu);
             } else if (afterAbandoned && (answeredOverHttp = doneOverHttp(t)) != null) {
                 handed = true; // the effect happened: from here on, as after a worker's answer
                 recordOutcome(t, reporter.succeeded(t, worker.id(), delivery, answeredOverHttp, null, trace));
@@ -646,18 +650,21 @@ final class WorkerSlot implements Runnable {
     }
 
     /**
-     * Whether this slot's GPU already has the synthesis under the task's request id, which is the task id ws_client.py
-     * gives it: an earlier attempt handed it over, and its end was never recorded (the worker's socket dropped, or its
-     * gateway died or lost its lock). Such a task is followed there, never handed over again: ws_client.py drops a
-     * request id it has seen ({@code _processed_requests}, spec 2.9), so a second hand-over would never be answered,
-     * and a GPU that did take it would synthesise the video twice.
+     * The synthesis this slot's GPU already has for the task, to follow there: under the task's request id, which is
+     * the task id ws_client.py gives it, when an earlier attempt handed it over and its end was never recorded (the
+     * worker's socket dropped, or its gateway died or lost its lock). After an attempt whose worker went away, also a
+     * finished content-cache hit of the task's audio and video ({@code md5(audio_hash + "_" + video_hash)[:16]}, spec
+     * 2.9, 4.4): the GPU answered that attempt under the cache key, and handed over again it would answer the same
+     * video. Such a task is never handed over again: ws_client.py drops a request id it has seen
+     * ({@code _processed_requests}, spec 2.9), so a second hand-over would never be answered, and a GPU that did take
+     * it would synthesise the video twice.
      *
-     * @return false also when the GPU cannot say (any failure of its HTTP side): the task is then handed over as usual,
-     *     and staging, on the same side, decides
+     * @return {@code null} also when the GPU cannot say (any failure of its HTTP side): the task is then handed over as
+     *     usual, and staging, on the same side, decides
      */
-    private boolean alreadyOnTheGpu(TaskRequested t) throws InterruptedException {
+    private Followed alreadyOnTheGpu(TaskRequested t, boolean afterAbandoned) throws InterruptedException {
         if (lane == Lane.AUTOMATION || !LegacyGpu.HEYGEM_SUBMIT.equals(t.getTaskType())) {
-            return false;
+            return null;
         }
         try {
             HeyGemServerClient.Progress known = worker.gpu().progress(t.getRequestId());
@@ -665,10 +672,41 @@ final class WorkerSlot implements Runnable {
                     "requestId={} is already on GPU {} ({}, {}%): worker {} follows it there instead of running it"
                             + " again",
                     t.getRequestId(), worker.gpu().baseUrl(), known.status(), known.percent(), worker.id());
-            return true;
+            return new Followed(t.getRequestId(), false);
         } catch (HeyGemServerClient.Failure e) {
-            return false;
+            // not under its request id: a new task, or one the GPU answered from its content cache
         }
+        if (!afterAbandoned || !(t.getPayload() instanceof HeyGemSubmitPayload p)) {
+            return null;
+        }
+        String cacheKey = LegacyGpu.cacheKey(p.getAudioHash(), p.getVideoHash());
+        try {
+            if (worker.gpu().progress(cacheKey).done()) {
+                log.info(
+                        "requestId={} is a content-cache hit on GPU {} (GPU task {}): worker {} takes the cached video"
+                                + " instead of running it again",
+                        t.getRequestId(),
+                        worker.gpu().baseUrl(),
+                        cacheKey,
+                        worker.id());
+                return new Followed(cacheKey, true);
+            }
+        } catch (HeyGemServerClient.Failure e) {
+            // no cached video of these inputs
+        }
+        return null;
+    }
+
+    /**
+     * Whether the task is an asset delete or upload with the typed payload asset-api writes (what the GPU's HTTP API
+     * needs: a socket-submitted or migrated upload keeps the legacy payload), on a GPU lane: its deliveries
+     * after an abandoned attempt are done over that API ({@link #doneOverHttp}).
+     */
+    private boolean idempotentOverHttp(TaskRequested t) {
+        return lane != Lane.AUTOMATION
+                && (LegacyGpu.DELETE_ASSET.equals(t.getTaskType()) && t.getPayload() instanceof DeleteAssetPayload
+                        || LegacyGpu.UPLOAD_ASSET.equals(t.getTaskType())
+                                && t.getPayload() instanceof UploadAssetPayload);
     }
 
     /**
@@ -684,17 +722,16 @@ final class WorkerSlot implements Runnable {
      *     HTTP side or asset-api refused or cannot be reached)
      */
     private Map<String, Object> doneOverHttp(TaskRequested t) throws Exception {
-        if (lane == Lane.AUTOMATION || cancellations.of(t).isPresent()) {
+        if (!idempotentOverHttp(t) || cancellations.of(t).isPresent()) {
             return null;
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         try {
-            if (LegacyGpu.DELETE_ASSET.equals(t.getTaskType()) && t.getPayload() instanceof DeleteAssetPayload p) {
+            if (t.getPayload() instanceof DeleteAssetPayload p) {
                 leased(() -> worker.gpu().deleteAsset(t, p));
                 answer.put("id", p.getAssetId());
                 answer.put("msg", "删除成功");
-            } else if (LegacyGpu.UPLOAD_ASSET.equals(t.getTaskType())
-                    && t.getPayload() instanceof UploadAssetPayload p) {
+            } else if (t.getPayload() instanceof UploadAssetPayload p) {
                 HeyGemServerClient.Asset[] uploaded = new HeyGemServerClient.Asset[1];
                 leased(() -> uploaded[0] = worker.gpu().uploadAsset(t, p));
                 answer.put("id", uploaded[0].id());
@@ -721,13 +758,6 @@ final class WorkerSlot implements Runnable {
                 answer,
                 worker.id());
         return answer;
-    }
-
-    /** Follows, from its first poll, the synthesis the GPU already has under the task's request id. */
-    private Followed followAgain(TaskRequested t) {
-        Followed followed = new Followed(t.getRequestId(), false);
-        worker.following(t.getRequestId(), this);
-        return followed;
     }
 
     /**

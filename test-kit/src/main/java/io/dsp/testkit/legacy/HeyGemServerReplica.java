@@ -141,7 +141,7 @@ public final class HeyGemServerReplica implements AutoCloseable {
         }
     }
 
-    /** A row of the asset store (spec 4.5), as the WebSocket {@code upload_asset} writes it. */
+    /** A row of the asset store (spec 4.5), written by the WebSocket {@code upload_asset} or the HTTP upload. */
     public record Asset(
             long id, String licenseKey, String assetType, String name, String fileHash, String fileExt, Path path) {}
 
@@ -425,9 +425,7 @@ public final class HeyGemServerReplica implements AutoCloseable {
     Asset uploadAsset(Path file, String assetType, String name, String licenseKey) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         String hash = md5(bytes);
-        String fileName = file.getFileName().toString();
-        int dot = fileName.lastIndexOf('.');
-        String ext = dot > 0 ? fileName.substring(dot) : "";
+        String ext = extensionOf(file.getFileName().toString());
         Path stored = assetDir.resolve(hash + ext);
         Files.write(stored, bytes);
         Files.deleteIfExists(file);
