@@ -49,6 +49,9 @@ import org.springframework.validation.annotation.Validated;
  * @param tenantWeights per-license weights of the weighted round-robin among tenants (paid tiers); a license not
  *     listed has weight 1. While two tenants both wait, one of weight w gets w releases per release of a weight-1
  *     tenant; priority comes first (every high-priority task of any tenant goes before any normal one). Default none
+ * @param deliveryCountLimit the broker's {@code group.share.delivery.count.limit} (2-10, default 5): a vanished task
+ *     whose last attempt started on this delivery can never be delivered again (the broker archives it when its lock
+ *     runs out), so its end is recorded without waiting for the share group's start offset to pass it
  */
 @Validated
 @ConfigurationProperties("dsp.dispatcher")
@@ -66,7 +69,8 @@ public record DispatcherSettings(
         @Min(0) @DefaultValue("0") int tenantInFlightCap,
         @NotNull @DefaultValue @Valid List<TenantCap> tenantCaps,
         @NotNull @DefaultValue("1s") Duration queueFactsInterval,
-        @NotNull @DefaultValue @Valid List<TenantWeight> tenantWeights) {
+        @NotNull @DefaultValue @Valid List<TenantWeight> tenantWeights,
+        @Min(2) @Max(10) @DefaultValue("5") int deliveryCountLimit) {
 
     /** The longest {@code top-up-linger} accepted: past it, a prefetch would run dry on short tasks. */
     static final Duration MAX_TOP_UP_LINGER = Duration.ofSeconds(1);

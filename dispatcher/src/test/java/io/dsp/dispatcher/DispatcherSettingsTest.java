@@ -30,6 +30,7 @@ class DispatcherSettingsTest {
             assertThat(settings.queueFactsInterval()).isEqualTo(Duration.ofSeconds(1));
             assertThat(settings.tenantWeights()).isEmpty();
             assertThat(settings.weightOf("anyone")).isEqualTo(1);
+            assertThat(settings.deliveryCountLimit()).isEqualTo(5);
         });
     }
 
@@ -48,7 +49,8 @@ class DispatcherSettingsTest {
                         "dsp.dispatcher.tenant-caps[0].cap=5",
                         "dsp.dispatcher.queue-facts-interval=3s",
                         "dsp.dispatcher.tenant-weights[0].license-key=PAID-1",
-                        "dsp.dispatcher.tenant-weights[0].weight=4")
+                        "dsp.dispatcher.tenant-weights[0].weight=4",
+                        "dsp.dispatcher.delivery-count-limit=7")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(DispatcherSettings.class))
@@ -63,7 +65,8 @@ class DispatcherSettingsTest {
                                     2,
                                     List.of(new DispatcherSettings.TenantCap("PAID-1", 5)),
                                     Duration.ofSeconds(3),
-                                    List.of(new DispatcherSettings.TenantWeight("PAID-1", 4))));
+                                    List.of(new DispatcherSettings.TenantWeight("PAID-1", 4)),
+                                    7));
                     DispatcherSettings settings = context.getBean(DispatcherSettings.class);
                     assertThat(settings.capOf("PAID-1")).isEqualTo(5);
                     assertThat(settings.capOf("anyone-else")).isEqualTo(2);
@@ -74,7 +77,12 @@ class DispatcherSettingsTest {
     }
 
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource({"prefetch, -1", "max-buffered-per-tenant, 0", "max-buffered-per-tenant, -5", "tenant-in-flight-cap, -1"
+    @CsvSource({
+        "prefetch, -1",
+        "max-buffered-per-tenant, 0",
+        "max-buffered-per-tenant, -5",
+        "tenant-in-flight-cap, -1",
+        "delivery-count-limit, 1"
     })
     void refusesToStartWithAnOutOfRangeValue(String field, String value) {
         runner.withPropertyValues("dsp.dispatcher." + field + "=" + value).run(context -> {

@@ -150,6 +150,16 @@ public final class FleetView {
             if (!finished.containsKey(event.getRequestId())) {
                 add(event.getRequestId(), new Flight(event.getLicenseKey(), event.getAt()));
             }
+        } else if (event.getType() == TaskEventType.STARTED) {
+            Flight flight = inFlight.get(event.getRequestId());
+            // the broker's delivery count of the attempt: at its limit, no further delivery can come (a late event of
+            // an earlier attempt changes nothing)
+            if (flight != null && event.getDeliveryCount() != null && event.getDeliveryCount() >= flight.lastDelivery) {
+                flight.lastDelivery = event.getDeliveryCount();
+                if (event.getWorkerId() != null) {
+                    flight.lastHolder = event.getWorkerId();
+                }
+            }
         } else if (TaskEvents.isTerminal(event.getType())) {
             remove(event.getRequestId());
             // it ended after all (a late event): nothing to record for it
@@ -401,7 +411,13 @@ public final class FleetView {
                 decrement(flight.licenseKey());
                 forgotten++;
                 if (flight.task != null && flight.partition != null) {
-                    vanish(new Vanished(flight.task, flight.partition, flight.offset, flight.since, flight.lastHolder));
+                    vanish(new Vanished(
+                            flight.task,
+                            flight.partition,
+                            flight.offset,
+                            flight.since,
+                            flight.lastHolder,
+                            flight.lastDelivery));
                 }
                 log.warn(
                         "requestId={} counted in flight since {} but held by no live {} worker for {} while slots were"
@@ -447,8 +463,10 @@ public final class FleetView {
         private final Instant since;
         /** When a live worker last said it held this task; its release time until then. */
         private Instant seenHeld;
-        /** The live worker that last said it held this task; null if none has. */
+        /** The live worker that last said it held this task, or last started it; null if none has. */
         private String lastHolder;
+        /** The broker's delivery count of the last attempt started (its STARTED event); 0 before any. */
+        private int lastDelivery;
         /** The task itself when this instance released it; null when known from its DISPATCHED event only. */
         private TaskRequested task;
         /** Where this instance's release put it in the dispatch topic; null until the release committed. */
@@ -480,8 +498,14 @@ public final class FleetView {
      * @param partition the dispatch topic partition of its release
      * @param offset its record's offset there
      * @param releasedAt when it was released
-     * @param lastHolder the worker that last said it held it (null if none did)
+     * @param lastHolder the worker that last said it held it, or last started it (null if none did)
+     * @param lastDelivery the broker's delivery count of the last attempt started; 0 when none was seen
      */
     public record Vanished(
-            TaskRequested task, TopicPartition partition, long offset, Instant releasedAt, String lastHolder) {}
+            TaskRequested task,
+            TopicPartition partition,
+            long offset,
+            Instant releasedAt,
+            String lastHolder,
+            int lastDelivery) {}
 }

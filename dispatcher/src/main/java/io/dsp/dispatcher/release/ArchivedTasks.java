@@ -10,6 +10,7 @@ import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.topic.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * archived. A task that ended normally has a terminal event the fleet view has seen, so what is below and still without
  * an end was archived. A task that is merely waiting for a slot is never below it, so it is never declared lost. The
  * start offset the broker reports is the one it last persisted, which moves with the group's next acknowledgement in
- * that partition: in a quiet fleet the end is recorded once the next task there is acknowledged.
+ * that partition: in a quiet fleet it may not move at all. So a task whose last attempt started on the group's last
+ * delivery ({@code group.share.delivery.count.limit}) needs no word from the broker: no delivery can follow it, and
+ * the broker archives it once the vanished worker's lock runs out, which it has when the task counts as vanished
+ * (held by no live worker for longer than a lock).
  */
 final class ArchivedTasks implements AutoCloseable {
 
@@ -49,8 +53,11 @@ final class ArchivedTasks implements AutoCloseable {
     private Admin admin;
     private Instant askedAt = Instant.EPOCH;
 
-    ArchivedTasks(Lane lane, Map<String, Object> clientConfig) {
+    private final int deliveryCountLimit;
+
+    ArchivedTasks(Lane lane, Map<String, Object> clientConfig, int deliveryCountLimit) {
         this.lane = lane;
+        this.deliveryCountLimit = deliveryCountLimit;
         Set<String> known = AdminClientConfig.configNames();
         this.adminConfig = clientConfig.entrySet().stream()
                 .filter(e -> known.contains(e.getKey()))
@@ -58,10 +65,29 @@ final class ArchivedTasks implements AutoCloseable {
     }
 
     /**
-     * Those of {@code candidates} the broker archived, asking it at most every {@link #ASK_EVERY}; none when it was
-     * asked too recently or did not answer (they are asked about again later).
+     * Those of {@code candidates} the broker archived: at once those whose last attempt started on the last delivery,
+     * the others by asking the broker, at most every {@link #ASK_EVERY}; none of those when it was asked too recently
+     * or did not answer (they are asked about again later).
      */
     List<Vanished> archived(List<Vanished> candidates, Instant now) {
+        List<Vanished> lastDelivered = onTheLastDelivery(candidates, deliveryCountLimit);
+        if (lastDelivered.isEmpty()) {
+            return askTheBroker(candidates, now);
+        }
+        List<Vanished> archived = new ArrayList<>(lastDelivered);
+        archived.addAll(askTheBroker(
+                candidates.stream().filter(v -> !lastDelivered.contains(v)).toList(), now));
+        return archived;
+    }
+
+    /** The candidates whose last attempt started on the group's last delivery: none can follow. */
+    static List<Vanished> onTheLastDelivery(List<Vanished> candidates, int deliveryCountLimit) {
+        return candidates.stream()
+                .filter(v -> v.lastDelivery() >= deliveryCountLimit)
+                .toList();
+    }
+
+    private List<Vanished> askTheBroker(List<Vanished> candidates, Instant now) {
         if (candidates.isEmpty() || now.isBefore(askedAt.plus(ASK_EVERY))) {
             return List.of();
         }

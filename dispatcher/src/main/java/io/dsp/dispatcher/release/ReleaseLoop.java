@@ -148,7 +148,7 @@ class ReleaseLoop implements SmartLifecycle {
         this.undecodable = meters.counter(DispatcherMetrics.UNDECODABLE);
         this.duplicates = meters.counter(DispatcherMetrics.DUPLICATES);
         this.expired = meters.counter(DispatcherMetrics.BACKLOG_EXPIRED);
-        this.archived = new ArchivedTasks(lane, producerConfig);
+        this.archived = new ArchivedTasks(lane, producerConfig, settings.deliveryCountLimit());
         this.archivedEnded = meters.counter(DispatcherMetrics.ofLane(DispatcherMetrics.ARCHIVED_ENDED, lane));
         this.meters = meters;
         this.queueFacts =

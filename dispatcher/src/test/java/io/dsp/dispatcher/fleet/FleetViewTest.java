@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.dsp.dispatcher.support.TestTasks;
+import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.WorkerPresence;
 import io.dsp.schemas.topic.Lane;
@@ -403,6 +404,30 @@ class FleetViewTest {
         assertThat(fleet.isKnown("archived"))
                 .as("finished: a second copy is not released")
                 .isTrue();
+    }
+
+    @Test
+    void aVanishedTaskCarriesTheDeliveryAndWorkerOfItsLastStartedAttempt() {
+        FleetView fleet = new FleetView(Lane.GPU, 0, EXPIRY, RECONCILE, FleetView.MAX_CANCELS);
+        fleet.released(TestTasks.deleteAsset("poison", "LIC", 1), NOW);
+        fleet.placed("poison", new TopicPartition("dsp.dispatch", 0), 3);
+        for (int delivery : List.of(4, 5, 2)) {
+            fleet.event(TaskEvent.newBuilder(TestTasks.event("poison", TaskEventType.STARTED, NOW))
+                    .setWorkerId("gpu-" + delivery)
+                    .setDeliveryCount(delivery)
+                    .build());
+        }
+
+        // its worker died with it: no live worker holds it, while another has free slots
+        for (int s = 0; s <= RECONCILE.toSeconds() + 2; s++) {
+            Instant t = NOW.plusSeconds(s);
+            fleet.presence("w1", holding("w1", 2, t));
+            fleet.inFlight(t);
+        }
+
+        assertThat(fleet.vanished())
+                .extracting(FleetView.Vanished::lastDelivery, FleetView.Vanished::lastHolder)
+                .containsExactly(tuple(5, "gpu-5"));
     }
 
     @Test

@@ -101,6 +101,37 @@ class ArchivedTaskIT extends QuietFleetTest {
         fleet.withdrawWorker(workerId);
     }
 
+    @Test
+    void aTaskWhoseLastDeliveryStartedOnAWorkerThatDiedIsDeadLetteredInAQuietFleet() {
+        // given a one-slot worker that says it holds nothing, and one task released to the fleet
+        String license = FleetDriver.newLicense("last-delivery");
+        List<String> ids = fleet.submit(license, 1);
+        String workerId = fleet.announceWorkerHolding(1, List.of());
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(fleet.dispatched(ids)).hasSize(1));
+
+        // when its last delivery (the broker's fifth) started on a worker that died with it, and nothing else is
+        // acknowledged, so the share group's start offset never passes it
+        fleet.started(ids.get(0), "gpu-died", 5);
+
+        // then the dispatcher records its end all the same: one DEAD_LETTERED event naming that worker
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(fleet.events(ids))
+                        .extracting(TaskEvent::getType)
+                        .contains(TaskEventType.DEAD_LETTERED));
+        await().during(Duration.ofSeconds(6))
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(fleet.events(ids))
+                        .filteredOn(e -> e.getType() == TaskEventType.DEAD_LETTERED)
+                        .singleElement()
+                        .satisfies(e -> {
+                            assertThat(e.getError().getCode()).isEqualTo("DELIVERY_LIMIT");
+                            assertThat(e.getError().getMessage()).contains("gpu-died");
+                        }));
+        assertThat(fleet.deadLetters(ids)).hasSize(1);
+        fleet.withdrawWorker(workerId);
+    }
+
     private static ShareConsumer<byte[], byte[]> fleetMember() {
         Map<String, Object> config = new HashMap<>(Lane.GPU.slotConsumer());
         config.put(

@@ -61,7 +61,21 @@ class ArchivedTasksTest {
         assertThat(event.getError().getMessage()).contains("archived", "w9", "dsp.dispatch-0@7");
     }
 
+    @Test
+    void aTaskWhoseLastAttemptStartedOnTheLastDeliveryIsArchivedWithoutTheBrokersWord() {
+        Vanished last = vanished("last", 3, 5);
+        Vanished earlier = vanished("earlier", 4, 4);
+        Vanished neverStarted = vanished("never-started", 5, 0);
+
+        assertThat(ArchivedTasks.onTheLastDelivery(List.of(last, earlier, neverStarted), 5))
+                .containsExactly(last);
+    }
+
     private static Vanished vanished(String requestId, long offset) {
-        return new Vanished(TestTasks.deleteAsset(requestId, "LIC", 1), DISPATCH, offset, NOW, "w9");
+        return vanished(requestId, offset, 1);
+    }
+
+    private static Vanished vanished(String requestId, long offset, int lastDelivery) {
+        return new Vanished(TestTasks.deleteAsset(requestId, "LIC", 1), DISPATCH, offset, NOW, "w9", lastDelivery);
     }
 }

@@ -79,7 +79,8 @@ class DispatcherHealthTest {
                 0,
                 List.of(),
                 Duration.ofSeconds(1),
-                List.of());
+                List.of(),
+                5);
         return new ReleaseLoop(
                 new DefaultKafkaConsumerFactory<>(Map.of()),
                 new DefaultKafkaProducerFactory<>(Map.of()),

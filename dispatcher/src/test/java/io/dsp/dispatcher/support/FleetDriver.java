@@ -192,6 +192,16 @@ public final class FleetDriver implements AutoCloseable {
         }
     }
 
+    /** Reports that a worker started this task on this delivery of the broker's, as a worker's slot does. */
+    public void started(String requestId, String workerId, int delivery) {
+        send(Topics.TASK_EVENTS.record(
+                requestId,
+                TaskEvent.newBuilder(TestTasks.event(requestId, TaskEventType.STARTED, Instant.now()))
+                        .setWorkerId(workerId)
+                        .setDeliveryCount(delivery)
+                        .build()));
+    }
+
     /** Reports SUCCEEDED for every task among {@code requestIds} released and not yet finished; returns them. */
     public List<String> finishReleased(Collection<String> requestIds) {
         List<String> unfinished = dispatched(requestIds).stream()
