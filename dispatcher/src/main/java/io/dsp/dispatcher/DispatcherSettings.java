@@ -50,8 +50,8 @@ import org.springframework.validation.annotation.Validated;
  *     listed has weight 1. While two tenants both wait, one of weight w gets w releases per release of a weight-1
  *     tenant; priority comes first (every high-priority task of any tenant goes before any normal one). Default none
  * @param deliveryCountLimit the broker's {@code group.share.delivery.count.limit} (2-10, default 5): a vanished task
- *     whose last attempt started on this delivery can never be delivered again (the broker archives it when its lock
- *     runs out), so its end is recorded without waiting for the share group's start offset to pass it
+ *     whose latest attempt started on this delivery can never be delivered again, so its end is recorded once its
+ *     worker has left the fleet's share group, without waiting for the group's start offset to pass it
  */
 @Validated
 @ConfigurationProperties("dsp.dispatcher")

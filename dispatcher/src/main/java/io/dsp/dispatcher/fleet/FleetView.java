@@ -152,9 +152,9 @@ public final class FleetView {
             }
         } else if (event.getType() == TaskEventType.STARTED) {
             Flight flight = inFlight.get(event.getRequestId());
-            // the broker's delivery count of the attempt: at its limit, no further delivery can come (a late event of
-            // an earlier attempt changes nothing)
-            if (flight != null && event.getDeliveryCount() != null && event.getDeliveryCount() >= flight.lastDelivery) {
+            // the broker's delivery count of the latest attempt: at its limit, no further delivery can come (the
+            // latest, not the highest: a broker that lost its share state counts again from 1)
+            if (flight != null && event.getDeliveryCount() != null) {
                 flight.lastDelivery = event.getDeliveryCount();
                 if (event.getWorkerId() != null) {
                     flight.lastHolder = event.getWorkerId();
@@ -382,6 +382,8 @@ public final class FleetView {
             }
         }
         for (String requestId : held) {
+            // held again: it did not end, whatever the broker said of it
+            vanished.remove(requestId);
             Flight flight = inFlight.get(requestId);
             if (flight != null) {
                 flight.seenHeld = now;
@@ -465,7 +467,7 @@ public final class FleetView {
         private Instant seenHeld;
         /** The live worker that last said it held this task, or last started it; null if none has. */
         private String lastHolder;
-        /** The broker's delivery count of the last attempt started (its STARTED event); 0 before any. */
+        /** The broker's delivery count of the latest attempt started (its STARTED event); 0 before any. */
         private int lastDelivery;
         /** The task itself when this instance released it; null when known from its DISPATCHED event only. */
         private TaskRequested task;

@@ -11,6 +11,7 @@ import io.dsp.schemas.topic.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ShareGroupDescription;
+import org.apache.kafka.clients.admin.ShareMemberDescription;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -35,9 +38,8 @@ import org.slf4j.LoggerFactory;
  * an end was archived. A task that is merely waiting for a slot is never below it, so it is never declared lost. The
  * start offset the broker reports is the one it last persisted, which moves with the group's next acknowledgement in
  * that partition: in a quiet fleet it may not move at all. So a task whose last attempt started on the group's last
- * delivery ({@code group.share.delivery.count.limit}) needs no word from the broker: no delivery can follow it, and
- * the broker archives it once the vanished worker's lock runs out, which it has when the task counts as vanished
- * (held by no live worker for longer than a lock).
+ * delivery ({@code group.share.delivery.count.limit}) is also archived once its worker has no member left in the
+ * group: no delivery can follow that one, and the broker took back (and, at the limit, archived) what the member held.
  */
 final class ArchivedTasks implements AutoCloseable {
 
@@ -65,63 +67,86 @@ final class ArchivedTasks implements AutoCloseable {
     }
 
     /**
-     * Those of {@code candidates} the broker archived: at once those whose last attempt started on the last delivery,
-     * the others by asking the broker, at most every {@link #ASK_EVERY}; none of those when it was asked too recently
-     * or did not answer (they are asked about again later).
+     * Those of {@code candidates} the broker archived, asking it at most every {@link #ASK_EVERY}; none when it was
+     * asked too recently or did not answer (they are asked about again later): those below the share group's start
+     * offset, and those whose last attempt started on the last delivery and whose worker has no member left in the
+     * group.
      */
     List<Vanished> archived(List<Vanished> candidates, Instant now) {
-        List<Vanished> lastDelivered = onTheLastDelivery(candidates, deliveryCountLimit);
-        if (lastDelivered.isEmpty()) {
-            return askTheBroker(candidates, now);
+        if (candidates.isEmpty() || now.isBefore(askedAt.plus(ASK_EVERY))) {
+            return List.of();
         }
-        List<Vanished> archived = new ArrayList<>(lastDelivered);
-        archived.addAll(askTheBroker(
-                candidates.stream().filter(v -> !lastDelivered.contains(v)).toList(), now));
-        return archived;
+        askedAt = now;
+        try {
+            if (admin == null) {
+                admin = Admin.create(adminConfig);
+            }
+            List<Vanished> archived = new ArrayList<>();
+            List<Vanished> lastDelivered = onTheLastDelivery(candidates, deliveryCountLimit);
+            if (!lastDelivered.isEmpty()) {
+                archived.addAll(holderGone(lastDelivered, memberClientIds()));
+            }
+            List<Vanished> rest =
+                    candidates.stream().filter(v -> !archived.contains(v)).toList();
+            if (!rest.isEmpty()) {
+                archived.addAll(below(rest, startOffsets(rest)));
+            }
+            return archived;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (Exception e) {
+            log.warn(
+                    "could not ask share group {} about {} vanished task(s); they wait: {}",
+                    lane.fleetGroup(),
+                    candidates.size(),
+                    e.toString());
+            return List.of();
+        }
     }
 
-    /** The candidates whose last attempt started on the group's last delivery: none can follow. */
+    /** The candidates whose last attempt started on the group's last delivery: no delivery can follow it. */
     static List<Vanished> onTheLastDelivery(List<Vanished> candidates, int deliveryCountLimit) {
         return candidates.stream()
                 .filter(v -> v.lastDelivery() >= deliveryCountLimit)
                 .toList();
     }
 
-    private List<Vanished> askTheBroker(List<Vanished> candidates, Instant now) {
-        if (candidates.isEmpty() || now.isBefore(askedAt.plus(ASK_EVERY))) {
-            return List.of();
-        }
-        askedAt = now;
+    /**
+     * The candidates whose last worker has no member left in the share group (its slots' client ids are
+     * {@code <workerId>-slot-<n>}): the broker took back what its members held, so nothing holds the record. A worker
+     * that only looks gone (its presence late, its clock behind) still has its members, and its task is left alone.
+     */
+    static List<Vanished> holderGone(List<Vanished> candidates, Collection<String> memberClientIds) {
+        return candidates.stream()
+                .filter(v -> v.lastHolder() != null
+                        && memberClientIds.stream().noneMatch(id -> id.startsWith(v.lastHolder() + "-slot-")))
+                .toList();
+    }
+
+    private Set<String> memberClientIds() throws Exception {
+        ShareGroupDescription group = admin.describeShareGroups(List.of(lane.fleetGroup()))
+                .describedGroups()
+                .get(lane.fleetGroup())
+                .get(ASK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        return group.members().stream().map(ShareMemberDescription::clientId).collect(Collectors.toSet());
+    }
+
+    private Map<TopicPartition, Long> startOffsets(List<Vanished> candidates) throws Exception {
         List<TopicPartition> partitions =
                 candidates.stream().map(Vanished::partition).distinct().toList();
-        try {
-            if (admin == null) {
-                admin = Admin.create(adminConfig);
+        Map<TopicPartition, SharePartitionOffsetInfo> offsets = admin.listShareGroupOffsets(
+                        Map.of(lane.fleetGroup(), new ListShareGroupOffsetsSpec().topicPartitions(partitions)))
+                .partitionsToOffsetInfo(lane.fleetGroup())
+                .get(ASK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        Map<TopicPartition, Long> starts = new HashMap<>();
+        offsets.forEach((tp, info) -> {
+            if (info != null) {
+                starts.put(tp, info.startOffset());
             }
-            Map<TopicPartition, SharePartitionOffsetInfo> offsets = admin.listShareGroupOffsets(
-                            Map.of(lane.fleetGroup(), new ListShareGroupOffsetsSpec().topicPartitions(partitions)))
-                    .partitionsToOffsetInfo(lane.fleetGroup())
-                    .get(ASK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            Map<TopicPartition, Long> starts = new HashMap<>();
-            offsets.forEach((tp, info) -> {
-                if (info != null) {
-                    starts.put(tp, info.startOffset());
-                }
-            });
-            log.debug(
-                    "share group {} start offsets {}; vanished tasks {}", lane.fleetGroup(), starts, candidates.size());
-            return below(candidates, starts);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return List.of();
-        } catch (Exception e) {
-            log.warn(
-                    "could not ask for the start offsets of share group {} ({} vanished task(s) wait): {}",
-                    lane.fleetGroup(),
-                    candidates.size(),
-                    e.toString());
-            return List.of();
-        }
+        });
+        log.debug("share group {} start offsets {}; vanished tasks {}", lane.fleetGroup(), starts, candidates.size());
+        return starts;
     }
 
     /** The candidates whose record lies below its partition's start offset; a partition without one keeps them all. */

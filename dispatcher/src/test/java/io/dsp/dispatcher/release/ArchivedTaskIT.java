@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -102,19 +103,31 @@ class ArchivedTaskIT extends QuietFleetTest {
     }
 
     @Test
-    void aTaskWhoseLastDeliveryStartedOnAWorkerThatDiedIsDeadLetteredInAQuietFleet() {
+    void aTaskWhoseLastDeliveryStartedOnAWorkerThatLeftTheGroupIsDeadLetteredInAQuietFleet() {
         // given a one-slot worker that says it holds nothing, and one task released to the fleet
         String license = FleetDriver.newLicense("last-delivery");
         List<String> ids = fleet.submit(license, 1);
         String workerId = fleet.announceWorkerHolding(1, List.of());
         await().atMost(Duration.ofSeconds(15))
                 .untilAsserted(() -> assertThat(fleet.dispatched(ids)).hasSize(1));
+        String holder = "gpu-" + UUID.randomUUID();
 
-        // when its last delivery (the broker's fifth) started on a worker that died with it, and nothing else is
-        // acknowledged, so the share group's start offset never passes it
-        fleet.started(ids.get(0), "gpu-died", 5);
+        try (ShareConsumer<byte[], byte[]> slot = fleetMember(holder + "-slot-0")) {
+            slot.poll(Duration.ofMillis(500));
+            // when its last delivery (the broker's fifth) started on a worker whose presence names nothing, and nothing
+            // is acknowledged, so the share group's start offset never passes it
+            fleet.started(ids.get(0), holder, 5);
 
-        // then the dispatcher records its end all the same: one DEAD_LETTERED event naming that worker
+            // then, while a slot of that worker is still a member of the share group, the task is left alone: a
+            // worker whose presence is late may still be running it
+            await().during(Duration.ofSeconds(12))
+                    .atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> assertThat(fleet.events(ids))
+                            .extracting(TaskEvent::getType)
+                            .doesNotContain(TaskEventType.DEAD_LETTERED));
+        }
+
+        // and once the worker has left the group, the dispatcher records its end: one DEAD_LETTERED event naming it
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(fleet.events(ids))
                         .extracting(TaskEvent::getType)
@@ -126,14 +139,19 @@ class ArchivedTaskIT extends QuietFleetTest {
                         .singleElement()
                         .satisfies(e -> {
                             assertThat(e.getError().getCode()).isEqualTo("DELIVERY_LIMIT");
-                            assertThat(e.getError().getMessage()).contains("gpu-died");
+                            assertThat(e.getError().getMessage()).contains(holder);
                         }));
         assertThat(fleet.deadLetters(ids)).hasSize(1);
         fleet.withdrawWorker(workerId);
     }
 
     private static ShareConsumer<byte[], byte[]> fleetMember() {
+        return fleetMember("archived-it-member");
+    }
+
+    private static ShareConsumer<byte[], byte[]> fleetMember(String clientId) {
         Map<String, Object> config = new HashMap<>(Lane.GPU.slotConsumer());
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.get().bootstrapServers());
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);

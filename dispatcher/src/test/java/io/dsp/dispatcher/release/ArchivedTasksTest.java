@@ -62,7 +62,7 @@ class ArchivedTasksTest {
     }
 
     @Test
-    void aTaskWhoseLastAttemptStartedOnTheLastDeliveryIsArchivedWithoutTheBrokersWord() {
+    void onlyATaskWhoseLastAttemptStartedOnTheLastDeliveryCanHaveNoFurtherDelivery() {
         Vanished last = vanished("last", 3, 5);
         Vanished earlier = vanished("earlier", 4, 4);
         Vanished neverStarted = vanished("never-started", 5, 0);
@@ -71,11 +71,27 @@ class ArchivedTasksTest {
                 .containsExactly(last);
     }
 
+    @Test
+    void onlyATaskWhoseLastWorkerHasNoSlotLeftInTheShareGroupCountsAsTakenBack() {
+        Vanished left = vanished("left", 1, 5, "gpu-a");
+        Vanished stillThere = vanished("still-there", 2, 5, "gpu-b");
+        Vanished nobody = vanished("nobody", 3, 5, null);
+
+        assertThat(ArchivedTasks.holderGone(
+                        List.of(left, stillThere, nobody), List.of("gpu-b-slot-1", "gpu-ab-slot-0", "dispatcher")))
+                .containsExactly(left);
+    }
+
     private static Vanished vanished(String requestId, long offset) {
         return vanished(requestId, offset, 1);
     }
 
     private static Vanished vanished(String requestId, long offset, int lastDelivery) {
-        return new Vanished(TestTasks.deleteAsset(requestId, "LIC", 1), DISPATCH, offset, NOW, "w9", lastDelivery);
+        return vanished(requestId, offset, lastDelivery, "w9");
+    }
+
+    private static Vanished vanished(String requestId, long offset, int lastDelivery, String lastHolder) {
+        return new Vanished(
+                TestTasks.deleteAsset(requestId, "LIC", 1), DISPATCH, offset, NOW, lastHolder, lastDelivery);
     }
 }
