@@ -386,28 +386,12 @@ final class WorkerSlot implements Runnable {
             return;
         }
         // A synthesis its GPU still has is not poison: the sockets of the workers that took it dropped while the GPU
-        // made it, and it is followed there, not run again. Nor is a delete or upload now done over the GPU's HTTP API,
-        // with no worker to kill.
-        if (prior.abandoned() >= timing.quarantineAfter() && onTheGpu == null && !idempotentOverHttp(decoded)) {
-            // A poison task: every worker that took it went away mid-task. It is not handed to another one.
-            log.warn(
-                    "requestId={} quarantined: {} attempts ended with their worker gone, last on {}",
-                    requestId,
-                    prior.abandoned(),
-                    prior.lastWorkerId());
-            try {
-                leased(() -> reporter.deadLettered(
-                        decoded,
-                        worker.id(),
-                        delivery,
-                        DeadLetterReason.KILLS_WORKERS,
-                        prior.abandoned() + " attempts ended with their worker gone, last on " + prior.lastWorkerId(),
-                        trace));
-                acknowledge(lease, AcknowledgeType.ACCEPT);
-            } catch (Exception e) {
-                log.warn("could not quarantine requestId={}: {}", requestId, e.toString());
-                acknowledge(lease, AcknowledgeType.RELEASE);
-            }
+        // made it, and it is followed there, not run again. Nor is a delete or upload done over the GPU's HTTP API,
+        // with
+        // no worker to kill: it is quarantined only if that fails (see run).
+        boolean poisoned = prior.abandoned() >= timing.quarantineAfter() && onTheGpu == null;
+        if (poisoned && !idempotentOverHttp(decoded)) {
+            quarantine(lease, decoded, delivery, prior);
             return;
         }
         Optional<io.dsp.schemas.avro.TaskControl> cancelled = cancellations.of(decoded);
@@ -432,7 +416,29 @@ final class WorkerSlot implements Runnable {
             pollAfter = System.nanoTime() + AFTER_UNRUNNABLE.toNanos();
             return;
         }
-        run(lease, decoded, delivery, onTheGpu, prior.abandoned() > 0);
+        run(lease, decoded, delivery, onTheGpu, prior, poisoned);
+    }
+
+    /** A poison task: every worker that took it went away mid-task. It is dead-lettered, not handed to another one. */
+    private void quarantine(Lease lease, TaskRequested t, int delivery, PriorAttempts prior) {
+        log.warn(
+                "requestId={} quarantined: {} attempts ended with their worker gone, last on {}",
+                t.getRequestId(),
+                prior.abandoned(),
+                prior.lastWorkerId());
+        try {
+            leased(() -> reporter.deadLettered(
+                    t,
+                    worker.id(),
+                    delivery,
+                    DeadLetterReason.KILLS_WORKERS,
+                    prior.abandoned() + " attempts ended with their worker gone, last on " + prior.lastWorkerId(),
+                    trace));
+            acknowledge(lease, AcknowledgeType.ACCEPT);
+        } catch (Exception e) {
+            log.warn("could not quarantine requestId={}: {}", t.getRequestId(), e.toString());
+            acknowledge(lease, AcknowledgeType.RELEASE);
+        }
     }
 
     /**
@@ -441,10 +447,14 @@ final class WorkerSlot implements Runnable {
      *
      * @param onTheGpu the synthesis its GPU already has for the task, followed there, not handed over; {@code null}
      *     for a task to hand over
-     * @param afterAbandoned whether an earlier attempt started and never ended (its worker went away mid-task): a
+     * @param prior the earlier attempts: after one that started and never ended (its worker went away mid-task), a
      *     legacy worker may have taken it then
+     * @param poisoned whether enough earlier attempts lost their worker to quarantine it, unless it is done over the
+     *     GPU's HTTP API
      */
-    private void run(Lease lease, TaskRequested t, int delivery, Followed onTheGpu, boolean afterAbandoned) {
+    private void run(
+            Lease lease, TaskRequested t, int delivery, Followed onTheGpu, PriorAttempts prior, boolean poisoned) {
+        boolean afterAbandoned = prior.abandoned() > 0;
         String requestId = t.getRequestId();
         boolean automation = lane == Lane.AUTOMATION;
         if (automation && !admitted(lease, t)) {
@@ -473,6 +483,9 @@ final class WorkerSlot implements Runnable {
                 handed = true; // the effect happened: from here on, as after a worker's answer
                 recordOutcome(t, reporter.succeeded(t, worker.id(), delivery, answeredOverHttp, null, trace));
                 acknowledge(lease, AcknowledgeType.ACCEPT);
+            } else if (poisoned) {
+                handed = true; // ended here, one way or the other
+                quarantine(lease, t, delivery, prior);
             } else if (handOver(lease, t, delivery)) {
                 handed = true;
                 awaitOutcome(lease, t, delivery, null);
@@ -674,6 +687,9 @@ final class WorkerSlot implements Runnable {
                     t.getRequestId(), worker.gpu().baseUrl(), known.status(), known.percent(), worker.id());
             return new Followed(t.getRequestId(), false);
         } catch (HeyGemServerClient.Failure e) {
+            if (!"ENGINE_LOST_TASK".equals(e.code())) {
+                return null; // the GPU cannot say now (unreachable, 401, 5xx): asking again would only cost the lock
+            }
             // not under its request id: a new task, or one the GPU answered from its content cache
         }
         if (!afterAbandoned || !(t.getPayload() instanceof HeyGemSubmitPayload p)) {
