@@ -86,24 +86,46 @@ class LegacyGiveBackIT {
             KafkaProbe.dispatch(List.of(task));
 
             // then the other member gets it before the legacy slot has used up its deliveries giving it back
-            AtomicReference<ConsumerRecord<byte[], byte[]>> got = new AtomicReference<>();
-            await("the task reaches the other member")
-                    .pollInSameThread()
-                    .atMost(Duration.ofSeconds(30))
-                    .pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> {
-                        for (ConsumerRecord<byte[], byte[]> r : other.poll(Duration.ofMillis(100))) {
-                            boolean ours = task.getRequestId().equals(new String(r.key(), StandardCharsets.UTF_8));
-                            other.acknowledge(r, ours ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE);
-                            if (ours) {
-                                got.set(r);
-                            }
-                        }
-                        other.commitSync();
-                        return got.get() != null;
-                    });
-            assertThat(got.get().deliveryCount()).isPresent();
+            ConsumerRecord<byte[], byte[]> got =
+                    awaitOffered(other, task, Duration.ofSeconds(30), Duration.ofMillis(500));
+            assertThat(got.deliveryCount()).isPresent();
+            assertThat(worker.requestIds()).doesNotContain(task.getRequestId());
+        }
+    }
+
+    @Test
+    void aSuspectedWorkerKillerItsLegacyWorkerCannotRunIsGivenBackNotQuarantined() throws Exception {
+        // given a legacy worker with one slot that runs delete_asset only, and a synthesis whose two earlier attempts
+        // ended with their (native) workers dying: they may have died of another task beside it, which only a worker
+        // able to run it can find out by running it alone (ADR 038)
+        try (FakeLegacyWorker worker = FakeLegacyWorker.connect(
+                url(),
+                Mode.SUCCEED,
+                "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\",\"slots\":1,"
+                        + "\"task_types\":[\"delete_asset\"]}")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> KafkaProbe.legacySlotMembers() > 0);
+            TaskRequested task = Tasks.heyGemSubmit("LIC-" + UUID.randomUUID(), "c".repeat(32), "d".repeat(32));
+            LegacySlotLedgerIT.startedOn(task, "gpu-died-1", 1);
+            LegacySlotLedgerIT.startedOn(task, "gpu-died-2", 2);
+
+            // when it is dispatched, the legacy slots alone in the group at first
+            KafkaProbe.dispatch(List.of(task));
+
+            // then, once they waited for its open attempt, they give it back and another member gets it, unjudged
+            ConsumerRecord<byte[], byte[]> got;
+            try (ShareConsumer<byte[], byte[]> other = KafkaProbe.gpuFleetMember("fleet-probe-" + UUID.randomUUID())) {
+                got = awaitOffered(other, task, Duration.ofSeconds(60), Duration.ofMillis(100));
+            }
+            assertThat(got.deliveryCount())
+                    .as("delivered to a legacy slot first")
+                    .hasValueSatisfying(delivery -> assertThat(delivery).isGreaterThanOrEqualTo((short) 2));
+            assertThat(KafkaProbe.values(
+                            Topics.TASK_EVENTS,
+                            1,
+                            Duration.ofSeconds(3),
+                            e -> e.getRequestId().equals(task.getRequestId())
+                                    && e.getType() == TaskEventType.DEAD_LETTERED))
+                    .isEmpty();
             assertThat(worker.requestIds()).doesNotContain(task.getRequestId());
         }
     }
@@ -138,5 +160,31 @@ class LegacyGiveBackIT {
                     .atMost(Duration.ofSeconds(2))
                     .until(() -> !worker.requestIds().contains(task.getRequestId()));
         }
+    }
+
+    /**
+     * Polls {@code member} until it is offered {@code task}'s record, which it accepts; any other record (an earlier
+     * test's) is released untouched.
+     */
+    private static ConsumerRecord<byte[], byte[]> awaitOffered(
+            ShareConsumer<byte[], byte[]> member, TaskRequested task, Duration within, Duration every) {
+        AtomicReference<ConsumerRecord<byte[], byte[]>> got = new AtomicReference<>();
+        await("the task reaches the other member")
+                .pollInSameThread()
+                .atMost(within)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(every)
+                .until(() -> {
+                    for (ConsumerRecord<byte[], byte[]> r : member.poll(Duration.ofMillis(100))) {
+                        boolean ours = task.getRequestId().equals(new String(r.key(), StandardCharsets.UTF_8));
+                        member.acknowledge(r, ours ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE);
+                        if (ours) {
+                            got.set(r);
+                        }
+                    }
+                    member.commitSync();
+                    return got.get() != null;
+                });
+        return got.get();
     }
 }

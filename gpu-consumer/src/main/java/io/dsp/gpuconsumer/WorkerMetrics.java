@@ -17,6 +17,13 @@ public final class WorkerMetrics {
      */
     public static final String WORKER_DIED = "dsp.worker.task.worker.died";
 
+    /**
+     * Counter: tasks run alone on their worker because as many of their attempts as {@code quarantine-after} ended
+     * with their worker dying, none of them alone there (ADR 038): the run tells a task that kills workers from one
+     * that died beside it.
+     */
+    public static final String SUSPECTS_RUN_ALONE = "dsp.worker.task.run.alone";
+
     /** Counter: tasks given back on their last delivery whose dead letter could not be recorded (the broker archives them). */
     public static final String UNRECORDED_GIVE_BACKS = "dsp.worker.task.give.back.unrecorded";
 

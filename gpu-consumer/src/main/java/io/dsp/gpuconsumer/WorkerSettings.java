@@ -28,7 +28,8 @@ import org.springframework.validation.annotation.Validated;
  *     the first failure; doubled on every further delivery; default 1 s
  * @param retryBackoffMax the longest such hold; default 30 s (the slot is busy meanwhile, so keep it short)
  * @param quarantineAfter how many earlier attempts of one task may have ended with their worker dying (no outcome,
- *     no release) before the task is dead-lettered with reason {@code KILLS_WORKERS} instead of run again (1-9,
+ *     no release) before the task is suspected of killing them: it is dead-lettered with reason {@code KILLS_WORKERS}
+ *     when the latest of those attempts ran alone on its worker, and otherwise runs once more alone (ADR 038) (1-9,
  *     default 2)
  * @param progressInterval at most one progress event per task in this interval (a status change is always sent);
  *     default 2 s, as the legacy server's push throttle

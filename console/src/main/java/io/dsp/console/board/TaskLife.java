@@ -16,6 +16,9 @@ import java.util.Set;
 /** What the console knows of one task: its steps in the order they were written, and what they add up to. */
 final class TaskLife {
 
+    /** A started step's detail when the attempt ran with nothing else on its worker (ADR 038). */
+    static final String RAN_ALONE = "ran alone on its worker: earlier workers died while it ran beside other tasks";
+
     private final String requestId;
     private final String licenseKey;
     private final List<TaskStep> steps = new ArrayList<>();
@@ -107,6 +110,9 @@ final class TaskLife {
                 : LicenseKeys.maskIn(failure.getCode() + ": " + failure.getMessage(), licenseKey);
         if (detail != null) {
             error = detail;
+        }
+        if (type == TaskEventType.STARTED && Boolean.TRUE.equals(event.getRanAlone())) {
+            detail = RAN_ALONE;
         }
         append(step(event, null, detail));
         return true;

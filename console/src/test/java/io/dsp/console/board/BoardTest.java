@@ -261,6 +261,19 @@ class BoardTest {
         }
 
         @Test
+        void aStartThatRanAloneOnItsWorkerSaysSo() {
+            board.taskEvent(event(task, TaskEventType.ACCEPTED, T0));
+            TaskEvent alone = onWorker(task, TaskEventType.STARTED, T0.plusSeconds(1), "w-1", 3);
+            alone.setRanAlone(true);
+            board.taskEvent(alone);
+
+            TaskRow row = board.snapshot(T0.plusSeconds(1)).tasks().get(0);
+
+            assertThat(row.steps().get(1).detail()).isEqualTo(TaskLife.RAN_ALONE);
+            assertThat(row.error()).isNull();
+        }
+
+        @Test
         void aFailureShowsItsErrorWithTheLicenseKeyMasked() {
             board.taskEvent(event(task, TaskEventType.ACCEPTED, T0));
             board.taskEvent(failed(task, T0.plusSeconds(1), "w-1", "ENGINE", "no file for " + KEY));

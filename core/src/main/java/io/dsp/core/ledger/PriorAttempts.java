@@ -15,10 +15,19 @@ import java.util.Optional;
  *     none is open; that worker died, lost the task, or may still be finishing it
  * @param startedDelivery the delivery count of the attempt that started last, 0 when none did since the last dead
  *     letter: an outcome of an older delivery is stale ({@link OutcomeFence})
+ * @param lastAbandonedAlone whether the latest abandoned attempt ran alone on its worker (its STARTED said
+ *     {@code ranAlone}): its death was then this task's own doing, not possibly another task's on the same worker
+ *     (ADR 038); false when none was abandoned
  */
-public record PriorAttempts(TaskEventType outcome, int abandoned, String lastWorkerId, int startedDelivery) {
+public record PriorAttempts(
+        TaskEventType outcome, int abandoned, String lastWorkerId, int startedDelivery, boolean lastAbandonedAlone) {
 
     public static final PriorAttempts NONE = new PriorAttempts(null, 0, null, 0);
+
+    /** What the fleet recorded, no abandoned attempt known to have run alone. */
+    public PriorAttempts(TaskEventType outcome, int abandoned, String lastWorkerId, int startedDelivery) {
+        this(outcome, abandoned, lastWorkerId, startedDelivery, false);
+    }
 
     /** What the fleet recorded, with no attempt's delivery count known. */
     public PriorAttempts(TaskEventType outcome, int abandoned, String lastWorkerId) {

@@ -14,7 +14,13 @@ final class TaskHistory {
     private TaskEventType outcome;
     private String openWorkerId;
     private boolean open;
+    /** Whether the open attempt runs alone on its worker (its STARTED said so). */
+    private boolean openAlone;
+
     private int abandoned;
+    /** Whether the latest abandoned attempt (before the open one) ran alone. */
+    private boolean lastAbandonedAlone;
+
     private long lastEventAt = Long.MIN_VALUE;
     private final OutcomeFence fence = new OutcomeFence();
 
@@ -51,9 +57,11 @@ final class TaskHistory {
             case STARTED -> {
                 if (open) {
                     abandoned++;
+                    lastAbandonedAlone = openAlone;
                 }
                 open = true;
                 openWorkerId = event.getWorkerId();
+                openAlone = Boolean.TRUE.equals(event.getRanAlone());
             }
             case SUCCEEDED, FAILED, CANCELLED -> {
                 if (outcome == null) {
@@ -66,6 +74,7 @@ final class TaskHistory {
                 outcome = null;
                 open = false;
                 abandoned = 0;
+                lastAbandonedAlone = false;
             }
             case PROGRESS -> {
                 // a give-back from an older delivery (its worker lost the lock) leaves the newer attempt open
@@ -79,6 +88,7 @@ final class TaskHistory {
         }
         if (!open) {
             openWorkerId = null;
+            openAlone = false;
         }
         return true;
     }
@@ -100,6 +110,10 @@ final class TaskHistory {
 
     PriorAttempts prior() {
         return new PriorAttempts(
-                outcome, abandoned + (open ? 1 : 0), open ? openWorkerId : null, fence.startedDelivery());
+                outcome,
+                abandoned + (open ? 1 : 0),
+                open ? openWorkerId : null,
+                fence.startedDelivery(),
+                open ? openAlone : lastAbandonedAlone);
     }
 }

@@ -88,6 +88,34 @@ class TaskHistoryTest {
     }
 
     @Test
+    void aDeathIsTheTasksOwnDoingOnlyWhenItsAttemptRanAlone() {
+        apply(alone(event(STARTED, "w1")), event(STARTED, "w2"));
+        assertThat(history.prior().lastAbandonedAlone())
+                .as("the open attempt, on w2, ran with other tasks")
+                .isFalse();
+
+        apply(alone(event(STARTED, "w3")));
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 3, "w3", 0, true));
+
+        apply(event(STARTED, "w4"));
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 4, "w4", 0, false));
+    }
+
+    @Test
+    void aRunAloneThatEndedLeavesTheEarlierDeathsAsTheyWere() {
+        apply(event(STARTED, "w1"), event(STARTED, "w2"), alone(event(STARTED, "w3")), requeue("w3"));
+
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 2, null, 0, false));
+    }
+
+    @Test
+    void aDeadLetterForgetsThatADeathRanAlone() {
+        apply(alone(event(STARTED, "w1")), alone(event(STARTED, "w2")), event(DEAD_LETTERED, "w3"));
+
+        assertThat(history.prior()).isEqualTo(PriorAttempts.NONE);
+    }
+
+    @Test
     void anAttemptThatReleasedTheTaskForRetryDidNotDie() {
         apply(event(STARTED, "w1"), requeue("w1"), event(STARTED, "w2"), requeue("w2"));
 
@@ -167,6 +195,11 @@ class TaskHistoryTest {
         return TaskEvents.about(task, type, "test", Instant.now())
                 .setWorkerId(workerId)
                 .build();
+    }
+
+    private static TaskEvent alone(TaskEvent started) {
+        started.setRanAlone(true);
+        return started;
     }
 
     private TaskEvent requeue(String workerId) {

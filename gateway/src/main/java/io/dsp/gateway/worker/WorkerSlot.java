@@ -377,23 +377,6 @@ final class WorkerSlot implements Runnable {
             return;
         }
         PriorAttempts prior = ((LedgerVerdict.Run) verdict).prior();
-        Followed onTheGpu;
-        try {
-            onTheGpu = alreadyOnTheGpu(decoded, prior.abandoned() > 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            acknowledge(lease, AcknowledgeType.RELEASE);
-            return;
-        }
-        // A synthesis its GPU still has is not poison: the sockets of the workers that took it dropped while the GPU
-        // made it, and it is followed there, not run again. Nor is a delete or upload done over the GPU's HTTP API,
-        // with
-        // no worker to kill: it is quarantined only if that fails (see run).
-        boolean poisoned = prior.abandoned() >= timing.quarantineAfter() && onTheGpu == null;
-        if (poisoned && !idempotentOverHttp(decoded)) {
-            quarantine(lease, decoded, delivery, prior);
-            return;
-        }
         Optional<io.dsp.schemas.avro.TaskControl> cancelled = cancellations.of(decoded);
         if (cancelled.isPresent()) {
             // Cancelled after its release: it ends here, never run (the dispatcher may have said so too).
@@ -408,12 +391,30 @@ final class WorkerSlot implements Runnable {
             return;
         }
         if (!worker.connected() || worker.draining() || !worker.runs(decoded.getTaskType())) {
-            // Released, not run: another member takes it. Every release counts as a delivery, which is why the
-            // fleet should keep lanes of task types apart rather than rely on this.
+            // Released, not run and not judged: another member takes it. A slot whose worker cannot run the task says
+            // nothing about it, not even that it kills workers (its deaths were on workers that could). Every release
+            // counts as a delivery, which is why the fleet should keep lanes of task types apart rather than rely on
+            // this.
             giveBackQuietly(lease, decoded, delivery, "worker " + worker.id() + " cannot take it now");
             // The next poll would most likely take the same record again at once, each time a delivery towards the
             // group's limit (the fault suite saw one slot burn all five in 50 ms): a pause lets other members have it.
             pollAfter = System.nanoTime() + AFTER_UNRUNNABLE.toNanos();
+            return;
+        }
+        Followed onTheGpu;
+        try {
+            onTheGpu = alreadyOnTheGpu(decoded, prior.abandoned() > 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acknowledge(lease, AcknowledgeType.RELEASE);
+            return;
+        }
+        // A synthesis its GPU still has is not poison: the sockets of the workers that took it dropped while the GPU
+        // made it, and it is followed there, not run again. Nor is a delete or upload done over the GPU's HTTP API,
+        // with no worker to kill: it is quarantined only if that fails (see run).
+        boolean poisoned = prior.abandoned() >= timing.quarantineAfter() && onTheGpu == null;
+        if (poisoned && !idempotentOverHttp(decoded)) {
+            quarantine(lease, decoded, delivery, prior);
             return;
         }
         run(lease, decoded, delivery, onTheGpu, prior, poisoned);

@@ -90,6 +90,8 @@ final class Slot implements Runnable {
     /** Open once the journal's outcomes from the last run are recorded: no task is taken before. */
     private final CountDownLatch replayed;
 
+    private final WorkerIsolation isolation;
+
     private volatile boolean taking = true;
     /** The request id of the record this slot has acquired and not yet acknowledged; null while it holds none. */
     private volatile String holding;
@@ -119,6 +121,7 @@ final class Slot implements Runnable {
      * @param outcomes records outcomes until they land (its resends counted)
      * @param journal where an outcome goes when the worker stops before it could be recorded
      * @param replayed open once the journal's outcomes from the last run are recorded: no task is taken before
+     * @param isolation lets a task suspected of killing workers run with nothing else beside it
      */
     record Shared(
             TaskHandlers handlers,
@@ -135,7 +138,8 @@ final class Slot implements Runnable {
             Clock clock,
             OutcomeRecorder outcomes,
             OutcomeJournal journal,
-            CountDownLatch replayed) {}
+            CountDownLatch replayed,
+            WorkerIsolation isolation) {}
 
     Slot(String name, Supplier<ShareConsumer<byte[], byte[]>> consumerFactory, Shared shared) {
         this.name = name;
@@ -155,6 +159,7 @@ final class Slot implements Runnable {
         this.outcomes = shared.outcomes();
         this.journal = shared.journal();
         this.replayed = shared.replayed();
+        this.isolation = shared.isolation();
     }
 
     /** The task this slot holds now, if any: presence names it so the dispatcher can reconcile its count. */
@@ -381,13 +386,16 @@ final class Slot implements Runnable {
         if (prior.abandoned() > 0) {
             meters.counter(WorkerMetrics.WORKER_DIED).increment();
         }
-        if (prior.abandoned() >= settings.quarantineAfter()) {
+        // A worker's death ends every task it ran: only an attempt that ran alone proves this task killed it (ADR 038).
+        boolean suspect = prior.abandoned() >= settings.quarantineAfter();
+        if (suspect && prior.lastAbandonedAlone()) {
             quarantine(
                     lease,
                     task,
                     delivery,
                     DeadLetterReason.KILLS_WORKERS,
-                    prior.abandoned() + " attempts ended with their worker dying, last on " + prior.lastWorkerId());
+                    prior.abandoned() + " attempts ended with their worker dying, the last one running alone on "
+                            + prior.lastWorkerId());
             return;
         }
         if (Decision.tooLateToRiskAnotherDeath(delivery, settings.deliveryCountLimit(), prior.abandoned())) {
@@ -412,23 +420,35 @@ final class Slot implements Runnable {
         if (verdict == Cancellations.Verdict.FOREIGN_ONLY) {
             log.warn("ignoring a cancel of requestId={} sent with another license's key", requestId);
         }
-        leased(lease, () -> reporter.started(task, delivery));
-        long startedAt = System.nanoTime();
+        long startedAt;
         TaskOutcome outcome;
-        try {
-            // Another member may have acquired the record while STARTED was on its way (a broker restart forgets
-            // locks) and, not seeing it yet, be running the task: only a renewal granted now proves none did (ADR 023).
-            lease.confirm();
-            outcome = run(
-                    lease,
-                    task,
-                    runner,
-                    ProgressThrottle.of(
-                            reporter, task, delivery, settings.progressInterval(), clock, lease::surelyHeld),
-                    claim);
-        } catch (Lease.LockLost e) {
-            endLostAttempt(task, delivery, e);
-            throw e;
+        try (WorkerIsolation.Pass pass = isolation.enter(suspect, WorkerIsolation.Waiting.keeping(lease))) {
+            if (suspect) {
+                meters.counter(WorkerMetrics.SUSPECTS_RUN_ALONE).increment();
+                log.warn(
+                        "requestId={} runs alone: {} earlier attempts ended with their worker dying, not one of them"
+                                + " alone there; dying again now would be its own doing",
+                        requestId,
+                        prior.abandoned());
+            }
+            leased(lease, () -> reporter.started(task, delivery, pass.alone()));
+            startedAt = System.nanoTime();
+            try {
+                // Another member may have acquired the record while STARTED was on its way (a broker restart forgets
+                // locks) and, not seeing it yet, be running the task: only a renewal granted now proves none did
+                // (ADR 023).
+                lease.confirm();
+                outcome = run(
+                        lease,
+                        task,
+                        runner,
+                        ProgressThrottle.of(
+                                reporter, task, delivery, settings.progressInterval(), clock, lease::surelyHeld),
+                        claim);
+            } catch (Lease.LockLost e) {
+                endLostAttempt(task, delivery, e);
+                throw e;
+            }
         }
         Decision decision = Decision.of(outcome, delivery, settings.deliveryCountLimit());
         Timer.builder(MetricNames.TASK_DURATION)

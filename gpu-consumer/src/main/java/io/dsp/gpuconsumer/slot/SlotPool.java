@@ -189,7 +189,8 @@ public class SlotPool implements SmartLifecycle {
                 clock,
                 outcomes,
                 journal,
-                replayed);
+                replayed,
+                new WorkerIsolation(settings.maxConcurrent()));
         for (int i = 0; i < settings.maxConcurrent(); i++) {
             String clientId = identity.id() + "-slot-" + i;
             Slot slot = new Slot(clientId, () -> consumers.createShareConsumer(null, clientId), shared);

@@ -61,8 +61,14 @@ class TaskReporter {
         traces.remove(requestId);
     }
 
-    void started(TaskRequested task, int deliveryCount) throws Exception {
-        send(event(task, TaskEventType.STARTED, deliveryCount).build());
+    /**
+     * The attempt starts; {@code alone} says that nothing else runs on this worker meanwhile, so that a death of it
+     * counts against this task alone (ADR 038).
+     */
+    void started(TaskRequested task, int deliveryCount, boolean alone) throws Exception {
+        send(event(task, TaskEventType.STARTED, deliveryCount)
+                .setRanAlone(alone ? Boolean.TRUE : null)
+                .build());
     }
 
     /** Progress of a running task, as the legacy {@code gpu.task.progress} frame; sent without waiting. */

@@ -153,11 +153,11 @@ class ExactlyOnceIT {
     }
 
     @Test
-    void quarantinesATaskThatKilledItsWorkersTwice() {
-        // given two workers started the task and died
+    void quarantinesATaskThatKilledItsWorkersTwiceTheLastTimeRunningAlone() {
+        // given two workers started the task and died, the second running nothing else
         TaskRequested task = TestHandlers.sleeping(license(), 10);
         write(event(task, STARTED, "gpu-died-1", 1));
-        write(event(task, STARTED, "gpu-died-2", 2));
+        write(event(task, STARTED, "gpu-died-2", 2).setRanAlone(true));
 
         // when it comes to this worker
         dispatch.release(task);
@@ -177,6 +177,39 @@ class ExactlyOnceIT {
         TaskEvent deadLettered = dispatch.events(task.getRequestId()).get(2);
         assertThat(deadLettered.getError().getCode()).isEqualTo("KILLS_WORKERS");
         assertThat(TestHandlers.completedRuns(task.getRequestId())).isZero();
+    }
+
+    @Test
+    void runsATaskWhoseWorkersDiedWithOtherTasksOnThemAloneInsteadOfQuarantiningIt() {
+        // given two workers died while running the task beside others: any of them may have killed the worker
+        TaskRequested suspect = TestHandlers.sleeping(license(), 2_000);
+        write(event(suspect, STARTED, "gpu-died-1", 1));
+        write(event(suspect, STARTED, "gpu-died-2", 2));
+        double runAloneBefore = count(WorkerMetrics.SUSPECTS_RUN_ALONE);
+
+        // when it comes to this worker, and another task comes while it runs
+        dispatch.release(suspect);
+        await().atMost(RUN)
+                .until(() -> dispatch.eventTypes(suspect.getRequestId()).size() == 3);
+        TaskRequested neighbour = dispatch.release(TestHandlers.sleeping(license(), 10));
+
+        // then it runs alone, saying so, and succeeds; the other task starts only once its run is over
+        await().atMost(RUN)
+                .untilAsserted(() -> assertThat(dispatch.eventTypes(suspect.getRequestId()))
+                        .containsExactly(STARTED, STARTED, STARTED, SUCCEEDED));
+        TaskEvent aloneStart = dispatch.events(suspect.getRequestId()).get(2);
+        assertThat(aloneStart.getRanAlone()).isTrue();
+        assertThat(aloneStart.getWorkerId()).isEqualTo(identity.id());
+        assertThat(dispatch.deadLetters(suspect.getRequestId())).isEmpty();
+        assertThat(count(WorkerMetrics.SUSPECTS_RUN_ALONE)).isEqualTo(runAloneBefore + 1);
+        await().atMost(RUN)
+                .untilAsserted(() -> assertThat(dispatch.eventTypes(neighbour.getRequestId()))
+                        .containsExactly(STARTED, SUCCEEDED));
+        TaskEvent neighbourStart = dispatch.events(neighbour.getRequestId()).get(0);
+        assertThat(neighbourStart.getRanAlone()).isNull();
+        assertThat(neighbourStart.getAt())
+                .as("the neighbour starts after the suspect's 2 s run")
+                .isAfterOrEqualTo(aloneStart.getAt().plusMillis(2_000));
     }
 
     @Test
