@@ -1,5 +1,6 @@
 package io.dsp.gateway;
 
+import io.dsp.core.slot.TaskTypeDeadlines;
 import io.dsp.schemas.topic.Groups;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -7,6 +8,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -41,7 +43,12 @@ import org.springframework.validation.annotation.Validated;
  *     refused either way
  * @param validateLicenses whether a client's {@code register} key must be an active license of {@code dsp.licenses};
  *     default true (set false for the legacy behaviour of accepting any key)
- * @param taskTimeout longest wait for a legacy worker's result before the task is failed; default 1 h
+ * @param taskTimeout longest wait for a legacy worker's result before the task is failed ({@code TIMEOUT}), for a task
+ *     type not in {@code taskTimeouts}; default 1 h
+ * @param taskTimeouts longest wait by task type, on top of the built-in ones, which native workers use as their
+ *     deadlines too: {@code delete_asset} 5 min, {@code upload_asset} 30 min, {@code heygem_submit} 2 h (from the
+ *     hand-over to the video). A task handed again to the same {@code ws_client.py} process after its socket dropped is
+ *     dropped there without an answer (spec 2.9), so this is how long such a delete waits before it ends
  * @param lockRenewInterval how often a running task's share-group lock is renewed; default 10 s (well inside the
  *     broker's default 30 s lock); at most a third of the group's lock is used, whatever is set
  * @param presenceInterval how often a connected legacy worker's presence is published; default 5 s
@@ -90,6 +97,7 @@ public record GatewaySettings(
         @DefaultValue("true") boolean acceptObservers,
         @DefaultValue("true") boolean validateLicenses,
         @NotNull @DefaultValue("1h") Duration taskTimeout,
+        @DefaultValue Map<String, Duration> taskTimeouts,
         @NotNull @DefaultValue("10s") Duration lockRenewInterval,
         @NotNull @DefaultValue("5s") Duration presenceInterval,
         @NotNull @DefaultValue("25s") Duration activeNoticeInterval,
@@ -103,4 +111,18 @@ public record GatewaySettings(
         Duration fetchMaxWait,
 
         @NotNull @DurationMin(millis = 0) @DefaultValue("20s")
-        Duration shutdownTimeout) {}
+        Duration shutdownTimeout) {
+
+    public GatewaySettings {
+        taskTimeouts = taskDeadlines(taskTimeout, taskTimeouts).types(); // refused at start when one is not positive
+    }
+
+    /** How long a slot waits for its legacy worker's result, by task type. */
+    public TaskTypeDeadlines taskDeadlines() {
+        return taskDeadlines(taskTimeout, taskTimeouts);
+    }
+
+    private static TaskTypeDeadlines taskDeadlines(Duration fallback, Map<String, Duration> byType) {
+        return TaskTypeDeadlines.of(fallback, byType, "dsp.gateway.task-timeout", "dsp.gateway.task-timeouts");
+    }
+}

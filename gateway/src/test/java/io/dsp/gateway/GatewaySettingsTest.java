@@ -53,6 +53,28 @@ class GatewaySettingsTest {
                 .run(context -> assertThat(context).hasFailed());
     }
 
+    @Test
+    void aLegacyWorkersAnswerIsAwaitedByTaskTypeWithTheNativeDeadlinesAsDefaults() {
+        runner.run(context -> {
+            GatewaySettings settings = context.getBean(GatewaySettings.class);
+            assertThat(settings.taskDeadlines().of("delete_asset")).isEqualTo(Duration.ofMinutes(5));
+            assertThat(settings.taskDeadlines().of("upload_asset")).isEqualTo(Duration.ofMinutes(30));
+            assertThat(settings.taskDeadlines().of("heygem_submit")).isEqualTo(Duration.ofHours(2));
+            assertThat(settings.taskDeadlines().of("chatglm_video")).isEqualTo(Duration.ofHours(1));
+        });
+        runner.withPropertyValues("dsp.gateway.task-timeouts.delete_asset=90s", "dsp.gateway.task-timeout=20m")
+                .run(context -> {
+                    GatewaySettings settings = context.getBean(GatewaySettings.class);
+                    assertThat(settings.taskDeadlines().of("delete_asset")).isEqualTo(Duration.ofSeconds(90));
+                    assertThat(settings.taskDeadlines().of("url")).isEqualTo(Duration.ofMinutes(20));
+                });
+        runner.withPropertyValues("dsp.gateway.task-timeouts.delete_asset=0s")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("dsp.gateway.task-timeouts.delete_asset"));
+    }
+
     @EnableConfigurationProperties(GatewaySettings.class)
     static class BindSettings {}
 }

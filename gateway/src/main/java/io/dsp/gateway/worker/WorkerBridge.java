@@ -146,7 +146,7 @@ public class WorkerBridge implements SmartLifecycle {
         WorkerSlot.SlotTiming timing = new WorkerSlot.SlotTiming(
                 settings.pollTimeout(),
                 settings.lockRenewInterval(),
-                settings.taskTimeout(),
+                settings.taskDeadlines(),
                 settings.deliveryCountLimit(),
                 gpus.pollInterval(),
                 settings.openAttemptWait(),

@@ -12,6 +12,7 @@ import io.dsp.core.slot.Outcome;
 import io.dsp.core.slot.RequestClaims;
 import io.dsp.core.slot.RidingAcknowledgements;
 import io.dsp.core.slot.SlotLogContext;
+import io.dsp.core.slot.TaskTypeDeadlines;
 import io.dsp.core.store.ResultStore;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.routing.Origins;
@@ -131,7 +132,7 @@ final class WorkerSlot implements Runnable {
      *
      * @param pollTimeout longest wait in one poll
      * @param renewInterval how often a running task's lock is renewed
-     * @param taskTimeout longest wait for the worker's result
+     * @param taskTimeouts longest wait for the worker's result, by task type
      * @param deliveryCountLimit the broker's delivery limit; the last delivery of a vanished worker is dead-lettered
      * @param gpuPollInterval how often a followed synthesis is asked for its progress when no frame came since
      * @param openAttemptWait how long a task another worker's attempt still holds open is held before it runs here
@@ -140,7 +141,7 @@ final class WorkerSlot implements Runnable {
     record SlotTiming(
             Duration pollTimeout,
             Duration renewInterval,
-            Duration taskTimeout,
+            TaskTypeDeadlines taskTimeouts,
             int deliveryCountLimit,
             Duration gpuPollInterval,
             Duration openAttemptWait,
@@ -784,7 +785,8 @@ final class WorkerSlot implements Runnable {
      *     just handed over
      */
     private void awaitOutcome(Lease lease, TaskRequested t, int delivery, Followed resumed) throws Exception {
-        long deadline = System.nanoTime() + timing.taskTimeout().toNanos();
+        long deadline =
+                System.nanoTime() + timing.taskTimeouts().of(t.getTaskType()).toNanos();
         long nextRenew = System.nanoTime() + lease.renewEvery().toNanos();
         Followed followed = resumed;
         long nextPoll = followed == null ? Long.MAX_VALUE : System.nanoTime();

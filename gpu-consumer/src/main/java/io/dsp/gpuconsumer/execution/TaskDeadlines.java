@@ -1,5 +1,6 @@
 package io.dsp.gpuconsumer.execution;
 
+import io.dsp.core.slot.TaskTypeDeadlines;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.Map;
@@ -12,8 +13,9 @@ import org.springframework.validation.annotation.Validated;
  * {@code DEADLINE}: a hung engine or handler would otherwise hold its slot (and its lock, renewed) forever.
  *
  * @param fallback the deadline of a task type not listed; default 1 h
- * @param types deadlines by task type, on top of the built-in ones: {@code heygem_submit} 2 h (a long synthesis on a
- *     busy GPU), {@code upload_asset} 30 min (a large file), {@code delete_asset} 5 min
+ * @param types deadlines by task type, on top of the built-in ones ({@link TaskTypeDeadlines#BUILT_IN}):
+ *     {@code heygem_submit} 2 h (a long synthesis on a busy GPU), {@code upload_asset} 30 min (a large file),
+ *     {@code delete_asset} 5 min
  */
 @Validated
 @ConfigurationProperties("dsp.gpu-consumer.deadlines")
@@ -21,26 +23,11 @@ public record TaskDeadlines(
         @NotNull @DefaultValue("1h") Duration fallback,
         @DefaultValue Map<String, Duration> types) {
 
-    /** The deadlines of the built-in task types, each replaced by a configured one of the same type. */
-    static final Map<String, Duration> BUILT_IN = Map.of(
-            "heygem_submit", Duration.ofHours(2),
-            "upload_asset", Duration.ofMinutes(30),
-            "delete_asset", Duration.ofMinutes(5));
-
     public TaskDeadlines {
-        if (fallback.isNegative() || fallback.isZero()) {
-            throw new IllegalArgumentException("dsp.gpu-consumer.deadlines.fallback must be positive: " + fallback);
-        }
-        types = types == null ? Map.of() : types;
-        types.forEach((type, deadline) -> {
-            if (deadline == null || deadline.isNegative() || deadline.isZero()) {
-                throw new IllegalArgumentException(
-                        "dsp.gpu-consumer.deadlines.types." + type + " must be positive: " + deadline);
-            }
-        });
-        Map<String, Duration> merged = new java.util.HashMap<>(BUILT_IN);
-        merged.putAll(types);
-        types = Map.copyOf(merged);
+        // validated and merged with the built-in types (TaskTypeDeadlines) in one place for native and legacy workers
+        types = TaskTypeDeadlines.of(
+                        fallback, types, "dsp.gpu-consumer.deadlines.fallback", "dsp.gpu-consumer.deadlines.types")
+                .types();
     }
 
     /** The deadline of one task type. */
