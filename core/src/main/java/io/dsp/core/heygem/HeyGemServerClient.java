@@ -157,22 +157,11 @@ public final class HeyGemServerClient {
      * file under the md5 it computes and answers with it.
      */
     public Uploaded uploadFile(String hash, String ext, Path file) throws Failure, InterruptedException {
-        // The part's file name is the one the server's own clients send.
-        HttpHeaders filePart = new HttpHeaders();
-        filePart.setContentDispositionFormData("file", hash + ext);
-        filePart.setContentType(MediaType.APPLICATION_OCTET_STREAM);
         MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
         form.add("hash", hash);
         form.add("ext", ext);
-        form.add("file", new HttpEntity<>(new FileSystemResource(file), filePart));
-        Reply uploaded = call(() -> http.post()
-                .uri("/api/heygem/upload_file")
-                .contentType(MediaType.MULTIPART_FORM_DATA)
-                .body(form)
-                .exchange((request, response) -> new Reply(
-                        response.getStatusCode().value(),
-                        parse(response.getBody().readAllBytes()))));
-        JsonNode data = ok("upload_file", uploaded).path("data");
+        JsonNode data = ok("upload_file", postFile("/api/heygem/upload_file", form, hash + ext, file))
+                .path("data");
         return new Uploaded(
                 data.path("hash").asString(), data.path("server_path").asString(null));
     }
@@ -229,22 +218,12 @@ public final class HeyGemServerClient {
             PoolFile f, String licenseKey, String assetType, String name, BlobClient blobs, Path staging)
             throws Failure, IOException, InterruptedException {
         return withBlob(f, blobs, staging, file -> {
-            HttpHeaders filePart = new HttpHeaders();
-            filePart.setContentDispositionFormData("file", f.hash() + f.ext());
-            filePart.setContentType(MediaType.APPLICATION_OCTET_STREAM);
             MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
             form.add("license_key", licenseKey);
             form.add("asset_type", assetType);
             form.add("name", name);
-            form.add("file", new HttpEntity<>(new FileSystemResource(file), filePart));
-            Reply uploaded = call(() -> http.post()
-                    .uri("/api/asset/upload")
-                    .contentType(MediaType.MULTIPART_FORM_DATA)
-                    .body(form)
-                    .exchange((request, response) -> new Reply(
-                            response.getStatusCode().value(),
-                            parse(response.getBody().readAllBytes()))));
-            JsonNode data = ok("asset upload", uploaded).path("data");
+            JsonNode data = ok("asset upload", postFile("/api/asset/upload", form, f.hash() + f.ext(), file))
+                    .path("data");
             if (!f.hash().equals(data.path("file_hash").asString(""))) {
                 throw new Failure(
                         "UPLOAD_CORRUPT",
@@ -258,6 +237,25 @@ public final class HeyGemServerClient {
             }
             return new Asset(id, data.path("name").asString(name));
         });
+    }
+
+    /**
+     * A multipart POST of {@code fields} and one file part named {@code fileName}, the name the server's own clients
+     * send (its extension is what the server keeps).
+     */
+    private Reply postFile(String path, MultiValueMap<String, Object> fields, String fileName, Path file)
+            throws Failure, InterruptedException {
+        HttpHeaders filePart = new HttpHeaders();
+        filePart.setContentDispositionFormData("file", fileName);
+        filePart.setContentType(MediaType.APPLICATION_OCTET_STREAM);
+        fields.add("file", new HttpEntity<>(new FileSystemResource(file), filePart));
+        return call(() -> http.post()
+                .uri(path)
+                .contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(fields)
+                .exchange((request, response) -> new Reply(
+                        response.getStatusCode().value(),
+                        parse(response.getBody().readAllBytes()))));
     }
 
     /** What is done with a blob fetched into the staging directory. */
