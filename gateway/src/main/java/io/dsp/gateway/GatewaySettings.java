@@ -47,7 +47,8 @@ import org.springframework.validation.annotation.Validated;
  *     type not in {@code taskTimeouts}; default 1 h
  * @param taskTimeouts longest wait by task type, on top of the built-in ones, which native workers use as their
  *     deadlines too: {@code delete_asset} 5 min, {@code upload_asset} 30 min, {@code heygem_submit} 2 h (from the
- *     hand-over to the video). A task handed again to the same {@code ws_client.py} process after its socket dropped is
+ *     hand-over to the video). The built-in ones apply only while {@code taskTimeout} keeps its default (1 h), so an
+ *     operator's {@code task-timeout} from before still applies to every type. A task handed again to the same {@code ws_client.py} process after its socket dropped is
  *     dropped there without an answer (spec 2.9), so this is how long such a delete waits before it ends
  * @param lockRenewInterval how often a running task's share-group lock is renewed; default 10 s (well inside the
  *     broker's default 30 s lock); at most a third of the group's lock is used, whatever is set
@@ -122,7 +123,19 @@ public record GatewaySettings(
         return taskDeadlines(taskTimeout, taskTimeouts);
     }
 
+    /**
+     * The built-in timeouts by type apply while {@code task-timeout} keeps its default: an operator who set it before
+     * there were timeouts by type keeps that one wait for every type, as before.
+     */
     private static TaskTypeDeadlines taskDeadlines(Duration fallback, Map<String, Duration> byType) {
-        return TaskTypeDeadlines.of(fallback, byType, "dsp.gateway.task-timeout", "dsp.gateway.task-timeouts");
+        return TaskTypeDeadlines.of(
+                fallback,
+                DEFAULT_TASK_TIMEOUT.equals(fallback) ? TaskTypeDeadlines.BUILT_IN : Map.of(),
+                byType,
+                "dsp.gateway.task-timeout",
+                "dsp.gateway.task-timeouts");
     }
+
+    /** {@code task-timeout}'s default. */
+    static final Duration DEFAULT_TASK_TIMEOUT = Duration.ofHours(1);
 }

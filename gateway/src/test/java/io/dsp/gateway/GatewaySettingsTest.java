@@ -67,6 +67,8 @@ class GatewaySettingsTest {
                     GatewaySettings settings = context.getBean(GatewaySettings.class);
                     assertThat(settings.taskDeadlines().of("delete_asset")).isEqualTo(Duration.ofSeconds(90));
                     assertThat(settings.taskDeadlines().of("url")).isEqualTo(Duration.ofMinutes(20));
+                    // an operator's own task-timeout still applies to the built-in types it named no timeout for
+                    assertThat(settings.taskDeadlines().of("heygem_submit")).isEqualTo(Duration.ofMinutes(20));
                 });
         runner.withPropertyValues("dsp.gateway.task-timeouts.delete_asset=0s")
                 .run(context -> assertThat(context)

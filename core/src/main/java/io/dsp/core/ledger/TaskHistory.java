@@ -77,8 +77,10 @@ final class TaskHistory {
                 lastAbandonedAlone = false;
             }
             case PROGRESS -> {
-                // a give-back from an older delivery (its worker lost the lock) leaves the newer attempt open
-                if (isRequeue(event) && fence.current(event)) {
+                // A give-back closes the attempt of its own delivery only: one from an older delivery (its worker lost
+                // the lock) leaves the newer attempt open, and one from a newer delivery that never started says
+                // nothing of the open attempt, whose worker may have died (its death still counts).
+                if (isRequeue(event) && ofTheOpenAttempt(event)) {
                     open = false;
                 }
             }
@@ -91,6 +93,11 @@ final class TaskHistory {
             openAlone = false;
         }
         return true;
+    }
+
+    private boolean ofTheOpenAttempt(TaskEvent giveBack) {
+        Integer delivery = giveBack.getDeliveryCount();
+        return delivery == null || fence.startedDelivery() == 0 || delivery == fence.startedDelivery();
     }
 
     /**

@@ -37,10 +37,23 @@ public final class TaskTypeDeadlines {
      */
     public static TaskTypeDeadlines of(
             Duration fallback, Map<String, Duration> configured, String fallbackProperty, String typesProperty) {
+        return of(fallback, BUILT_IN, configured, fallbackProperty, typesProperty);
+    }
+
+    /**
+     * {@code configured} deadlines on top of {@code defaults} (the built-in ones, or none), and {@code fallback} for every
+     * other type.
+     */
+    public static TaskTypeDeadlines of(
+            Duration fallback,
+            Map<String, Duration> defaults,
+            Map<String, Duration> configured,
+            String fallbackProperty,
+            String typesProperty) {
         if (fallback == null || fallback.isNegative() || fallback.isZero()) {
             throw new IllegalArgumentException(fallbackProperty + " must be positive: " + fallback);
         }
-        Map<String, Duration> merged = new HashMap<>(BUILT_IN);
+        Map<String, Duration> merged = new HashMap<>(defaults);
         if (configured != null) {
             configured.forEach((type, deadline) -> {
                 if (deadline == null || deadline.isNegative() || deadline.isZero()) {

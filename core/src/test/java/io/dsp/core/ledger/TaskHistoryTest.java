@@ -134,6 +134,17 @@ class TaskHistoryTest {
     }
 
     @Test
+    void aGiveBackOfANewerDeliveryThatNeverStartedLeavesTheDeadWorkersAttemptOpen() {
+        // w1 died running it; w2 took delivery 2 and gave it back before starting it (it was stopping)
+        TaskEvent unstarted = requeue("w2");
+        unstarted.setDeliveryCount(2);
+
+        applyAll(delivered(STARTED, "w1", 1), unstarted);
+
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 1, "w1", 1));
+    }
+
+    @Test
     void aGiveBackThatLandsBeforeTheNextStartClosesItsOwnAttempt() {
         TaskEvent lostLock = requeue("w1");
         lostLock.setDeliveryCount(1);

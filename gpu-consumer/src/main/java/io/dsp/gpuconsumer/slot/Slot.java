@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -97,6 +98,15 @@ final class Slot implements Runnable {
     private volatile String holding;
 
     private volatile boolean stopping;
+    /** Completed when the worker stops: a slot waiting for its turn at the worker gives its task back. */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /**
+     * Whether STARTED may have been written for the record held now: only then does a give-back speak for an attempt
+     * (a step back to {@code queued}); before it, the last attempt is another worker's, which may have died. The slot's
+     * thread only.
+     */
+    private boolean startedSent;
+
     private volatile RuntimeException failure;
     /**
      * Set when a lock was lost and the record could not be given back: such a consumer keeps an unacknowledgeable
@@ -180,6 +190,7 @@ final class Slot implements Runnable {
     synchronized void stopTakingWork() {
         stopping = true;
         taking = false;
+        stopped.complete(null);
         notifyAll();
     }
 
@@ -216,6 +227,10 @@ final class Slot implements Runnable {
                     awaitLedger();
                     continue;
                 }
+                if (!noSoloTurn()) {
+                    // Out of the group while a suspect runs alone here: a task acquired now would only wait (ADR 038).
+                    continue;
+                }
                 try (ShareConsumer<byte[], byte[]> consumer = consumerFactory.get()) {
                     consumer.setAcknowledgementCommitCallback(this::answered);
                     consumer.subscribe(List.of(Topics.DISPATCH.name()));
@@ -223,6 +238,7 @@ final class Slot implements Runnable {
                     while (taking
                             && !consumerSpoiled
                             && ledger.failure().isEmpty()
+                            && !isolation.soloTurnTaken()
                             && !Thread.currentThread().isInterrupted()) {
                         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
                             handle(consumer, record, runner);
@@ -242,6 +258,16 @@ final class Slot implements Runnable {
             runner.shutdownNow();
             io.shutdown();
             overrun.shutdownNow();
+        }
+    }
+
+    /** Whether no suspect holds the worker's solo turn, after waiting up to a poll timeout for it to end. */
+    private boolean noSoloTurn() {
+        try {
+            return isolation.awaitNoSoloTurn(settings.pollTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -306,6 +332,7 @@ final class Slot implements Runnable {
         reporter.trace(task.getRequestId(), acquired.get().trace());
         inFlight.incrementAndGet();
         holding = task.getRequestId();
+        startedSent = false;
         try (SlotLogContext ignored =
                 SlotLogContext.open(acquired.get(), LicenseKeys.mask(task.getLicenseKey()), workerId)) {
             hold(lease, task, delivery, runner);
@@ -337,9 +364,14 @@ final class Slot implements Runnable {
             releaseQuietly(lease, task);
             Thread.currentThread().interrupt();
         } catch (InterruptedException e) {
-            // stopping past the shutdown deadline: give the task back now, saying so
+            // Stopping: give the task back now, saying so if this attempt started. Unstarted, no step is written: a
+            // give-back of this delivery would close the open attempt of a worker that died, and lose its death.
             Thread.interrupted();
-            requeue(lease, task, delivery, "STOPPING", "worker stopping");
+            if (startedSent) {
+                requeue(lease, task, delivery, "STOPPING", "worker stopping");
+            } else {
+                giveBack(lease, task, delivery, "worker stopping");
+            }
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             // Could not report: give it back; the ledger keeps a reported outcome from being repeated.
@@ -386,6 +418,18 @@ final class Slot implements Runnable {
         if (prior.abandoned() > 0) {
             meters.counter(WorkerMetrics.WORKER_DIED).increment();
         }
+        // Its owner's wish ends it first, whatever its earlier attempts did (as at the gateway's legacy slots).
+        Cancellations.Verdict verdict = cancellations.verdict(requestId, task.getLicenseKey());
+        if (verdict == Cancellations.Verdict.CANCELLED) {
+            log.info("requestId={} was cancelled by its license before it started; not running it", requestId);
+            Outcome notStarted = reporter.cancelled(task, delivery, "cancelled before it started");
+            leased(lease, () -> reporter.record(notStarted));
+            finish(lease, Decision.CANCEL, task);
+            return;
+        }
+        if (verdict == Cancellations.Verdict.FOREIGN_ONLY) {
+            log.warn("ignoring a cancel of requestId={} sent with another license's key", requestId);
+        }
         // A worker's death ends every task it ran: only an attempt that ran alone proves this task killed it (ADR 038).
         boolean suspect = prior.abandoned() >= settings.quarantineAfter();
         if (suspect && prior.lastAbandonedAlone()) {
@@ -409,31 +453,26 @@ final class Slot implements Runnable {
                             + "; one more would end it without a word");
             return;
         }
-        Cancellations.Verdict verdict = cancellations.verdict(requestId, task.getLicenseKey());
-        if (verdict == Cancellations.Verdict.CANCELLED) {
-            log.info("requestId={} was cancelled by its license before it started; not running it", requestId);
-            Outcome notStarted = reporter.cancelled(task, delivery, "cancelled before it started");
-            leased(lease, () -> reporter.record(notStarted));
-            finish(lease, Decision.CANCEL, task);
-            return;
-        }
-        if (verdict == Cancellations.Verdict.FOREIGN_ONLY) {
-            log.warn("ignoring a cancel of requestId={} sent with another license's key", requestId);
-        }
-        long startedAt;
+        long startedAt = System.nanoTime();
         TaskOutcome outcome;
-        try (WorkerIsolation.Pass pass = isolation.enter(suspect, WorkerIsolation.Waiting.keeping(lease))) {
+        WorkerIsolation.Pass pass = isolation.enter(suspect, waitingFor(lease));
+        try {
+            if (stopping) {
+                // the turn came after the worker began to stop: the task goes back unstarted
+                throw new InterruptedException("worker stopping");
+            }
             if (suspect) {
                 meters.counter(WorkerMetrics.SUSPECTS_RUN_ALONE).increment();
                 log.warn(
-                        "requestId={} runs alone: {} earlier attempts ended with their worker dying, not one of them"
-                                + " alone there; dying again now would be its own doing",
+                        "requestId={} runs alone: {} earlier attempts ended with their worker dying, the latest of them"
+                                + " beside other tasks; dying again now would be its own doing",
                         requestId,
                         prior.abandoned());
             }
-            leased(lease, () -> reporter.started(task, delivery, pass.alone()));
-            startedAt = System.nanoTime();
             try {
+                startedSent = true;
+                leased(lease, () -> reporter.started(task, delivery, pass.alone()));
+                startedAt = System.nanoTime();
                 // Another member may have acquired the record while STARTED was on its way (a broker restart forgets
                 // locks) and, not seeing it yet, be running the task: only a renewal granted now proves none did
                 // (ADR 023).
@@ -449,6 +488,8 @@ final class Slot implements Runnable {
                 endLostAttempt(task, delivery, e);
                 throw e;
             }
+        } finally {
+            closeWhenIdle(pass, runner);
         }
         Decision decision = Decision.of(outcome, delivery, settings.deliveryCountLimit());
         Timer.builder(MetricNames.TASK_DURATION)
@@ -485,6 +526,35 @@ final class Slot implements Runnable {
             default -> throw new IllegalStateException("not an outcome decision: " + decision);
         }
         finish(lease, decision, task);
+    }
+
+    /**
+     * How a slot waits for its turn at the worker: renewing its lock, and giving up when the worker stops (the task
+     * goes back unstarted).
+     */
+    private WorkerIsolation.Waiting waitingFor(Lease lease) {
+        return change -> {
+            try {
+                lease.await(CompletableFuture.anyOf(change, stopped));
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a change of the isolation gate never fails", e);
+            }
+            if (stopping) {
+                throw new InterruptedException("worker stopping while waiting for its turn");
+            }
+        };
+    }
+
+    /**
+     * Closes the pass once the slot's task thread is idle: a handler stopped by its deadline or a cancel may outlive its
+     * future, and while it runs no other run here is alone.
+     */
+    private static void closeWhenIdle(WorkerIsolation.Pass pass, ExecutorService runner) {
+        try {
+            runner.execute(pass::close);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            pass.close(); // the slot is ending: its task thread was stopped
+        }
     }
 
     /** Dead-letters a task without running it: its earlier attempts say running it again risks another worker. */

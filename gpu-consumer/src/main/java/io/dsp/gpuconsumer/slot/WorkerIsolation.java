@@ -2,34 +2,26 @@ package io.dsp.gpuconsumer.slot;
 
 import io.dsp.core.slot.Lease;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Lets a task suspected of killing workers run with nothing else on this worker (ADR 038). When a worker dies, every
  * task it ran dies with it, so deaths alone cannot tell the task that killed it from its neighbours: a suspect (as
  * many abandoned attempts as {@code quarantine-after}) runs once more, alone, before it is quarantined. Its slot first
  * takes the worker's one solo turn, then waits for the tasks running here to end; tasks that would start meanwhile wait
- * until the suspect's run ends. Every wait keeps its slot's lock (the caller's {@link Waiting}).
+ * until the suspect's run ends, and the other slots acquire nothing new meanwhile ({@link #awaitNoSoloTurn}). Every
+ * wait keeps its slot's lock (the caller's {@link Waiting}).
  *
- * <p>On a one-slot worker every run is alone and nothing waits.
+ * <p>A pass is closed once its slot's task thread is idle (see {@code Slot}): a handler stopped by its deadline may
+ * outlive its future, and a run beside it is not alone. On a one-slot worker a run is alone whenever no earlier
+ * handler of its slot still runs.
  */
 final class WorkerIsolation {
 
-    /** Waits for a future while the caller's slot keeps its lock ({@link Lease#await}). */
+    /** Waits for a change of the gate while the caller's slot keeps its lock ({@link Lease#await}). */
     @FunctionalInterface
     interface Waiting {
-        void until(Future<Void> change) throws InterruptedException, Lease.LockLost;
-
-        /** The lease's wait: renews the lock on its schedule until the change comes. */
-        static Waiting keeping(Lease lease) {
-            return change -> {
-                try {
-                    lease.await(change);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException("a change of the isolation gate never fails", e);
-                }
-            };
-        }
+        void until(CompletableFuture<Void> change) throws InterruptedException, Lease.LockLost;
     }
 
     /** The right to run one task; closing it lets waiting slots go on. */
@@ -49,7 +41,7 @@ final class WorkerIsolation {
 
     private CompletableFuture<Void> changed = new CompletableFuture<>();
 
-    /** @param slots the worker's slots: with one, every run is alone */
+    /** @param slots the worker's slots: with one, a run is alone whenever nothing earlier still runs */
     WorkerIsolation(int slots) {
         this.oneSlot = slots == 1;
     }
@@ -58,21 +50,43 @@ final class WorkerIsolation {
      * Waits until this slot may run its task: a suspect alone, any other task when no suspect holds the solo turn.
      *
      * @throws Lease.LockLost when the lock is lost while waiting: the task must go back, unrun
+     * @throws InterruptedException when the wait is given up (the worker stops): the task must go back, unrun
      */
     Pass enter(boolean suspect, Waiting waiting) throws InterruptedException, Lease.LockLost {
-        if (oneSlot) {
-            return pass(true, () -> {});
-        }
         return suspect ? enterAlone(waiting) : enterShared(waiting);
+    }
+
+    /**
+     * Waits, holding no record, while a suspect holds the solo turn, at most {@code timeoutMillis}; true when none
+     * does. A slot asks before it acquires anything, so that no record waits behind a suspect at this worker while
+     * another worker could run it.
+     */
+    boolean awaitNoSoloTurn(long timeoutMillis) throws InterruptedException {
+        CompletableFuture<Void> change;
+        synchronized (this) {
+            if (!soloTurnTaken) {
+                return true;
+            }
+            change = changed;
+        }
+        try {
+            change.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // looked at again by the caller
+        }
+        synchronized (this) {
+            return !soloTurnTaken;
+        }
     }
 
     private Pass enterShared(Waiting waiting) throws InterruptedException, Lease.LockLost {
         while (true) {
-            Future<Void> change;
+            CompletableFuture<Void> change;
             synchronized (this) {
                 if (!soloTurnTaken) {
+                    boolean alone = oneSlot && shared == 0;
                     shared++;
-                    return pass(false, this::leaveShared);
+                    return pass(alone, this::leaveShared);
                 }
                 change = changed;
             }
@@ -82,7 +96,7 @@ final class WorkerIsolation {
 
     private Pass enterAlone(Waiting waiting) throws InterruptedException, Lease.LockLost {
         while (true) {
-            Future<Void> change;
+            CompletableFuture<Void> change;
             synchronized (this) {
                 if (!soloTurnTaken) {
                     soloTurnTaken = true;
@@ -92,20 +106,23 @@ final class WorkerIsolation {
             }
             waiting.until(change);
         }
+        boolean entered = false;
         try {
             while (true) {
-                Future<Void> change;
+                CompletableFuture<Void> change;
                 synchronized (this) {
                     if (shared == 0) {
+                        entered = true;
                         return pass(true, this::leaveAlone);
                     }
                     change = changed;
                 }
                 waiting.until(change);
             }
-        } catch (InterruptedException | Lease.LockLost | RuntimeException e) {
-            leaveAlone();
-            throw e;
+        } finally {
+            if (!entered) {
+                leaveAlone(); // whatever ended the wait (a lost lock, a stop, an Error), the turn is given back
+            }
         }
     }
 

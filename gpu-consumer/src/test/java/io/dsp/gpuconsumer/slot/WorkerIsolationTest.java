@@ -108,15 +108,48 @@ class WorkerIsolationTest {
     }
 
     @Test
-    void onAOneSlotWorkerEveryRunIsAloneAndNothingWaits() throws Exception {
+    void onAOneSlotWorkerARunIsAloneUnlessAnEarlierHandlerStillRuns() throws Exception {
         WorkerIsolation single = new WorkerIsolation(1);
 
         try (WorkerIsolation.Pass pass = single.enter(false, PLAIN)) {
             assertThat(pass.alone()).isTrue();
         }
+        WorkerIsolation.Pass lingering = single.enter(false, PLAIN);
+        try (WorkerIsolation.Pass pass = single.enter(false, PLAIN)) {
+            assertThat(pass.alone())
+                    .as("an earlier handler, stopped by its deadline, still runs")
+                    .isFalse();
+        }
+        lingering.close();
         try (WorkerIsolation.Pass pass = single.enter(true, PLAIN)) {
             assertThat(pass.alone()).isTrue();
         }
+    }
+
+    @Test
+    void aSlotLooksForWorkOnlyOnceNoSuspectHoldsTheSoloTurn() throws Exception {
+        assertThat(isolation.awaitNoSoloTurn(10)).isTrue();
+        WorkerIsolation.Pass alone = isolation.enter(true, PLAIN);
+
+        assertThat(isolation.awaitNoSoloTurn(50)).isFalse();
+        Future<Boolean> looking = slots.submit(() -> isolation.awaitNoSoloTurn(5_000));
+        alone.close();
+
+        assertThat(looking.get(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void anErrorWhileASuspectWaitsGivesTheSoloTurnBack() throws Exception {
+        WorkerIsolation.Pass running = isolation.enter(false, PLAIN);
+        WorkerIsolation.Waiting failing = change -> {
+            throw new OutOfMemoryError("while waiting to run alone");
+        };
+
+        Future<WorkerIsolation.Pass> suspect = slots.submit(() -> isolation.enter(true, failing));
+
+        assertThat(suspect).failsWithin(SHORT).withThrowableOfType(ExecutionException.class);
+        assertThat(isolation.soloTurnTaken()).isFalse();
+        running.close();
     }
 
     @Test

@@ -65,16 +65,6 @@ public final class OutcomeFence {
         return !fenceable || delivery == null || startedDelivery == 0 || delivery >= startedDelivery;
     }
 
-    /**
-     * Whether an event written by an attempt speaks for the latest attempt that started: false when it comes from an
-     * older delivery than that one. A give-back (a step back to {@code queued}) written by a worker that lost its lock
-     * must not close the attempt of the worker that took the task over (ADR 023).
-     */
-    public boolean current(TaskEvent event) {
-        Integer delivery = event.getDeliveryCount();
-        return delivery == null || startedBy == null || delivery >= startedDelivery;
-    }
-
     /** The delivery count of the attempt that started last (0: none since the last dead letter). */
     public int startedDelivery() {
         return startedBy == null ? 0 : startedDelivery;
