@@ -59,7 +59,8 @@ class DeadLettersIT {
 
     @Test
     void redrivenDeadLettersRunToSuccessAndASecondRedriveSendsNothing() {
-        // given two tasks the worker dead-lettered
+        // given two tasks the worker dead-lettered: each killed two workers, the second while running alone there
+        // (ADR 038)
         String license = "dead-" + UUID.randomUUID();
         List<TaskRequested> tasks = List.of(
                 Fleet.deleteAsset(license, "del_asset_a_" + UUID.randomUUID(), 11),
@@ -67,7 +68,9 @@ class DeadLettersIT {
         List<TaskEvent> deaths = new ArrayList<>();
         for (TaskRequested task : tasks) {
             deaths.add(started(task, "gpu-died-1"));
-            deaths.add(started(task, "gpu-died-2"));
+            TaskEvent alone = started(task, "gpu-died-2");
+            alone.setRanAlone(true);
+            deaths.add(alone);
         }
         Fleet.report(deaths);
         Fleet.accept(tasks);
