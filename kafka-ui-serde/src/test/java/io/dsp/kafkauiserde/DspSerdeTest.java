@@ -143,12 +143,12 @@ class DspSerdeTest {
         assertThat(serde.deserializer("dsp.task-events", Target.VALUE)
                         .deserialize(null, truncated)
                         .getResult())
-                .startsWith("cannot decode dsp.task-events value: corrupt io.dsp.schemas.avro.TaskEvent body (v3)");
+                .startsWith("cannot decode dsp.task-events value: corrupt io.dsp.schemas.avro.TaskEvent body (v4)");
         assertThat(serde.deserializer("dsp.task-events", Target.VALUE)
                         .deserialize(null, padded)
                         .getResult())
                 .startsWith("cannot decode dsp.task-events value: 3 bytes left over after a"
-                        + " io.dsp.schemas.avro.TaskEvent body (v3)");
+                        + " io.dsp.schemas.avro.TaskEvent body (v4)");
     }
 
     @Test
