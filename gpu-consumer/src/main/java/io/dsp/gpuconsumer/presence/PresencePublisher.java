@@ -66,7 +66,7 @@ class PresencePublisher implements SmartLifecycle {
                     .setKind(WorkerKind.NATIVE)
                     .setLane("gpu")
                     .setHost(identity.host())
-                    .setSlots(settings.maxConcurrent())
+                    .setSlots(slots.offeredSlots())
                     .setInFlight(slots.inFlight())
                     .setHeld(slots.held())
                     // a worker that cannot check its ledger takes nothing: no free slot to count

@@ -106,6 +106,15 @@ final class Slot implements Runnable {
      * thread only.
      */
     private boolean startedSent;
+    /** The pass of the task this slot ran last; closed again when the slot ends, in case its close never ran. */
+    private volatile WorkerIsolation.Pass lastPass;
+
+    /** The worker stops while a slot waits for its turn: its task goes back unstarted, the slot ends. */
+    private static final class WorkerStopping extends InterruptedException {
+        WorkerStopping() {
+            super("worker stopping while waiting for its turn");
+        }
+    }
 
     private volatile RuntimeException failure;
     /**
@@ -258,13 +267,17 @@ final class Slot implements Runnable {
             runner.shutdownNow();
             io.shutdown();
             overrun.shutdownNow();
+            WorkerIsolation.Pass pass = lastPass;
+            if (pass != null) {
+                pass.close(); // a close left queued behind a handler that outlived the slot: the others must go on
+            }
         }
     }
 
     /** Whether no suspect holds the worker's solo turn, after waiting up to a poll timeout for it to end. */
     private boolean noSoloTurn() {
         try {
-            return isolation.awaitNoSoloTurn(settings.pollTimeout().toMillis());
+            return isolation.awaitNoSoloTurn(Math.max(1, settings.pollTimeout().toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -372,7 +385,9 @@ final class Slot implements Runnable {
             } else {
                 giveBack(lease, task, delivery, "worker stopping");
             }
-            Thread.currentThread().interrupt();
+            if (!(e instanceof WorkerStopping)) {
+                Thread.currentThread().interrupt(); // a real interrupt: the slot's thread is told to end
+            }
         } catch (Exception e) {
             // Could not report: give it back; the ledger keeps a reported outcome from being repeated.
             log.error(
@@ -383,6 +398,11 @@ final class Slot implements Runnable {
             if (Decision.giveBack(delivery, settings.deliveryCountLimit()) == Decision.DEAD_LETTER) {
                 giveBack(lease, task, delivery, "its outcome could not be recorded: " + e);
             } else {
+                if (startedSent) {
+                    // this live worker's attempt must not stay open: it would count as a death, and a run alone as
+                    // the death that quarantines the task (ADR 038)
+                    closeAttempt(task, delivery, "RETRY", "its outcome could not be recorded: " + e);
+                }
                 releaseQuietly(lease, task);
             }
         }
@@ -456,11 +476,8 @@ final class Slot implements Runnable {
         long startedAt = System.nanoTime();
         TaskOutcome outcome;
         WorkerIsolation.Pass pass = isolation.enter(suspect, waitingFor(lease));
+        lastPass = pass;
         try {
-            if (stopping) {
-                // the turn came after the worker began to stop: the task goes back unstarted
-                throw new InterruptedException("worker stopping");
-            }
             if (suspect) {
                 meters.counter(WorkerMetrics.SUSPECTS_RUN_ALONE).increment();
                 log.warn(
@@ -540,7 +557,7 @@ final class Slot implements Runnable {
                 throw new IllegalStateException("a change of the isolation gate never fails", e);
             }
             if (stopping) {
-                throw new InterruptedException("worker stopping while waiting for its turn");
+                throw new WorkerStopping();
             }
         };
     }
@@ -622,11 +639,19 @@ final class Slot implements Runnable {
      * on {@code io}. Fenced by its delivery, it cannot close the attempt of the member that took the task over.
      */
     private void endLostAttempt(TaskRequested task, int delivery, Lease.LockLost lost) {
+        closeAttempt(task, delivery, "LOCK_LOST", "lock lost: " + lost.getMessage());
+    }
+
+    /**
+     * Says, without waiting, that this worker's attempt ended without an outcome and gave the task back, after any
+     * step still queued on {@code io} (its STARTED among them); fenced by its delivery, it closes only this attempt.
+     */
+    private void closeAttempt(TaskRequested task, int delivery, String code, String reason) {
         io.execute(() -> {
             try {
-                reporter.requeued(task, delivery, "LOCK_LOST", "lock lost: " + lost.getMessage());
+                reporter.requeued(task, delivery, code, reason);
             } catch (Exception e) {
-                log.warn("could not say that requestId={} lost its lock: {}", task.getRequestId(), e.toString());
+                log.warn("could not say that requestId={} was given back ({}): {}", task.getRequestId(), code, e);
             }
         });
     }

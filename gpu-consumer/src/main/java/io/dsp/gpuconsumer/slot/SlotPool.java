@@ -63,6 +63,8 @@ public class SlotPool implements SmartLifecycle {
     private volatile boolean draining;
     /** An operator asked this worker to drain; kept across start and stop, so a drained worker starts drained. */
     private volatile boolean drained;
+    /** The gate of a suspect's run alone (ADR 038); one per start. */
+    private volatile WorkerIsolation isolation;
 
     SlotPool(
             ShareConsumerFactory<byte[], byte[]> consumers,
@@ -140,6 +142,19 @@ public class SlotPool implements SmartLifecycle {
         return settings.maxConcurrent();
     }
 
+    /**
+     * Slots presence offers: all of them, except while a suspect holds the solo turn (ADR 038). The other slots have
+     * left the group then, so only the records already held count: a release for a slot that takes nothing would wait
+     * in the dispatch topic, and let the dispatcher release past its window.
+     */
+    public int offeredSlots() {
+        WorkerIsolation gate = isolation;
+        if (gate == null || !gate.soloTurnTaken()) {
+            return settings.maxConcurrent();
+        }
+        return Math.max(1, held().size());
+    }
+
     /** Whether the slots are up and taking work (false before start, while stopping or drained, and after). */
     public boolean taking() {
         return started && !draining && !drained && failedSlots().isEmpty();
@@ -190,7 +205,7 @@ public class SlotPool implements SmartLifecycle {
                 outcomes,
                 journal,
                 replayed,
-                new WorkerIsolation(settings.maxConcurrent()));
+                isolation = new WorkerIsolation(settings.maxConcurrent()));
         for (int i = 0; i < settings.maxConcurrent(); i++) {
             String clientId = identity.id() + "-slot-" + i;
             Slot slot = new Slot(clientId, () -> consumers.createShareConsumer(null, clientId), shared);
