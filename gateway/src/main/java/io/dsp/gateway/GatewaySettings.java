@@ -65,9 +65,9 @@ import org.springframework.validation.annotation.Validated;
  *     outcome) before handing it to its legacy worker: a broker restart hands a task on while the worker that ran it is
  *     still reporting; a worker that died never reports, so its tasks run this much later; default 10 s
  * @param quarantineAfter how many earlier attempts of one task may have ended with their worker gone mid-task (started,
- *     no outcome, no release: a legacy worker that disconnected, a native one that died) before the task is
- *     dead-lettered with reason {@code KILLS_WORKERS} instead of handed to another legacy worker (1-9, default 2, as
- *     gpu-consumer's)
+ *     no outcome, no release: a legacy worker that disconnected, a native one that died) before the task is suspect:
+ *     dead-lettered with reason {@code KILLS_WORKERS} when the latest of them ran alone on its worker, else handed to
+ *     its legacy worker alone (ADR 038) (1-9, default 2, as gpu-consumer's)
  * @param fetchMaxWait longest a slot's share fetch waits at the broker for a record ({@code fetch.max.wait.ms}), 1 ms
  *     to 500 ms; default 50 ms, as gpu-consumer's ({@link Groups#SLOT_FETCH_MAX_WAIT_MS}). A lease's confirmation
  *     after STARTED, which comes before the task frame, gets its record back only with the next fetch (ADR 023):

@@ -96,8 +96,8 @@ class LegacyGiveBackIT {
     @Test
     void aSuspectedWorkerKillerItsLegacyWorkerCannotRunIsGivenBackNotQuarantined() throws Exception {
         // given a legacy worker with one slot that runs delete_asset only, and a synthesis whose two earlier attempts
-        // ended with their (native) workers dying: they may have died of another task beside it, which only a worker
-        // able to run it can find out by running it alone (ADR 038)
+        // ended with their (native) workers dying, the latest alone: a worker able to run it would quarantine it, but
+        // one that cannot run it says nothing about it (ADR 038)
         try (FakeLegacyWorker worker = FakeLegacyWorker.connect(
                 url(),
                 Mode.SUCCEED,
@@ -106,7 +106,7 @@ class LegacyGiveBackIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> KafkaProbe.legacySlotMembers() > 0);
             TaskRequested task = Tasks.heyGemSubmit("LIC-" + UUID.randomUUID(), "c".repeat(32), "d".repeat(32));
             LegacySlotLedgerIT.startedOn(task, "gpu-died-1", 1);
-            LegacySlotLedgerIT.startedOn(task, "gpu-died-2", 2);
+            LegacySlotLedgerIT.startedOn(task, "gpu-died-2", 2, true);
 
             // when it is dispatched, the legacy slots alone in the group at first
             KafkaProbe.dispatch(List.of(task));

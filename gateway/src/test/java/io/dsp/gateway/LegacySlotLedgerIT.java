@@ -7,6 +7,7 @@ import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
 import io.dsp.gateway.support.KafkaProbe;
 import io.dsp.gateway.support.Tasks;
+import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.event.TaskEvents;
@@ -206,13 +207,14 @@ class LegacySlotLedgerIT {
     }
 
     @Test
-    void aTaskWhoseEarlierWorkersAllWentAwayMidTaskIsQuarantinedNotHandedToALegacyWorker() throws Exception {
+    void aTaskWhoseLatestDeathRanAloneIsQuarantinedNotHandedToALegacyWorker() throws Exception {
         try (FakeLegacyWorker worker = FakeLegacyWorker.connect(url(), Mode.SUCCEED)) {
-            // given a task two workers started and never ended (each went away with it); a synthesis, since a delete
-            // or upload delivered again is done over the GPU's HTTP API, with no worker to kill (ADR 037)
+            // given a task two workers started and never ended (each went away with it), the second running it alone;
+            // a synthesis, since a delete or upload delivered again is done over the GPU's HTTP API, with no worker to
+            // kill (ADR 037)
             TaskRequested task = Tasks.heyGemSubmit("LIC-" + UUID.randomUUID(), "a".repeat(32), "b".repeat(32));
-            startedOn(task, "gpu-gone-1", 1);
-            startedOn(task, "gpu-gone-2", 2);
+            startedOn(task, "gpu-gone-1", 1, false);
+            startedOn(task, "gpu-gone-2", 2, true);
 
             // when it is delivered again
             dispatch(task);
@@ -232,6 +234,56 @@ class LegacySlotLedgerIT {
                     .singleElement()
                     .satisfies(e -> assertThat(e.getError().getCode()).isEqualTo("KILLS_WORKERS"));
             assertThat(worker.requestIds()).doesNotContain(task.getRequestId());
+        }
+    }
+
+    @Test
+    void aSuspectWhoseDeathsHadCompanyRunsAloneOnTheLegacyWorkerAndTheOthersWaitForIt() throws Exception {
+        try (FakeLegacyWorker worker = FakeLegacyWorker.connect(url(), Mode.SUCCEED)) {
+            // given a task two workers started and never ended, each time beside other tasks (ADR 038: any of them may
+            // have killed the worker); a delete, which this gateway's GPU (none listens) cannot do over HTTP, so it is
+            // handed to the worker
+            TaskRequested suspect = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 58);
+            startedOn(suspect, "gpu-busy-1", 1, false);
+            startedOn(suspect, "gpu-busy-2", 2, false);
+            worker.hold(suspect.getRequestId());
+
+            // when it is delivered to the legacy worker (3 slots)
+            dispatch(suspect);
+
+            // then, after the wait for the last open attempt (10 s), it is handed over, started alone
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> worker.requestIds().contains(suspect.getRequestId()));
+            assertThat(KafkaProbe.values(
+                            Topics.TASK_EVENTS,
+                            1,
+                            Duration.ofSeconds(30),
+                            e -> e.getRequestId().equals(suspect.getRequestId())
+                                    && e.getType() == TaskEventType.STARTED
+                                    && !e.getWorkerId().startsWith("gpu-busy-")))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getRanAlone()).isTrue());
+
+            // and a task released while it runs waits: the worker's other slots take nothing meanwhile
+            TaskRequested neighbour = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 57);
+            dispatch(neighbour);
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(4))
+                    .until(() -> !worker.requestIds().contains(neighbour.getRequestId()));
+
+            // until the suspect's run ends: it succeeds, and the neighbour runs after it, beside nothing in particular
+            worker.succeed(suspect.getRequestId());
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> worker.requestIds().contains(neighbour.getRequestId()));
+            assertThat(KafkaProbe.values(
+                            Topics.TASK_EVENTS,
+                            1,
+                            Duration.ofSeconds(30),
+                            e -> e.getRequestId().equals(suspect.getRequestId())
+                                    && e.getType().name().endsWith("ED")
+                                    && e.getType() != TaskEventType.STARTED))
+                    .extracting(TaskEvent::getType)
+                    .containsExactly(TaskEventType.SUCCEEDED);
         }
     }
 
@@ -279,12 +331,18 @@ class LegacySlotLedgerIT {
     }
 
     static void startedOn(TaskRequested task, String workerId, int delivery) throws Exception {
+        startedOn(task, workerId, delivery, false);
+    }
+
+    /** @param alone whether the worker ran nothing else beside it ({@code TaskEvent.ranAlone}, ADR 038) */
+    static void startedOn(TaskRequested task, String workerId, int delivery, boolean alone) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             producer.send(Topics.TASK_EVENTS.record(
                             task.getRequestId(),
                             TaskEvents.about(task, TaskEventType.STARTED, "gpu-consumer", Instant.now())
                                     .setWorkerId(workerId)
                                     .setDeliveryCount(delivery)
+                                    .setRanAlone(alone ? Boolean.TRUE : null)
                                     .build()))
                     .get();
         }

@@ -1,6 +1,7 @@
 package io.dsp.gateway.worker;
 
 import io.dsp.core.slot.RequestClaims;
+import io.dsp.core.slot.WorkerIsolation;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.schemas.avro.TaskRequested;
 import java.time.Instant;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -42,6 +44,10 @@ final class LegacyWorker {
             new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean connected = true;
     private volatile boolean draining;
+    /** Lets a task suspected of killing workers run with nothing else on this worker (ADR 038). */
+    private final WorkerIsolation isolation;
+    /** Completed when the worker leaves: slots waiting for their turn stop waiting. */
+    private final CompletableFuture<Void> gone = new CompletableFuture<>();
 
     LegacyWorker(
             String id,
@@ -49,8 +55,10 @@ final class LegacyWorker {
             Connection connection,
             Set<String> taskTypes,
             Instant startedAt,
-            LegacyGpu gpu) {
+            LegacyGpu gpu,
+            int slots) {
         this.id = id;
+        this.isolation = new WorkerIsolation(slots);
         this.kind = kind;
         this.gpu = gpu;
         this.connection = connection;
@@ -111,6 +119,27 @@ final class LegacyWorker {
 
     void disconnected() {
         connected = false;
+        gone.complete(null);
+    }
+
+    /** Completed once the worker has left. */
+    CompletableFuture<Void> gone() {
+        return gone;
+    }
+
+    WorkerIsolation isolation() {
+        return isolation;
+    }
+
+    /**
+     * The slots presence offers: all of them, except while a suspect holds the solo turn, when only those that hold a
+     * record (the others are out of the share group and take nothing).
+     */
+    int offeredSlots() {
+        if (!isolation.soloTurnTaken()) {
+            return slots.size();
+        }
+        return (int) slots.stream().filter(s -> s.holding().isPresent()).count();
     }
 
     void running(String requestId, WorkerSlot slot) {

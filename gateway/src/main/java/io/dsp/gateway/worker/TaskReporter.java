@@ -52,8 +52,14 @@ class TaskReporter {
         this.json = json;
     }
 
-    void started(TaskRequested task, String workerId, int delivery, TraceContext trace) throws Exception {
-        send(event(task, TaskEventType.STARTED, workerId, delivery).build(), trace);
+    /** @param alone whether nothing else runs on its worker meanwhile (ADR 038) */
+    void started(TaskRequested task, String workerId, int delivery, boolean alone, TraceContext trace)
+            throws Exception {
+        send(
+                event(task, TaskEventType.STARTED, workerId, delivery)
+                        .setRanAlone(alone ? Boolean.TRUE : null)
+                        .build(),
+                trace);
     }
 
     /** Sends an outcome and waits for Kafka to have it; counts it by task type. */

@@ -138,7 +138,10 @@ public class WorkerBridge implements SmartLifecycle {
      */
     public void attach(Connection connection, LegacyWorkerKind kind, int slots, Set<String> taskTypes) {
         String id = FleetWatch.workerIdPrefix(node) + connection.fd();
-        LegacyWorker worker = new LegacyWorker(id, kind, connection, taskTypes, clock.instant(), gpus.of(connection));
+        Lane lane = kind == LegacyWorkerKind.GPU ? Lane.GPU : Lane.AUTOMATION;
+        int slotCount = lane == Lane.GPU ? slots : kinds.automationSlots(taskTypes);
+        LegacyWorker worker =
+                new LegacyWorker(id, kind, connection, taskTypes, clock.instant(), gpus.of(connection), slotCount);
         worker.draining(drained.containsKey(id));
         if (workers.putIfAbsent(connection.fd(), worker) != null) {
             return; // a repeated register changes nothing
@@ -151,8 +154,6 @@ public class WorkerBridge implements SmartLifecycle {
                 gpus.pollInterval(),
                 settings.openAttemptWait(),
                 settings.quarantineAfter());
-        Lane lane = kind == LegacyWorkerKind.GPU ? Lane.GPU : Lane.AUTOMATION;
-        int slotCount = lane == Lane.GPU ? slots : kinds.automationSlots(taskTypes);
         for (int i = 0; i < slotCount; i++) {
             String clientId = id + "-slot-" + i;
             WorkerSlot slot = new WorkerSlot(
@@ -445,7 +446,7 @@ public class WorkerBridge implements SmartLifecycle {
                 .setKind(WorkerKind.LEGACY)
                 .setLane(worker.kind().lane())
                 .setHost(worker.connection().remoteAddress())
-                .setSlots(worker.slots().size())
+                .setSlots(worker.offeredSlots())
                 .setInFlight(worker.inFlight())
                 .setHeld(worker.held())
                 // a gateway that cannot check its ledger hands nothing over: no free slot to count

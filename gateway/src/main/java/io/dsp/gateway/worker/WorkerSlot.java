@@ -13,6 +13,7 @@ import io.dsp.core.slot.RequestClaims;
 import io.dsp.core.slot.RidingAcknowledgements;
 import io.dsp.core.slot.SlotLogContext;
 import io.dsp.core.slot.TaskTypeDeadlines;
+import io.dsp.core.slot.WorkerIsolation;
 import io.dsp.core.store.ResultStore;
 import io.dsp.gateway.protocol.Frames;
 import io.dsp.gateway.routing.Origins;
@@ -37,6 +38,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -136,7 +139,7 @@ final class WorkerSlot implements Runnable {
      * @param deliveryCountLimit the broker's delivery limit; the last delivery of a vanished worker is dead-lettered
      * @param gpuPollInterval how often a followed synthesis is asked for its progress when no frame came since
      * @param openAttemptWait how long a task another worker's attempt still holds open is held before it runs here
-     * @param quarantineAfter earlier attempts that ended with their worker gone before a task is dead-lettered
+     * @param quarantineAfter earlier attempts that ended with their worker gone before a task is suspect (ADR 038)
      */
     record SlotTiming(
             Duration pollTimeout,
@@ -228,6 +231,13 @@ final class WorkerSlot implements Runnable {
                     if (signals.poll(timing.pollTimeout().toMillis(), TimeUnit.MILLISECONDS) instanceof Gone) {
                         return;
                     }
+                    continue;
+                }
+                if (worker.isolation().soloTurnTaken()) {
+                    // A suspect of this worker runs alone (ADR 038): out of the share group meanwhile, as while
+                    // draining, so that no record waits here behind it while another worker could run it.
+                    closeConsumer();
+                    worker.isolation().awaitNoSoloTurn(timing.pollTimeout().toMillis());
                     continue;
                 }
                 long pause = pollAfter - System.nanoTime();
@@ -412,30 +422,23 @@ final class WorkerSlot implements Runnable {
         }
         // A synthesis its GPU still has is not poison: the sockets of the workers that took it dropped while the GPU
         // made it, and it is followed there, not run again. Nor is a delete or upload done over the GPU's HTTP API,
-        // with no worker to kill: it is quarantined only if that fails (see run).
-        boolean poisoned = prior.abandoned() >= timing.quarantineAfter() && onTheGpu == null;
-        if (poisoned && !idempotentOverHttp(decoded)) {
+        // with no worker to kill: it is quarantined only if that fails (see run). A suspect whose latest death had
+        // company runs once more, alone (ADR 038): a worker's death ends every task on it, the innocent ones too.
+        boolean suspect = prior.abandoned() >= timing.quarantineAfter() && onTheGpu == null;
+        if (suspect && prior.lastAbandonedAlone() && !idempotentOverHttp(decoded)) {
             quarantine(lease, decoded, delivery, prior);
             return;
         }
-        run(lease, decoded, delivery, onTheGpu, prior, poisoned);
+        run(lease, decoded, delivery, onTheGpu, prior, suspect);
     }
 
     /** A poison task: every worker that took it went away mid-task. It is dead-lettered, not handed to another one. */
     private void quarantine(Lease lease, TaskRequested t, int delivery, PriorAttempts prior) {
-        log.warn(
-                "requestId={} quarantined: {} attempts ended with their worker gone, last on {}",
-                t.getRequestId(),
-                prior.abandoned(),
-                prior.lastWorkerId());
+        String why = prior.abandoned() + " attempts ended with their worker gone, the last one running alone on "
+                + prior.lastWorkerId();
+        log.warn("requestId={} quarantined: {}", t.getRequestId(), why);
         try {
-            leased(() -> reporter.deadLettered(
-                    t,
-                    worker.id(),
-                    delivery,
-                    DeadLetterReason.KILLS_WORKERS,
-                    prior.abandoned() + " attempts ended with their worker gone, last on " + prior.lastWorkerId(),
-                    trace));
+            leased(() -> reporter.deadLettered(t, worker.id(), delivery, DeadLetterReason.KILLS_WORKERS, why, trace));
             acknowledge(lease, AcknowledgeType.ACCEPT);
         } catch (Exception e) {
             log.warn("could not quarantine requestId={}: {}", t.getRequestId(), e.toString());
@@ -451,11 +454,74 @@ final class WorkerSlot implements Runnable {
      *     for a task to hand over
      * @param prior the earlier attempts: after one that started and never ended (its worker went away mid-task), a
      *     legacy worker may have taken it then
-     * @param poisoned whether enough earlier attempts lost their worker to quarantine it, unless it is done over the
-     *     GPU's HTTP API
+     * @param suspect whether enough earlier attempts lost their worker to quarantine it: when the latest of them ran
+     *     alone, it is quarantined unless it is done over the GPU's HTTP API; otherwise it runs alone
      */
     private void run(
-            Lease lease, TaskRequested t, int delivery, Followed onTheGpu, PriorAttempts prior, boolean poisoned) {
+            Lease lease, TaskRequested t, int delivery, Followed onTheGpu, PriorAttempts prior, boolean suspect) {
+        boolean killer = suspect && prior.lastAbandonedAlone();
+        boolean runAlone = suspect && !killer;
+        WorkerIsolation.Pass pass = turn(lease, t, delivery, runAlone);
+        if (pass == null) {
+            return;
+        }
+        try (pass) {
+            if (runAlone) {
+                log.warn(
+                        "requestId={} runs alone on worker {}: {} earlier attempts ended with their worker gone, the"
+                                + " latest of them beside other tasks; going again now would be its own doing",
+                        t.getRequestId(),
+                        worker.id(),
+                        prior.abandoned());
+            }
+            runInTurn(lease, t, delivery, onTheGpu, prior, killer, pass.alone());
+        }
+    }
+
+    /**
+     * Waits for this task's turn at the worker (ADR 038), keeping its lock: a suspect takes the worker's solo turn and
+     * waits for the tasks running there to end; any other task waits while a suspect holds it.
+     *
+     * @return {@code null} when the task went back meanwhile (the worker left, the lock was lost)
+     */
+    private WorkerIsolation.Pass turn(Lease lease, TaskRequested t, int delivery, boolean alone) {
+        try {
+            return worker.isolation().enter(alone, change -> {
+                try {
+                    lease.await(CompletableFuture.anyOf(change, worker.gone()));
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("a change of the isolation gate never fails", e);
+                }
+                if (!worker.connected()) {
+                    throw new WorkerLeft();
+                }
+            });
+        } catch (WorkerLeft e) {
+            giveBackQuietly(lease, t, delivery, "worker " + worker.id() + " left before its turn");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acknowledge(lease, AcknowledgeType.RELEASE);
+        } catch (Lease.LockLost e) {
+            giveBackLost(lease, t.getRequestId(), "while waiting for its turn at the worker", e);
+        }
+        return null;
+    }
+
+    /** The worker left while a task waited for its turn there. */
+    private static final class WorkerLeft extends InterruptedException {
+        WorkerLeft() {
+            super("worker left");
+        }
+    }
+
+    private void runInTurn(
+            Lease lease,
+            TaskRequested t,
+            int delivery,
+            Followed onTheGpu,
+            PriorAttempts prior,
+            boolean killer,
+            boolean alone) {
         boolean afterAbandoned = prior.abandoned() > 0;
         String requestId = t.getRequestId();
         boolean automation = lane == Lane.AUTOMATION;
@@ -473,7 +539,7 @@ final class WorkerSlot implements Runnable {
         boolean handed = false;
         Map<String, Object> answeredOverHttp;
         try {
-            leased(() -> reporter.started(t, worker.id(), delivery, trace));
+            leased(() -> reporter.started(t, worker.id(), delivery, alone, trace));
             // Another member may have acquired the record while STARTED was on its way (a broker restart forgets
             // locks) and, not seeing it yet, be running the task: only a renewal granted now proves none did (ADR 023).
             lease.confirm();
@@ -485,7 +551,7 @@ final class WorkerSlot implements Runnable {
                 handed = true; // the effect happened: from here on, as after a worker's answer
                 recordOutcome(t, reporter.succeeded(t, worker.id(), delivery, answeredOverHttp, null, trace));
                 acknowledge(lease, AcknowledgeType.ACCEPT);
-            } else if (poisoned) {
+            } else if (killer) {
                 handed = true; // ended here, one way or the other
                 quarantine(lease, t, delivery, prior);
             } else if (handOver(lease, t, delivery)) {

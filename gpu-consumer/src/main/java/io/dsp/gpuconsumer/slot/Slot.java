@@ -11,6 +11,7 @@ import io.dsp.core.slot.OutcomeJournal;
 import io.dsp.core.slot.OutcomeRecorder;
 import io.dsp.core.slot.RidingAcknowledgements;
 import io.dsp.core.slot.SlotLogContext;
+import io.dsp.core.slot.WorkerIsolation;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.WorkerSettings;
 import io.dsp.gpuconsumer.control.Cancellations;

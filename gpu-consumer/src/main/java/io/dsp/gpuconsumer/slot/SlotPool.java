@@ -3,6 +3,7 @@ package io.dsp.gpuconsumer.slot;
 import io.dsp.core.ledger.TaskLedger;
 import io.dsp.core.slot.OutcomeJournal;
 import io.dsp.core.slot.OutcomeRecorder;
+import io.dsp.core.slot.WorkerIsolation;
 import io.dsp.gpuconsumer.WorkerIdentity;
 import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.WorkerSettings;

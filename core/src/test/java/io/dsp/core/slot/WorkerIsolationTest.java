@@ -1,4 +1,4 @@
-package io.dsp.gpuconsumer.slot;
+package io.dsp.core.slot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

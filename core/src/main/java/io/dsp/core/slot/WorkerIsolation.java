@@ -1,6 +1,5 @@
-package io.dsp.gpuconsumer.slot;
+package io.dsp.core.slot;
 
-import io.dsp.core.slot.Lease;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -12,20 +11,20 @@ import java.util.concurrent.TimeUnit;
  * until the suspect's run ends, and the other slots acquire nothing new meanwhile ({@link #awaitNoSoloTurn}). Every
  * wait keeps its slot's lock (the caller's {@link Waiting}).
  *
- * <p>A pass is closed once its slot's task thread is idle (see {@code Slot}): a handler stopped by its deadline may
+ * <p>A pass is closed once its slot's task thread is idle (gpu-consumer's {@code Slot}): a handler stopped by its deadline may
  * outlive its future, and a run beside it is not alone. On a one-slot worker a run is alone whenever no earlier
  * handler of its slot still runs.
  */
-final class WorkerIsolation {
+public final class WorkerIsolation {
 
     /** Waits for a change of the gate while the caller's slot keeps its lock ({@link Lease#await}). */
     @FunctionalInterface
-    interface Waiting {
+    public interface Waiting {
         void until(CompletableFuture<Void> change) throws InterruptedException, Lease.LockLost;
     }
 
     /** The right to run one task; closing it lets waiting slots go on. */
-    interface Pass extends AutoCloseable {
+    public interface Pass extends AutoCloseable {
         /** Whether nothing else runs on this worker while this pass is held. */
         boolean alone();
 
@@ -42,7 +41,7 @@ final class WorkerIsolation {
     private CompletableFuture<Void> changed = new CompletableFuture<>();
 
     /** @param slots the worker's slots: with one, a run is alone whenever nothing earlier still runs */
-    WorkerIsolation(int slots) {
+    public WorkerIsolation(int slots) {
         this.oneSlot = slots == 1;
     }
 
@@ -52,7 +51,7 @@ final class WorkerIsolation {
      * @throws Lease.LockLost when the lock is lost while waiting: the task must go back, unrun
      * @throws InterruptedException when the wait is given up (the worker stops): the task must go back, unrun
      */
-    Pass enter(boolean suspect, Waiting waiting) throws InterruptedException, Lease.LockLost {
+    public Pass enter(boolean suspect, Waiting waiting) throws InterruptedException, Lease.LockLost {
         return suspect ? enterAlone(waiting) : enterShared(waiting);
     }
 
@@ -61,7 +60,7 @@ final class WorkerIsolation {
      * does. A slot asks before it acquires anything, so that no record waits behind a suspect at this worker while
      * another worker could run it.
      */
-    boolean awaitNoSoloTurn(long timeoutMillis) throws InterruptedException {
+    public boolean awaitNoSoloTurn(long timeoutMillis) throws InterruptedException {
         CompletableFuture<Void> change;
         synchronized (this) {
             if (!soloTurnTaken) {
@@ -127,12 +126,12 @@ final class WorkerIsolation {
     }
 
     /** Tasks running beside others now; for tests and diagnostics. */
-    synchronized int sharedRunning() {
+    public synchronized int sharedRunning() {
         return shared;
     }
 
     /** Whether a suspect holds the solo turn now; for tests and diagnostics. */
-    synchronized boolean soloTurnTaken() {
+    public synchronized boolean soloTurnTaken() {
         return soloTurnTaken;
     }
 
