@@ -238,50 +238,69 @@ class LegacySlotLedgerIT {
     }
 
     @Test
-    void aSuspectWhoseDeathsHadCompanyRunsAloneOnTheLegacyWorkerAndTheOthersWaitForIt() throws Exception {
-        try (FakeLegacyWorker worker = FakeLegacyWorker.connect(url(), Mode.SUCCEED)) {
-            // given a task two workers started and never ended, each time beside other tasks (ADR 038: any of them may
-            // have killed the worker); a delete, which this gateway's GPU (none listens) cannot do over HTTP, so it is
-            // handed to the worker
-            TaskRequested suspect = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 58);
+    void aSuspectWhoseDeathsHadCompanyRunsAloneOnTheLegacyWorkerAfterItsRunningTaskAndTheOthersWaitForIt()
+            throws Exception {
+        try (FakeLegacyWorker worker = FakeLegacyWorker.connect(
+                url(),
+                Mode.SUCCEED,
+                "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\","
+                        + "\"task_types\":[\"delete_asset\",\"face_swap\"]}")) {
+            // given the worker (3 slots) runs a task
+            TaskRequested running = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 60);
+            worker.hold(running.getRequestId());
+            dispatch(running);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> worker.requestIds().contains(running.getRequestId()));
+
+            // and a task two workers started and never ended, each time beside other tasks (ADR 038: any of them may
+            // have killed the worker); of a type that only a worker can do (a delete or upload is done over the GPU's
+            // HTTP API first, with no worker to kill, and does not run alone)
+            TaskRequested suspect = Tasks.generic("LIC-" + UUID.randomUUID(), "face_swap", "{\"face\":\"f1\"}");
             startedOn(suspect, "gpu-busy-1", 1, false);
             startedOn(suspect, "gpu-busy-2", 2, false);
             worker.hold(suspect.getRequestId());
 
-            // when it is delivered to the legacy worker (3 slots)
+            // when it is delivered to the worker: past the wait for the last open attempt (10 s), it is not handed
+            // over while the other task runs there
             dispatch(suspect);
+            await().during(Duration.ofSeconds(13))
+                    .atMost(Duration.ofSeconds(14))
+                    .until(() -> !worker.requestIds().contains(suspect.getRequestId()));
 
-            // then, after the wait for the last open attempt (10 s), it is handed over, started alone
-            await().atMost(Duration.ofSeconds(60))
+            // then once that task ends, it is handed over, started alone
+            worker.succeed(running.getRequestId());
+            await().atMost(Duration.ofSeconds(30))
                     .until(() -> worker.requestIds().contains(suspect.getRequestId()));
             assertThat(KafkaProbe.values(
                             Topics.TASK_EVENTS,
-                            1,
-                            Duration.ofSeconds(30),
+                            2,
+                            Duration.ofSeconds(5),
                             e -> e.getRequestId().equals(suspect.getRequestId())
                                     && e.getType() == TaskEventType.STARTED
                                     && !e.getWorkerId().startsWith("gpu-busy-")))
                     .singleElement()
                     .satisfies(e -> assertThat(e.getRanAlone()).isTrue());
 
-            // and a task released while it runs waits: the worker's other slots take nothing meanwhile
+            // and while it runs, the worker's other slots are out of the share group: a task released meanwhile waits
+            // in the group, not at this worker
+            await().atMost(Duration.ofSeconds(30)).until(() -> KafkaProbe.legacySlotMembers() == 1);
             TaskRequested neighbour = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 57);
             dispatch(neighbour);
             await().during(Duration.ofSeconds(3))
                     .atMost(Duration.ofSeconds(4))
                     .until(() -> !worker.requestIds().contains(neighbour.getRequestId()));
 
-            // until the suspect's run ends: it succeeds, and the neighbour runs after it, beside nothing in particular
+            // until the suspect's run ends: it succeeds, and the neighbour runs after it
             worker.succeed(suspect.getRequestId());
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> worker.requestIds().contains(neighbour.getRequestId()));
             assertThat(KafkaProbe.values(
                             Topics.TASK_EVENTS,
-                            1,
-                            Duration.ofSeconds(30),
+                            2,
+                            Duration.ofSeconds(5),
                             e -> e.getRequestId().equals(suspect.getRequestId())
-                                    && e.getType().name().endsWith("ED")
-                                    && e.getType() != TaskEventType.STARTED))
+                                    && e.getType() != TaskEventType.STARTED
+                                    && e.getType() != TaskEventType.PROGRESS))
                     .extracting(TaskEvent::getType)
                     .containsExactly(TaskEventType.SUCCEEDED);
         }

@@ -4,6 +4,7 @@ import io.dsp.core.slot.RequestClaims;
 import io.dsp.core.slot.WorkerIsolation;
 import io.dsp.gateway.connection.Connection;
 import io.dsp.schemas.avro.TaskRequested;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,13 @@ final class LegacyWorker {
     private final WorkerIsolation isolation;
     /** Completed when the worker leaves: slots waiting for their turn stop waiting. */
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
+    /** Completed when the worker starts draining (a fresh one once undrained): waiting slots give their task back. */
+    private volatile CompletableFuture<Void> drained = new CompletableFuture<>();
+    /**
+     * Tasks handed to the worker whose slot stopped waiting for its answer (cancelled, timed out, lock lost) while the
+     * worker may still run them, with until when ({@link System#nanoTime()}): no run beside them is alone.
+     */
+    private final Map<String, Long> lingering = new ConcurrentHashMap<>();
 
     LegacyWorker(
             String id,
@@ -115,6 +123,33 @@ final class LegacyWorker {
 
     void draining(boolean draining) {
         this.draining = draining;
+        if (draining) {
+            drained.complete(null);
+        } else if (drained.isDone()) {
+            drained = new CompletableFuture<>();
+        }
+    }
+
+    /** Completed once the worker drains (or when it already does). */
+    CompletableFuture<Void> drained() {
+        return drained;
+    }
+
+    /** A task handed over may still run at the worker for up to {@code atMost}, though its slot let go of it. */
+    void lingering(String requestId, Duration atMost) {
+        lingering.put(requestId, System.nanoTime() + atMost.toNanos());
+    }
+
+    /** The worker answered a task: it no longer runs it. */
+    void answered(String requestId) {
+        lingering.remove(requestId);
+    }
+
+    /** Whether a task its slot let go of may still run at the worker. */
+    boolean anyLingering() {
+        long now = System.nanoTime();
+        lingering.values().removeIf(until -> until - now <= 0);
+        return !lingering.isEmpty();
     }
 
     void disconnected() {

@@ -241,6 +241,7 @@ public class WorkerBridge implements SmartLifecycle {
         if (worker == null || requestId == null) {
             return Optional.of("结果缺少 request_id");
         }
+        worker.answered(requestId);
         Optional<WorkerSlot> slot = worker.slotRunning(requestId);
         if (slot.isEmpty()) {
             Optional<TaskRequested> cancelled = worker.cancelledTask(requestId);

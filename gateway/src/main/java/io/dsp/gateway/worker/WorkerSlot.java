@@ -237,7 +237,8 @@ final class WorkerSlot implements Runnable {
                     // A suspect of this worker runs alone (ADR 038): out of the share group meanwhile, as while
                     // draining, so that no record waits here behind it while another worker could run it.
                     closeConsumer();
-                    worker.isolation().awaitNoSoloTurn(timing.pollTimeout().toMillis());
+                    worker.isolation()
+                            .awaitNoSoloTurn(Math.max(1, timing.pollTimeout().toMillis()));
                     continue;
                 }
                 long pause = pollAfter - System.nanoTime();
@@ -390,15 +391,7 @@ final class WorkerSlot implements Runnable {
         PriorAttempts prior = ((LedgerVerdict.Run) verdict).prior();
         Optional<io.dsp.schemas.avro.TaskControl> cancelled = cancellations.of(decoded);
         if (cancelled.isPresent()) {
-            // Cancelled after its release: it ends here, never run (the dispatcher may have said so too).
-            try {
-                leased(() -> reporter.cancelled(
-                        decoded, worker.id(), delivery, cancelled.get().getReason(), trace));
-                acknowledge(lease, AcknowledgeType.ACCEPT);
-            } catch (Exception e) {
-                log.warn("could not record the cancellation of requestId={}: {}", decoded.getRequestId(), e.toString());
-                acknowledge(lease, AcknowledgeType.RELEASE);
-            }
+            endCancelled(lease, decoded, delivery, cancelled.get());
             return;
         }
         if (!worker.connected() || worker.draining() || !worker.runs(decoded.getTaskType())) {
@@ -432,6 +425,17 @@ final class WorkerSlot implements Runnable {
         run(lease, decoded, delivery, onTheGpu, prior, suspect);
     }
 
+    /** Cancelled after its release: it ends here, never run (the dispatcher may have said so too). */
+    private void endCancelled(Lease lease, TaskRequested t, int delivery, io.dsp.schemas.avro.TaskControl cancel) {
+        try {
+            leased(() -> reporter.cancelled(t, worker.id(), delivery, cancel.getReason(), trace));
+            acknowledge(lease, AcknowledgeType.ACCEPT);
+        } catch (Exception e) {
+            log.warn("could not record the cancellation of requestId={}: {}", t.getRequestId(), e.toString());
+            acknowledge(lease, AcknowledgeType.RELEASE);
+        }
+    }
+
     /** A poison task: every worker that took it went away mid-task. It is dead-lettered, not handed to another one. */
     private void quarantine(Lease lease, TaskRequested t, int delivery, PriorAttempts prior) {
         String why = prior.abandoned() + " attempts ended with their worker gone, the last one running alone on "
@@ -460,7 +464,8 @@ final class WorkerSlot implements Runnable {
     private void run(
             Lease lease, TaskRequested t, int delivery, Followed onTheGpu, PriorAttempts prior, boolean suspect) {
         boolean killer = suspect && prior.lastAbandonedAlone();
-        boolean runAlone = suspect && !killer;
+        // A delete or upload is done over the GPU's HTTP API first, with no worker to kill: it holds up no other task.
+        boolean runAlone = suspect && !killer && !idempotentOverHttp(t);
         WorkerIsolation.Pass pass = turn(lease, t, delivery, runAlone);
         if (pass == null) {
             return;
@@ -474,7 +479,8 @@ final class WorkerSlot implements Runnable {
                         worker.id(),
                         prior.abandoned());
             }
-            runInTurn(lease, t, delivery, onTheGpu, prior, killer, pass.alone());
+            // A task handed over earlier and let go of may still run at the worker: no run beside it is alone.
+            runInTurn(lease, t, delivery, onTheGpu, prior, killer, pass.alone() && !worker.anyLingering());
         }
     }
 
@@ -488,16 +494,16 @@ final class WorkerSlot implements Runnable {
         try {
             return worker.isolation().enter(alone, change -> {
                 try {
-                    lease.await(CompletableFuture.anyOf(change, worker.gone()));
+                    lease.await(CompletableFuture.anyOf(change, worker.gone(), worker.drained()));
                 } catch (ExecutionException e) {
                     throw new IllegalStateException("a change of the isolation gate never fails", e);
                 }
-                if (!worker.connected()) {
+                if (!worker.connected() || worker.draining()) {
                     throw new WorkerLeft();
                 }
             });
         } catch (WorkerLeft e) {
-            giveBackQuietly(lease, t, delivery, "worker " + worker.id() + " left before its turn");
+            giveBackQuietly(lease, t, delivery, "worker " + worker.id() + " left or drains before its turn");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             acknowledge(lease, AcknowledgeType.RELEASE);
@@ -507,7 +513,7 @@ final class WorkerSlot implements Runnable {
         return null;
     }
 
-    /** The worker left while a task waited for its turn there. */
+    /** The worker left, or began to drain, while a task waited for its turn there. */
     private static final class WorkerLeft extends InterruptedException {
         WorkerLeft() {
             super("worker left");
@@ -524,6 +530,12 @@ final class WorkerSlot implements Runnable {
             boolean alone) {
         boolean afterAbandoned = prior.abandoned() > 0;
         String requestId = t.getRequestId();
+        Optional<io.dsp.schemas.avro.TaskControl> cancelledMeanwhile = cancellations.of(t);
+        if (cancelledMeanwhile.isPresent()) {
+            endCancelled(
+                    lease, t, delivery, cancelledMeanwhile.get()); // while it waited for its turn: never handed over
+            return;
+        }
         boolean automation = lane == Lane.AUTOMATION;
         if (automation && !admitted(lease, t)) {
             giveBackQuietly(lease, t, delivery, "its automation worker left before it had room");
@@ -906,6 +918,7 @@ final class WorkerSlot implements Runnable {
                 // The worker is told (it may ignore it); the task ends now and is not redelivered; a late result of
                 // the worker is recorded by the bridge but never delivered as a success.
                 worker.cancelledWhileRunning(t);
+                worker.lingering(t.getRequestId(), timing.taskTimeouts().of(t.getTaskType()));
                 worker.connection()
                         .send(Frames.workerCancel(
                                 t.getTaskType(), t.getRequestId(), t.getLicenseKey(), cancel.reason()));
@@ -930,6 +943,7 @@ final class WorkerSlot implements Runnable {
             }
             if (System.nanoTime() >= deadline) {
                 // the worker may have run it all the same: recorded as an outcome it reached
+                worker.lingering(t.getRequestId(), timing.taskTimeouts().of(t.getTaskType()));
                 recordOutcome(
                         t,
                         reporter.failed(
@@ -960,6 +974,7 @@ final class WorkerSlot implements Runnable {
             }
             if (System.nanoTime() >= nextRenew) {
                 if (!renew(lease, t)) {
+                    worker.lingering(t.getRequestId(), timing.taskTimeouts().of(t.getTaskType()));
                     return;
                 }
                 nextRenew = System.nanoTime() + lease.renewEvery().toNanos();

@@ -2,6 +2,7 @@ package io.dsp.gateway.support;
 
 import io.dsp.schemas.avro.AssetType;
 import io.dsp.schemas.avro.DeleteAssetPayload;
+import io.dsp.schemas.avro.GenericPayload;
 import io.dsp.schemas.avro.HeyGemSubmitPayload;
 import io.dsp.schemas.avro.Priority;
 import io.dsp.schemas.avro.TaskChannel;
@@ -22,6 +23,19 @@ public final class Tasks {
                 .setLicenseKey(licenseKey)
                 .setTaskType("delete_asset")
                 .setPayload(DeleteAssetPayload.newBuilder().setAssetId(assetId).build())
+                .setPriority(Priority.NORMAL)
+                .setRequestedAt(Instant.now())
+                .setOrigin(new TaskOrigin(TaskChannel.HTTP, "asset-api", null, "pc"))
+                .build();
+    }
+
+    /** A GPU task of a newer type, with no typed schema: neither staged nor done over the GPU's HTTP API. */
+    public static TaskRequested generic(String licenseKey, String taskType, String json) {
+        return TaskRequested.newBuilder()
+                .setRequestId(taskType + "_" + UUID.randomUUID())
+                .setLicenseKey(licenseKey)
+                .setTaskType(taskType)
+                .setPayload(GenericPayload.newBuilder().setJson(json).build())
                 .setPriority(Priority.NORMAL)
                 .setRequestedAt(Instant.now())
                 .setOrigin(new TaskOrigin(TaskChannel.HTTP, "asset-api", null, "pc"))

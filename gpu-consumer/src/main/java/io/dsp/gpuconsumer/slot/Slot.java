@@ -479,6 +479,16 @@ final class Slot implements Runnable {
         WorkerIsolation.Pass pass = isolation.enter(suspect, waitingFor(lease));
         lastPass = pass;
         try {
+            if (cancellations.verdict(requestId, task.getLicenseKey()) == Cancellations.Verdict.CANCELLED) {
+                // cancelled while it waited for its turn at this worker (ADR 038): it ends here, never started
+                log.info(
+                        "requestId={} was cancelled by its license while it waited for its turn; not running it",
+                        requestId);
+                Outcome notStarted = reporter.cancelled(task, delivery, "cancelled before it started");
+                leased(lease, () -> reporter.record(notStarted));
+                finish(lease, Decision.CANCEL, task);
+                return;
+            }
             if (suspect) {
                 meters.counter(WorkerMetrics.SUSPECTS_RUN_ALONE).increment();
                 log.warn(
