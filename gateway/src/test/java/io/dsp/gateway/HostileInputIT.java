@@ -2,6 +2,7 @@ package io.dsp.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dsp.gateway.support.Gateways;
 import io.dsp.gateway.support.HostileSocket;
 import io.dsp.gateway.support.HostileSocket.Answer;
 import io.dsp.schemas.avro.Priority;
@@ -35,7 +36,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -97,8 +97,7 @@ class HostileInputIT {
                 .setStatus(io.dsp.schemas.avro.LicenseStatus.DISABLED)
                 .build());
         gateway = Services.start(GatewayApplication.builder(), Map.of());
-        url = "ws://127.0.0.1:"
-                + ((WebServerApplicationContext) gateway).getWebServer().getPort() + "/dsp";
+        url = Gateways.url(gateway);
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaTestBroker.get().bootstrapServers()))) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
+import io.dsp.gateway.support.Gateways;
 import io.dsp.gateway.support.KafkaProbe;
 import io.dsp.gateway.support.Tasks;
 import io.dsp.schemas.avro.DeadLetter;
@@ -12,7 +13,6 @@ import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.topic.Topics;
-import io.dsp.testkit.Services;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +25,6 @@ import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -39,11 +38,7 @@ class LegacyGiveBackIT {
 
     @BeforeAll
     static void startAGateway() {
-        gateway = Services.start(
-                GatewayApplication.builder(),
-                Map.of(
-                        "dsp.gateway.node-id",
-                        "gw-give-back-" + UUID.randomUUID().toString().substring(0, 8)));
+        gateway = Gateways.start("gw-give-back-", Map.of());
     }
 
     @AfterAll
@@ -54,8 +49,7 @@ class LegacyGiveBackIT {
     }
 
     static String url() {
-        return "ws://127.0.0.1:"
-                + ((WebServerApplicationContext) gateway).getWebServer().getPort() + "/dsp";
+        return Gateways.url(gateway);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.dsp.core.slot.OutcomeJournal;
 import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
+import io.dsp.gateway.support.Gateways;
 import io.dsp.gateway.support.KafkaProbe;
 import io.dsp.gateway.support.Tasks;
 import io.dsp.schemas.avro.TaskEvent;
@@ -13,7 +14,6 @@ import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.topic.Topics;
-import io.dsp.testkit.Services;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -25,7 +25,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -124,11 +123,9 @@ class LegacyOutcomeJournalIT {
     }
 
     private ConfigurableApplicationContext start(String maxRequestSize) {
-        return Services.start(
-                GatewayApplication.builder(),
+        return Gateways.start(
+                "gw-journal-",
                 Map.of(
-                        "dsp.gateway.node-id",
-                        "gw-journal-" + UUID.randomUUID().toString().substring(0, 8),
                         "dsp.data-dir",
                         dataDir.toString(),
                         "dsp.gateway.shutdown-timeout",
@@ -140,8 +137,7 @@ class LegacyOutcomeJournalIT {
     }
 
     private String url() {
-        return "ws://127.0.0.1:"
-                + ((WebServerApplicationContext) gateway).getWebServer().getPort() + "/dsp";
+        return Gateways.url(gateway);
     }
 
     private List<OutcomeJournal.Entry> keptOutcomes() throws IOException {

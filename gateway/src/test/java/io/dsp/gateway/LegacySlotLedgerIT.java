@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
+import io.dsp.gateway.support.Gateways;
 import io.dsp.gateway.support.KafkaProbe;
 import io.dsp.gateway.support.Tasks;
 import io.dsp.schemas.avro.TaskEvent;
@@ -15,7 +16,6 @@ import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.KafkaTestBroker;
 import io.dsp.testkit.OpenTransaction;
-import io.dsp.testkit.Services;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -37,7 +37,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -55,11 +54,7 @@ class LegacySlotLedgerIT {
     @BeforeAll
     static void recordAnOutcomeThenStartAGateway() throws Exception {
         succeededOnANativeWorker(ENDED_BEFORE_START);
-        gateway = Services.start(
-                GatewayApplication.builder(),
-                Map.of(
-                        "dsp.gateway.node-id",
-                        "gw-ledger-" + UUID.randomUUID().toString().substring(0, 8)));
+        gateway = Gateways.start("gw-ledger-", Map.of());
     }
 
     @AfterAll
@@ -259,6 +254,7 @@ class LegacySlotLedgerIT {
             startedOn(suspect, "gpu-busy-1", 1, false);
             startedOn(suspect, "gpu-busy-2", 2, false);
             worker.hold(suspect.getRequestId());
+            double runAloneBefore = runAlone();
 
             // when it is delivered to the worker: past the wait for the last open attempt (10 s), it is not handed
             // over while the other task runs there
@@ -280,6 +276,7 @@ class LegacySlotLedgerIT {
                                     && !e.getWorkerId().startsWith("gpu-busy-")))
                     .singleElement()
                     .satisfies(e -> assertThat(e.getRanAlone()).isTrue());
+            assertThat(runAlone()).isEqualTo(runAloneBefore + 1);
 
             // and while it runs, the worker's other slots are out of the share group: a task released meanwhile waits
             // in the group, not at this worker
@@ -325,6 +322,15 @@ class LegacySlotLedgerIT {
         return counter == null ? 0 : counter.count();
     }
 
+    /** Suspects handed to their legacy worker alone (ADR 038). */
+    static double runAlone() {
+        Counter counter = gateway.getBean(MeterRegistry.class)
+                .find(MetricNames.SUSPECTS_RUN_ALONE)
+                .tag(MetricNames.TAG_SOURCE, "gateway")
+                .counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     /** Deliveries a legacy slot acknowledged without a hand-over because their task had ended, however it knew. */
     static double skipped() {
         return gateway.getBean(MeterRegistry.class).find(MetricNames.LEGACY_ENDED_SKIPPED).counters().stream()
@@ -333,8 +339,7 @@ class LegacySlotLedgerIT {
     }
 
     static String url() {
-        return "ws://127.0.0.1:"
-                + ((WebServerApplicationContext) gateway).getWebServer().getPort() + "/dsp";
+        return Gateways.url(gateway);
     }
 
     static void succeededOnANativeWorker(TaskRequested task) throws Exception {

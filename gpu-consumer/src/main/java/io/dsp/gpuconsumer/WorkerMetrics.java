@@ -1,5 +1,7 @@
 package io.dsp.gpuconsumer;
 
+import io.dsp.schemas.metric.MetricNames;
+
 /** Names of the worker's meters, in one place. */
 public final class WorkerMetrics {
 
@@ -17,12 +19,8 @@ public final class WorkerMetrics {
      */
     public static final String WORKER_DIED = "dsp.worker.task.worker.died";
 
-    /**
-     * Counter: tasks run alone on their worker because as many of their attempts as {@code quarantine-after} ended
-     * with their worker dying, none of them alone there (ADR 038): the run tells a task that kills workers from one
-     * that died beside it.
-     */
-    public static final String SUSPECTS_RUN_ALONE = "dsp.worker.task.run.alone";
+    /** Counter: {@link MetricNames#SUSPECTS_RUN_ALONE}, here with {@code source=gpu-consumer}. */
+    public static final String SUSPECTS_RUN_ALONE = MetricNames.SUSPECTS_RUN_ALONE;
 
     /** Counter: tasks given back on their last delivery whose dead letter could not be recorded (the broker archives them). */
     public static final String UNRECORDED_GIVE_BACKS = "dsp.worker.task.give.back.unrecorded";

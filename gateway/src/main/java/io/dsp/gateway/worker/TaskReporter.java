@@ -62,6 +62,12 @@ class TaskReporter {
                 trace);
     }
 
+    /** Counts a suspect run alone on its legacy worker (ADR 038). */
+    void runAlone() {
+        meters.counter(MetricNames.SUSPECTS_RUN_ALONE, MetricNames.TAG_SOURCE, SOURCE)
+                .increment();
+    }
+
     /** Sends an outcome and waits for Kafka to have it; counts it by task type. */
     void record(Outcome outcome) throws Exception {
         resend(outcome.record());

@@ -472,6 +472,7 @@ final class WorkerSlot implements Runnable {
         }
         try (pass) {
             if (runAlone) {
+                reporter.runAlone();
                 log.warn(
                         "requestId={} runs alone on worker {}: {} earlier attempts ended with their worker gone, the"
                                 + " latest of them beside other tasks; going again now would be its own doing",

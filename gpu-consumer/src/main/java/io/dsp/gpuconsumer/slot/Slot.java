@@ -490,7 +490,8 @@ final class Slot implements Runnable {
                 return;
             }
             if (suspect) {
-                meters.counter(WorkerMetrics.SUSPECTS_RUN_ALONE).increment();
+                meters.counter(WorkerMetrics.SUSPECTS_RUN_ALONE, MetricNames.TAG_SOURCE, TaskReporter.SOURCE)
+                        .increment();
                 log.warn(
                         "requestId={} runs alone: {} earlier attempts ended with their worker dying, the latest of them"
                                 + " beside other tasks; dying again now would be its own doing",

@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
 @Component
 class TaskReporter {
 
-    private static final String SOURCE = "gpu-consumer";
+    static final String SOURCE = "gpu-consumer";
     /**
      * Longer than the producer's delivery timeout (120 s by default), so a send ends with the producer's own verdict:
      * an outcome given up on earlier could still land after the task was released, and another worker, finding no

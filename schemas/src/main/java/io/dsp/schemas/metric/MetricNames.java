@@ -107,6 +107,13 @@ public final class MetricNames {
     /** Counter: times a service fell back from Redis (one per outage, not per command). Tags: {@link #TAG_SOURCE}. */
     public static final String REDIS_FALLBACKS = "dsp.redis.fallbacks";
 
+    /**
+     * Counter: tasks run alone on their worker, native or legacy, because as many of their attempts as
+     * {@code quarantine-after} ended with their worker dying, none of them alone there (ADR 038): the run tells a task
+     * that kills workers from one that died beside it. Tags: {@link #TAG_SOURCE}.
+     */
+    public static final String SUSPECTS_RUN_ALONE = "dsp.worker.task.run.alone";
+
     public static final String TAG_TASK_TYPE = "task_type";
     public static final String TAG_SOURCE = "source";
     public static final String TAG_OUTCOME = "outcome";
