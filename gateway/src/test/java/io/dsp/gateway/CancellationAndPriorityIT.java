@@ -9,26 +9,18 @@ import io.dsp.gateway.support.FakeLegacyWorker.Mode;
 import io.dsp.gateway.support.KafkaProbe;
 import io.dsp.gateway.support.Tasks;
 import io.dsp.schemas.avro.Priority;
-import io.dsp.schemas.avro.TaskAction;
 import io.dsp.schemas.avro.TaskChannel;
-import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Topics;
-import io.dsp.testkit.KafkaTestBroker;
 import io.dsp.testkit.LegacySocket;
 import io.dsp.testkit.Licenses;
 import io.dsp.testkit.TopicTail;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -200,7 +192,7 @@ class CancellationAndPriorityIT {
             KafkaProbe.dispatch(List.of(task));
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> worker.requestIds().contains(task.getRequestId()));
-            publish(control(task.getRequestId(), "LIC-someone-else"));
+            KafkaProbe.cancel(task.getRequestId(), "LIC-someone-else");
             await().during(Duration.ofSeconds(3))
                     .atMost(Duration.ofSeconds(5))
                     .until(() -> !types(events, task.getRequestId()).contains(TaskEventType.CANCELLED));
@@ -218,34 +210,13 @@ class CancellationAndPriorityIT {
         String license = "LIC-" + UUID.randomUUID();
         TaskRequested task = Tasks.deleteAsset(license, 13);
         try (TopicTail<String, TaskEvent> events = TopicTail.fromEnd(Topics.TASK_EVENTS)) {
-            publish(control(task.getRequestId(), license));
+            KafkaProbe.cancel(task.getRequestId(), license);
             KafkaProbe.dispatch(List.of(task));
             try (FakeLegacyWorker worker = FakeLegacyWorker.connect(url(), Mode.SUCCEED)) {
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> types(events, task.getRequestId()).contains(TaskEventType.CANCELLED));
                 assertThat(worker.requestIds()).doesNotContain(task.getRequestId());
             }
-        }
-    }
-
-    private static TaskControl control(String requestId, String licenseKey) {
-        return TaskControl.newBuilder()
-                .setCommandId(UUID.randomUUID().toString())
-                .setRequestId(requestId)
-                .setLicenseKey(licenseKey)
-                .setAction(TaskAction.CANCEL)
-                .setAt(Instant.now())
-                .setSource("test")
-                .build();
-    }
-
-    private static void publish(TaskControl control) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.get().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            producer.send(Topics.TASK_CONTROL.record(control.getRequestId(), control))
-                    .get();
         }
     }
 

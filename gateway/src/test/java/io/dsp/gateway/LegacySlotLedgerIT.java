@@ -280,7 +280,8 @@ class LegacySlotLedgerIT {
 
             // and while it runs, the worker's other slots are out of the share group: a task released meanwhile waits
             // in the group, not at this worker
-            await().atMost(Duration.ofSeconds(30)).until(() -> KafkaProbe.legacySlotMembers() == 1);
+            String slotsOfThisGateway = gateway.getEnvironment().getRequiredProperty("dsp.gateway.node-id") + "-";
+            await().atMost(Duration.ofSeconds(30)).until(() -> KafkaProbe.legacySlotMembers(slotsOfThisGateway) == 1);
             TaskRequested neighbour = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 57);
             dispatch(neighbour);
             await().during(Duration.ofSeconds(3))
@@ -300,6 +301,52 @@ class LegacySlotLedgerIT {
                                     && e.getType() != TaskEventType.PROGRESS))
                     .extracting(TaskEvent::getType)
                     .containsExactly(TaskEventType.SUCCEEDED);
+        }
+    }
+
+    @Test
+    void aSuspectCancelledWhileItWaitsForItsTurnEndsCancelledWithoutReachingTheWorker() throws Exception {
+        try (FakeLegacyWorker worker = FakeLegacyWorker.connect(
+                url(),
+                Mode.SUCCEED,
+                "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\","
+                        + "\"task_types\":[\"delete_asset\",\"face_swap\"]}")) {
+            // given the worker runs a long task, and a suspect (two shared deaths) waits behind it for its turn alone
+            TaskRequested running = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 61);
+            worker.hold(running.getRequestId());
+            dispatch(running);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> worker.requestIds().contains(running.getRequestId()));
+            String license = "LIC-" + UUID.randomUUID();
+            TaskRequested suspect = Tasks.generic(license, "face_swap", "{\"face\":\"f4\"}");
+            startedOn(suspect, "gpu-busy-3", 1, false);
+            startedOn(suspect, "gpu-busy-4", 2, false);
+            dispatch(suspect);
+            await().during(Duration.ofSeconds(12))
+                    .atMost(Duration.ofSeconds(13))
+                    .until(() -> !worker.requestIds().contains(suspect.getRequestId()));
+
+            // when its license cancels it
+            KafkaProbe.cancel(suspect.getRequestId(), license);
+
+            // then it ends CANCELLED while the other task still runs, never handed over and never started
+            assertThat(KafkaProbe.values(
+                            Topics.TASK_EVENTS,
+                            1,
+                            Duration.ofSeconds(30),
+                            e -> e.getRequestId().equals(suspect.getRequestId())
+                                    && e.getType() == TaskEventType.CANCELLED))
+                    .singleElement();
+            assertThat(worker.requestIds()).doesNotContain(suspect.getRequestId());
+            assertThat(KafkaProbe.values(
+                            Topics.TASK_EVENTS,
+                            1,
+                            Duration.ofSeconds(2),
+                            e -> e.getRequestId().equals(suspect.getRequestId())
+                                    && e.getType() == TaskEventType.STARTED
+                                    && !e.getWorkerId().startsWith("gpu-busy-")))
+                    .isEmpty();
+            worker.succeed(running.getRequestId());
         }
     }
 

@@ -70,6 +70,16 @@ public final class TaskTypeDeadlines {
         return types.getOrDefault(taskType, fallback);
     }
 
+    /** The deadline of every type without one of its own. */
+    public Duration fallback() {
+        return fallback;
+    }
+
+    /** The longest deadline of any type: how long any task may take at all. */
+    public Duration longest() {
+        return types.values().stream().reduce(fallback, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+    }
+
     /** Every type with a deadline of its own, the built-in ones included. */
     public Map<String, Duration> types() {
         return types;

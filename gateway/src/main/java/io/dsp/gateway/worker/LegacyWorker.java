@@ -121,12 +121,15 @@ final class LegacyWorker {
         return draining;
     }
 
-    void draining(boolean draining) {
-        this.draining = draining;
+    synchronized void draining(boolean draining) {
         if (draining) {
+            this.draining = true;
             drained.complete(null);
-        } else if (drained.isDone()) {
-            drained = new CompletableFuture<>();
+        } else {
+            if (drained.isDone()) {
+                drained = new CompletableFuture<>(); // before the flag: a waiter never sees a done future undrained
+            }
+            this.draining = false;
         }
     }
 
@@ -137,6 +140,7 @@ final class LegacyWorker {
 
     /** A task handed over may still run at the worker for up to {@code atMost}, though its slot let go of it. */
     void lingering(String requestId, Duration atMost) {
+        anyLingering(); // pruned here too, so the map holds only what may still run
         lingering.put(requestId, System.nanoTime() + atMost.toNanos());
     }
 

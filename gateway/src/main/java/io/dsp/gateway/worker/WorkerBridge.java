@@ -277,6 +277,10 @@ public class WorkerBridge implements SmartLifecycle {
         if (worker == null || taskId == null) {
             return Optional.empty();
         }
+        String status = frame.path("status").asString("");
+        if ("done".equals(status) || "error".equals(status)) {
+            worker.answered(taskId); // a synthesis its slot let go of has ended on the GPU
+        }
         Optional<WorkerSlot> following = worker.slotOfGpuTask(taskId)
                 .filter(slot -> slot.task() != null
                         && LegacyGpu.HEYGEM_SUBMIT.equals(slot.task().getTaskType()));
@@ -404,6 +408,9 @@ public class WorkerBridge implements SmartLifecycle {
         String requestId =
                 frame.path("request_id").isString() ? frame.path("request_id").asString() : null;
         String key = frame.path("key").isString() ? frame.path("key").asString() : null;
+        if (requestId != null) {
+            worker.answered(requestId);
+        }
         Optional<WorkerSlot> slot = worker.answeredBy(requestId, taskType, key);
         slot.ifPresent(s -> s.offer(new WorkerSlot.Result(frame)));
         return slot.isPresent();

@@ -84,6 +84,9 @@ final class WorkerSlot implements Runnable {
     /** How long a slot leaves the group's records to other members after one its worker cannot run. */
     static final Duration AFTER_UNRUNNABLE = Duration.ofSeconds(1);
 
+    /** How often a task waiting for its turn at the worker looks whether it was cancelled meanwhile. */
+    static final Duration CANCEL_LOOK_INTERVAL = Duration.ofSeconds(2);
+
     /** What the connection's thread hands to the slot. */
     sealed interface Signal {}
 
@@ -98,6 +101,9 @@ final class WorkerSlot implements Runnable {
     record Cancel(String requestId, String reason) implements Signal {}
 
     private final String name;
+    /** Whether the worker's run of the task in hand ended (its answer, or its GPU's end): the slot thread's only. */
+    private boolean workerAnswered;
+
     private final LegacyWorker worker;
     private final Supplier<ShareConsumer<byte[], byte[]>> consumers;
     private final TaskReporter reporter;
@@ -471,17 +477,8 @@ final class WorkerSlot implements Runnable {
             return;
         }
         try (pass) {
-            if (runAlone) {
-                reporter.runAlone();
-                log.warn(
-                        "requestId={} runs alone on worker {}: {} earlier attempts ended with their worker gone, the"
-                                + " latest of them beside other tasks; going again now would be its own doing",
-                        t.getRequestId(),
-                        worker.id(),
-                        prior.abandoned());
-            }
             // A task handed over earlier and let go of may still run at the worker: no run beside it is alone.
-            runInTurn(lease, t, delivery, onTheGpu, prior, killer, pass.alone() && !worker.anyLingering());
+            runInTurn(lease, t, delivery, onTheGpu, prior, killer, runAlone, pass.alone() && !worker.anyLingering());
         }
     }
 
@@ -495,14 +492,25 @@ final class WorkerSlot implements Runnable {
         try {
             return worker.isolation().enter(alone, change -> {
                 try {
-                    lease.await(CompletableFuture.anyOf(change, worker.gone(), worker.drained()));
+                    // woken now and then to look for a cancel: the wait may last as long as a neighbour's task
+                    lease.await(CompletableFuture.anyOf(
+                            change,
+                            worker.gone(),
+                            worker.drained(),
+                            new CompletableFuture<Void>()
+                                    .completeOnTimeout(null, CANCEL_LOOK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)));
                 } catch (ExecutionException e) {
                     throw new IllegalStateException("a change of the isolation gate never fails", e);
                 }
                 if (!worker.connected() || worker.draining()) {
                     throw new WorkerLeft();
                 }
+                if (cancellations.of(t).isPresent()) {
+                    throw new CancelledMeanwhile();
+                }
             });
+        } catch (CancelledMeanwhile e) {
+            endCancelled(lease, t, delivery, cancellations.of(t).orElseThrow());
         } catch (WorkerLeft e) {
             giveBackQuietly(lease, t, delivery, "worker " + worker.id() + " left or drains before its turn");
         } catch (InterruptedException e) {
@@ -521,6 +529,13 @@ final class WorkerSlot implements Runnable {
         }
     }
 
+    /** The task was cancelled while it waited for its turn. */
+    private static final class CancelledMeanwhile extends InterruptedException {
+        CancelledMeanwhile() {
+            super("cancelled");
+        }
+    }
+
     private void runInTurn(
             Lease lease,
             TaskRequested t,
@@ -528,6 +543,7 @@ final class WorkerSlot implements Runnable {
             Followed onTheGpu,
             PriorAttempts prior,
             boolean killer,
+            boolean runAlone,
             boolean alone) {
         boolean afterAbandoned = prior.abandoned() > 0;
         String requestId = t.getRequestId();
@@ -550,14 +566,26 @@ final class WorkerSlot implements Runnable {
         cancellations.of(t).ifPresent(cancel -> offer(new Cancel(requestId, cancel.getReason())));
         changed.run();
         boolean handed = false;
+        boolean atWorker = false;
+        workerAnswered = false;
         Map<String, Object> answeredOverHttp;
         try {
+            if (runAlone) {
+                reporter.runAlone();
+                log.warn(
+                        "requestId={} runs alone on worker {}: {} earlier attempts ended with their worker gone, the"
+                                + " latest of them beside other tasks; going again now would be its own doing",
+                        requestId,
+                        worker.id(),
+                        prior.abandoned());
+            }
             leased(() -> reporter.started(t, worker.id(), delivery, alone, trace));
             // Another member may have acquired the record while STARTED was on its way (a broker restart forgets
             // locks) and, not seeing it yet, be running the task: only a renewal granted now proves none did (ADR 023).
             lease.confirm();
             if (onTheGpu != null) {
                 handed = true;
+                atWorker = true;
                 worker.following(onTheGpu.gpuTaskId, this);
                 awaitOutcome(lease, t, delivery, onTheGpu);
             } else if (afterAbandoned && (answeredOverHttp = doneOverHttp(t)) != null) {
@@ -569,6 +597,7 @@ final class WorkerSlot implements Runnable {
                 quarantine(lease, t, delivery, prior);
             } else if (handOver(lease, t, delivery)) {
                 handed = true;
+                atWorker = true;
                 awaitOutcome(lease, t, delivery, null);
             }
         } catch (InterruptedException e) {
@@ -585,6 +614,10 @@ final class WorkerSlot implements Runnable {
             log.error("slot {} could not record requestId={}; releasing it: {}", name, requestId, e.toString());
             giveBackQuietly(lease, t, delivery, "its step could not be recorded: " + e);
         } finally {
+            if (atWorker && !workerAnswered) {
+                // let go of (cancelled, timed out, lock lost, a step not recorded) while the worker may still run it
+                worker.lingering(requestId, timing.taskTimeouts().longest());
+            }
             if (automation) {
                 worker.unadmit(t.getTaskType());
             }
@@ -889,6 +922,7 @@ final class WorkerSlot implements Runnable {
                     log.debug("requestId={}: another answer while following; ignored: {}", t.getRequestId(), frame);
                     continue;
                 }
+                workerAnswered = true;
                 report(t, delivery, frame);
                 acknowledge(lease, AcknowledgeType.ACCEPT);
                 return;
@@ -910,6 +944,7 @@ final class WorkerSlot implements Runnable {
                     continue;
                 }
                 if (ended(lease, t, delivery, followed, p)) {
+                    workerAnswered = true;
                     return;
                 }
                 nextPoll = System.nanoTime() + timing.gpuPollInterval().toNanos();
@@ -919,7 +954,6 @@ final class WorkerSlot implements Runnable {
                 // The worker is told (it may ignore it); the task ends now and is not redelivered; a late result of
                 // the worker is recorded by the bridge but never delivered as a success.
                 worker.cancelledWhileRunning(t);
-                worker.lingering(t.getRequestId(), timing.taskTimeouts().of(t.getTaskType()));
                 worker.connection()
                         .send(Frames.workerCancel(
                                 t.getTaskType(), t.getRequestId(), t.getLicenseKey(), cancel.reason()));
@@ -944,7 +978,6 @@ final class WorkerSlot implements Runnable {
             }
             if (System.nanoTime() >= deadline) {
                 // the worker may have run it all the same: recorded as an outcome it reached
-                worker.lingering(t.getRequestId(), timing.taskTimeouts().of(t.getTaskType()));
                 recordOutcome(
                         t,
                         reporter.failed(
@@ -960,11 +993,13 @@ final class WorkerSlot implements Runnable {
             if (followed != null && System.nanoTime() >= nextPoll) {
                 try {
                     if (ended(lease, t, delivery, followed, worker.gpu().progress(followed.gpuTaskId))) {
+                        workerAnswered = true;
                         return;
                     }
                 } catch (HeyGemServerClient.Failure e) {
                     if ("ENGINE_LOST_TASK".equals(e.code())) {
                         // the GPU restarted and forgot it (tasks live in its memory only): run it again
+                        workerAnswered = true; // nothing of it runs there any more
                         giveBack(lease, t, delivery, e.getMessage());
                         return;
                     }
@@ -975,7 +1010,6 @@ final class WorkerSlot implements Runnable {
             }
             if (System.nanoTime() >= nextRenew) {
                 if (!renew(lease, t)) {
-                    worker.lingering(t.getRequestId(), timing.taskTimeouts().of(t.getTaskType()));
                     return;
                 }
                 nextRenew = System.nanoTime() + lease.renewEvery().toNanos();

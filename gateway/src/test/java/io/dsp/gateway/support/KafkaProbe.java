@@ -1,9 +1,12 @@
 package io.dsp.gateway.support;
 
+import io.dsp.schemas.avro.TaskAction;
+import io.dsp.schemas.avro.TaskControl;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.topic.Groups;
 import io.dsp.schemas.topic.Lane;
 import io.dsp.schemas.topic.TopicSpec;
+import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.KafkaTestBroker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +40,22 @@ public final class KafkaProbe {
             for (TaskRequested task : tasks) {
                 producer.send(Lane.of(task.getTaskType()).dispatch().record(task.getRequestId(), task));
             }
+            producer.flush();
+        }
+    }
+
+    /** Asks to cancel a task, as its license's owner does (a {@code dsp.task-control} record), with this license key. */
+    public static void cancel(String requestId, String licenseKey) {
+        TaskControl control = TaskControl.newBuilder()
+                .setCommandId(UUID.randomUUID().toString())
+                .setRequestId(requestId)
+                .setLicenseKey(licenseKey)
+                .setAction(TaskAction.CANCEL)
+                .setAt(java.time.Instant.now())
+                .setSource("test")
+                .build();
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            producer.send(Topics.TASK_CONTROL.record(requestId, control));
             producer.flush();
         }
     }
@@ -120,6 +139,11 @@ public final class KafkaProbe {
      * now: a slot still closing after its worker left is one of them, and may acquire a task meant for a later worker.
      */
     public static long legacySlotMembers() {
+        return legacySlotMembers("");
+    }
+
+    /** The legacy slots whose client ids start with {@code clientIdPrefix} (a gateway's node id and a dash). */
+    public static long legacySlotMembers(String clientIdPrefix) {
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaTestBroker.get().bootstrapServers()))) {
@@ -131,7 +155,8 @@ public final class KafkaProbe {
                             .get()
                             .get(group);
                     members += description.members().stream()
-                            .filter(m -> m.clientId().contains("-slot-"))
+                            .filter(m -> m.clientId().startsWith(clientIdPrefix)
+                                    && m.clientId().contains("-slot-"))
                             .count();
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof GroupIdNotFoundException)) {

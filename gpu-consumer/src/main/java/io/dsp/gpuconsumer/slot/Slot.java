@@ -117,6 +117,16 @@ final class Slot implements Runnable {
         }
     }
 
+    /** How often a task waiting for its turn at the worker looks whether it was cancelled meanwhile. */
+    static final Duration CANCEL_LOOK_INTERVAL = Duration.ofSeconds(2);
+
+    /** The task was cancelled while it waited for its turn; it ends unstarted. */
+    private static final class CancelledWhileWaiting extends InterruptedException {
+        CancelledWhileWaiting() {
+            super("cancelled while waiting for its turn");
+        }
+    }
+
     private volatile RuntimeException failure;
     /**
      * Set when a lock was lost and the record could not be given back: such a consumer keeps an unacknowledgeable
@@ -442,10 +452,7 @@ final class Slot implements Runnable {
         // Its owner's wish ends it first, whatever its earlier attempts did (as at the gateway's legacy slots).
         Cancellations.Verdict verdict = cancellations.verdict(requestId, task.getLicenseKey());
         if (verdict == Cancellations.Verdict.CANCELLED) {
-            log.info("requestId={} was cancelled by its license before it started; not running it", requestId);
-            Outcome notStarted = reporter.cancelled(task, delivery, "cancelled before it started");
-            leased(lease, () -> reporter.record(notStarted));
-            finish(lease, Decision.CANCEL, task);
+            endUnstarted(lease, task, delivery, "before it started");
             return;
         }
         if (verdict == Cancellations.Verdict.FOREIGN_ONLY) {
@@ -476,17 +483,17 @@ final class Slot implements Runnable {
         }
         long startedAt = System.nanoTime();
         TaskOutcome outcome;
-        WorkerIsolation.Pass pass = isolation.enter(suspect, waitingFor(lease));
+        WorkerIsolation.Pass pass;
+        try {
+            pass = isolation.enter(suspect, waitingFor(lease, task));
+        } catch (CancelledWhileWaiting e) {
+            endUnstarted(lease, task, delivery, "while it waited for its turn at this worker"); // ADR 038
+            return;
+        }
         lastPass = pass;
         try {
             if (cancellations.verdict(requestId, task.getLicenseKey()) == Cancellations.Verdict.CANCELLED) {
-                // cancelled while it waited for its turn at this worker (ADR 038): it ends here, never started
-                log.info(
-                        "requestId={} was cancelled by its license while it waited for its turn; not running it",
-                        requestId);
-                Outcome notStarted = reporter.cancelled(task, delivery, "cancelled before it started");
-                leased(lease, () -> reporter.record(notStarted));
-                finish(lease, Decision.CANCEL, task);
+                endUnstarted(lease, task, delivery, "while it waited for its turn at this worker"); // ADR 038
                 return;
             }
             if (suspect) {
@@ -557,19 +564,35 @@ final class Slot implements Runnable {
         finish(lease, decision, task);
     }
 
+    /** A task its license cancelled ends here, {@code CANCELLED}, never started. */
+    private void endUnstarted(Lease lease, TaskRequested task, int delivery, String when) throws Exception {
+        log.info("requestId={} was cancelled by its license {}; not running it", task.getRequestId(), when);
+        Outcome notStarted = reporter.cancelled(task, delivery, "cancelled before it started");
+        leased(lease, () -> reporter.record(notStarted));
+        finish(lease, Decision.CANCEL, task);
+    }
+
     /**
-     * How a slot waits for its turn at the worker: renewing its lock, and giving up when the worker stops (the task
-     * goes back unstarted).
+     * How a slot waits for its turn at the worker: renewing its lock, giving up when the worker stops (the task goes
+     * back unstarted), and looking now and then whether its task was cancelled meanwhile (the wait may last as long as
+     * a neighbour's task).
      */
-    private WorkerIsolation.Waiting waitingFor(Lease lease) {
+    private WorkerIsolation.Waiting waitingFor(Lease lease, TaskRequested task) {
         return change -> {
             try {
-                lease.await(CompletableFuture.anyOf(change, stopped));
+                lease.await(CompletableFuture.anyOf(
+                        change,
+                        stopped,
+                        new CompletableFuture<Void>()
+                                .completeOnTimeout(null, CANCEL_LOOK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)));
             } catch (ExecutionException e) {
                 throw new IllegalStateException("a change of the isolation gate never fails", e);
             }
             if (stopping) {
                 throw new WorkerStopping();
+            }
+            if (cancellations.verdict(task.getRequestId(), task.getLicenseKey()) == Cancellations.Verdict.CANCELLED) {
+                throw new CancelledWhileWaiting();
             }
         };
     }

@@ -1,5 +1,6 @@
 package io.dsp.gpuconsumer.slot;
 
+import static io.dsp.schemas.avro.TaskEventType.CANCELLED;
 import static io.dsp.schemas.avro.TaskEventType.DEAD_LETTERED;
 import static io.dsp.schemas.avro.TaskEventType.STARTED;
 import static io.dsp.schemas.avro.TaskEventType.SUCCEEDED;
@@ -210,6 +211,39 @@ class ExactlyOnceIT {
         assertThat(neighbourStart.getAt())
                 .as("the neighbour starts after the suspect's 2 s run")
                 .isAfterOrEqualTo(aloneStart.getAt().plusMillis(2_000));
+    }
+
+    @Test
+    void endsASuspectCancelledWhileItWaitsForItsTurnWithoutRunningIt() {
+        // given a long task runs on this worker
+        String runningLicense = license();
+        TaskRequested running = dispatch.release(TestHandlers.sleeping(runningLicense, 25_000));
+        await().atMost(RUN)
+                .until(() -> dispatch.eventTypes(running.getRequestId()).contains(STARTED));
+
+        // and a suspect (two deaths beside other tasks) waits behind it for its turn alone, past its ledger wait
+        String license = license();
+        TaskRequested suspect = TestHandlers.sleeping(license, 10);
+        write(event(suspect, STARTED, "gpu-died-5", 1));
+        write(event(suspect, STARTED, "gpu-died-6", 2));
+        dispatch.release(suspect);
+        await().during(Duration.ofSeconds(12))
+                .atMost(Duration.ofSeconds(13))
+                .until(() -> dispatch.eventTypes(suspect.getRequestId()).size() == 2);
+
+        // when its license cancels it
+        dispatch.cancel(suspect.getRequestId(), license);
+
+        // then it ends CANCELLED, never started here, while the long task still runs (not once its turn came)
+        await().atMost(Duration.ofSeconds(8))
+                .untilAsserted(() -> assertThat(dispatch.eventTypes(suspect.getRequestId()))
+                        .containsExactly(STARTED, STARTED, CANCELLED));
+        assertThat(dispatch.eventTypes(running.getRequestId())).containsExactly(STARTED);
+        assertThat(TestHandlers.completedRuns(suspect.getRequestId())).isZero();
+
+        dispatch.cancel(running.getRequestId(), runningLicense); // the next test's worker is idle again
+        await().atMost(RUN)
+                .until(() -> dispatch.eventTypes(running.getRequestId()).contains(CANCELLED));
     }
 
     @Test
