@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.dsp.core.intake.ClientRequestIds;
 import io.dsp.core.store.ResultStore;
 import io.dsp.gateway.support.AssetBlobs;
+import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.KafkaProbe;
 import io.dsp.gateway.support.Tasks;
 import io.dsp.schemas.avro.TaskEvent;
@@ -31,6 +32,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -82,6 +84,15 @@ class LegacyGpuSynthesisIT {
 
     URI url() {
         return URI.create("ws://127.0.0.1:" + port + "/dsp");
+    }
+
+    /**
+     * A worker's slots close a moment after its socket, and a slot still polling may acquire a task dispatched meanwhile
+     * and give it back by closing, which burns a delivery: each test starts once the last test's slots have left.
+     */
+    @BeforeEach
+    void startWithoutLegacySlots() {
+        FakeLegacyWorker.awaitSlotsGone();
     }
 
     @Test
@@ -340,7 +351,9 @@ class LegacyGpuSynthesisIT {
                     .until(() -> worker.dropped().stream()
                             .anyMatch(f -> f.path("request_id").asString("").equals(again.getRequestId())));
 
-            // the client comes back in the same process, which has taken the request id
+            // the client comes back in the same process, which has taken the request id (once the dropped
+            // connection's slots have left, so that none of them burns a delivery of the task given back)
+            FakeLegacyWorker.awaitSlotsGone();
             worker.reconnect();
 
             TaskEvent end = ended(again.getRequestId());
@@ -373,7 +386,9 @@ class LegacyGpuSynthesisIT {
                     .until(() -> worker.dropped().stream()
                             .anyMatch(f -> f.path("request_id").asString("").equals(requestId)));
 
-            // the client comes back in the same process, which has taken the request id
+            // the client comes back in the same process, which has taken the request id (once the dropped
+            // connection's slots have left, so that none of them burns a delivery of the task given back)
+            FakeLegacyWorker.awaitSlotsGone();
             worker.reconnect();
 
             TaskEvent end = ended(requestId);
@@ -436,7 +451,9 @@ class LegacyGpuSynthesisIT {
                     .until(() -> worker.dropped().stream()
                             .anyMatch(f -> f.path("request_id").asString("").equals(requestId)));
 
-            // the client comes back in the same process, which has taken the request id
+            // the client comes back in the same process, which has taken the request id (once the dropped
+            // connection's slots have left, so that none of them burns a delivery of the task given back)
+            FakeLegacyWorker.awaitSlotsGone();
             worker.reconnect();
 
             TaskEvent end = ended(requestId);

@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.dsp.dispatcher.DispatcherIntegrationTest;
 import io.dsp.dispatcher.support.FleetDriver;
 import io.dsp.dispatcher.support.QuietFleetTest;
+import io.dsp.schemas.avro.QueueFacts;
+import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.KafkaTestBroker;
+import io.dsp.testkit.TopicTail;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +17,8 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,16 +31,19 @@ class FloodFairnessIT extends QuietFleetTest {
     static final Duration TASK_BEAT = Duration.ofMillis(250);
 
     ScheduledExecutorService gpus;
+    TopicTail<String, QueueFacts> facts;
 
     @BeforeEach
     void startTheExtras() {
         gpus = Executors.newSingleThreadScheduledExecutor();
+        facts = TopicTail.fromEnd(Topics.QUEUE_FACTS);
     }
 
     @AfterEach
     void stopTheExtras() throws Exception {
         gpus.shutdownNow();
         gpus.awaitTermination(10, TimeUnit.SECONDS);
+        facts.close();
     }
 
     @Test
@@ -48,15 +56,34 @@ class FloodFairnessIT extends QuietFleetTest {
         fleet.awaitDispatcherReads(flooder, small);
         List<String> all = new ArrayList<>(flood);
         fleet.announceWorker(3);
-        gpus.scheduleWithFixedDelay(() -> fleet.finishReleased(flood), 0, TASK_BEAT.toMillis(), TimeUnit.MILLISECONDS);
+        AtomicBoolean floodFinishing = new AtomicBoolean(true);
+        gpus.scheduleWithFixedDelay(
+                () -> {
+                    if (floodFinishing.get()) {
+                        fleet.finishReleased(flood);
+                    }
+                },
+                0,
+                TASK_BEAT.toMillis(),
+                TimeUnit.MILLISECONDS);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> fleet.dispatched(flood).size() >= 10);
+        // The GPUs hold A's running tasks while B submits, so no slot frees and no release of A's can race B's
+        // submission: what follows measures the release order, not how fast B's records reached the dispatcher.
+        floodFinishing.set(false);
+        int floodReleasedBefore = releasesSettle(flood);
 
-        // when B submits 10 tasks
-        int floodReleasedBefore = fleet.dispatched(flood).size();
+        // when B submits 10 tasks, and the dispatcher has read them
         long submittedAt = System.nanoTime();
         List<String> mine = fleet.submit(small, 10);
         all.addAll(mine);
+        await("the dispatcher lists B's first task as waiting")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> facts.values().stream()
+                        .anyMatch(f -> f.getLicenseKey().equals(small)
+                                && f.getNextRequestIds().contains(mine.get(0))));
+        assertThat(fleet.dispatched(flood)).hasSize(floodReleasedBefore);
+        floodFinishing.set(true);
         gpus.scheduleWithFixedDelay(() -> fleet.finishReleased(mine), 0, TASK_BEAT.toMillis(), TimeUnit.MILLISECONDS);
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> !fleet.dispatched(mine).isEmpty());
@@ -76,10 +103,23 @@ class FloodFairnessIT extends QuietFleetTest {
                 "flood fairness: B's first task released %d ms after submission (task beat %d ms) behind %d more of A's;"
                         + " all 10 within %d ms, with %d of A's interleaved%n",
                 firstStartMillis, TASK_BEAT.toMillis(), floodBeforeFirstMine, allStartedMillis, floodAmongMine);
-        // At most the tasks already released to free slots and the prefetch go before B's first.
+        // At most the tasks released to the slots that free first and the prefetch go before B's first.
         assertThat(floodBeforeFirstMine).isLessThanOrEqualTo(4);
         // Round-robin: about one of A's per one of B's.
         assertThat(floodAmongMine).isLessThanOrEqualTo(mine.size() + 3);
+    }
+
+    /** Waits until no more of these tasks are released (the fleet's window is full); returns how many were. */
+    private int releasesSettle(List<String> tasks) {
+        AtomicInteger last = new AtomicInteger(-1);
+        await("releases of A's tasks stop while the fleet is full")
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> {
+                    int now = fleet.dispatched(tasks).size();
+                    return last.getAndSet(now) == now;
+                });
+        return fleet.dispatched(tasks).size();
     }
 
     private static int indexOfFirst(List<String> order, Set<String> wanted) {

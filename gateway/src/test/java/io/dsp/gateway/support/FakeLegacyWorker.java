@@ -156,11 +156,11 @@ public final class FakeLegacyWorker implements AutoCloseable {
     }
 
     /**
-     * Once the last fake is gone, waits for the gateway to close their slots: a slot still in the share group acquires
-     * tasks a later test dispatches, and each such acquisition costs the task one of its deliveries (Kafka 4.2 counts
-     * them even when the closing consumer never returned the record).
+     * Waits for the gateways to close the slots of every legacy worker that left (fakes, replicas, raw sockets): a slot
+     * still in the share group acquires tasks a later test dispatches, and each such acquisition costs the task one of
+     * its deliveries (Kafka 4.2 counts them even when the closing consumer never returned the record).
      */
-    private static void awaitSlotsGone() {
+    public static void awaitSlotsGone() {
         try {
             org.awaitility.Awaitility.await()
                     .atMost(Duration.ofSeconds(30))
