@@ -1,8 +1,9 @@
-package io.dsp.gateway;
+package io.dsp.systemtests.legacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dsp.dispatcher.DispatcherApplication;
+import io.dsp.gateway.GatewayApplication;
 import io.dsp.testkit.Licenses;
 import io.dsp.testkit.Services;
 import java.io.File;
@@ -16,33 +17,35 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The unchanged legacy protocol from another language: {@code scripts/legacy_ws_client.py}, written from the legacy
  * spec with Python's {@code websocket-client}, registers as a worker and as a client and completes a task through
- * this gateway and the real dispatcher.
+ * the gateway and the real dispatcher.
  */
-@GatewayIntegrationTest
 class LegacyPythonClientIT {
 
     static final String PYTHON = "/usr/bin/python3";
+    /** The client lives with the gateway it was written against; tests run in this module's folder. */
+    static final String CLIENT = "../gateway/scripts/legacy_ws_client.py";
 
     static ConfigurableApplicationContext dispatcher;
-
-    @LocalServerPort
-    int port;
+    static ConfigurableApplicationContext gateway;
 
     @BeforeAll
-    static void startDispatcher() {
+    static void startDispatcherAndGateway() {
         dispatcher = Services.start(DispatcherApplication.builder(), Map.of());
+        gateway = Services.start(GatewayApplication.builder(), Map.of());
     }
 
     @AfterAll
-    static void stopDispatcher() {
-        if (dispatcher != null) {
-            dispatcher.close();
+    static void stopDispatcherAndGateway() {
+        for (ConfigurableApplicationContext service : new ConfigurableApplicationContext[] {gateway, dispatcher}) {
+            if (service != null) {
+                service.close();
+            }
         }
     }
 
@@ -59,9 +62,10 @@ class LegacyPythonClientIT {
         String license = "LIC-PY-" + UUID.randomUUID();
         Licenses.provisionActive(license);
         Path transcript = Files.createTempFile("legacy-ws-client-", ".log");
+        int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
         Process client = new ProcessBuilder(List.of(
                         PYTHON,
-                        "scripts/legacy_ws_client.py",
+                        CLIENT,
                         "--url",
                         "ws://127.0.0.1:" + port + "/dsp",
                         "--key",
