@@ -173,6 +173,10 @@ class LegacyGpuSynthesisIT {
         Set<String> ids = tasks.stream().map(TaskRequested::getRequestId).collect(Collectors.toSet());
         // ws_client.py registers without "slots": the gateway's default of 3, the GPU's max_concurrent
         // no progress pushes (what the spec infers from the code): the bridge follows by polling
+        // the GPU is shared by this class's tests: one an earlier test left running would take a GPU slot too
+        await("the GPU has finished the earlier tests' syntheses")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> GPU.unfinished() == 0);
         try (LegacyGpuWorkerReplica worker =
                 LegacyGpuWorkerReplica.connect(url(), GPU, LegacyGpuWorkerReplica.Options.inferredFromCode())) {
             KafkaProbe.dispatch(tasks);

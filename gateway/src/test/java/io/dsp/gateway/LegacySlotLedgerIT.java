@@ -305,6 +305,60 @@ class LegacySlotLedgerIT {
     }
 
     @Test
+    void aSuspectsRunAloneCutShortByItsGatewayStoppingIsNoDeathAndTheNextWorkerRunsItAloneAgain() throws Exception {
+        // given a suspect (two deaths beside other tasks) that a legacy worker runs alone behind a gateway
+        String register =
+                "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\"," + "\"task_types\":[\"face_swap\"]}";
+        TaskRequested suspect = Tasks.generic("LIC-" + UUID.randomUUID(), "face_swap", "{\"face\":\"f3\"}");
+        startedOn(suspect, "gpu-busy-5", 1, false);
+        startedOn(suspect, "gpu-busy-6", 2, false);
+        Map<String, Object> quick = Map.of("dsp.gateway.open-attempt-wait", "1s", "dsp.gateway.shutdown-timeout", "1s");
+        ConfigurableApplicationContext stopping = Gateways.start("gw-stopping-", quick);
+        try (FakeLegacyWorker first = FakeLegacyWorker.connect(Gateways.url(stopping), Mode.SUCCEED, register)) {
+            first.hold(suspect.getRequestId());
+            dispatch(suspect);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> first.requestIds().contains(suspect.getRequestId()));
+
+            // when that gateway stops while the worker still runs it (the worker may finish it: nothing died)
+            stopping.close();
+        }
+
+        // then the gateway said it let go of the attempt
+        assertThat(KafkaProbe.values(
+                        Topics.TASK_EVENTS,
+                        1,
+                        Duration.ofSeconds(10),
+                        e -> e.getRequestId().equals(suspect.getRequestId())
+                                && e.getError() != null
+                                && TaskEvents.LET_GO.equals(e.getError().getCode())))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getProgress())
+                        .as("nothing new for clients")
+                        .isNull());
+
+        // and the next legacy worker runs it alone again, where the count of deaths alone would quarantine it
+        ConfigurableApplicationContext next = Gateways.start("gw-next-", quick);
+        try (FakeLegacyWorker second = FakeLegacyWorker.connect(Gateways.url(next), Mode.SUCCEED, register)) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> second.requestIds().contains(suspect.getRequestId()));
+            List<TaskEvent> events = KafkaProbe.values(
+                    Topics.TASK_EVENTS,
+                    20,
+                    Duration.ofSeconds(5),
+                    e -> e.getRequestId().equals(suspect.getRequestId()));
+            assertThat(events)
+                    .filteredOn(e -> e.getType() == TaskEventType.STARTED
+                            && !e.getWorkerId().startsWith("gpu-busy-"))
+                    .hasSize(2)
+                    .allSatisfy(e -> assertThat(e.getRanAlone()).isTrue());
+            assertThat(events).extracting(TaskEvent::getType).doesNotContain(TaskEventType.DEAD_LETTERED);
+        } finally {
+            next.close();
+        }
+    }
+
+    @Test
     void aSuspectCancelledWhileItWaitsForItsTurnEndsCancelledWithoutReachingTheWorker() throws Exception {
         try (FakeLegacyWorker worker = FakeLegacyWorker.connect(
                 url(),

@@ -119,7 +119,11 @@ final class TaskLife {
     }
 
     private void progress(TaskEvent event, TaskProgress progress) {
-        String message = progress == null ? null : LicenseKeys.maskIn(progress.getMessage(), licenseKey);
+        // a step without progress says why in its error (a gateway that let go of the attempt: TaskEvents.letGo)
+        TaskError why = event.getError();
+        String message = progress != null
+                ? LicenseKeys.maskIn(progress.getMessage(), licenseKey)
+                : why == null ? null : LicenseKeys.maskIn(why.getCode() + ": " + why.getMessage(), licenseKey);
         Integer stepPercent = progress == null ? null : progress.getPercent();
         if (!steps.isEmpty() && steps.get(steps.size() - 1).type().equals("progress")) {
             // A long synthesis writes hundreds of progress events: one step shows the latest and how many there were.

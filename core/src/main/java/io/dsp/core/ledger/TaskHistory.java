@@ -16,9 +16,13 @@ final class TaskHistory {
     private boolean open;
     /** Whether the open attempt runs alone on its worker (its STARTED said so). */
     private boolean openAlone;
+    /** Whether a gateway let go of the open attempt while its legacy worker lived: no death when it ends unended. */
+    private boolean openLetGo;
 
     private int abandoned;
-    /** Whether the latest abandoned attempt (before the open one) ran alone. */
+    /** Of {@link #abandoned}, those let go of by their gateway. */
+    private int letGo;
+    /** Whether the latest death (an abandoned attempt not let go of, before the open one) ran alone. */
     private boolean lastAbandonedAlone;
 
     private long lastEventAt = Long.MIN_VALUE;
@@ -28,7 +32,7 @@ final class TaskHistory {
     static boolean matters(TaskEvent event) {
         return switch (event.getType()) {
             case STARTED, SUCCEEDED, FAILED, CANCELLED, DEAD_LETTERED -> true;
-            case PROGRESS -> isRequeue(event);
+            case PROGRESS -> isRequeue(event) || isLetGo(event);
             default -> false;
         };
     }
@@ -44,6 +48,13 @@ final class TaskHistory {
                 && "queued".equals(event.getProgress().getStatus());
     }
 
+    /** A gateway let go of the attempt while its legacy worker lived ({@link TaskEvents#letGo}). */
+    static boolean isLetGo(TaskEvent event) {
+        return event.getType() == TaskEventType.PROGRESS
+                && event.getError() != null
+                && TaskEvents.LET_GO.equals(event.getError().getCode());
+    }
+
     /**
      * Folds one event in; false when it was a stale outcome (ADR 018): written by an attempt whose task had been handed
      * on and started again, it neither ends the task nor closes the newer attempt.
@@ -57,9 +68,14 @@ final class TaskHistory {
             case STARTED -> {
                 if (open) {
                     abandoned++;
-                    lastAbandonedAlone = openAlone;
+                    if (openLetGo) {
+                        letGo++;
+                    } else {
+                        lastAbandonedAlone = openAlone;
+                    }
                 }
                 open = true;
+                openLetGo = false;
                 openWorkerId = event.getWorkerId();
                 openAlone = Boolean.TRUE.equals(event.getRanAlone());
             }
@@ -74,6 +90,7 @@ final class TaskHistory {
                 outcome = null;
                 open = false;
                 abandoned = 0;
+                letGo = 0;
                 lastAbandonedAlone = false;
             }
             case PROGRESS -> {
@@ -82,6 +99,9 @@ final class TaskHistory {
                 // nothing of the open attempt, whose worker may have died (its death still counts).
                 if (isRequeue(event) && ofTheOpenAttempt(event)) {
                     open = false;
+                } else if (isLetGo(event) && open && ofTheOpenAttempt(event)) {
+                    // still open: its worker may finish it, and the next holder follows it (ADR 037)
+                    openLetGo = true;
                 }
             }
             default -> {
@@ -91,6 +111,7 @@ final class TaskHistory {
         if (!open) {
             openWorkerId = null;
             openAlone = false;
+            openLetGo = false;
         }
         return true;
     }
@@ -121,6 +142,7 @@ final class TaskHistory {
                 abandoned + (open ? 1 : 0),
                 open ? openWorkerId : null,
                 fence.startedDelivery(),
-                open ? openAlone : lastAbandonedAlone);
+                open && !openLetGo ? openAlone : lastAbandonedAlone,
+                letGo + (open && openLetGo ? 1 : 0));
     }
 }

@@ -155,6 +155,49 @@ class TaskHistoryTest {
     }
 
     @Test
+    void aRunAloneItsGatewayLetGoOfStaysOpenForTheNextHolderButIsNoDeath() {
+        // two deaths beside other tasks, then a run alone whose gateway stopped while its legacy worker ran it
+        applyAll(delivered(STARTED, "w1", 1), delivered(STARTED, "w2", 2), alone(delivered(STARTED, "legacy", 3)));
+        applyAll(letGo("legacy", 3));
+
+        PriorAttempts prior = history.prior();
+        assertThat(prior).isEqualTo(new PriorAttempts(null, 3, "legacy", 3, false, 1));
+        assertThat(prior.deaths()).isEqualTo(2);
+        assertThat(prior.openOn()).as("followed by the next holder (ADR 037)").contains("legacy");
+
+        // and once the next holder starts it, the attempt let go of still counts as no death
+        applyAll(delivered(STARTED, "w4", 4));
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 4, "w4", 4, false, 1));
+        assertThat(history.prior().deaths()).isEqualTo(3);
+    }
+
+    @Test
+    void aLetGoLeavesTheLatestDeathAsItWas() {
+        applyAll(alone(delivered(STARTED, "w1", 1)), alone(delivered(STARTED, "legacy", 2)), letGo("legacy", 2));
+
+        assertThat(history.prior().lastAbandonedAlone())
+                .as("w1 died running alone; the let-go run alone was no death")
+                .isTrue();
+        assertThat(history.prior().deaths()).isEqualTo(1);
+    }
+
+    @Test
+    void aLetGoOfAnOlderDeliveryDoesNotExcuseTheNewerAttempt() {
+        // the gateway that lost the lock says so after another worker took the task over and started it
+        applyAll(delivered(STARTED, "legacy", 1), alone(delivered(STARTED, "w2", 2)), letGo("legacy", 1));
+
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 2, "w2", 2, true, 0));
+        assertThat(TaskHistory.matters(letGo("legacy", 1))).isTrue();
+    }
+
+    @Test
+    void aLetGoAfterTheTaskEndedChangesNothing() {
+        applyAll(delivered(STARTED, "legacy", 1), delivered(SUCCEEDED, "legacy", 1), letGo("legacy", 1));
+
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(SUCCEEDED, 0, null, 1));
+    }
+
+    @Test
     void ordinaryProgressDoesNotEndAnAttempt() {
         TaskEvent progress = event(PROGRESS, "w1");
         progress.setProgress(new TaskProgress("queued", 3, "排队等待中... (第1位)", 0, 0));
@@ -211,6 +254,15 @@ class TaskHistoryTest {
     private static TaskEvent alone(TaskEvent started) {
         started.setRanAlone(true);
         return started;
+    }
+
+    private TaskEvent letGo(String workerId, int delivery) {
+        return TaskEvents.letGo(
+                        TaskEvents.about(task, PROGRESS, "gateway", Instant.now())
+                                .setWorkerId(workerId)
+                                .setDeliveryCount(delivery),
+                        "the gateway stopped while its worker ran it")
+                .build();
     }
 
     private TaskEvent requeue(String workerId) {

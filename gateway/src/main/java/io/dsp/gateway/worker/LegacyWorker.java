@@ -47,6 +47,8 @@ final class LegacyWorker {
     private volatile boolean draining;
     /** Lets a task suspected of killing workers run with nothing else on this worker (ADR 038). */
     private final WorkerIsolation isolation;
+
+    private volatile boolean withdrawnByGateway;
     /** Completed when the worker leaves: slots waiting for their turn stop waiting. */
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
     /** Completed when the worker starts draining (a fresh one once undrained): waiting slots give their task back. */
@@ -159,6 +161,19 @@ final class LegacyWorker {
     void disconnected() {
         connected = false;
         gone.complete(null);
+    }
+
+    /**
+     * Marks the worker as withdrawn by its stopping gateway, before it is detached: it is still connected to the GPU
+     * and may finish what it runs, so what its slots let go of then is no death.
+     */
+    void withdrawnByGateway() {
+        withdrawnByGateway = true;
+    }
+
+    /** Whether its gateway withdrew it (stopping), rather than the worker leaving. */
+    boolean isWithdrawnByGateway() {
+        return withdrawnByGateway;
     }
 
     /** Completed once the worker has left. */

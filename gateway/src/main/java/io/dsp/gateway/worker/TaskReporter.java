@@ -138,6 +138,18 @@ class TaskReporter {
                 trace);
     }
 
+    /**
+     * Says that the gateway let go of an attempt its legacy worker, still connected, may yet run ({@link
+     * TaskEvents#letGo}). Sent without waiting: it is said from a slot that is stopping or has lost its lock, which must
+     * not wait on the broker; one that does not land leaves the attempt counted as a death, as before.
+     */
+    java.util.concurrent.CompletableFuture<?> letGo(
+            TaskRequested task, String workerId, int delivery, String reason, TraceContext trace) {
+        TaskEvent event = TaskEvents.letGo(event(task, TaskEventType.PROGRESS, workerId, delivery), reason)
+                .build();
+        return kafka.send(traced(Topics.TASK_EVENTS.record(event.getRequestId(), event), trace));
+    }
+
     void cancelled(TaskRequested task, String workerId, Integer delivery, String reason, TraceContext trace)
             throws Exception {
         send(

@@ -518,7 +518,10 @@ public class WorkerBridge implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        workers.values().forEach(w -> detach(w.connection()));
+        workers.values().forEach(w -> {
+            w.withdrawnByGateway(); // what its slots let go of now, it may still finish: no death (ADR 038)
+            detach(w.connection());
+        });
         List<Thread> left = List.copyOf(slotThreads);
         for (Thread thread : left) {
             try {

@@ -423,7 +423,7 @@ final class WorkerSlot implements Runnable {
         // made it, and it is followed there, not run again. Nor is a delete or upload done over the GPU's HTTP API,
         // with no worker to kill: it is quarantined only if that fails (see run). A suspect whose latest death had
         // company runs once more, alone (ADR 038): a worker's death ends every task on it, the innocent ones too.
-        boolean suspect = prior.abandoned() >= timing.quarantineAfter() && onTheGpu == null;
+        boolean suspect = prior.deaths() >= timing.quarantineAfter() && onTheGpu == null;
         if (suspect && prior.lastAbandonedAlone() && !idempotentOverHttp(decoded)) {
             quarantine(lease, decoded, delivery, prior);
             return;
@@ -444,7 +444,7 @@ final class WorkerSlot implements Runnable {
 
     /** A poison task: every worker that took it went away mid-task. It is dead-lettered, not handed to another one. */
     private void quarantine(Lease lease, TaskRequested t, int delivery, PriorAttempts prior) {
-        String why = prior.abandoned() + " attempts ended with their worker gone, the last one running alone on "
+        String why = prior.deaths() + " attempts ended with their worker gone, the last one running alone on "
                 + prior.lastWorkerId();
         log.warn("requestId={} quarantined: {}", t.getRequestId(), why);
         try {
@@ -577,7 +577,7 @@ final class WorkerSlot implements Runnable {
                                 + " latest of them beside other tasks; going again now would be its own doing",
                         requestId,
                         worker.id(),
-                        prior.abandoned());
+                        prior.deaths());
             }
             leased(() -> reporter.started(t, worker.id(), delivery, alone, trace));
             // Another member may have acquired the record while STARTED was on its way (a broker restart forgets
@@ -601,6 +601,9 @@ final class WorkerSlot implements Runnable {
                 awaitOutcome(lease, t, delivery, null);
             }
         } catch (InterruptedException e) {
+            if (atWorker && !workerAnswered) {
+                letGo(t, delivery, "the gateway stopped while its worker ran it");
+            }
             Thread.currentThread().interrupt();
         } catch (Lease.LockLost e) {
             // not this slot's to give back or dead-letter any more: the member that holds it now decides
@@ -609,6 +612,8 @@ final class WorkerSlot implements Runnable {
             if (!handed) {
                 // the worker never had it: the attempt is over, and a lost lock does not count towards quarantine
                 endLostAttempt(t, delivery, e);
+            } else if (atWorker && !workerAnswered) {
+                letGo(t, delivery, "the gateway lost its lock while its worker ran it");
             }
         } catch (Exception e) {
             log.error("slot {} could not record requestId={}; releasing it: {}", name, requestId, e.toString());
@@ -732,6 +737,29 @@ final class WorkerSlot implements Runnable {
             }
         }
         acknowledge(lease, AcknowledgeType.RELEASE);
+    }
+
+    /**
+     * Says that this slot lets go of a task its worker, still connected, may yet run: the attempt stays open for the
+     * next holder to follow (ADR 037), but its end is no death, so a suspect's run alone cut short here is not taken for
+     * the task killing its worker (ADR 038). Never blocks the slot; a worker that left says nothing (its end may be a
+     * death).
+     */
+    private void letGo(TaskRequested t, int delivery, String why) {
+        if (!worker.connected() && !worker.isWithdrawnByGateway()) {
+            return;
+        }
+        String requestId = t.getRequestId();
+        try {
+            reporter.letGo(t, worker.id(), delivery, why + "; worker " + worker.id() + " may still run it", trace)
+                    .whenComplete((sent, failed) -> {
+                        if (failed != null) {
+                            log.warn("could not say that requestId={} was let go of: {}", requestId, failed.toString());
+                        }
+                    });
+        } catch (RuntimeException e) {
+            log.warn("could not say that requestId={} was let go of: {}", requestId, e.toString());
+        }
     }
 
     /** Closes the attempt whose lock was lost before its worker had the task; never blocks the slot. */
@@ -968,6 +996,8 @@ final class WorkerSlot implements Runnable {
                     leased(() -> reporter.deadLettered(
                             t, worker.id(), delivery, "legacy worker disconnected on the last delivery", trace));
                     acknowledge(lease, AcknowledgeType.ACCEPT);
+                } else if (worker.isWithdrawnByGateway()) {
+                    letGo(t, delivery, "the gateway stopped while its worker ran it");
                 }
                 // Otherwise the consumer is closed on the way out, which returns the task to the group at once.
                 log.info(
@@ -1010,6 +1040,7 @@ final class WorkerSlot implements Runnable {
             }
             if (System.nanoTime() >= nextRenew) {
                 if (!renew(lease, t)) {
+                    letGo(t, delivery, "the gateway lost its lock while its worker ran it");
                     return;
                 }
                 nextRenew = System.nanoTime() + lease.renewEvery().toNanos();

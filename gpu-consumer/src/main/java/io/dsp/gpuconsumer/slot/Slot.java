@@ -446,7 +446,7 @@ final class Slot implements Runnable {
             return;
         }
         PriorAttempts prior = ((LedgerVerdict.Run) ledgerSays).prior();
-        if (prior.abandoned() > 0) {
+        if (prior.deaths() > 0) {
             meters.counter(WorkerMetrics.WORKER_DIED).increment();
         }
         // Its owner's wish ends it first, whatever its earlier attempts did (as at the gateway's legacy slots).
@@ -459,24 +459,24 @@ final class Slot implements Runnable {
             log.warn("ignoring a cancel of requestId={} sent with another license's key", requestId);
         }
         // A worker's death ends every task it ran: only an attempt that ran alone proves this task killed it (ADR 038).
-        boolean suspect = prior.abandoned() >= settings.quarantineAfter();
+        boolean suspect = prior.deaths() >= settings.quarantineAfter();
         if (suspect && prior.lastAbandonedAlone()) {
             quarantine(
                     lease,
                     task,
                     delivery,
                     DeadLetterReason.KILLS_WORKERS,
-                    prior.abandoned() + " attempts ended with their worker dying, the last one running alone on "
+                    prior.deaths() + " attempts ended with their worker dying, the last one running alone on "
                             + prior.lastWorkerId());
             return;
         }
-        if (Decision.tooLateToRiskAnotherDeath(delivery, settings.deliveryCountLimit(), prior.abandoned())) {
+        if (Decision.tooLateToRiskAnotherDeath(delivery, settings.deliveryCountLimit(), prior.deaths())) {
             quarantine(
                     lease,
                     task,
                     delivery,
                     DeadLetterReason.DELIVERY_LIMIT,
-                    "not run on its last delivery: " + prior.abandoned()
+                    "not run on its last delivery: " + prior.deaths()
                             + " earlier attempt(s) ended with their worker dying, last on " + prior.lastWorkerId()
                             + "; one more would end it without a word");
             return;
@@ -503,7 +503,7 @@ final class Slot implements Runnable {
                         "requestId={} runs alone: {} earlier attempts ended with their worker dying, the latest of them"
                                 + " beside other tasks; dying again now would be its own doing",
                         requestId,
-                        prior.abandoned());
+                        prior.deaths());
             }
             try {
                 startedSent = true;

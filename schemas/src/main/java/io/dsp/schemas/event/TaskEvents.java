@@ -46,6 +46,19 @@ public final class TaskEvents {
                 .setError(new TaskError(code, reason));
     }
 
+    /** The error code of {@link #letGo}. */
+    public static final String LET_GO = "LET_GO";
+
+    /**
+     * The step that says a gateway let go of an attempt whose legacy worker, still connected, may yet run it (its lock
+     * was lost, or the gateway stopped): a PROGRESS with no progress, so clients see nothing new. Task ledgers keep the
+     * attempt open, so the next holder follows it instead of handing it over again (ADR 037), but its end, whenever it
+     * comes, is no worker's death: a suspect whose run alone was let go of is not quarantined for it (ADR 038).
+     */
+    public static TaskEvent.Builder letGo(TaskEvent.Builder event, String reason) {
+        return event.setType(TaskEventType.PROGRESS).setProgress(null).setError(new TaskError(LET_GO, reason));
+    }
+
     public static boolean isTerminal(TaskEventType type) {
         return TERMINAL.contains(type);
     }

@@ -261,6 +261,15 @@ public final class HeyGemServerReplica implements AutoCloseable {
         return processing.get();
     }
 
+    /** Tasks the server has not finished: queued or processing (a test's leftovers would share the GPU's slots). */
+    public int unfinished() {
+        synchronized (lock) {
+            return (int) tasks.values().stream()
+                    .filter(task -> task.active() || "queued".equals(task.status))
+                    .count();
+        }
+    }
+
     /** "METHOD /path" of every request, in order. */
     public List<String> calls() {
         return List.copyOf(calls);
