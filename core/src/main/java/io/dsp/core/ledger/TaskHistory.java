@@ -4,6 +4,7 @@ import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
 import io.dsp.schemas.event.OutcomeFence;
 import io.dsp.schemas.event.TaskEvents;
+import java.util.Objects;
 
 /**
  * Folds one task's events, in log order, into what a worker must know before running it. Only the steps that matter
@@ -18,6 +19,19 @@ final class TaskHistory {
     private boolean openAlone;
     /** Whether a gateway let go of the open attempt while its legacy worker lived: no death when it ends unended. */
     private boolean openLetGo;
+    /** The delivery count of the open attempt's STARTED (null: none given). */
+    private Integer openDelivery;
+
+    /**
+     * The attempt the latest STARTED found open and counted as abandoned: a let-go of it may land after that STARTED
+     * (the gateway saw its lock lost only at its next renewal), and then turns that death into a let-go.
+     */
+    private String closedWorkerId;
+
+    private Integer closedDelivery;
+    private boolean closedLetGo;
+    /** {@link #lastAbandonedAlone} before that attempt was counted, to put back if it turns out to be a let-go. */
+    private boolean aloneBeforeClosed;
 
     private int abandoned;
     /** Of {@link #abandoned}, those let go of by their gateway. */
@@ -66,16 +80,22 @@ final class TaskHistory {
         fence.apply(event);
         switch (event.getType()) {
             case STARTED -> {
+                closedWorkerId = null;
                 if (open) {
                     abandoned++;
                     if (openLetGo) {
                         letGo++;
                     } else {
+                        aloneBeforeClosed = lastAbandonedAlone;
                         lastAbandonedAlone = openAlone;
                     }
+                    closedWorkerId = openWorkerId;
+                    closedDelivery = openDelivery;
+                    closedLetGo = openLetGo;
                 }
                 open = true;
                 openLetGo = false;
+                openDelivery = event.getDeliveryCount();
                 openWorkerId = event.getWorkerId();
                 openAlone = Boolean.TRUE.equals(event.getRanAlone());
             }
@@ -92,6 +112,7 @@ final class TaskHistory {
                 abandoned = 0;
                 letGo = 0;
                 lastAbandonedAlone = false;
+                closedWorkerId = null;
             }
             case PROGRESS -> {
                 // A give-back closes the attempt of its own delivery only: one from an older delivery (its worker lost
@@ -99,9 +120,8 @@ final class TaskHistory {
                 // nothing of the open attempt, whose worker may have died (its death still counts).
                 if (isRequeue(event) && ofTheOpenAttempt(event)) {
                     open = false;
-                } else if (isLetGo(event) && open && ofTheOpenAttempt(event)) {
-                    // still open: its worker may finish it, and the next holder follows it (ADR 037)
-                    openLetGo = true;
+                } else if (isLetGo(event)) {
+                    letGo(event);
                 }
             }
             default -> {
@@ -114,6 +134,25 @@ final class TaskHistory {
             openLetGo = false;
         }
         return true;
+    }
+
+    /**
+     * A let-go names its attempt by worker and delivery (a broker restart starts delivery counts again, so the delivery
+     * alone may name another worker's attempt). The open attempt stays open: its worker may finish it, and the next
+     * holder follows it (ADR 037). One that the next STARTED already counted as a death is counted as a let-go instead.
+     */
+    private void letGo(TaskEvent event) {
+        String workerId = event.getWorkerId();
+        if (open && workerId != null && workerId.equals(openWorkerId) && ofTheOpenAttempt(event)) {
+            openLetGo = true;
+        } else if (closedWorkerId != null
+                && !closedLetGo
+                && closedWorkerId.equals(workerId)
+                && Objects.equals(closedDelivery, event.getDeliveryCount())) {
+            letGo++;
+            closedLetGo = true;
+            lastAbandonedAlone = aloneBeforeClosed;
+        }
     }
 
     private boolean ofTheOpenAttempt(TaskEvent giveBack) {

@@ -166,10 +166,12 @@ public sealed interface LedgerVerdict {
         }
         if (prior.abandoned() > 0) {
             log.warn(
-                    "requestId={} was started {} time(s) without an end, last by {}: its worker died or left mid-task",
+                    "requestId={} was started {} time(s) without an end, last by {}: {} of them let go of by their"
+                            + " gateway, the others' workers died or left mid-task",
                     requestId,
                     prior.abandoned(),
-                    prior.lastWorkerId());
+                    prior.lastWorkerId(),
+                    prior.letGo());
         }
         return new Run(prior);
     }

@@ -182,12 +182,34 @@ class TaskHistoryTest {
     }
 
     @Test
-    void aLetGoOfAnOlderDeliveryDoesNotExcuseTheNewerAttempt() {
-        // the gateway that lost the lock says so after another worker took the task over and started it
-        applyAll(delivered(STARTED, "legacy", 1), alone(delivered(STARTED, "w2", 2)), letGo("legacy", 1));
+    void aLetGoThatLandsAfterTheNextStartExcusesTheAttemptItNamesNotTheNewerOne() {
+        // the gateway saw its lock lost only at its next renewal, after another worker had started the task
+        applyAll(delivered(STARTED, "w0", 1), alone(delivered(STARTED, "legacy", 2)), delivered(STARTED, "w3", 3));
+        assertThat(history.prior().deaths()).isEqualTo(3);
 
-        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 2, "w2", 2, true, 0));
+        applyAll(letGo("legacy", 2));
+
+        PriorAttempts prior = history.prior();
+        assertThat(prior).isEqualTo(new PriorAttempts(null, 3, "w3", 3, false, 1));
+        assertThat(prior.deaths()).as("w0's and the open one on w3").isEqualTo(2);
+        // once w3's attempt is given back, the latest death is w0's, which had company: not the let-go run alone
+        applyAll(requeue("w3"));
+        assertThat(history.prior()).isEqualTo(new PriorAttempts(null, 2, null, 3, false, 1));
+    }
+
+    @Test
+    void aLetGoNamesItsAttemptByWorkerAsWellAsDelivery() {
+        // a broker restart starts delivery counts again: w2's attempt has the let-go attempt's delivery count
+        applyAll(delivered(STARTED, "legacy", 1), alone(delivered(STARTED, "w2", 1)), letGo("legacy", 1));
+
+        PriorAttempts prior = history.prior();
+        assertThat(prior).as("w2's attempt is not excused").isEqualTo(new PriorAttempts(null, 2, "w2", 1, true, 1));
+        assertThat(prior.deaths()).isEqualTo(1);
         assertThat(TaskHistory.matters(letGo("legacy", 1))).isTrue();
+
+        // and the same let-go again changes nothing
+        applyAll(letGo("legacy", 1));
+        assertThat(history.prior()).isEqualTo(prior);
     }
 
     @Test

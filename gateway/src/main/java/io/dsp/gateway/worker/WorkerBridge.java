@@ -519,7 +519,9 @@ public class WorkerBridge implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
         workers.values().forEach(w -> {
-            w.withdrawnByGateway(); // what its slots let go of now, it may still finish: no death (ADR 038)
+            if (w.connected()) {
+                w.withdrawnByGateway(); // what its slots let go of now, it may still finish: no death (ADR 038)
+            }
             detach(w.connection());
         });
         List<Thread> left = List.copyOf(slotThreads);

@@ -742,8 +742,8 @@ final class WorkerSlot implements Runnable {
     /**
      * Says that this slot lets go of a task its worker, still connected, may yet run: the attempt stays open for the
      * next holder to follow (ADR 037), but its end is no death, so a suspect's run alone cut short here is not taken for
-     * the task killing its worker (ADR 038). Never blocks the slot; a worker that left says nothing (its end may be a
-     * death).
+     * the task killing its worker (ADR 038). Does not wait for the broker's answer; a worker that left says nothing (its
+     * end may be a death).
      */
     private void letGo(TaskRequested t, int delivery, String why) {
         if (!worker.connected() && !worker.isWithdrawnByGateway()) {
@@ -1102,7 +1102,9 @@ final class WorkerSlot implements Runnable {
             return false;
         }
         if (!renew(lease, t)) {
-            return true; // a fresh lock for the download, or none: then another worker may run it
+            // a fresh lock for the download, or none: then another worker may run it; the GPU made it, nothing died
+            letGo(t, delivery, "the gateway lost its lock as the GPU finished it");
+            return true;
         }
         StoredResult stored;
         try {

@@ -51,7 +51,8 @@ public final class TaskEvents {
 
     /**
      * The step that says a gateway let go of an attempt whose legacy worker, still connected, may yet run it (its lock
-     * was lost, or the gateway stopped): a PROGRESS with no progress, so clients see nothing new. Task ledgers keep the
+     * was lost, or the gateway stopped): a PROGRESS with no progress, so apps get no frame and no percent moves (status
+     * views list it among the steps), naming the attempt by worker id and delivery count. Task ledgers keep the
      * attempt open, so the next holder follows it instead of handing it over again (ADR 037), but its end, whenever it
      * comes, is no worker's death: a suspect whose run alone was let go of is not quarantined for it (ADR 038).
      */
