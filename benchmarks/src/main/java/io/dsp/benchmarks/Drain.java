@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,7 +41,12 @@ final class Drain {
     static final int SLOTS = 3;
 
     /** One drain: its rate, and each task's busy interval on one of {@code slots} slots. */
-    record Run(double perSecond, int slots, List<Utilisation.Interval> busy) {}
+    record Run(double perSecond, int slots, List<Utilisation.Interval> busy, Optional<String> handOver) {
+
+        Run(double perSecond, int slots, List<Utilisation.Interval> busy) {
+            this(perSecond, slots, busy, Optional.empty());
+        }
+    }
 
     private final StackUnderTest stack;
     private final int tasks;
@@ -121,7 +127,13 @@ final class Drain {
                     (int) (workers.succeeded() - before),
                     first,
                     last);
-            return new Run(rate, instances * SLOTS, TaskEventTimes.busy(stack.broker(), license, eventsFrom));
+            String handOver = workers.handOver();
+            System.out.println("[bench] drain, the slots' hand-over by step (mean): " + handOver);
+            return new Run(
+                    rate,
+                    instances * SLOTS,
+                    TaskEventTimes.busy(stack.broker(), license, eventsFrom),
+                    Optional.of(handOver));
         } finally {
             stack.awaitFleetMembers(0);
         }

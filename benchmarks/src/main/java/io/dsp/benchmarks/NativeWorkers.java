@@ -2,15 +2,19 @@ package io.dsp.benchmarks;
 
 import io.dsp.gpuconsumer.GpuConsumerApplication;
 import io.dsp.gpuconsumer.WorkerMetrics;
+import io.dsp.schemas.metric.MetricNames;
 import io.dsp.testkit.DspInfrastructureInitializer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -47,6 +51,36 @@ final class NativeWorkers implements AutoCloseable {
                     return c == null ? 0 : (long) c.count();
                 })
                 .sum();
+    }
+
+    /**
+     * Where the slots' time between two tasks went ({@link WorkerMetrics#HANDOVER}), summed over the workers: each
+     * step's mean and count, in the order a task meets them.
+     */
+    String handOver() {
+        StringBuilder said = new StringBuilder();
+        for (String step : List.of("fetch", "ledger", "started", "confirm", "outcome")) {
+            long count = 0;
+            double totalMillis = 0;
+            for (ConfigurableApplicationContext w : workers) {
+                Timer timer = w.getBean(MeterRegistry.class)
+                        .find(WorkerMetrics.HANDOVER)
+                        .tag(MetricNames.TAG_STEP, step)
+                        .timer();
+                if (timer != null) {
+                    count += timer.count();
+                    totalMillis += timer.totalTime(TimeUnit.MILLISECONDS);
+                }
+            }
+            said.append(said.isEmpty() ? "" : ", ")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "%s %.1f ms (%d)",
+                            step,
+                            count == 0 ? Double.NaN : totalMillis / count,
+                            count));
+        }
+        return said.toString();
     }
 
     private static ConfigurableApplicationContext start(int slots, Duration work, Duration pollTimeout) {

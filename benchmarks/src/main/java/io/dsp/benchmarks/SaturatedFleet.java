@@ -35,10 +35,20 @@ final class SaturatedFleet {
      * One run: its slots, the busy intervals of every task, and the backlog window in which the share is taken (empty
      * when too few tasks ran to have one).
      */
-    record Run(int slots, List<Utilisation.Interval> busy, Optional<Utilisation.Window> window, double cpuLoad) {
+    record Run(
+            int slots,
+            List<Utilisation.Interval> busy,
+            Optional<Utilisation.Window> window,
+            double cpuLoad,
+            Optional<String> handOver) {
 
         static Run of(int slots, List<Utilisation.Interval> busy, double cpuLoad) {
-            return new Run(slots, busy, Utilisation.backlogWindow(busy, slots), cpuLoad);
+            return new Run(slots, busy, Utilisation.backlogWindow(busy, slots), cpuLoad, Optional.empty());
+        }
+
+        /** The same run, with where its slots' hand-overs went (the system's side only). */
+        Run withHandOver(String steps) {
+            return new Run(slots, busy, window, cpuLoad, Optional.of(steps));
         }
 
         /**
@@ -99,10 +109,13 @@ final class SaturatedFleet {
                 throw new IllegalStateException(
                         "the workers ran " + done + " of " + size.tasks() + " tasks within " + deadline());
             }
-            Run run = Run.of(size.slots(), TaskEventTimes.engineBusy(stack.broker(), license, eventsFrom), cpu);
+            Run run = Run.of(size.slots(), TaskEventTimes.engineBusy(stack.broker(), license, eventsFrom), cpu)
+                    .withHandOver(workers.handOver());
             print("system, " + size.workers() + " workers x " + size.slotsPerWorker() + " slots", run);
             System.out.println("[bench] utilisation, around the engine: "
                     + TaskEventTimes.aroundTheEngine(stack.broker(), license, eventsFrom));
+            System.out.println("[bench] utilisation, the slots' hand-over by step (mean): "
+                    + run.handOver().get());
             return run;
         } finally {
             stack.awaitFleetMembers(0);

@@ -50,6 +50,9 @@ public final class WorkerMetrics {
     /** Counter: lock renewals of long tasks. */
     public static final String LOCK_RENEWALS = "dsp.worker.task.lock.renewals";
 
+    /** Timer, tag {@code step}: {@link MetricNames#HANDOVER}, a slot's time between two tasks by step. */
+    public static final String HANDOVER = MetricNames.HANDOVER;
+
     /** Gauge: tasks whose history the worker's task ledger holds in memory (its size grows with retention). */
     public static final String LEDGER_TASKS = "dsp.worker.ledger.tasks";
 

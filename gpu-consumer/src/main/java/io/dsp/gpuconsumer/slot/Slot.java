@@ -136,6 +136,13 @@ final class Slot implements Runnable {
     private boolean consumerSpoiled;
     /** Final acknowledgements riding on the consumer's next poll (ADR 034); the slot's thread only. */
     private final RidingAcknowledgements riding = new RidingAcknowledgements();
+    /** Where the time between two tasks goes. */
+    private final HandOverSteps steps;
+    /**
+     * When this consumer's last task ended with its acknowledgement riding on the next poll ({@link System#nanoTime()}),
+     * 0 when none did; the slot's thread only.
+     */
+    private long endedAt;
 
     /** Runs the slot's blocking steps beside its renewals; only the slot's own thread uses it. */
     private ExecutorService io;
@@ -190,6 +197,7 @@ final class Slot implements Runnable {
         this.journal = shared.journal();
         this.replayed = shared.replayed();
         this.isolation = shared.isolation();
+        this.steps = new HandOverSteps(meters);
     }
 
     /** The task this slot holds now, if any: presence names it so the dispatcher can reconcile its count. */
@@ -267,6 +275,7 @@ final class Slot implements Runnable {
                 } finally {
                     // closing sent what still rode and answered it; a new consumer starts with nothing riding
                     riding.clear();
+                    endedAt = 0;
                 }
             }
         } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
@@ -339,6 +348,10 @@ final class Slot implements Runnable {
 
     private void handle(
             ShareConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> record, ExecutorService runner) {
+        if (endedAt != 0) {
+            steps.since(HandOverSteps.Step.FETCH, endedAt);
+            endedAt = 0;
+        }
         Lease lease = new Lease(consumer, record);
         Optional<Acquired> acquired = Acquired.of(record);
         if (acquired.isEmpty()) {
@@ -423,6 +436,7 @@ final class Slot implements Runnable {
             Lease lease, TaskRequested task, int delivery, ExecutorService runner, RunningTasks.Claim claim)
             throws Exception {
         String requestId = task.getRequestId();
+        long lookedAt = System.nanoTime();
         LedgerVerdict ledgerSays = LedgerVerdict.of(
                 ledger,
                 name,
@@ -432,6 +446,7 @@ final class Slot implements Runnable {
                 openAttemptWait,
                 LedgerVerdict.Hold.of(lease, io),
                 prior -> outcomes.endedHere(requestId, prior));
+        steps.since(HandOverSteps.Step.LEDGER, lookedAt);
         if (ledgerSays instanceof LedgerVerdict.Unchecked) {
             // Not knowing whether it finished, the slot must not run it; it comes back after a pause, or on its last
             // delivery is dead-lettered (the broker would archive it silently).
@@ -507,12 +522,15 @@ final class Slot implements Runnable {
             }
             try {
                 startedSent = true;
+                long sentAt = System.nanoTime();
                 leased(lease, () -> reporter.started(task, delivery, pass.alone()));
                 startedAt = System.nanoTime();
+                steps.since(HandOverSteps.Step.STARTED, sentAt);
                 // Another member may have acquired the record while STARTED was on its way (a broker restart forgets
                 // locks) and, not seeing it yet, be running the task: only a renewal granted now proves none did
                 // (ADR 023).
                 lease.confirm();
+                steps.since(HandOverSteps.Step.CONFIRM, startedAt);
                 outcome = run(
                         lease,
                         task,
@@ -757,6 +775,7 @@ final class Slot implements Runnable {
      * {@link OutcomeKept}.
      */
     private void record(Lease lease, TaskRequested task, Outcome outcome) throws Exception {
+        long sentAt = System.nanoTime();
         try {
             lease.seeThrough(
                     () -> {
@@ -770,6 +789,7 @@ final class Slot implements Runnable {
                             name,
                             task.getRequestId(),
                             lost.getMessage()));
+            steps.since(HandOverSteps.Step.OUTCOME, sentAt);
         } catch (InterruptedException e) {
             try {
                 Path kept = journal.keep(task.getRequestId(), outcome.record());
@@ -841,6 +861,7 @@ final class Slot implements Runnable {
                 // the outcome is recorded (or the record unreadable): the ACCEPT or REJECT goes with the next poll,
                 // which fetches the next task in the same request; its answer comes to answered()
                 error = riding.ride(lease, decision.acknowledgement());
+                endedAt = System.nanoTime();
             } else {
                 error = lease.acknowledge(decision.acknowledgement());
             }

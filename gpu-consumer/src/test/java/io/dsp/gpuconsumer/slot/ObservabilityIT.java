@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dsp.gpuconsumer.GpuConsumerIntegrationTest;
+import io.dsp.gpuconsumer.WorkerMetrics;
 import io.dsp.gpuconsumer.support.TestHandlers;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskRequested;
@@ -56,6 +57,7 @@ class ObservabilityIT {
         TraceContext trace = TraceContext.start();
         TaskRequested task = TestHandlers.sleeping("license-" + UUID.randomUUID(), 50);
         double succeededBefore = succeeded();
+        java.util.Map<String, Long> handOversBefore = handOvers();
         List<ConsumerRecord<byte[], byte[]>> events = new CopyOnWriteArrayList<>();
         try (KafkaConsumer<byte[], byte[]> tail = eventsFromEnd()) {
             ProducerRecord<byte[], byte[]> record = Topics.DISPATCH.record(task.getRequestId(), task);
@@ -97,6 +99,11 @@ class ObservabilityIT {
                         .tag(MetricNames.TAG_WORKER, GpuConsumerIntegrationTest.WORKER_ID)
                         .gauge())
                 .isNotNull();
+        // and each step of its hand-over was timed once more, the GPU idle meanwhile
+        java.util.Map<String, Long> handOvers = handOvers();
+        for (String step : java.util.List.of("ledger", "started", "confirm", "outcome")) {
+            assertThat(handOvers.get(step) - handOversBefore.get(step)).as(step).isPositive();
+        }
         String page = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
@@ -106,6 +113,7 @@ class ObservabilityIT {
         assertThat(page)
                 .contains("dsp_tasks_succeeded_total{source=\"gpu-consumer\",task_type=\"" + TestHandlers.SLEEPS)
                 .contains("dsp_task_duration_seconds_bucket{")
+                .contains("dsp_worker_task_handover_seconds_count{step=\"confirm\"")
                 .contains("dsp_worker_in_flight{worker=\"" + GpuConsumerIntegrationTest.WORKER_ID + "\"");
     }
 
@@ -143,5 +151,17 @@ class ObservabilityIT {
                 ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
                 ByteArraySerializer.class));
+    }
+
+    /** How many times each hand-over step was timed so far. */
+    private java.util.Map<String, Long> handOvers() {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        for (String step : java.util.List.of("fetch", "ledger", "started", "confirm", "outcome")) {
+            Timer timer = meters.find(WorkerMetrics.HANDOVER)
+                    .tag(MetricNames.TAG_STEP, step)
+                    .timer();
+            counts.put(step, timer == null ? 0 : timer.count());
+        }
+        return counts;
     }
 }

@@ -114,6 +114,14 @@ public final class MetricNames {
      */
     public static final String SUSPECTS_RUN_ALONE = "dsp.worker.task.run.alone";
 
+    /**
+     * Timer, tag {@link #TAG_STEP}: where a gpu-consumer slot's time between two tasks goes while its GPU waits (issue
+     * 18): {@code fetch} (the last task's end to the next one in hand, its ACCEPT riding on that poll), {@code ledger}
+     * (the task ledger's look), {@code started} (STARTED sent and acknowledged), {@code confirm} (the lock renewed after
+     * it, ADR 023) and {@code outcome} (the outcome sent and acknowledged).
+     */
+    public static final String HANDOVER = "dsp.worker.task.handover";
+
     public static final String TAG_TASK_TYPE = "task_type";
     public static final String TAG_SOURCE = "source";
     public static final String TAG_OUTCOME = "outcome";
