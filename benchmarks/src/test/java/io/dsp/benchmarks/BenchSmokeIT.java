@@ -36,7 +36,10 @@ class BenchSmokeIT {
                             && row.rawSpread().runs() == 0
                             && row.rawSpread().excluded() > 0
                     || row.note().contains("raw column invalid");
-            if (!row.scenario().equals("connections") && !rawInvalid) {
+            // rows with nothing raw to compare (connections; a drain's slot utilisation, ADR 034) say so in their note
+            boolean systemOnly =
+                    row.scenario().equals("connections") || row.note().contains("no raw figure");
+            if (!systemOnly && !rawInvalid) {
                 soft.assertThat(row.raw()).as("raw: %s", row).isFinite().isGreaterThanOrEqualTo(0);
             }
         }

@@ -57,10 +57,8 @@ class LegacyGiveBackIT {
         // given a legacy worker that runs delete_asset only, and another member of the fleet (a native worker, say)
         // that looks for work only every half second, as a busy worker whose slots free now and then
         String probe = "fleet-probe-" + UUID.randomUUID();
-        try (FakeLegacyWorker worker = FakeLegacyWorker.connect(
-                        url(),
-                        Mode.SUCCEED,
-                        "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\",\"task_types\":[\"delete_asset\"]}");
+        try (FakeLegacyWorker worker =
+                        FakeLegacyWorker.connect(url(), Mode.SUCCEED, FakeLegacyWorker.registerFor("delete_asset"));
                 ShareConsumer<byte[], byte[]> other = KafkaProbe.gpuFleetMember(probe)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> KafkaProbe.legacySlotMembers() > 0);
             // the other member has joined and been assigned the topic (until then the slots alone are offered it)
@@ -127,10 +125,8 @@ class LegacyGiveBackIT {
     @Test
     void aTaskNoConnectedWorkerCanRunIsDeadLetteredOnItsLastDeliveryInsteadOfVanishing() throws Exception {
         // given the fleet's only member: a legacy worker that runs delete_asset only
-        try (FakeLegacyWorker worker = FakeLegacyWorker.connect(
-                url(),
-                Mode.SUCCEED,
-                "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\",\"task_types\":[\"delete_asset\"]}")) {
+        try (FakeLegacyWorker worker =
+                FakeLegacyWorker.connect(url(), Mode.SUCCEED, FakeLegacyWorker.registerFor("delete_asset"))) {
             // when an upload_asset task reaches it, delivery after delivery
             TaskRequested task = Tasks.uploadAsset("LIC-" + UUID.randomUUID(), 61, "0".repeat(32), "mp4", 10);
             KafkaProbe.dispatch(List.of(task));

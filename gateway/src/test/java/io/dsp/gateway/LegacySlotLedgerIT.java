@@ -236,10 +236,7 @@ class LegacySlotLedgerIT {
     void aSuspectWhoseDeathsHadCompanyRunsAloneOnTheLegacyWorkerAfterItsRunningTaskAndTheOthersWaitForIt()
             throws Exception {
         try (FakeLegacyWorker worker = FakeLegacyWorker.connect(
-                url(),
-                Mode.SUCCEED,
-                "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\","
-                        + "\"task_types\":[\"delete_asset\",\"face_swap\"]}")) {
+                url(), Mode.SUCCEED, FakeLegacyWorker.registerFor("delete_asset", "face_swap"))) {
             // given the worker (3 slots) runs a task
             TaskRequested running = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 60);
             worker.hold(running.getRequestId());
@@ -307,8 +304,7 @@ class LegacySlotLedgerIT {
     @Test
     void aSuspectsRunAloneCutShortByItsGatewayStoppingIsNoDeathAndTheNextWorkerRunsItAloneAgain() throws Exception {
         // given a suspect (two deaths beside other tasks) that a legacy worker runs alone behind a gateway
-        String register =
-                "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\"," + "\"task_types\":[\"face_swap\"]}";
+        String register = FakeLegacyWorker.registerFor("face_swap");
         TaskRequested suspect = Tasks.generic("LIC-" + UUID.randomUUID(), "face_swap", "{\"face\":\"f3\"}");
         startedOn(suspect, "gpu-busy-5", 1, false);
         startedOn(suspect, "gpu-busy-6", 2, false);
@@ -361,10 +357,7 @@ class LegacySlotLedgerIT {
     @Test
     void aSuspectCancelledWhileItWaitsForItsTurnEndsCancelledWithoutReachingTheWorker() throws Exception {
         try (FakeLegacyWorker worker = FakeLegacyWorker.connect(
-                url(),
-                Mode.SUCCEED,
-                "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\","
-                        + "\"task_types\":[\"delete_asset\",\"face_swap\"]}")) {
+                url(), Mode.SUCCEED, FakeLegacyWorker.registerFor("delete_asset", "face_swap"))) {
             // given the worker runs a long task, and a suspect (two shared deaths) waits behind it for its turn alone
             TaskRequested running = Tasks.deleteAsset("LIC-" + UUID.randomUUID(), 61);
             worker.hold(running.getRequestId());

@@ -49,6 +49,15 @@ public final class FakeLegacyWorker implements AutoCloseable {
                 url, mode, "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\",\"ts\":1735000000}");
     }
 
+    /** A worker's register frame limited to these task types ({@code task_types}), as a capability-aware worker sends. */
+    public static String registerFor(String... taskTypes) {
+        return "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\",\"task_types\":["
+                + java.util.Arrays.stream(taskTypes)
+                        .map(t -> "\"" + t + "\"")
+                        .collect(java.util.stream.Collectors.joining(","))
+                + "]}";
+    }
+
     public static FakeLegacyWorker connect(String url, Mode mode, String register) {
         return new FakeLegacyWorker(url, mode, register);
     }
