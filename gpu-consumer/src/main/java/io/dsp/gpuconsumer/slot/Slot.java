@@ -861,7 +861,9 @@ final class Slot implements Runnable {
                 // the outcome is recorded (or the record unreadable): the ACCEPT or REJECT goes with the next poll,
                 // which fetches the next task in the same request; its answer comes to answered()
                 error = riding.ride(lease, decision.acknowledgement());
-                endedAt = System.nanoTime();
+                if (error.isEmpty()) {
+                    endedAt = System.nanoTime(); // the next poll carries it: from here the slot waits for its next task
+                }
             } else {
                 error = lease.acknowledge(decision.acknowledgement());
             }

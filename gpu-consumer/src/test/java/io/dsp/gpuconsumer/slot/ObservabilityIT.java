@@ -99,11 +99,16 @@ class ObservabilityIT {
                         .tag(MetricNames.TAG_WORKER, GpuConsumerIntegrationTest.WORKER_ID)
                         .gauge())
                 .isNotNull();
-        // and each step of its hand-over was timed once more, the GPU idle meanwhile
-        java.util.Map<String, Long> handOvers = handOvers();
-        for (String step : java.util.List.of("ledger", "started", "confirm", "outcome")) {
-            assertThat(handOvers.get(step) - handOversBefore.get(step)).as(step).isPositive();
-        }
+        // and each step of its hand-over was timed once more, the GPU idle meanwhile (the outcome's once the slot
+        // saw it land, a moment after the counter above)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            java.util.Map<String, Long> handOvers = handOvers();
+            for (String step : java.util.List.of("ledger", "started", "confirm", "outcome")) {
+                assertThat(handOvers.get(step) - handOversBefore.get(step))
+                        .as(step)
+                        .isPositive();
+            }
+        });
         String page = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))

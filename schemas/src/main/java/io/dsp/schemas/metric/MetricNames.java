@@ -116,9 +116,10 @@ public final class MetricNames {
 
     /**
      * Timer, tag {@link #TAG_STEP}: where a gpu-consumer slot's time between two tasks goes while its GPU waits (issue
-     * 18): {@code fetch} (the last task's end to the next one in hand, its ACCEPT riding on that poll), {@code ledger}
-     * (the task ledger's look), {@code started} (STARTED sent and acknowledged), {@code confirm} (the lock renewed after
-     * it, ADR 023) and {@code outcome} (the outcome sent and acknowledged).
+     * 18): {@code fetch} (the last task's end to the next one in hand, its ACCEPT riding on that poll; with nothing
+     * queued, the wait for work too), {@code ledger} (the task ledger's look, with any wait for another worker's open
+     * attempt), {@code started} (STARTED sent and acknowledged), {@code confirm} (the lock renewed after it, ADR 023)
+     * and {@code outcome} (the outcome sent and acknowledged).
      */
     public static final String HANDOVER = "dsp.worker.task.handover";
 
