@@ -707,12 +707,8 @@ public final class Bench implements Callable<Integer> {
                     busy,
                     null));
             worst = Math.min(worst, systemRate.median() / rawRate.median());
-            report.note("Where the system's hand-over went in drain, " + what + " (" + MetricNames.HANDOVER
-                    + ", the mean of each step over every task of a run, runs in order): "
-                    + system.stream()
-                            .map(r -> r.handOver().orElse("?"))
-                            .collect(java.util.stream.Collectors.joining("; "))
-                    + ".");
+            report.note(handOverNote(
+                    "drain, " + what, system.stream().map(Drain.Run::handOver).toList()));
             utilisationChart(workers, what, system, raw);
         }
         target(
@@ -799,13 +795,19 @@ public final class Bench implements Callable<Integer> {
                         + " ledger (a read barrier), records STARTED and confirms its lock before the engine starts, and"
                         + " records SUCCEEDED after it: five broker round trips in a row, each slowed where every slot"
                         + " hands over at once (the notes time each step)");
-        report.note("Where the system's hand-over went in utilisation (" + MetricNames.HANDOVER
-                + ", the mean of each step"
-                + " over every task of a run, runs in order; fetch: the last task's end to the next one in hand,"
-                + " counted only for a slot that had just ended one, so it includes waiting for a release): "
-                + system.stream().map(r -> r.handOver().orElse("?")).collect(java.util.stream.Collectors.joining("; "))
-                + ".");
+        report.note(handOverNote(
+                "utilisation", system.stream().map(SaturatedFleet.Run::handOver).toList()));
         saturationChart(what, system, raw);
+    }
+
+    /** The note on where the system's hand-over went in {@code family}: each run's step means, runs in order. */
+    static String handOverNote(String family, List<Optional<String>> runs) {
+        return "Where the system's hand-over went in " + family + " (" + MetricNames.HANDOVER
+                + ", the mean of each step over every task of a run, runs in order; fetch: the last task's end to the"
+                + " next one in hand, counted only for a slot that had just ended one, so it includes waiting for a"
+                + " release): "
+                + runs.stream().map(r -> r.orElse("?")).collect(java.util.stream.Collectors.joining("; "))
+                + ".";
     }
 
     /** The utilisation target's name at a fleet's size. */

@@ -43,8 +43,9 @@ final class Drain {
     /** One drain: its rate, and each task's busy interval on one of {@code slots} slots. */
     record Run(double perSecond, int slots, List<Utilisation.Interval> busy, Optional<String> handOver) {
 
-        Run(double perSecond, int slots, List<Utilisation.Interval> busy) {
-            this(perSecond, slots, busy, Optional.empty());
+        /** A raw side's drain: raw consumers have no hand-over timers. */
+        static Run raw(double perSecond, int consumers, List<Utilisation.Interval> busy) {
+            return new Run(perSecond, consumers, busy, Optional.empty());
         }
     }
 
@@ -82,7 +83,7 @@ final class Drain {
         }
         stack.awaitFleetMembers(0);
         double rate = report("raw share consumers x" + consumers, done.get(), first.get(), last.get());
-        return new Run(rate, consumers, List.copyOf(busy));
+        return Run.raw(rate, consumers, List.copyOf(busy));
     }
 
     private void drainRaw(AtomicInteger done, AtomicLong first, AtomicLong last, List<Utilisation.Interval> busy) {

@@ -59,7 +59,7 @@ final class NativeWorkers implements AutoCloseable {
      */
     String handOver() {
         StringBuilder said = new StringBuilder();
-        for (String step : List.of("fetch", "ledger", "started", "confirm", "outcome")) {
+        for (String step : WorkerMetrics.HANDOVER_STEPS) {
             long count = 0;
             double totalMillis = 0;
             for (ConfigurableApplicationContext w : workers) {

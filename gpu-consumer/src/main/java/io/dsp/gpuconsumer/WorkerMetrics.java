@@ -1,6 +1,7 @@
 package io.dsp.gpuconsumer;
 
 import io.dsp.schemas.metric.MetricNames;
+import java.util.List;
 
 /** Names of the worker's meters, in one place. */
 public final class WorkerMetrics {
@@ -52,6 +53,9 @@ public final class WorkerMetrics {
 
     /** Timer, tag {@code step}: {@link MetricNames#HANDOVER}, a slot's time between two tasks by step. */
     public static final String HANDOVER = MetricNames.HANDOVER;
+
+    /** The values of {@link #HANDOVER}'s {@code step} tag, in the order a task meets them. */
+    public static final List<String> HANDOVER_STEPS = List.of("fetch", "ledger", "started", "confirm", "outcome");
 
     /** Gauge: tasks whose history the worker's task ledger holds in memory (its size grows with retention). */
     public static final String LEDGER_TASKS = "dsp.worker.ledger.tasks";

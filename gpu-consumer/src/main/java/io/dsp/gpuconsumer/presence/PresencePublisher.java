@@ -81,9 +81,17 @@ class PresencePublisher implements SmartLifecycle {
         }
     }
 
-    /** Stops after the slots (higher phases stop first), so "gone" is said once no task runs here. */
+    /**
+     * Says "gone" once no task runs here, beating meanwhile (draining, with what still runs). Spring stops a bean's
+     * dependents before the bean whatever their phases, so this bean, which reads the pool, would stop first: it stops
+     * the pool itself. Otherwise a withdrawal waiting on an unreachable broker ate into the slots' shutdown timeout, and
+     * a worker stopped while cut off was killed later than it had to be, its kept outcomes recorded later (ADR 032).
+     */
     @Override
     public void stop() {
+        if (slots.isRunning()) {
+            slots.stop();
+        }
         ScheduledFuture<?> running = beats;
         beats = null;
         if (running != null) {

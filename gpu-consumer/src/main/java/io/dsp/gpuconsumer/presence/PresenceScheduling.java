@@ -11,6 +11,12 @@ class PresenceScheduling {
 
     @Bean
     ThreadPoolTaskScheduler taskScheduler(ThreadPoolTaskSchedulerBuilder builder) {
-        return builder.threadNamePrefix("presence-heartbeat-").build();
+        ThreadPoolTaskScheduler scheduler =
+                builder.threadNamePrefix("presence-heartbeat-").build();
+        // The beats go on while the slots stop (PresencePublisher#stop), saying the worker drains: not shut down at the
+        // context's close event, as Spring does by default, and paused only after every other lifecycle bean stopped.
+        scheduler.setAcceptTasksAfterContextClose(true);
+        scheduler.setPhase(Integer.MIN_VALUE);
+        return scheduler;
     }
 }

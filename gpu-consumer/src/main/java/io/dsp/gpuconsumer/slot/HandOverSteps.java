@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class HandOverSteps {
 
-    /** The steps, as the {@code step} tag names them. */
+    /** The steps, in the order of {@link WorkerMetrics#HANDOVER_STEPS}, which names them in the {@code step} tag. */
     enum Step {
         FETCH,
         LEDGER,
@@ -27,7 +27,7 @@ final class HandOverSteps {
         for (Step step : Step.values()) {
             timers[step.ordinal()] = Timer.builder(WorkerMetrics.HANDOVER)
                     .description("a slot's time between two tasks, by step")
-                    .tag(MetricNames.TAG_STEP, step.name().toLowerCase(java.util.Locale.ROOT))
+                    .tag(MetricNames.TAG_STEP, WorkerMetrics.HANDOVER_STEPS.get(step.ordinal()))
                     .register(meters);
         }
     }

@@ -282,7 +282,7 @@ public class SlotPool implements SmartLifecycle {
         return started;
     }
 
-    /** Stops before presence is withdrawn. */
+    /** Stops before presence is withdrawn: the publisher, which depends on the pool, stops it first. */
     @Override
     public int getPhase() {
         return 1;

@@ -8,10 +8,13 @@ import static org.awaitility.Awaitility.await;
 import io.dsp.gpuconsumer.GpuConsumerApplication;
 import io.dsp.gpuconsumer.GpuConsumerIntegrationTest;
 import io.dsp.gpuconsumer.WorkerIdentity;
+import io.dsp.gpuconsumer.slot.SlotPool;
 import io.dsp.gpuconsumer.support.DispatchDriver;
+import io.dsp.gpuconsumer.support.ExtraWorkers;
 import io.dsp.gpuconsumer.support.TestHandlers;
 import io.dsp.gpuconsumer.support.TestHandlers.GatedHandler;
 import io.dsp.gpuconsumer.support.TestTasks;
+import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskRequested;
 import io.dsp.schemas.avro.WorkerKind;
 import io.dsp.schemas.avro.WorkerPresence;
@@ -21,6 +24,7 @@ import io.dsp.testkit.TopicTail;
 import io.dsp.testkit.TopicTail.Received;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +130,56 @@ class PresenceIT {
             assertThat(about).isNotEmpty();
             assertThat(about.get(about.size() - 1).value()).isNull();
         });
+    }
+
+    @Test
+    void saysItIsDrainingWhileItsTasksFinishAndWithdrawsOnlyOnceTheyEnded() throws InterruptedException {
+        try (DispatchDriver dispatch = new DispatchDriver()) {
+            // given a second worker of one slot that gives a running task time to finish when it stops
+            workers = TopicTail.fromEnd(Topics.WORKERS);
+            String workerId = "gpu-it-draining-" + UUID.randomUUID();
+            ConfigurableApplicationContext leaving = ExtraWorkers.start(
+                    workerId, Map.of("dsp.gpu-consumer.max-concurrent", 1, "dsp.gpu-consumer.shutdown-timeout", "20s"));
+            SlotPool leavingSlots = leaving.getBean(SlotPool.class);
+            String license = "license-" + UUID.randomUUID();
+            List<TaskRequested> tasks = new ArrayList<>();
+            try {
+                // and long tasks, one of them running there
+                for (int i = 0; i < 6; i++) {
+                    tasks.add(dispatch.release(TestHandlers.sleeping(license, 3_000)));
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> leavingSlots.inFlight() > 0);
+            } finally {
+                // when it stops
+                leaving.close();
+            }
+
+            // then while its task finished it beat as draining, naming the task; its last word is the tombstone
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(about(workerId))
+                            .last()
+                            .extracting(Received::value)
+                            .isNull());
+            List<Received<String, WorkerPresence>> about = about(workerId);
+            List<WorkerPresence> draining = about.stream()
+                    .map(Received::value)
+                    .filter(beat -> beat != null && beat.getDraining() && beat.getInFlight() == 1)
+                    .toList();
+            assertThat(draining)
+                    .as("beats saying the worker drains while its task still runs, before it is gone; all: %s", about)
+                    .isNotEmpty();
+            // and the task it ran ended there, once
+            String ranThere = draining.get(0).getHeld().get(0);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(dispatch.events(ranThere))
+                            .filteredOn(e -> e.getType() == SUCCEEDED)
+                            .extracting(TaskEvent::getWorkerId)
+                            .containsExactly(workerId));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(tasks)
+                            .allSatisfy(t -> assertThat(dispatch.eventTypes(t.getRequestId()))
+                                    .contains(SUCCEEDED)));
+        }
     }
 
     private static ConfigurableApplicationContext startWorker(String workerId) {

@@ -161,7 +161,7 @@ class ObservabilityIT {
     /** How many times each hand-over step was timed so far. */
     private java.util.Map<String, Long> handOvers() {
         java.util.Map<String, Long> counts = new java.util.HashMap<>();
-        for (String step : java.util.List.of("fetch", "ledger", "started", "confirm", "outcome")) {
+        for (String step : WorkerMetrics.HANDOVER_STEPS) {
             Timer timer = meters.find(WorkerMetrics.HANDOVER)
                     .tag(MetricNames.TAG_STEP, step)
                     .timer();
