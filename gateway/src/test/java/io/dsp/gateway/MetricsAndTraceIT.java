@@ -4,16 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dsp.core.intake.ClientRequestIds;
+import io.dsp.core.slot.HandOverSteps;
 import io.dsp.gateway.support.FakeLegacyWorker;
 import io.dsp.gateway.support.FakeLegacyWorker.Mode;
+import io.dsp.gateway.support.KafkaProbe;
+import io.dsp.gateway.support.Tasks;
 import io.dsp.schemas.avro.TaskEvent;
 import io.dsp.schemas.avro.TaskEventType;
+import io.dsp.schemas.avro.TaskRequested;
+import io.dsp.schemas.metric.MetricNames;
 import io.dsp.schemas.tenant.TenantTopics;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.schemas.trace.TraceContext;
 import io.dsp.testkit.KafkaTestBroker;
 import io.dsp.testkit.LegacySocket;
 import io.dsp.testkit.Licenses;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,6 +41,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -44,6 +52,9 @@ class MetricsAndTraceIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void connectionsWorkersTasksAndRejectedInputAreMeasuredAndOneTraceJoinsEveryRecordOfATask(CapturedOutput output)
@@ -107,6 +118,58 @@ class MetricsAndTraceIT {
                 .contains("\"trace_id\":\"" + traceId + "\"")
                 .contains("\"license\":\"LIC***")
                 .doesNotContain(license);
+    }
+
+    @Test
+    void aLegacySlotTimesEachStepOfItsHandOverBetweenTwoTasks() throws Exception {
+        // given a legacy worker with one slot, and the gateway's hand-over timers as they stand
+        Map<String, Long> before = handOverCounts();
+        String license = "LIC-HANDOVER-" + UUID.randomUUID();
+        try (FakeLegacyWorker worker = FakeLegacyWorker.connect(
+                "ws://127.0.0.1:" + port + "/dsp",
+                Mode.SUCCEED,
+                "{\"type\":\"register\",\"role\":\"worker\",\"version\":\"1.0\",\"slots\":1,"
+                        + "\"task_types\":[\"delete_asset\"]}")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> KafkaProbe.legacySlotMembers() > 0);
+
+            // when two tasks run there one after the other
+            for (long asset = 1; asset <= 2; asset++) {
+                TaskRequested task = Tasks.deleteAsset(license, asset);
+                KafkaProbe.dispatch(List.of(task));
+                assertThat(KafkaProbe.values(
+                                Topics.TASK_EVENTS,
+                                1,
+                                Duration.ofSeconds(30),
+                                e -> e.getRequestId().equals(task.getRequestId())
+                                        && e.getType() == TaskEventType.SUCCEEDED))
+                        .as("the success of %s", task.getRequestId())
+                        .hasSize(1);
+            }
+        }
+
+        // then each step of a legacy slot's hand-over was timed, the fetch of the second task too
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Map<String, Long> after = handOverCounts();
+            assertThat(HandOverSteps.LEGACY)
+                    .allSatisfy(step -> assertThat(after.get(step.tag()))
+                            .as("timed %s steps", step.tag())
+                            .isGreaterThan(before.get(step.tag())));
+        });
+        assertThat(prometheus())
+                .containsPattern("dsp_worker_task_handover_seconds_count\\{[^}]*source=\"gateway\",step=\"frame\"");
+    }
+
+    /** How many times each step of a legacy slot's hand-over was timed on this gateway. */
+    private Map<String, Long> handOverCounts() {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        for (HandOverSteps.Step step : HandOverSteps.LEGACY) {
+            Timer timer = meters.find(MetricNames.HANDOVER)
+                    .tag(MetricNames.TAG_SOURCE, "gateway")
+                    .tag(MetricNames.TAG_STEP, step.tag())
+                    .timer();
+            counts.put(step.tag(), timer == null ? 0 : timer.count());
+        }
+        return counts;
     }
 
     private String prometheus() throws Exception {

@@ -1,5 +1,6 @@
 package io.dsp.gpuconsumer;
 
+import io.dsp.core.slot.HandOverSteps;
 import io.dsp.schemas.metric.MetricNames;
 import java.util.List;
 
@@ -54,8 +55,9 @@ public final class WorkerMetrics {
     /** Timer, tag {@code step}: {@link MetricNames#HANDOVER}, a slot's time between two tasks by step. */
     public static final String HANDOVER = MetricNames.HANDOVER;
 
-    /** The values of {@link #HANDOVER}'s {@code step} tag, in the order a task meets them. */
-    public static final List<String> HANDOVER_STEPS = List.of("fetch", "ledger", "started", "confirm", "outcome");
+    /** The values of {@link #HANDOVER}'s {@code step} tag a native slot times, in the order a task meets them. */
+    public static final List<String> HANDOVER_STEPS =
+            HandOverSteps.NATIVE.stream().map(HandOverSteps.Step::tag).toList();
 
     /** Gauge: tasks whose history the worker's task ledger holds in memory (its size grows with retention). */
     public static final String LEDGER_TASKS = "dsp.worker.ledger.tasks";

@@ -4,6 +4,7 @@ import io.dsp.core.kafka.ClientSecurity;
 import io.dsp.core.ledger.TaskLedger;
 import io.dsp.core.legacy.LegacyLog;
 import io.dsp.core.legacy.LegacyTaskPayloads;
+import io.dsp.core.slot.HandOverSteps;
 import io.dsp.gateway.GatewayNode;
 import io.dsp.gateway.GatewaySettings;
 import io.dsp.gateway.Timers;
@@ -83,6 +84,7 @@ public class WorkerBridge implements SmartLifecycle {
     private final LegacyGpus gpus;
     private final WorkerKinds kinds;
     private final LegacyOutcomes outcomes;
+    private final HandOverSteps handOver;
     /** Every slot thread still running, a departed worker's included: a stop waits for them to record. */
     private final Set<Thread> slotThreads = ConcurrentHashMap.newKeySet();
 
@@ -109,6 +111,7 @@ public class WorkerBridge implements SmartLifecycle {
         this.outcomes = outcomes;
         this.kinds = kinds;
         this.timers = new Timers(scheduler);
+        this.handOver = new HandOverSteps(meters, TaskReporter.SOURCE, HandOverSteps.LEGACY);
         // slots reach Kafka as the gateway's other clients do: bootstrap servers and security (SASL, TLS)
         consumerConfig.putAll(ClientSecurity.of(kafka.getProducerFactory().getConfigurationProperties()));
         consumerConfig.put(
@@ -169,6 +172,7 @@ public class WorkerBridge implements SmartLifecycle {
                     cancellations,
                     ledger,
                     outcomes,
+                    handOver,
                     () -> changed(worker));
             worker.slots().add(slot);
             Thread thread = new Thread(

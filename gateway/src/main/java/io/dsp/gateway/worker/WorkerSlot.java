@@ -6,6 +6,7 @@ import io.dsp.core.ledger.TaskLedger;
 import io.dsp.core.legacy.LegacyTaskPayloads;
 import io.dsp.core.license.LicenseKeys;
 import io.dsp.core.slot.Acquired;
+import io.dsp.core.slot.HandOverSteps;
 import io.dsp.core.slot.Lease;
 import io.dsp.core.slot.LedgerVerdict;
 import io.dsp.core.slot.Outcome;
@@ -114,6 +115,13 @@ final class WorkerSlot implements Runnable {
     private final Cancellations cancellations;
     private final TaskLedger ledger;
     private final LegacyOutcomes outcomes;
+    private final HandOverSteps handOver;
+    /**
+     * When the last task's outcome was acknowledged ({@link System#nanoTime()}), 0 when none waits to be timed: the
+     * start of the next task's {@code fetch} step. Slot thread only.
+     */
+    private long endedAt;
+
     private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private volatile ShareConsumer<byte[], byte[]> consumer;
     private volatile TaskRequested task;
@@ -173,6 +181,7 @@ final class WorkerSlot implements Runnable {
             Cancellations cancellations,
             TaskLedger ledger,
             LegacyOutcomes outcomes,
+            HandOverSteps handOver,
             Runnable changed) {
         this.name = name;
         this.lane = lane;
@@ -187,6 +196,7 @@ final class WorkerSlot implements Runnable {
         this.cancellations = cancellations;
         this.ledger = ledger;
         this.outcomes = outcomes;
+        this.handOver = handOver;
     }
 
     /** The trace of the task this slot holds (a child span of the record's). */
@@ -301,6 +311,10 @@ final class WorkerSlot implements Runnable {
     }
 
     private void handle(ShareConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> record) {
+        if (endedAt != 0) {
+            handOver.since(HandOverSteps.Step.FETCH, endedAt);
+            endedAt = 0;
+        }
         Lease lease = new Lease(c, record, timing.renewInterval());
         Optional<Acquired> acquired = Acquired.of(record);
         if (acquired.isEmpty()) {
@@ -364,6 +378,7 @@ final class WorkerSlot implements Runnable {
     private void handle(Lease lease, TaskRequested decoded, int delivery) {
         String requestId = decoded.getRequestId();
         LedgerVerdict verdict;
+        long lookedAt = System.nanoTime();
         try {
             verdict = LedgerVerdict.of(
                     ledger,
@@ -382,6 +397,7 @@ final class WorkerSlot implements Runnable {
             giveBackLost(lease, requestId, "while waiting for its open attempt", e);
             return;
         }
+        handOver.since(HandOverSteps.Step.LEDGER, lookedAt);
         if (verdict instanceof LedgerVerdict.Unchecked) {
             // Not knowing whether it finished, the slot must not hand it over; another delivery checks again.
             giveBackQuietly(lease, decoded, delivery, "its task ledger could not be checked");
@@ -579,10 +595,14 @@ final class WorkerSlot implements Runnable {
                         worker.id(),
                         prior.deaths());
             }
+            long sentAt = System.nanoTime();
             leased(() -> reporter.started(t, worker.id(), delivery, alone, trace));
+            long startedAt = System.nanoTime();
+            handOver.since(HandOverSteps.Step.STARTED, sentAt);
             // Another member may have acquired the record while STARTED was on its way (a broker restart forgets
             // locks) and, not seeing it yet, be running the task: only a renewal granted now proves none did (ADR 023).
             lease.confirm();
+            handOver.since(HandOverSteps.Step.CONFIRM, startedAt);
             if (onTheGpu != null) {
                 handed = true;
                 atWorker = true;
@@ -595,7 +615,7 @@ final class WorkerSlot implements Runnable {
             } else if (killer) {
                 handed = true; // ended here, one way or the other
                 quarantine(lease, t, delivery, prior);
-            } else if (handOver(lease, t, delivery)) {
+            } else if (handOverTimed(lease, t, delivery)) {
                 handed = true;
                 atWorker = true;
                 awaitOutcome(lease, t, delivery, null);
@@ -656,6 +676,16 @@ final class WorkerSlot implements Runnable {
             closeConsumer(); // replaced before the next poll, as after any lost lock
             return false;
         }
+    }
+
+    /** {@link #handOver}, timed as the {@code frame} step when the frame was sent. */
+    private boolean handOverTimed(Lease lease, TaskRequested t, int delivery) throws Exception {
+        long stagingAt = System.nanoTime();
+        boolean sent = handOver(lease, t, delivery);
+        if (sent) {
+            handOver.since(HandOverSteps.Step.FRAME, stagingAt);
+        }
+        return sent;
     }
 
     /**
@@ -951,8 +981,10 @@ final class WorkerSlot implements Runnable {
                     continue;
                 }
                 workerAnswered = true;
+                long answeredAt = System.nanoTime();
                 report(t, delivery, frame);
                 acknowledge(lease, AcknowledgeType.ACCEPT);
+                outcomeTimed(answeredAt);
                 return;
             }
             if (signal instanceof Progress progress) {
@@ -1048,6 +1080,15 @@ final class WorkerSlot implements Runnable {
         }
     }
 
+    /**
+     * Times the {@code outcome} step, from the moment the slot knew the outcome ({@code knownAt}) to its acknowledgement,
+     * and starts the next task's {@code fetch}: from here the legacy worker waits for its next task.
+     */
+    private void outcomeTimed(long knownAt) {
+        handOver.since(HandOverSteps.Step.OUTCOME, knownAt);
+        endedAt = System.nanoTime();
+    }
+
     private boolean renew(Lease lease, TaskRequested t) {
         try {
             lease.renew();
@@ -1092,9 +1133,11 @@ final class WorkerSlot implements Runnable {
      */
     private boolean ended(Lease lease, TaskRequested t, int delivery, Followed followed, HeyGemServerClient.Progress p)
             throws Exception {
+        long knownAt = System.nanoTime();
         if (p.failed()) {
             recordOutcome(t, reporter.failed(t, worker.id(), delivery, "ENGINE_ERROR", p.errorMessage(), trace));
             acknowledge(lease, AcknowledgeType.ACCEPT);
+            outcomeTimed(knownAt);
             return true;
         }
         if (!p.done()) {
@@ -1129,6 +1172,7 @@ final class WorkerSlot implements Runnable {
         result.put("content_type", stored.getContentType());
         recordOutcome(t, reporter.succeeded(t, worker.id(), delivery, result, stored, trace));
         acknowledge(lease, AcknowledgeType.ACCEPT);
+        outcomeTimed(knownAt); // the result's download from the GPU included: its GPU waits for it too
         log.info(
                 "requestId={} done on GPU task {}; result {} ({} bytes) stored",
                 t.getRequestId(),

@@ -8,6 +8,7 @@ import io.dsp.schemas.avro.WorkerPresence;
 import io.dsp.schemas.topic.Topics;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,6 +35,10 @@ class PresencePublisher implements SmartLifecycle {
     private final Instant startedAt;
     private final TaskScheduler scheduler;
     private volatile ScheduledFuture<?> beats;
+    /** Guards a beat's send against the tombstone's: no beat may follow the withdrawal (the topic is compacted). */
+    private final Object sending = new Object();
+    /** Set under {@link #sending} once the tombstone is sent; cleared at start. */
+    private boolean withdrawn;
 
     PresencePublisher(
             KafkaTemplate<byte[], byte[]> kafka,
@@ -53,6 +58,9 @@ class PresencePublisher implements SmartLifecycle {
 
     @Override
     public void start() {
+        synchronized (sending) {
+            withdrawn = false;
+        }
         // Fixed delay, not fixed rate: after a stall (a loaded host, a long GC) a fixed-rate timer fires the missed
         // beats back to back, all with the same time; one beat says as much.
         beats = scheduler.scheduleWithFixedDelay(this::beat, settings.heartbeatInterval());
@@ -75,7 +83,12 @@ class PresencePublisher implements SmartLifecycle {
                     .setHeartbeatAt(clock.instant())
                     .setHeartbeatIntervalMs(settings.heartbeatInterval().toMillis())
                     .build();
-            kafka.send(Topics.WORKERS.record(identity.id(), presence));
+            synchronized (sending) {
+                if (withdrawn) {
+                    return; // a beat that ran into the stop: the tombstone is the last word
+                }
+                kafka.send(Topics.WORKERS.record(identity.id(), presence));
+            }
         } catch (RuntimeException e) {
             log.warn("presence beat failed: {}", e.toString());
         }
@@ -89,16 +102,28 @@ class PresencePublisher implements SmartLifecycle {
      */
     @Override
     public void stop() {
-        if (slots.isRunning()) {
-            slots.stop();
+        try {
+            if (slots.isRunning()) {
+                slots.stop();
+            }
+        } finally {
+            withdraw();
         }
+    }
+
+    private void withdraw() {
         ScheduledFuture<?> running = beats;
         beats = null;
         if (running != null) {
             running.cancel(true);
         }
         try {
-            kafka.send(Topics.WORKERS.record(identity.id(), null)).get(5, TimeUnit.SECONDS);
+            CompletableFuture<?> sent;
+            synchronized (sending) {
+                withdrawn = true;
+                sent = kafka.send(Topics.WORKERS.record(identity.id(), null));
+            }
+            sent.get(5, TimeUnit.SECONDS);
             log.info("presence withdrawn: workerId={}", identity.id());
         } catch (Exception e) {
             log.warn("could not withdraw presence; readers expire it after missed beats: {}", e.toString());

@@ -13,8 +13,9 @@ class PresenceScheduling {
     ThreadPoolTaskScheduler taskScheduler(ThreadPoolTaskSchedulerBuilder builder) {
         ThreadPoolTaskScheduler scheduler =
                 builder.threadNamePrefix("presence-heartbeat-").build();
-        // The beats go on while the slots stop (PresencePublisher#stop), saying the worker drains: not shut down at the
-        // context's close event, as Spring does by default, and paused only after every other lifecycle bean stopped.
+        // The beats go on while the slots stop (PresencePublisher#stop), saying the worker drains: the scheduler is not
+        // shut down at the context's close event, as Spring does by default, but when the context is destroyed; and its
+        // own lifecycle stop comes last (at its default phase it came first, stopping the publisher, its dependent).
         scheduler.setAcceptTasksAfterContextClose(true);
         scheduler.setPhase(Integer.MIN_VALUE);
         return scheduler;

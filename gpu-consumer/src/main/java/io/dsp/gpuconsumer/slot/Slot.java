@@ -4,6 +4,7 @@ import io.dsp.core.ledger.PriorAttempts;
 import io.dsp.core.ledger.TaskLedger;
 import io.dsp.core.license.LicenseKeys;
 import io.dsp.core.slot.Acquired;
+import io.dsp.core.slot.HandOverSteps;
 import io.dsp.core.slot.Lease;
 import io.dsp.core.slot.LedgerVerdict;
 import io.dsp.core.slot.Outcome;
@@ -197,7 +198,7 @@ final class Slot implements Runnable {
         this.journal = shared.journal();
         this.replayed = shared.replayed();
         this.isolation = shared.isolation();
-        this.steps = new HandOverSteps(meters);
+        this.steps = new HandOverSteps(meters, TaskReporter.SOURCE, HandOverSteps.NATIVE);
     }
 
     /** The task this slot holds now, if any: presence names it so the dispatcher can reconcile its count. */

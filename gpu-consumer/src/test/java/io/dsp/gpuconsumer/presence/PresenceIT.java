@@ -163,7 +163,10 @@ class PresenceIT {
             List<Received<String, WorkerPresence>> about = about(workerId);
             List<WorkerPresence> draining = about.stream()
                     .map(Received::value)
-                    .filter(beat -> beat != null && beat.getDraining() && beat.getInFlight() == 1)
+                    .filter(beat -> beat != null
+                            && beat.getDraining()
+                            && beat.getInFlight() == 1
+                            && !beat.getHeld().isEmpty())
                     .toList();
             assertThat(draining)
                     .as("beats saying the worker drains while its task still runs, before it is gone; all: %s", about)

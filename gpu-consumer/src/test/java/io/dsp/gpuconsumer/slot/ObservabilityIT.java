@@ -118,7 +118,7 @@ class ObservabilityIT {
         assertThat(page)
                 .contains("dsp_tasks_succeeded_total{source=\"gpu-consumer\",task_type=\"" + TestHandlers.SLEEPS)
                 .contains("dsp_task_duration_seconds_bucket{")
-                .contains("dsp_worker_task_handover_seconds_count{step=\"confirm\"")
+                .contains("dsp_worker_task_handover_seconds_count{source=\"gpu-consumer\",step=\"confirm\"")
                 .contains("dsp_worker_in_flight{worker=\"" + GpuConsumerIntegrationTest.WORKER_ID + "\"");
     }
 

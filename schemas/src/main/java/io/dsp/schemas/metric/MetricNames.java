@@ -115,11 +115,13 @@ public final class MetricNames {
     public static final String SUSPECTS_RUN_ALONE = "dsp.worker.task.run.alone";
 
     /**
-     * Timer, tag {@link #TAG_STEP}: where a gpu-consumer slot's time between two tasks goes while its GPU waits (issue
-     * 18): {@code fetch} (the last task's end to the next one in hand, its ACCEPT riding on that poll; with nothing
-     * queued, the wait for work too), {@code ledger} (the task ledger's look, with any wait for another worker's open
-     * attempt), {@code started} (STARTED sent and acknowledged), {@code confirm} (the lock renewed after it, ADR 023)
-     * and {@code outcome} (the outcome sent and acknowledged).
+     * Timer, tags {@link #TAG_SOURCE} ({@code gpu-consumer}: a native slot; {@code gateway}: a legacy worker's slot)
+     * and {@link #TAG_STEP}: where a slot's time between two tasks goes while its GPU waits (issue 18): {@code fetch}
+     * (the last task's end to the next one in hand, its ACCEPT riding on that poll; with nothing queued, the wait for
+     * work too), {@code ledger} (the task ledger's look, with any wait for another worker's open attempt), {@code
+     * started} (STARTED sent and acknowledged), {@code confirm} (the lock renewed after it, ADR 023), {@code frame}
+     * (legacy only: the task's files staged on the GPU and its frame sent) and {@code outcome} (the outcome sent and
+     * acknowledged, from the moment the slot knew it: a legacy worker's result frame, or a followed synthesis seen done).
      */
     public static final String HANDOVER = "dsp.worker.task.handover";
 

@@ -15,7 +15,6 @@ import io.dsp.schemas.event.TaskEvents;
 import io.dsp.schemas.topic.Topics;
 import io.dsp.testkit.RedisOnPort;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -476,21 +475,21 @@ class FaultInjectionIT {
                 .until(() -> !events.startedOnWithin(stopped.workerId, Duration.ofSeconds(1))
                         .isEmpty());
         List<String> interrupted = events.runningOn(stopped.workerId);
-        KeptBy keeper = KeptBy.worker(stopped.workerId, WorkerProcess.dataDir(dir, stopped.workerId));
-        interrupted.forEach(id -> keptByAServiceStoppedCutOff.put(id, keeper));
         Instant at = Instant.now();
-        long kept = stopWhileCutOff(
+        List<OutcomeJournal.Entry> kept = stopWhileCutOff(
                 broker.proxy(WORKERS),
                 () -> effectsLogged().containsAll(interrupted),
                 stopped.jvm(),
                 WorkerProcess.dataDir(dir, stopped.workerId),
                 interrupted.size(),
                 WorkerProcess.SHUTDOWN_TIMEOUT);
+        kept.forEach(entry ->
+                keptByAServiceStoppedCutOff.put(entry.requestId(), KeptBy.worker(stopped.workerId, entry.file())));
         workers.remove(stopped);
         workers.add(new WorkerProcess(stopped.workerId, broker.bootstrapVia(WORKERS), dir, effectLog));
         recovered(
                 events,
-                "gpu-consumer worker stopped while cut off from the broker, its tasks done (" + kept + " of "
+                "gpu-consumer worker stopped while cut off from the broker, its tasks done (" + kept.size() + " of "
                         + interrupted.size() + " outcome(s) kept on disk), then killed -9 and started again under the"
                         + " same id",
                 at,
@@ -585,22 +584,22 @@ class FaultInjectionIT {
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> !legacy.running.isEmpty());
         List<String> interrupted = List.copyOf(legacy.running);
-        KeptBy keeper = KeptBy.gateway(dir.resolve("gateway-data"));
-        interrupted.forEach(id -> keptByAServiceStoppedCutOff.put(id, keeper));
         Instant at = Instant.now();
-        long kept = stopWhileCutOff(
+        List<OutcomeJournal.Entry> kept = stopWhileCutOff(
                 broker.proxy(GATEWAY),
                 () -> interrupted.stream().allMatch(legacy.effects::containsKey),
                 gateway,
                 dir.resolve("gateway-data"),
                 interrupted.size(),
                 GATEWAY_SHUTDOWN);
+        kept.forEach(entry -> keptByAServiceStoppedCutOff.put(entry.requestId(), KeptBy.gateway(entry.file())));
         startGateway();
         await("the legacy worker is back").atMost(Duration.ofMinutes(1)).until(legacy::isRegistered);
         recovered(
                 events,
                 "gateway stopped while cut off from the broker, after its legacy worker's results came in ("
-                        + kept + " of " + interrupted.size() + " kept on disk for the next start), then killed -9 and"
+                        + kept.size() + " of " + interrupted.size() + " kept on disk for the next start), then killed"
+                        + " -9 and"
                         + " started again",
                 at,
                 interrupted);
@@ -611,9 +610,9 @@ class FaultInjectionIT {
      * done, outcomes not recordable), tells it to stop, and once its shutdown timeout has passed and it has kept those
      * outcomes on disk (in {@code dataDir}), kills it with -9, as an orchestrator whose patience ran out would (its
      * stop would wait on the unreachable broker for long after). What it had sent into the partition is lost with it,
-     * as dropped packets are; then the link heals. Returns how many outcomes it kept.
+     * as dropped packets are; then the link heals. Returns the outcomes it kept.
      */
-    private static long stopWhileCutOff(
+    private static List<OutcomeJournal.Entry> stopWhileCutOff(
             FaultProxy link,
             Callable<Boolean> resultsIn,
             ChildJvm service,
@@ -634,7 +633,7 @@ class FaultInjectionIT {
                     .atMost(shutdownTimeout.plusSeconds(20))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> !service.isAlive() || journal.entries().size() >= expected);
-            long kept = journal.entries().size();
+            List<OutcomeJournal.Entry> kept = journal.entries();
             service.kill9();
             link.cut();
             return kept;
@@ -1355,52 +1354,47 @@ class FaultInjectionIT {
         Optional<TaskEvent> kept = life.stream()
                 .filter(e -> keeper.wrote(e) && TaskEvents.isTerminal(e.getType()) && e.getDeliveryCount() != null)
                 .findFirst();
+        // Another member's start: the restarted service itself must not take the task before it replays its journal.
         if (kept.isPresent()) {
             return life.subList(0, life.indexOf(kept.get())).stream()
                     .anyMatch(e -> e.getType() == TaskEventType.STARTED
+                            && !keeper.wrote(e)
                             && e.getDeliveryCount() != null
                             && e.getDeliveryCount() > kept.get().getDeliveryCount());
         }
-        // Nothing recorded from the journal: the restarted service found the task ended by a later delivery and
-        // dropped the entry, the one case in which the journal drops one (OutcomeJournal). An entry still on disk
-        // would be one it never replayed.
+        // Nothing recorded from the journal: the restarted service found the task ended by another member's later
+        // delivery and dropped the entry, the one case in which the journal drops one (OutcomeJournal). An entry
+        // still on disk would be one it never replayed.
         Optional<Integer> keptDelivery = life.stream()
                 .filter(e -> keeper.wrote(e) && e.getType() == TaskEventType.STARTED && e.getDeliveryCount() != null)
                 .map(TaskEvent::getDeliveryCount)
-                .findFirst();
+                .max(Comparator.naturalOrder());
         return keptDelivery.isPresent()
-                && !keeper.stillKeeps(requestId)
+                && !Files.exists(keeper.entry())
                 && life.stream()
                         .anyMatch(e -> TaskEvents.isTerminal(e.getType())
+                                && !keeper.wrote(e)
                                 && e.getDeliveryCount() != null
                                 && e.getDeliveryCount() > keptDelivery.get());
     }
 
     /**
-     * Which service kept a task's outcome on disk, in the journal under {@code dataDir}: the gateway (its legacy slots'
-     * worker ids change with each connection), or the native worker of this id.
+     * Which service kept a task's outcome on disk, in the journal file {@code entry}: the gateway (its legacy slots'
+     * worker ids change with each connection, and the suite runs one gateway), or the native worker of this id.
      */
-    private record KeptBy(String source, String workerId, Path dataDir) {
+    private record KeptBy(String source, String workerId, Path entry) {
 
-        static KeptBy gateway(Path dataDir) {
-            return new KeptBy("gateway", null, dataDir);
+        static KeptBy gateway(Path entry) {
+            return new KeptBy("gateway", null, entry);
         }
 
-        static KeptBy worker(String workerId, Path dataDir) {
-            return new KeptBy("gpu-consumer", workerId, dataDir);
+        static KeptBy worker(String workerId, Path entry) {
+            return new KeptBy("gpu-consumer", workerId, entry);
         }
 
+        /** Whether the service that kept the outcome, before its stop or after its restart, wrote this event. */
         boolean wrote(TaskEvent event) {
             return source.equals(event.getSource()) && (workerId == null || workerId.equals(event.getWorkerId()));
-        }
-
-        boolean stillKeeps(String requestId) {
-            try {
-                return new OutcomeJournal(dataDir)
-                        .entries().stream().anyMatch(entry -> entry.requestId().equals(requestId));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 
