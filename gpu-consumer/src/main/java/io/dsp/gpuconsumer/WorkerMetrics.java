@@ -52,7 +52,7 @@ public final class WorkerMetrics {
     /** Counter: lock renewals of long tasks. */
     public static final String LOCK_RENEWALS = "dsp.worker.task.lock.renewals";
 
-    /** Timer, tag {@code step}: {@link MetricNames#HANDOVER}, a slot's time between two tasks by step. */
+    /** Timer, tags {@code source} and {@code step}: {@link MetricNames#HANDOVER}, a slot's time between two tasks. */
     public static final String HANDOVER = MetricNames.HANDOVER;
 
     /** The values of {@link #HANDOVER}'s {@code step} tag a native slot times, in the order a task meets them. */

@@ -56,12 +56,14 @@ public final class HandOverSteps {
         }
     }
 
-    /** Records a step that began at {@code startedNanos} ({@link System#nanoTime()}) and ends now. */
+    /**
+     * Records a step that began at {@code startedNanos} ({@link System#nanoTime()}) and ends now; a step this kind of
+     * slot does not time is ignored (a metric must never change a task's path).
+     */
     public void since(Step step, long startedNanos) {
         Timer timer = timers[step.ordinal()];
-        if (timer == null) {
-            throw new IllegalArgumentException(step + " is not a step of this kind of slot");
+        if (timer != null) {
+            timer.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
         }
-        timer.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -308,6 +308,7 @@ final class WorkerSlot implements Runnable {
         }
         riding.clear();
         spoiled = false;
+        endedAt = 0; // a slot out of the group (draining, a stalled ledger, a suspect's solo turn) is not handing over
     }
 
     private void handle(ShareConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> record) {
@@ -1086,7 +1087,8 @@ final class WorkerSlot implements Runnable {
      */
     private void outcomeTimed(long knownAt) {
         handOver.since(HandOverSteps.Step.OUTCOME, knownAt);
-        endedAt = System.nanoTime();
+        // only while the acknowledgement rides on the next poll: a consumer closed on the way gets no next fetch
+        endedAt = consumer != null ? System.nanoTime() : 0;
     }
 
     private boolean renew(Lease lease, TaskRequested t) {
