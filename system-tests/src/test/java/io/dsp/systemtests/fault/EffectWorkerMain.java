@@ -25,6 +25,12 @@ import org.springframework.context.annotation.Configuration;
 public final class EffectWorkerMain {
 
     static final String TASK_TYPE = "fault_effect";
+
+    /**
+     * Beside the effect log: one line per task whose work began (its lock confirmed after STARTED, ADR 023), so that a
+     * fault meant to land mid-work does not land between STARTED and the confirmation, which needs the broker.
+     */
+    static final String BEGUN_LOG = "begun.log";
     /** A task type whose handler kills the worker that runs it: the suite's poison task. */
     static final String POISON_TYPE = "fault_poison";
 
@@ -55,6 +61,7 @@ public final class EffectWorkerMain {
 
                 @Override
                 public TaskOutcome handle(TaskRequested task, TaskContext context) throws Exception {
+                    record(effectLog.resolveSibling(BEGUN_LOG), task.getRequestId() + " " + workerId);
                     Thread.sleep(workTime.toMillis()); // simulated work
                     // As a handler should before an effect it cannot take back: a worker paused past its lock may
                     // find the task running elsewhere by now.

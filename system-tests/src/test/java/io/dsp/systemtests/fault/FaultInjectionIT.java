@@ -471,12 +471,18 @@ class FaultInjectionIT {
                 .filter(w -> w != victim && w.isAlive())
                 .findFirst()
                 .orElseThrow();
-        await("a task starts on " + stopped.workerId)
+        // mid-work: begun (past the confirmation, which needs the broker), its effect still ahead
+        await("a task begins its work on " + stopped.workerId)
                 .atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> !events.startedOnWithin(stopped.workerId, Duration.ofSeconds(1))
-                        .isEmpty());
-        List<String> interrupted = events.runningOn(stopped.workerId);
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    List<String> fresh = events.startedOnWithin(stopped.workerId, Duration.ofSeconds(1));
+                    return !fresh.isEmpty() && begun().containsAll(fresh);
+                });
+        Set<String> begun = begun();
+        List<String> interrupted = events.runningOn(stopped.workerId).stream()
+                .filter(begun::contains)
+                .toList();
         Instant at = Instant.now();
         List<OutcomeJournal.Entry> kept = stopWhileCutOff(
                 broker.proxy(WORKERS),
@@ -496,6 +502,17 @@ class FaultInjectionIT {
                         + " same id",
                 at,
                 interrupted);
+    }
+
+    /** The request ids of the native tasks whose work began so far. */
+    private Set<String> begun() throws IOException {
+        Path log = effectLog.resolveSibling(EffectWorkerMain.BEGUN_LOG);
+        if (!Files.exists(log)) {
+            return Set.of();
+        }
+        return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                .map(line -> line.split(" ", 2)[0])
+                .collect(Collectors.toSet());
     }
 
     /** The request ids of the native effects logged so far. */
